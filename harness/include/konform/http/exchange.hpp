@@ -1,0 +1,43 @@
+#pragma once
+
+#include "konform/http/message.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <system_error>
+
+namespace konform::http {
+
+// Facts about the TLS session, bound into reports so a certification names the system.
+struct tls_facts {
+    std::string protocol;           // "TLSv1.3"
+    std::string cipher;
+    std::string peer_subject;       // server certificate subject, one line
+    std::string peer_issuer;
+    std::string peer_sha256;        // SHA-256 fingerprint of the certificate (DER), hex
+    std::string peer_not_after;
+    bool verified = false;          // false only with the insecure option
+};
+
+// Milliseconds spent in each phase, as HAR 1.2 names them (-1 when not applicable).
+struct timings {
+    double dns = -1, connect = -1, ssl = -1, send = 0, wait = 0, receive = 0, total = 0;
+};
+
+// One request and what came of it: a response, or an error with a plain explanation.
+struct exchange {
+    request req;
+    std::optional<response> resp;
+    std::error_code error;   // set when no complete response was received
+    std::string explanation; // plain words for `error`
+    timings time;
+    std::optional<tls_facts> tls;
+    std::string remote_address; // "127.0.0.1:8080"
+    bool reused_connection = false;
+    std::chrono::system_clock::time_point started;
+
+    bool ok() const { return !error && resp.has_value(); }
+};
+
+} // namespace konform::http

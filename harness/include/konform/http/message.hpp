@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace konform::http {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+// First value of a header, matched case-insensitively.
+std::optional<std::string> find_header(const header_list& headers, std::string_view name);
+
+struct request {
+    std::string method = "GET";
+    std::string url; // absolute http:// or https:// URL, already percent-encoded
+    header_list headers;
+    std::string body;
+};
+
+struct response {
+    int status = 0;
+    std::string reason;
+    std::string version; // "1.1"
+    header_list headers;
+    std::string body;
+
+    std::optional<std::string> header(std::string_view name) const {
+        return find_header(headers, name);
+    }
+};
+
+} // namespace konform::http

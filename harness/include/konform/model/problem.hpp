@@ -1,0 +1,44 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace konform::model {
+
+// One thing wrong with an input file: which file, where in it (a JSON Pointer or
+// "line L, column C") and what was expected there.
+struct problem {
+    std::string file;
+    std::string where;
+    std::string message;
+
+    std::string to_string() const;
+};
+
+// Collects problems while a file set is read, so `konform lint` can list them all.
+class diagnostics {
+public:
+    void add(std::string file, std::string where, std::string message);
+    bool empty() const { return problems_.empty(); }
+    const std::vector<problem>& problems() const { return problems_; }
+
+private:
+    std::vector<problem> problems_;
+};
+
+// Thrown when input files (profile, test cases, target, data sets) cannot be used.
+class load_error : public std::runtime_error {
+public:
+    explicit load_error(std::vector<problem> problems);
+    load_error(std::string file, std::string where, std::string message);
+    const std::vector<problem>& problems() const { return problems_; }
+
+private:
+    std::vector<problem> problems_;
+};
+
+// Throws load_error holding every collected problem, if there is any.
+void throw_if_any(const diagnostics& diag);
+
+} // namespace konform::model
