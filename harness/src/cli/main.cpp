@@ -1,1 +1,39 @@
-int main() { return 0; }
+#include "commands.hpp"
+#include "konform/model/problem.hpp"
+#include "konform/version.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    using namespace konform::cli;
+    CLI::App app{"konform: conformance tests and signed certification reports for public-sector "
+                 "interface standards"};
+    app.set_version_flag("--version", std::string("konform ") + konform::version);
+    app.require_subcommand(1);
+    std::vector<std::pair<CLI::App*, action>> commands;
+    auto add = [&](action (*f)(CLI::App&)) {
+        std::size_t before = app.get_subcommands({}).size();
+        action a = f(app);
+        commands.emplace_back(app.get_subcommands({})[before], std::move(a));
+    };
+    add(add_run);
+    add(add_lint);
+    add(add_validate);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : as_int(exit_code::input_error);
+    }
+    try {
+        for (auto& [sub, act] : commands)
+            if (sub->parsed()) return as_int(act());
+    } catch (const konform::model::load_error& e) {
+        for (const auto& p : e.problems()) std::cerr << "konform: " << p.to_string() << '\n';
+        return as_int(exit_code::input_error);
+    } catch (const std::exception& e) {
+        std::cerr << "konform: internal error: " << e.what() << '\n';
+        return as_int(exit_code::incomplete);
+    }
+    return as_int(exit_code::input_error);
+}

@@ -140,6 +140,7 @@ struct client::impl {
         auto [rec, results] = co_await resolver.async_resolve(o.host, o.port, use_ec);
         x.time.dns = ms_since(t0);
         if (rec) {
+            x.failed_in = phase::resolve;
             x.explanation = "cannot resolve host " + o.host + ": " + rec.message();
             co_return rec;
         }
@@ -149,6 +150,7 @@ struct client::impl {
         auto [cec, ep] = co_await stream.async_connect(results, use_ec);
         x.time.connect = ms_since(t1);
         if (cec) {
+            x.failed_in = phase::connect;
             x.explanation = explain(cec, "connect", o, deadline);
             co_return cec;
         }
@@ -171,6 +173,7 @@ struct client::impl {
         auto [hec] = co_await c.secure->async_handshake(asio::ssl::stream_base::client, use_ec);
         x.time.ssl = ms_since(t2);
         if (hec) {
+            x.failed_in = phase::tls_handshake;
             std::string why = detail::verify_failure(handle);
             x.explanation = why.empty() ? explain(hec, "TLS handshake", o, deadline)
                                         : "TLS certificate of " + o.host + ":" + o.port +
@@ -192,6 +195,7 @@ struct client::impl {
         auto [wec, wn] = co_await bhttp::async_write(stream, req, use_ec);
         x.time.send = ms_since(t0);
         if (wec) {
+            x.failed_in = phase::send;
             x.explanation = explain(wec, "sending the request", o, deadline);
             co_return wec;
         }
@@ -206,6 +210,7 @@ struct client::impl {
         x.time.wait = ms_since(t1);
         nothing_received = hn == 0 && c.buffer.size() == 0;
         if (hec) {
+            x.failed_in = phase::wait;
             x.explanation = explain(hec, "waiting for the response", o, deadline);
             co_return hec;
         }
@@ -213,6 +218,7 @@ struct client::impl {
         if (!parser.is_done()) {
             auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, parser, use_ec);
             if (bec) {
+                x.failed_in = phase::receive;
                 x.time.receive = ms_since(t2);
                 x.explanation = explain(bec, "reading the response body", o, deadline);
                 co_return bec;
@@ -239,7 +245,7 @@ struct client::impl {
         auto deadline = start + opt.lim.total_timeout;
         origin o;
         if (std::string why = parse_origin(x.req.url, o); !why.empty()) {
-            x.error = std::make_error_code(std::errc::invalid_argument);
+            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
             x.explanation = why;
             co_return x;
         }
@@ -290,6 +296,7 @@ struct client::impl {
             if (!ec) {
                 if (c->lowest().socket().is_open()) idle.emplace(o.key(), std::move(c));
                 x.error = {};
+                x.failed_in = phase::none;
                 x.explanation.clear();
                 break;
             }

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::string secret_ref::placeholder() const {
-    if (!env.empty()) return "$" + env;
+    if (!env.empty()) return "${" + env + "}";
     return "$(cat " + file.string() + ")";
 }
 

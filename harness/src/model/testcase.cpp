@@ -264,6 +264,8 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
     tc.verifies = doc["verifies"].get<std::vector<std::string>>();
     if (doc.contains("requires_parameters"))
         tc.requires_parameters = doc["requires_parameters"].get<std::vector<std::string>>();
+    if (doc.contains("variables"))
+        for (const auto& [k, v] : doc["variables"].items()) tc.variables.emplace_back(k, v.get<std::string>());
     const json& steps = doc["steps"];
     for (std::size_t i = 0; i < steps.size(); ++i)
         tc.steps.push_back(p.parse_step(steps[i], "/steps/" + std::to_string(i)));

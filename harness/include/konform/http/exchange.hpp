@@ -5,7 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <system_error>
+#include <boost/system/error_code.hpp>
 
 namespace konform::http {
 
@@ -25,11 +25,15 @@ struct timings {
     double dns = -1, connect = -1, ssl = -1, send = 0, wait = 0, receive = 0, total = 0;
 };
 
+// Where an exchange stopped when it failed.
+enum class phase { none, resolve, connect, tls_handshake, send, wait, receive };
+
 // One request and what came of it: a response, or an error with a plain explanation.
 struct exchange {
     request req;
     std::optional<response> resp;
-    std::error_code error;   // set when no complete response was received
+    boost::system::error_code error; // set when no complete response was received
+    phase failed_in = phase::none;
     std::string explanation; // plain words for `error`
     timings time;
     std::optional<tls_facts> tls;

@@ -17,7 +17,7 @@ struct secret_ref {
     std::string env;                 // environment variable name
     std::filesystem::path file;      // or a file holding the value
     bool empty() const { return env.empty() && file.empty(); }
-    // Shell form for reproduction lines: $ENV or $(cat FILE).
+    // Shell form for reproduction lines: ${ENV} or $(cat FILE).
     std::string placeholder() const;
     // Throws load_error naming `where` in `target_file` when the value is not available.
     std::string resolve(const std::string& target_file, const std::string& where) const;

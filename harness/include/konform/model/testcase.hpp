@@ -70,6 +70,8 @@ struct testcase {
     std::string cls;
     std::vector<std::string> verifies;
     std::vector<std::string> requires_parameters; // inapplicable unless the target sets them
+    // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}).
+    std::vector<std::pair<std::string, std::string>> variables;
     std::vector<step> steps;
     std::vector<step> cleanup; // always run; they prove nothing
 };

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace konform::check {
+
+// The outcome of one check: whether it held, and what was expected and found, in words a
+// vendor reads in a failure report.
+struct outcome {
+    bool passed = false;
+    std::string expected;
+    std::string actual;
+    std::string explanation; // set when the value could not be judged as asked
+};
+
+// Evaluates an object of predicates (all must hold) against a value that may be missing.
+// Predicates: equals, not_equals, matches, not_matches, exists, absent, type, one_of,
+// lt, le, gt, ge, contains, count, each, some. See docs/writing-profiles.md.
+outcome evaluate_predicates(const nlohmann::json& predicates,
+                            const std::optional<nlohmann::json>& actual);
+
+// A value as shown in reports: strings as JSON strings, long values shortened.
+std::string show(const std::optional<nlohmann::json>& value, std::size_t max = 200);
+
+} // namespace konform::check

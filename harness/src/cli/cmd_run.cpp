@@ -1,0 +1,127 @@
+#include "commands.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/model/target.hpp"
+#include "konform/report/console_reporter.hpp"
+#include "konform/report/json_report.hpp"
+#include "konform/report/junit_report.hpp"
+#include "konform/run/runner.hpp"
+#include "konform/util/atomic_file.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+namespace konform::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_signal(int) { stop_requested.store(true); }
+
+struct run_args {
+    std::string profile, target, out = "out", base_url;
+    std::vector<std::string> only, classes;
+    bool quiet = false, json = false, force = false;
+    long connect_ms = 0, read_ms = 0, total_ms = 0;
+    std::uint64_t max_body = 0;
+};
+
+exit_code execute(const run_args& a) {
+    model::diagnostics diag;
+    model::profile prof = model::load_profile(a.profile, diag);
+    model::target tgt = model::load_target(a.target, diag);
+    model::throw_if_any(diag);
+    if (!a.base_url.empty()) {
+        tgt.base_url = a.base_url;
+        while (tgt.base_url.size() > 1 && tgt.base_url.back() == '/') tgt.base_url.pop_back();
+    }
+    run::check_target(prof, tgt, diag);
+    model::throw_if_any(diag);
+
+    fs::path out = a.out;
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !a.force)
+        throw model::load_error(out.string(), "", "output folder exists and is not empty: choose another "
+                                                  "--out or pass --force to replace its reports");
+    fs::create_directories(out, ec);
+    if (ec) throw model::load_error(out.string(), "", "cannot create output folder: " + ec.message());
+
+    run::run_options opt;
+    opt.only = a.only;
+    opt.classes = a.classes;
+    auto& lim = opt.http.lim;
+    const auto& tl = tgt.limits;
+    if (tl.connect_timeout) lim.connect_timeout = *tl.connect_timeout;
+    if (tl.read_timeout) lim.read_timeout = *tl.read_timeout;
+    if (tl.total_timeout) lim.total_timeout = *tl.total_timeout;
+    if (tl.max_header_bytes) lim.max_header_bytes = *tl.max_header_bytes;
+    if (tl.max_body_bytes) lim.max_body_bytes = *tl.max_body_bytes;
+    if (a.connect_ms > 0) lim.connect_timeout = std::chrono::milliseconds(a.connect_ms);
+    if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
+    if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
+    if (a.max_body > 0) lim.max_body_bytes = a.max_body;
+    for (const auto& id : a.only) {
+        bool known = false;
+        for (const auto& tc : prof.testcases) known = known || tc.id == id;
+        if (!known) throw model::load_error("--only", id, "no test case with this id in profile " + prof.id);
+    }
+    for (const auto& c : a.classes)
+        if (!prof.find_class(c)) throw model::load_error("--class", c, "no such class in profile " + prof.id);
+    stop_requested = false;
+    opt.stop = &stop_requested;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
+    report::console_mode mode = a.json ? report::console_mode::json
+                                : a.quiet ? report::console_mode::quiet
+                                          : report::console_mode::normal;
+    report::console_reporter console(std::cout, mode);
+    if (mode == report::console_mode::normal)
+        std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
+                  << " test cases) against " << tgt.base_url << "\n\n";
+    run::run_result result = run::run_profile(
+        prof, tgt, opt,
+        [&](std::size_t i, std::size_t n, const run::testcase_result& tc, const run::run_result& so_far) {
+            console.testcase_done(i, n, tc, so_far);
+        });
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    nlohmann::json doc = report::to_json(result);
+    util::write_file_atomically(out / "report.json",
+                                doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    util::write_file_atomically(out / "junit.xml", report::to_junit(result));
+    console.summary(result, out.string());
+    switch (result.overall) {
+    case run::run_verdict::conformant: return exit_code::ok;
+    case run::run_verdict::not_conformant: return exit_code::not_ok;
+    case run::run_verdict::incomplete: return exit_code::incomplete;
+    }
+    return exit_code::incomplete;
+}
+
+} // namespace
+
+action add_run(CLI::App& app) {
+    auto a = std::make_shared<run_args>();
+    auto* cmd = app.add_subcommand("run", "Run a profile's test cases against a live system and write reports");
+    cmd->add_option("--profile", a->profile, "Profile folder (or its profile.json)")->required();
+    cmd->add_option("--target", a->target, "Target file describing the system under test")->required();
+    cmd->add_option("--out", a->out, "Folder for report.json and junit.xml")->capture_default_str();
+    cmd->add_option("--base-url", a->base_url, "Override the target's base URL");
+    cmd->add_option("--only", a->only, "Run only these test case ids");
+    cmd->add_option("--class", a->classes, "Run only test cases of these classes");
+    cmd->add_flag("--force", a->force, "Replace reports in a non-empty output folder");
+    auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
+    cmd->add_flag("--json", a->json, "Print one JSON object per line (per test case, then a summary)")->excludes(q);
+    cmd->add_option("--connect-timeout", a->connect_ms, "Connect and TLS handshake timeout, ms (default 5000)");
+    cmd->add_option("--read-timeout", a->read_ms, "Response timeout, ms (default 15000)");
+    cmd->add_option("--total-timeout", a->total_ms, "Hard deadline per exchange, ms (default 30000)");
+    cmd->add_option("--max-body", a->max_body, "Largest response body accepted, bytes (default 32 MiB)");
+    return [a] { return execute(*a); };
+}
+
+} // namespace konform::cli

@@ -1,0 +1,61 @@
+#include "konform/http/curl_line.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+
+namespace konform::http {
+
+namespace {
+
+std::string single_quoted(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+// Quotes `s`, leaving each placeholder outside the single quotes (in double quotes) so
+// the shell expands it.
+std::string quoted(const std::string& s, const std::vector<std::string>& placeholders) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        std::size_t best = std::string::npos;
+        const std::string* which = nullptr;
+        for (const auto& p : placeholders) {
+            if (p.empty()) continue;
+            auto at = s.find(p, pos);
+            if (at != std::string::npos && (best == std::string::npos || at < best)) best = at, which = &p;
+        }
+        if (!which) {
+            if (pos < s.size() || out.empty()) out += single_quoted(s.substr(pos));
+            break;
+        }
+        if (best > pos) out += single_quoted(s.substr(pos, best - pos));
+        out += "\"" + *which + "\"";
+        pos = best + which->size();
+        if (pos == s.size()) break;
+    }
+    return out;
+}
+
+bool skip_header(const std::string& name) {
+    return boost::algorithm::iequals(name, "Host") || boost::algorithm::iequals(name, "Content-Length") ||
+           boost::algorithm::iequals(name, "User-Agent");
+}
+
+} // namespace
+
+std::string curl_line(const request& req, const std::vector<std::string>& placeholders, bool insecure) {
+    std::string out = "curl -sS -i";
+    if (insecure) out += " -k";
+    if (req.method != "GET") out += " -X " + req.method;
+    out += " " + quoted(req.url, placeholders);
+    for (const auto& [k, v] : req.headers)
+        if (!skip_header(k)) out += " -H " + quoted(k + ": " + v, placeholders);
+    if (!req.body.empty()) out += " --data-binary " + quoted(req.body, placeholders);
+    return out;
+}
+
+} // namespace konform::http
