@@ -164,12 +164,28 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
 
 } // namespace
 
-outcome evaluate_predicates(const json& predicates, const std::optional<json>& actual) {
+outcome evaluate_predicates(const json& predicates, const std::optional<json>& given) {
+    // "at": a JSON Pointer into the value, so each/some can look inside array elements.
+    std::optional<json> actual = given;
+    std::string at;
+    if (predicates.contains("at")) {
+        at = predicates["at"].get<std::string>();
+        actual.reset();
+        try {
+            json::json_pointer p(at);
+            if (given && given->contains(p)) actual = given->at(p);
+        } catch (const json::exception&) {
+        }
+    }
     outcome last{true, {}, show(actual), {}};
     std::string expected_all;
     for (const auto& [name, arg] : predicates.items()) {
+        if (name == "at") continue;
         outcome o = evaluate_one(name, arg, actual);
-        if (!o.passed) return o;
+        if (!o.passed) {
+            if (!at.empty()) o.expected = at + " " + o.expected;
+            return o;
+        }
         if (!expected_all.empty()) expected_all += " and ";
         expected_all += name + (name == "exists" || name == "absent" ? "" : " " + show(arg));
     }

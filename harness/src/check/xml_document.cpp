@@ -103,22 +103,23 @@ std::optional<xml_document> xml_document::parse(std::string_view text, const nam
 }
 
 std::optional<nlohmann::json> xml_document::evaluate(const std::string& xpath) const {
-    pugi::xpath_query q(nullptr);
+    std::unique_ptr<pugi::xpath_query> q;
     try {
-        q = pugi::xpath_query(xpath.c_str());
+        q = std::make_unique<pugi::xpath_query>(xpath.c_str());
     } catch (const pugi::xpath_exception& e) {
         throw std::invalid_argument(std::string("invalid XPath: ") + e.what());
     }
-    switch (q.return_type()) {
-    case pugi::xpath_type_number: return nlohmann::json(q.evaluate_number(impl_->doc));
-    case pugi::xpath_type_boolean: return nlohmann::json(q.evaluate_boolean(impl_->doc));
-    case pugi::xpath_type_string: return nlohmann::json(q.evaluate_string(impl_->doc));
+    switch (q->return_type()) {
+    case pugi::xpath_type_number: return nlohmann::json(q->evaluate_number(impl_->doc));
+    case pugi::xpath_type_boolean: return nlohmann::json(q->evaluate_boolean(impl_->doc));
+    case pugi::xpath_type_string: return nlohmann::json(q->evaluate_string(impl_->doc));
     default: break;
     }
-    pugi::xpath_node_set nodes = q.evaluate_node_set(impl_->doc);
+    pugi::xpath_node_set nodes = q->evaluate_node_set(impl_->doc);
     if (nodes.empty()) return std::nullopt;
+    static const pugi::xpath_query self(".");
     auto text = [](const pugi::xpath_node& n) {
-        return n.attribute() ? std::string(n.attribute().value()) : pugi::xpath_query(".").evaluate_string(n);
+        return n.attribute() ? std::string(n.attribute().value()) : std::string(self.evaluate_string(n));
     };
     if (nodes.size() == 1) return nlohmann::json(text(nodes[0]));
     nlohmann::json arr = nlohmann::json::array();

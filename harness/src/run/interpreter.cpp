@@ -215,7 +215,15 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
     check::response_view view(rx, schemas_.namespaces);
     sr.v = verdict::pass;
     for (const auto& a : s.expect) {
-        check::outcome o = check::evaluate(a, view, schemas_);
+        // Expected values may name variables ("equals": "{{uuid}}").
+        check::outcome o;
+        try {
+            model::assertion rendered = a;
+            rendered.predicates = render_json(a.predicates, st.vars);
+            o = check::evaluate(rendered, view, schemas_);
+        } catch (const template_error& e) {
+            o = {false, a.predicates.dump(), "(not evaluated)", std::string("the expected value could not be built: ") + e.what()};
+        }
         assertion_result ar;
         ar.pointer = a.pointer;
         ar.subject = std::string(model::to_string(a.what));

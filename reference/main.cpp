@@ -1,0 +1,61 @@
+// konform-reference: serves a correct implementation of a shipped profile on 127.0.0.1,
+// optionally with one injected fault, so konform can be shown and tested against known truth.
+#include "system.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+namespace {
+konform::reference::http_server* running = nullptr;
+extern "C" void on_signal(int) {
+    if (running) running->stop();
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace konform::reference;
+    CLI::App app{"konform-reference: reference systems for konform's shipped profiles"};
+    std::string profile, fault;
+    int port = 0;
+    bool list = false;
+    app.add_option("--profile", profile, "Profile to serve (example)")->required();
+    app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")->check(CLI::Range(0, 65535));
+    app.add_option("--fault", fault, "Inject one non-conformance (see --list-faults)");
+    app.add_flag("--list-faults", list, "Print each fault: name, a tab, the requirements it must fail");
+    CLI11_PARSE(app, argc, argv);
+    const system_info* sys = find_system(profile);
+    if (!sys) {
+        std::cerr << "konform-reference: no reference system for profile \"" << profile << "\"\n";
+        return 2;
+    }
+    if (list) {
+        for (const auto& f : sys->faults) {
+            std::cout << f.name << '\t';
+            for (std::size_t i = 0; i < f.requirements.size(); ++i) std::cout << (i ? "," : "") << f.requirements[i];
+            std::cout << '\n';
+        }
+        return 0;
+    }
+    if (!fault.empty()) {
+        bool known = false;
+        for (const auto& f : sys->faults) known = known || f.name == fault;
+        if (!known) {
+            std::cerr << "konform-reference: unknown fault \"" << fault << "\" (see --list-faults)\n";
+            return 2;
+        }
+    }
+    try {
+        http_server server(static_cast<std::uint16_t>(port), sys->make(fault));
+        running = &server;
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        std::cout << "listening on " << server.base_url() << (fault.empty() ? "" : " with fault " + fault) << std::endl;
+        server.run();
+        running = nullptr;
+    } catch (const std::exception& e) {
+        std::cerr << "konform-reference: " << e.what() << '\n';
+        return 3;
+    }
+    return 0;
+}

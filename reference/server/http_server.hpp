@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace konform::reference {
+
+// A request as a reference system sees it: path and query already split and decoded.
+struct server_request {
+    std::string method;
+    std::string target;  // raw request target
+    std::string path;    // percent-decoded path
+    std::vector<std::pair<std::string, std::string>> query; // decoded, in order
+    std::map<std::string, std::string> headers;              // names in lower case
+    std::string body;
+    bool valid_target = true;
+
+    std::string header(const std::string& lower_name) const;
+};
+
+struct server_response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    bool close = false;
+
+    static server_response json(int status, std::string body);
+    static server_response xml(int status, std::string body);
+};
+
+using handler = std::function<server_response(const server_request&)>;
+
+// A small HTTP/1.1 server on 127.0.0.1 for the reference systems and the tests: keep-alive,
+// bounded request sizes, a handler per request. It runs on its own thread.
+class http_server {
+public:
+    // Binds 127.0.0.1:port (0 picks a free port). Throws on bind failure.
+    http_server(std::uint16_t port, handler h);
+    ~http_server();
+    http_server(const http_server&) = delete;
+    http_server& operator=(const http_server&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    void start();        // serve on a background thread
+    void run();          // serve on this thread until stop()
+    void stop();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    std::uint16_t port_ = 0;
+    std::thread thread_;
+};
+
+} // namespace konform::reference

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "server/http_server.hpp"
+
+#include <string>
+#include <vector>
+
+namespace konform::reference {
+
+// One injectable non-conformance and the requirements a correct suite must then fail.
+struct fault {
+    std::string name;
+    std::vector<std::string> requirements;
+    std::string description;
+};
+
+// A reference system: a correct implementation of one shipped profile.
+struct system_info {
+    std::string profile;
+    std::vector<fault> faults;
+    // Builds the request handler, with `fault_name` injected ("" for none).
+    handler (*make)(const std::string& fault_name);
+};
+
+const std::vector<system_info>& systems();
+const system_info* find_system(const std::string& profile);
+
+} // namespace konform::reference
