@@ -4,6 +4,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -34,15 +37,30 @@ struct http_server::impl {
     tcp::acceptor acceptor{ioc};
     handler h;
 
+    std::optional<asio::ssl::context> ssl;
+
     asio::awaitable<void> session(tcp::socket socket) {
         constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
-        beast::tcp_stream stream(std::move(socket));
+        beast::tcp_stream tcp_stream(std::move(socket));
+        if (!ssl) {
+            co_await serve(tcp_stream, tcp_stream);
+            co_return;
+        }
+        beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *ssl);
+        beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(10));
+        auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server, use_ec);
+        if (!ec) co_await serve(tls, beast::get_lowest_layer(tls));
+    }
+
+    template <class Stream>
+    asio::awaitable<void> serve(Stream& stream, beast::tcp_stream& lowest) {
+        constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
         beast::flat_buffer buffer;
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(64 * 1024);
             parser.body_limit(8 * 1024 * 1024);
-            stream.expires_after(std::chrono::seconds(30));
+            lowest.expires_after(std::chrono::seconds(30));
             auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_ec);
             if (ec) break;
             auto& msg = parser.get();
@@ -79,7 +97,7 @@ struct http_server::impl {
             if (wec || !out.keep_alive()) break;
         }
         beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 
     asio::awaitable<void> accept_loop() {
@@ -104,6 +122,15 @@ http_server::http_server(std::uint16_t port, handler h) : impl_(std::make_unique
     impl_->acceptor.listen();
     port_ = impl_->acceptor.local_endpoint().port();
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+}
+
+http_server::http_server(std::uint16_t port, handler h, const std::string& cert_chain_file,
+                         const std::string& key_file)
+    : http_server(port, std::move(h)) {
+    impl_->ssl.emplace(asio::ssl::context::tls_server);
+    impl_->ssl->use_certificate_chain_file(cert_chain_file);
+    impl_->ssl->use_private_key_file(key_file, asio::ssl::context::pem);
+    tls_ = true;
 }
 
 http_server::~http_server() { stop(); }

@@ -42,12 +42,17 @@ class http_server {
 public:
     // Binds 127.0.0.1:port (0 picks a free port). Throws on bind failure.
     http_server(std::uint16_t port, handler h);
+    // HTTPS: serves TLS with this certificate chain and key (PEM files).
+    http_server(std::uint16_t port, handler h, const std::string& cert_chain_file,
+                const std::string& key_file);
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;
 
     std::uint16_t port() const { return port_; }
-    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string base_url() const {
+        return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+    }
 
     void start();        // serve on a background thread
     void run();          // serve on this thread until stop()
@@ -57,6 +62,7 @@ private:
     struct impl;
     std::unique_ptr<impl> impl_;
     std::uint16_t port_ = 0;
+    bool tls_ = false;
     std::thread thread_;
 };
 

@@ -1,0 +1,196 @@
+#include "konform/model/dataset_reader.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/model/target.hpp"
+#include "konform/run/runner.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <fstream>
+
+using namespace konform::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A profile folder in a fresh temporary directory, with files the test writes.
+struct scratch {
+    fs::path dir;
+    scratch() {
+        dir = fs::temp_directory_path() / ("konform-loader-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(counter()++));
+        fs::remove_all(dir);
+        fs::create_directories(dir / "tc");
+    }
+    ~scratch() { fs::remove_all(dir); }
+    static int& counter() {
+        static int n = 0;
+        return n;
+    }
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(dir / name) << text;
+    }
+    std::vector<problem> load() {
+        diagnostics d;
+        load_profile(dir, d);
+        return d.problems();
+    }
+};
+
+const char* good_profile = R"({"id": "p", "version": "1.0.0", "title": "P",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+  "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+  "namespaces": {"ex": "urn:ex"},
+  "testcases": ["tc/*.json"]})";
+
+std::string tc_doc(const std::string& steps) {
+    return R"({"id": "T1", "title": "T", "class": "core", "verifies": ["R1"], "steps": )" + steps + "}";
+}
+
+bool has(const std::vector<problem>& ps, const std::string& where, const std::string& words) {
+    for (const auto& p : ps)
+        if (p.where == where && p.message.find(words) != std::string::npos) return true;
+    std::string all;
+    for (const auto& p : ps) all += "\n  " + p.to_string();
+    MESSAGE("problems:" << all);
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("loader: a good profile loads, with a digest over every file") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"status": 200}]}])"));
+    diagnostics d;
+    auto p = load_profile(s.dir, d);
+    CHECK(d.empty());
+    CHECK(p.testcases.size() == 1);
+    CHECK(p.files.size() == 2);
+    CHECK(p.digest.size() == 64);
+    std::string before = p.digest;
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/y"}, "expect": [{"status": 200}]}])"));
+    CHECK(load_profile(s.dir).digest != before);
+}
+
+TEST_CASE("loader: invalid JSON names line and column") {
+    scratch s;
+    s.write("profile.json", "{\n  \"id\": \"p\",\n  \"version\" 1\n}");
+    auto ps = s.load();
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].file.find("profile.json") != std::string::npos);
+    CHECK(ps[0].where.find("line 3") == 0);
+}
+
+TEST_CASE("loader: a missing profile file") {
+    scratch s;
+    auto ps = s.load();
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].message == "no such file");
+}
+
+TEST_CASE("loader: wrong types and unknown keys are named by JSON Pointer") {
+    scratch s;
+    s.write("profile.json", R"({"id": "p", "version": 1, "title": "P", "classes": [], "requirements": [],
+                                "testcases": ["x"], "colour": "blue"})");
+    auto ps = s.load();
+    CHECK(has(ps, "/version", "format"));
+    CHECK(has(ps, "/classes", "format"));
+}
+
+TEST_CASE("loader: unknown step and assertion kinds") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"stauts": 200}]}])"));
+    auto ps = s.load();
+    REQUIRE_FALSE(ps.empty());
+    CHECK(has(ps, "/steps/0/expect/0", "format"));
+    s.write("tc/a.json", tc_doc(R"([{"sleep": 5}])"));
+    CHECK_FALSE(s.load().empty());
+}
+
+TEST_CASE("loader: bad regex, JSON Pointer and XPath are found before any request") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [
+        {"json": "/a", "matches": "([a-z"},
+        {"json": "no-slash", "exists": true},
+        {"xpath": "/ex:a[", "exists": true},
+        {"xpath": "/zz:a", "exists": true}]}])"));
+    auto ps = s.load();
+    CHECK(has(ps, "/steps/0/expect/0/matches", "invalid regular expression"));
+    CHECK(has(ps, "/steps/0/expect/1/json", "invalid JSON Pointer"));
+    CHECK(has(ps, "/steps/0/expect/2/xpath", "invalid XPath"));
+    CHECK(has(ps, "/steps/0/expect/3/xpath", "prefix \"zz\" is not declared"));
+}
+
+TEST_CASE("loader: references to undefined requirements, classes, schemas and data sets") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", R"({"id": "T1", "title": "T", "class": "nope", "verifies": ["R9"], "steps": [
+        {"request": {"method": "GET", "path": "/x"}, "expect": [{"schema": "missing"}, {"status": 200, "proves": "R1"}]},
+        {"for_each": "rows", "steps": [{"request": {"method": "GET", "path": "/y"}}]}]})");
+    auto ps = s.load();
+    CHECK(has(ps, "/class", "unknown class"));
+    CHECK(has(ps, "/verifies/0", "unknown requirement \"R9\""));
+    CHECK(has(ps, "/steps/0/expect/0/schema", "unknown schema"));
+    CHECK(has(ps, "/steps/0/expect/1/proves", "not listed in the test case's verifies"));
+    CHECK(has(ps, "/steps/1/for_each", "unknown data set"));
+}
+
+TEST_CASE("loader: duplicate ids and an empty test-case pattern") {
+    scratch s;
+    s.write("profile.json", R"({"id": "p", "version": "1.0.0", "title": "P",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+      "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"},
+                       {"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+      "testcases": ["none/*.json"]})");
+    auto ps = s.load();
+    CHECK(has(ps, "/requirements/1/id", "duplicate requirement id"));
+    CHECK(has(ps, "/testcases/0", "no test case file matches"));
+}
+
+TEST_CASE("target: required parameters, claims and secrets") {
+    scratch s;
+    s.write("profile.json", R"({"id": "p", "version": "1.0.0", "title": "P",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}, {"id": "b", "title": "B", "depends_on": ["c"]},
+                  {"id": "c", "title": "C"}],
+      "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+      "parameters": {"needed": {"required": true}},
+      "testcases": ["tc/*.json"]})");
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}}])"));
+    s.write("target.json", R"({"base_url": "http://127.0.0.1:1", "claims": ["b", "zz"],
+        "auth": {"type": "bearer", "token": {"env": "KONFORM_TEST_UNSET_TOKEN"}}})");
+    ::unsetenv("KONFORM_TEST_UNSET_TOKEN");
+    diagnostics d;
+    auto p = load_profile(s.dir, d);
+    REQUIRE(d.empty());
+    auto t = load_target(s.dir / "target.json", d);
+    CHECK(has(d.problems(), "/auth", "KONFORM_TEST_UNSET_TOKEN is not set"));
+    konform::run::check_target(p, t, d);
+    CHECK(has(d.problems(), "/claims/0", "depends on \"c\""));
+    CHECK(has(d.problems(), "/claims/1", "no class \"zz\""));
+    CHECK(has(d.problems(), "/parameters", "missing required parameter \"needed\""));
+}
+
+TEST_CASE("target: a base URL must be http or https") {
+    scratch s;
+    s.write("target.json", R"({"base_url": "ftp://x"})");
+    diagnostics d;
+    load_target(s.dir / "target.json", d);
+    CHECK(has(d.problems(), "/base_url", "format"));
+}
+
+TEST_CASE("csv data sets: quotes, commas, CRLF and ragged rows") {
+    auto rows = parse_csv("a,b\r\n\"x, y\",\"say \"\"hej\"\"\"\r\nø,\n");
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1][0] == "x, y");
+    CHECK(rows[1][1] == "say \"hej\"");
+    CHECK(rows[2][0] == "ø");
+    CHECK(rows[2][1] == "");
+    scratch s;
+    s.write("d.csv", "a,b\n1,2\n3\n");
+    diagnostics d;
+    auto data = read_dataset(s.dir / "d.csv", d);
+    CHECK(data.size() == 1);
+    CHECK(has(d.problems(), "row 3", "expected 2 cells"));
+}

@@ -1,0 +1,125 @@
+#include "konform/run/runner.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform;
+using run::verdict;
+
+TEST_CASE("verdict: worst of") {
+    CHECK(run::worst(verdict::pass, verdict::fail) == verdict::fail);
+    CHECK(run::worst(verdict::fail, verdict::error) == verdict::error);
+    CHECK(run::worst(verdict::inconclusive, verdict::pass) == verdict::inconclusive);
+    CHECK(run::worst(verdict::fail, verdict::inconclusive) == verdict::fail);
+    CHECK(run::worst(verdict::inapplicable, verdict::pass) == verdict::pass);
+    CHECK(run::worst(verdict::skipped, verdict::inapplicable) == verdict::skipped);
+}
+
+namespace {
+
+struct fixture {
+    model::profile p;
+    model::target t;
+    run::run_result r;
+
+    fixture() {
+        p.classes = {{"core", "Core", true, {}}, {"opt", "Optional", false, {}}};
+        p.requirements = {{"R1", "core", model::level::must, "t", "", ""},
+                          {"R2", "core", model::level::should, "t", "", ""},
+                          {"R3", "opt", model::level::must, "t", "", ""},
+                          {"R4", "core", model::level::must, "t", "", ""}};
+        r.prof = &p;
+        r.tgt = &t;
+    }
+
+    run::testcase_result& tc(const std::string& id, const std::string& cls,
+                             std::vector<std::pair<std::string, verdict>> assertions) {
+        run::testcase_result t;
+        t.id = id;
+        t.cls = cls;
+        run::step_result s;
+        t.v = verdict::pass;
+        for (auto& [req, v] : assertions) {
+            run::assertion_result a;
+            a.proves = {req};
+            a.v = v;
+            s.assertions.push_back(a);
+            t.verifies.push_back(req);
+            t.v = run::worst(t.v, v);
+        }
+        t.steps.push_back(s);
+        r.testcases.push_back(t);
+        return r.testcases.back();
+    }
+
+    verdict req(const std::string& id) {
+        for (const auto& x : r.requirements)
+            if (x.req->id == id) return x.v;
+        FAIL("no requirement " << id);
+        return verdict::error;
+    }
+};
+
+} // namespace
+
+TEST_CASE("roll-up: all MUST pass gives conformant; a SHOULD failure is only a warning") {
+    fixture f;
+    f.tc("A", "core", {{"R1", verdict::pass}, {"R2", verdict::fail}, {"R4", verdict::pass}});
+    run::roll_up(f.r);
+    CHECK(f.req("R1") == verdict::pass);
+    CHECK(f.req("R2") == verdict::fail);
+    CHECK(f.req("R3") == verdict::inapplicable); // class opt not claimed
+    CHECK(f.r.overall == run::run_verdict::conformant);
+}
+
+TEST_CASE("roll-up: a MUST failure gives not-conformant, even beside an error") {
+    fixture f;
+    f.tc("A", "core", {{"R1", verdict::fail}});
+    f.tc("B", "core", {{"R4", verdict::error}});
+    run::roll_up(f.r);
+    CHECK(f.req("R1") == verdict::fail);
+    CHECK(f.req("R4") == verdict::error);
+    CHECK(f.r.overall == run::run_verdict::not_conformant);
+}
+
+TEST_CASE("roll-up: an error without failures gives incomplete, never conformant") {
+    fixture f;
+    f.tc("A", "core", {{"R1", verdict::pass}});
+    f.tc("B", "core", {{"R4", verdict::error}});
+    run::roll_up(f.r);
+    CHECK(f.r.overall == run::run_verdict::incomplete);
+    CHECK(f.r.incomplete_reason.find("R4") != std::string::npos);
+}
+
+TEST_CASE("roll-up: a requirement is the worst over every test case that proves it") {
+    fixture f;
+    f.tc("A", "core", {{"R1", verdict::pass}, {"R4", verdict::pass}});
+    f.tc("B", "core", {{"R1", verdict::fail}});
+    run::roll_up(f.r);
+    CHECK(f.req("R1") == verdict::fail);
+}
+
+TEST_CASE("roll-up: claimed optional classes count; unverified MUST is inconclusive") {
+    fixture f;
+    f.t.claims = {"opt"};
+    f.tc("A", "core", {{"R1", verdict::pass}});
+    run::roll_up(f.r);
+    CHECK(f.req("R3") == verdict::inconclusive); // claimed, but no test case verifies it
+    CHECK(f.req("R4") == verdict::inconclusive);
+    CHECK(f.r.overall == run::run_verdict::incomplete);
+}
+
+TEST_CASE("roll-up: skipped test cases make the run incomplete; interruption too") {
+    fixture f;
+    f.tc("A", "core", {{"R1", verdict::pass}});
+    auto& b = f.tc("B", "core", {{"R4", verdict::pass}});
+    b.v = verdict::skipped;
+    run::roll_up(f.r);
+    CHECK(f.req("R4") == verdict::skipped);
+    CHECK(f.r.overall == run::run_verdict::incomplete);
+
+    fixture g;
+    g.tc("A", "core", {{"R1", verdict::pass}, {"R4", verdict::pass}});
+    g.r.interrupted = true;
+    run::roll_up(g.r);
+    CHECK(g.r.overall == run::run_verdict::incomplete);
+}

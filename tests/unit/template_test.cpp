@@ -1,0 +1,59 @@
+#include "konform/run/template.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform::run;
+using nlohmann::json;
+
+TEST_CASE("template: variables, dotted fields and array indexes") {
+    variables v{{"id", "abc"}, {"row", json{{"language", "da"}, {"n", 2}}}, {"list", json::array({"x", "y"})}};
+    CHECK(render("/greetings/{{id}}", v) == "/greetings/abc");
+    CHECK(render("{{ row.language }}-{{row.n}}", v) == "da-2");
+    CHECK(render("{{list.1}}", v) == "y");
+    CHECK(render("no placeholders", v) == "no placeholders");
+}
+
+TEST_CASE("template: unknown names and bad syntax are errors, not empty strings") {
+    variables v{{"id", "abc"}};
+    CHECK_THROWS_AS(render("{{missing}}", v), template_error);
+    CHECK_THROWS_WITH_AS(render("{{id.field}}", v), doctest::Contains("no field"), template_error);
+    CHECK_THROWS_WITH_AS(render("/x/{{id", v), doctest::Contains("unterminated"), template_error);
+    CHECK_THROWS_AS(render("{{}}", v), template_error);
+    CHECK_THROWS_WITH_AS(render("{{$nope}}", v), doctest::Contains("unknown generator"), template_error);
+}
+
+TEST_CASE("template: generators") {
+    variables v;
+    std::string a = render("{{$uuid}}", v), b = render("{{$uuid}}", v);
+    CHECK(a.size() == 36);
+    CHECK(a[14] == '4');
+    CHECK(a != b);
+    std::string now = render("{{$now}}", v);
+    CHECK(now.size() == 24);
+    CHECK(now.back() == 'Z');
+    CHECK(render("{{$today}}", v) == now.substr(0, 10));
+    CHECK(std::stol(render("{{$timestamp}}", v)) > 1700000000);
+}
+
+TEST_CASE("template: XML escaping protects the document") {
+    variables v{{"name", "<a & 'b'>"}};
+    CHECK(render("<x>{{name}}</x>", v, escaping::xml) == "<x>&lt;a &amp; &apos;b&apos;&gt;</x>");
+    CHECK(render("<x>{{name}}</x>", v) == "<x><a & 'b'></x>");
+}
+
+TEST_CASE("template: JSON rendering keeps types for whole-value placeholders") {
+    variables v{{"n", 3}, {"obj", json{{"a", 1}}}, {"s", "æøå"}};
+    json in = {{"count", "{{n}}"}, {"nested", {{"o", "{{obj}}"}}}, {"text", "hej {{s}}"}, {"list", {"{{n}}", 1}}};
+    json out = render_json(in, v);
+    CHECK(out["count"] == 3);
+    CHECK(out["nested"]["o"] == json{{"a", 1}});
+    CHECK(out["text"] == "hej æøå");
+    CHECK(out["list"][0] == 3);
+}
+
+TEST_CASE("template: referenced names") {
+    auto names = referenced_names("/a/{{id}}/{{row.x}}/{{$uuid}}");
+    REQUIRE(names.size() == 2);
+    CHECK(names[0] == "id");
+    CHECK(names[1] == "row");
+}
