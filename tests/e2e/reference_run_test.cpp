@@ -1,0 +1,114 @@
+// Runs the example profile against its reference system on 127.0.0.1: the suite must pass
+// the correct system and catch every injected fault, precisely.
+#include "e2e_support.hpp"
+#include "example/greetings.hpp"
+#include "server/http_server.hpp"
+#include "system.hpp"
+
+#include <doctest/doctest.h>
+#include <set>
+
+using namespace konform;
+using run::verdict;
+
+namespace {
+
+run::run_result run_against(const std::string& fault, run::run_options opt = {}) {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(fault));
+    server.start();
+    auto t = test::example_target(server.base_url());
+    static model::target keep; // run_result points at its target
+    keep = t;
+    return run::run_profile(test::example_profile(), keep, opt);
+}
+
+std::set<std::string> failed(const run::run_result& r) {
+    std::set<std::string> out;
+    for (const auto& rr : r.requirements)
+        if (rr.v == verdict::fail) out.insert(rr.req->id);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("reference: the correct system is conformant, every requirement passes") {
+    auto r = run_against("");
+    CHECK(r.overall == run::run_verdict::conformant);
+    for (const auto& rr : r.requirements) CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id);
+    for (const auto& tc : r.testcases) CHECK_MESSAGE(tc.v == verdict::pass, tc.id << ": " << tc.reason);
+    CHECK(r.binding.server_header == "konform-reference");
+    CHECK(r.binding.remote_address.rfind("127.0.0.1:", 0) == 0);
+    // Keep-alive: far fewer connections than exchanges.
+    int fresh = 0;
+    for (const auto& x : r.exchanges) fresh += x.x.reused_connection ? 0 : 1;
+    CHECK(fresh < static_cast<int>(r.exchanges.size()) / 2);
+}
+
+TEST_CASE("reference: every fault is caught, and only its requirements fail") {
+    const auto* sys = reference::find_system("example");
+    REQUIRE(sys->faults.size() >= 10);
+    int caught = 0;
+    for (const auto& f : sys->faults) {
+        CAPTURE(f.name);
+        auto r = run_against(f.name);
+        std::set<std::string> expected(f.requirements.begin(), f.requirements.end());
+        CHECK(failed(r) == expected);
+        bool must = false;
+        for (const auto& id : f.requirements)
+            must = must || test::example_profile().find_requirement(id)->lvl == model::level::must;
+        CHECK(r.overall == (must ? run::run_verdict::not_conformant : run::run_verdict::conformant));
+        caught += failed(r) == expected ? 1 : 0;
+    }
+    MESSAGE("mutation score: " << caught << "/" << sys->faults.size());
+    CHECK(caught == static_cast<int>(sys->faults.size()));
+}
+
+TEST_CASE("reference: --only and --class filters skip the rest and leave the run incomplete") {
+    run::run_options opt;
+    opt.only = {"TC-EX-READ-001"};
+    auto r = run_against("", opt);
+    int ran = 0, skipped = 0;
+    for (const auto& tc : r.testcases) (tc.v == verdict::skipped ? skipped : ran)++;
+    CHECK(ran == 1);
+    CHECK(skipped == 7);
+    CHECK(r.overall == run::run_verdict::incomplete);
+}
+
+TEST_CASE("reference: an unclaimed class is inapplicable, not failed") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make("xml-invalid"));
+    server.start();
+    static model::target t;
+    t = test::example_target(server.base_url());
+    t.claims = {"write"};
+    auto r = run::run_profile(test::example_profile(), t, {});
+    CHECK(r.overall == run::run_verdict::conformant);
+    for (const auto& tc : r.testcases)
+        if (tc.cls == "xml") CHECK(tc.v == verdict::inapplicable);
+}
+
+TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends early") {
+    // Bind and close a server to get a port nobody listens on.
+    std::uint16_t port;
+    {
+        reference::http_server probe(0, [](const reference::server_request&) { return reference::server_response{}; });
+        port = probe.port();
+    }
+    static model::target t;
+    t = test::example_target("http://127.0.0.1:" + std::to_string(port));
+    run::run_options opt;
+    opt.http.lim.connect_timeout = std::chrono::milliseconds(500);
+    auto r = run::run_profile(test::example_profile(), t, opt);
+    CHECK(r.overall == run::run_verdict::incomplete);
+    int unreachable = 0;
+    for (const auto& tc : r.testcases) {
+        CHECK(tc.v == verdict::error);
+        unreachable += tc.reason.find("system unreachable") != std::string::npos ? 1 : 0;
+    }
+    CHECK(unreachable == static_cast<int>(r.testcases.size()) - opt.unreachable_after);
+    for (const auto& rr : r.requirements) CHECK(rr.v != verdict::fail);
+    bool refused = false;
+    for (const auto& x : r.exchanges) refused = refused || x.x.explanation.find("connection refused") != std::string::npos;
+    CHECK(refused);
+}
