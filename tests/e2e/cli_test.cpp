@@ -39,6 +39,9 @@ TEST_CASE("cli: a conformant run exits 0 and writes report.json and junit.xml") 
     CHECK(report["profile"]["digest"].get<std::string>().size() == 64);
     CHECK(report["summary"]["testcases"]["pass"] == 8);
     CHECK(report["requirements"].size() == 11);
+    std::string validation;
+    CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
+                          (tmp.path / "out/report.json").string() + "'", &validation) == 0);
     pugi::xml_document junit;
     REQUIRE(junit.load_file((tmp.path / "out/junit.xml").c_str()));
     CHECK(junit.select_nodes("/testsuites/testsuite").size() == 3);
@@ -64,6 +67,8 @@ TEST_CASE("cli: a failing run exits 1; failures name the requirement, expected, 
     CHECK(out.find("reproduce: curl -sS -i") != std::string::npos);
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "report.json"));
     CHECK(report["verdict"] == "not-conformant");
+    CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
+                          (tmp.path / "report.json").string() + "'", &out) == 0);
     pugi::xml_document junit;
     REQUIRE(junit.load_file((tmp.path / "junit.xml").c_str()));
     auto failure = junit.select_node("//testcase[starts-with(@name, 'TC-EX-READ-002')]/failure");

@@ -1,0 +1,35 @@
+// Every example in docs/writing-profiles.md marked "<!-- check: KIND -->" must pass
+// konform's own loaders, so the guide cannot drift from the code.
+#include "konform/model/json_file.hpp"
+#include "konform/model/testcase.hpp"
+#include "konform/util/sha256.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform;
+
+TEST_CASE("docs: every checked example in the profile writers' guide loads") {
+    const std::string guide = util::read_file(KONFORM_SOURCE_DIR "/docs/writing-profiles.md");
+    const std::string marker = "<!-- check: ";
+    int checked = 0;
+    for (std::size_t pos = guide.find(marker); pos != std::string::npos; pos = guide.find(marker, pos + 1)) {
+        std::size_t kind_end = guide.find(" -->", pos);
+        std::string kind = guide.substr(pos + marker.size(), kind_end - pos - marker.size());
+        std::size_t open = guide.find("```json\n", kind_end);
+        std::size_t close = guide.find("\n```", open + 8);
+        REQUIRE(open != std::string::npos);
+        REQUIRE(close != std::string::npos);
+        std::string text = guide.substr(open + 8, close - open - 8);
+        CAPTURE(kind);
+        CAPTURE(text.substr(0, 60));
+        nlohmann::json doc;
+        REQUIRE_NOTHROW(doc = nlohmann::json::parse(text));
+        model::diagnostics diag;
+        model::check_format(doc, kind, "writing-profiles.md", diag);
+        if (diag.empty() && kind == "testcase") model::parse_testcase(doc, "writing-profiles.md", diag);
+        for (const auto& p : diag.problems()) MESSAGE(p.to_string());
+        CHECK(diag.empty());
+        ++checked;
+    }
+    CHECK(checked >= 7);
+}
