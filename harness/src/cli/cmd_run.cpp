@@ -3,14 +3,18 @@
 #include "konform/model/target.hpp"
 #include "konform/report/console_reporter.hpp"
 #include "konform/report/json_report.hpp"
+#include "konform/report/har_report.hpp"
 #include "konform/report/junit_report.hpp"
 #include "konform/run/runner.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/util/sha256.hpp"
 #include "konform/util/atomic_file.hpp"
 
 #include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace konform::cli {
 
@@ -22,7 +26,7 @@ std::atomic<bool> stop_requested{false};
 extern "C" void on_signal(int) { stop_requested.store(true); }
 
 struct run_args {
-    std::string profile, target, out = "out", base_url;
+    std::string profile, target, out = "out", base_url, sign_key, sign_cert;
     std::vector<std::string> only, classes;
     bool quiet = false, json = false, force = false;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
@@ -40,6 +44,17 @@ exit_code execute(const run_args& a) {
     }
     run::check_target(prof, tgt, diag);
     model::throw_if_any(diag);
+    // Signing material is read before the run, so a bad key costs no run.
+    std::optional<sign::key> key;
+    std::string chain;
+    if (!a.sign_key.empty()) {
+        try {
+            key = sign::key::load_private(a.sign_key);
+            if (!a.sign_cert.empty()) chain = util::read_file(a.sign_cert);
+        } catch (const std::exception& e) {
+            throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
+        }
+    }
 
     fs::path out = a.out;
     std::error_code ec;
@@ -91,6 +106,10 @@ exit_code execute(const run_args& a) {
     std::signal(SIGTERM, SIG_DFL);
 
     nlohmann::json doc = report::to_json(result);
+    const std::string har = report::to_har(result);
+    util::write_file_atomically(out / "evidence.har", har);
+    doc["evidence"] = {{"file", "evidence.har"}, {"sha256", util::sha256_hex(har)}};
+    if (key) sign::sign_report(doc, *key, chain);
     util::write_file_atomically(out / "report.json",
                                 doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     util::write_file_atomically(out / "junit.xml", report::to_junit(result));
@@ -114,6 +133,9 @@ action add_run(CLI::App& app) {
     cmd->add_option("--base-url", a->base_url, "Override the target's base URL");
     cmd->add_option("--only", a->only, "Run only these test case ids");
     cmd->add_option("--class", a->classes, "Run only test cases of these classes");
+    cmd->add_option("--sign-key", a->sign_key, "Ed25519 private key (PEM) that signs report.json");
+    cmd->add_option("--sign-cert", a->sign_cert, "Signer certificate chain (PEM, signer first) to embed")
+        ->needs(cmd->get_option("--sign-key"));
     cmd->add_flag("--force", a->force, "Replace reports in a non-empty output folder");
     auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
     cmd->add_flag("--json", a->json, "Print one JSON object per line (per test case, then a summary)")->excludes(q);

@@ -13,6 +13,9 @@ using action = std::function<exit_code()>;
 action add_run(CLI::App& app);
 action add_lint(CLI::App& app);
 action add_validate(CLI::App& app);
+action add_keygen(CLI::App& app);
+action add_sign(CLI::App& app);
+action add_verify(CLI::App& app);
 
 
 } // namespace konform::cli

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     add(add_run);
     add(add_lint);
     add(add_validate);
+    add(add_keygen);
+    add(add_sign);
+    add(add_verify);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

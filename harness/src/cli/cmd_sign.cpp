@@ -1,0 +1,50 @@
+#include "commands.hpp"
+#include "konform/model/problem.hpp"
+#include "konform/sign/jcs.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/util/atomic_file.hpp"
+#include "konform/util/sha256.hpp"
+
+#include <iostream>
+
+namespace konform::cli {
+
+namespace {
+
+struct sign_args {
+    std::string report, key, cert;
+};
+
+exit_code execute(const sign_args& a) {
+    nlohmann::json doc;
+    sign::key k;
+    std::string chain;
+    try {
+        doc = sign::parse_strict(util::read_file(a.report));
+    } catch (const std::exception& e) {
+        throw model::load_error(a.report, "", e.what());
+    }
+    try {
+        k = sign::key::load_private(a.key);
+        if (!a.cert.empty()) chain = util::read_file(a.cert);
+        sign::sign_report(doc, k, chain);
+    } catch (const std::exception& e) {
+        throw model::load_error(a.cert.empty() ? a.key : a.cert, "", e.what());
+    }
+    util::write_file_atomically(a.report, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    std::cout << a.report << ": signed with key " << k.key_id() << '\n';
+    return exit_code::ok;
+}
+
+} // namespace
+
+action add_sign(CLI::App& app) {
+    auto a = std::make_shared<sign_args>();
+    auto* cmd = app.add_subcommand("sign", "Sign an existing report.json (replaces its signature)");
+    cmd->add_option("report", a->report, "report.json")->required();
+    cmd->add_option("--key", a->key, "Ed25519 private key (PEM)")->required();
+    cmd->add_option("--cert", a->cert, "Signer certificate chain (PEM, signer first)");
+    return [a] { return execute(*a); };
+}
+
+} // namespace konform::cli
