@@ -153,3 +153,41 @@ TEST_CASE("cli: lint prints coverage; validate exits 0, 1 or 2") {
     CHECK(test::shell(bin + " --version", &out) == 0);
     CHECK(out.rfind("konform ", 0) == 0);
 }
+
+TEST_CASE("cli: a signed run verifies offline; a changed report or evidence does not") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    const std::string keys = src + "/reports/demo-key";
+    std::string out;
+    CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(),
+                              "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " + keys + "/signer.pem"),
+                      &out) == 0);
+    const std::string report = (tmp.path / "report.json").string();
+    CHECK(test::shell(bin + " verify '" + report + "' --trust " + keys + "/root.pem", &out) == 0);
+    CHECK(out.find("VALID: signature by key") != std::string::npos);
+    CHECK(out.find("evidence digest matches") != std::string::npos);
+    CHECK(out.find("anchored in") != std::string::npos);
+    CHECK(test::shell(bin + " verify '" + report + "'", &out) == 0);
+    CHECK(out.find("NOT anchored") != std::string::npos);
+
+    // Evidence: the HAR holds every exchange, and one changed byte breaks the binding.
+    auto har = nlohmann::json::parse(test::read_text(tmp.path / "evidence.har"));
+    auto doc = nlohmann::json::parse(test::read_text(report));
+    CHECK(har["log"]["version"] == "1.2");
+    CHECK(har["log"]["entries"].size() == doc["summary"]["exchanges"].get<std::size_t>());
+    std::string text = test::read_text(tmp.path / "evidence.har");
+    text[text.find("\"GET\"") + 1] = 'P';
+    std::ofstream(tmp.path / "evidence.har", std::ios::binary) << text;
+    CHECK(test::shell(bin + " verify '" + report + "'", &out) == 1);
+    CHECK(out.find("digest mismatch") != std::string::npos);
+    CHECK(test::shell(bin + " verify '" + report + "' --no-evidence", &out) == 0);
+
+    std::string rtext = test::read_text(report);
+    rtext.replace(rtext.find("\"conformant\""), 12, "\"incomplete\"");
+    std::ofstream(report, std::ios::binary) << rtext;
+    CHECK(test::shell(bin + " verify '" + report + "' --no-evidence", &out) == 1);
+    CHECK(out.find("signature mismatch") != std::string::npos);
+    CHECK(test::shell(bin + " verify /nonexistent.json 2>&1", &out) == 2);
+}

@@ -1,0 +1,69 @@
+#include "test_pki.hpp"
+
+#include <memory>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdexcept>
+
+namespace konform::test {
+
+namespace {
+
+std::string pem_of(X509* c) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(bio.get(), c);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+X509* read_pem(const std::string& pem) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    return PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+}
+
+void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+    if (!ext) throw std::runtime_error("extension");
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+}
+
+std::string make_cert(const std::string& cn, const sign::key& subject, X509* issuer, const sign::key& issuer_key,
+                      bool ca, int from_days, int to_days) {
+    static long serial = 1;
+    std::unique_ptr<X509, decltype(&X509_free)> c(X509_new(), X509_free);
+    X509_set_version(c.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(c.get()), serial++);
+    X509_gmtime_adj(X509_getm_notBefore(c.get()), static_cast<long>(from_days) * 86400 - 60);
+    X509_gmtime_adj(X509_getm_notAfter(c.get()), static_cast<long>(to_days) * 86400);
+    X509_set_pubkey(c.get(), subject.native());
+    X509_NAME* name = X509_get_subject_name(c.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+    X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name);
+    add_ext(c.get(), issuer ? issuer : c.get(), NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    add_ext(c.get(), issuer ? issuer : c.get(), NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+    add_ext(c.get(), issuer ? issuer : c.get(), NID_subject_key_identifier, "hash");
+    if (X509_sign(c.get(), issuer_key.native(), nullptr) == 0) throw std::runtime_error("X509_sign failed");
+    return pem_of(c.get());
+}
+
+} // namespace
+
+pki::pki() {
+    root_pem = make_cert("konform test root", root_key, nullptr, root_key, true, -1, 365);
+    std::unique_ptr<X509, decltype(&X509_free)> root(read_pem(root_pem), X509_free);
+    intermediate_pem = make_cert("konform test intermediate", intermediate_key, root.get(), root_key, true, -1, 365);
+}
+
+std::string pki::issue_signer(const sign::key& signer, int from_days, int to_days) const {
+    std::unique_ptr<X509, decltype(&X509_free)> inter(read_pem(intermediate_pem), X509_free);
+    return make_cert("konform test signer", signer, inter.get(), intermediate_key, false, from_days, to_days) +
+           intermediate_pem;
+}
+
+} // namespace konform::test

@@ -1,0 +1,122 @@
+#include "konform/sign/jcs.hpp"
+#include "konform/sign/report_signature.hpp"
+
+#include "konform/util/sha256.hpp"
+#include "test_pki.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform::sign;
+using nlohmann::json;
+
+namespace {
+
+json sample_report() {
+    return json::parse(R"({"konform": {"version": "0.1.0"}, "verdict": "conformant",
+      "profile": {"id": "p", "version": "1.0.0", "digest": "ab"},
+      "requirements": [{"id": "R1", "verdict": "pass"}, {"id": "R2", "verdict": "pass"}],
+      "summary": {"testcases": {"pass": 12, "fail": 0}}, "duration": 12.5,
+      "evidence": {"file": "evidence.har", "sha256": "d3b07384d113edec49eaa6238ad5ff00d3b07384d113edec49eaa6238ad5ff00"}})");
+}
+
+} // namespace
+
+TEST_CASE("signature: sign and verify round trip") {
+    key k = key::generate();
+    json r = sample_report();
+    sign_report(r, k);
+    auto v = verify_report(r, std::nullopt, std::nullopt);
+    CHECK(v.valid);
+    CHECK_FALSE(v.anchored);
+    CHECK(v.key_id == k.key_id());
+    CHECK(r["signature"]["algorithm"] == "Ed25519");
+    // Reading the written text back keeps it valid.
+    CHECK(verify_report(parse_strict(r.dump(2)), std::nullopt, std::nullopt).valid);
+}
+
+TEST_CASE("signature: every changed byte of the report text fails verification") {
+    key k = key::generate();
+    json r = sample_report();
+    sign_report(r, k);
+    const std::string text = r.dump(2);
+    int changed = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (!std::isalnum(static_cast<unsigned char>(c))) continue;
+        std::string t = text;
+        t[i] = c == 'a' ? 'b' : (c == '0' ? '1' : (std::isdigit(static_cast<unsigned char>(c)) ? '0' : 'a'));
+        bool valid = false;
+        try {
+            valid = verify_report(parse_strict(t), std::nullopt, std::nullopt).valid;
+        } catch (const std::invalid_argument&) {
+            valid = false; // not even JSON any more
+        }
+        CHECK_MESSAGE(!valid, "byte " << i << " ('" << c << "') changed, still valid");
+        ++changed;
+    }
+    CHECK(changed > 500);
+}
+
+TEST_CASE("signature: a report signed by another key, or unsigned, fails") {
+    key a = key::generate(), b = key::generate();
+    json r = sample_report();
+    sign_report(r, a);
+    json forged = r;
+    forged["signature"]["public_key"] = b.public_pem();
+    forged["signature"]["key_id"] = b.key_id();
+    CHECK_FALSE(verify_report(forged, std::nullopt, std::nullopt).valid);
+    CHECK(verify_report(sample_report(), std::nullopt, std::nullopt).reason == "the report is not signed");
+}
+
+TEST_CASE("signature: the evidence digest binds the evidence file") {
+    key k = key::generate();
+    json r = sample_report();
+    r["evidence"]["sha256"] = konform::util::sha256_hex("evidence bytes");
+    sign_report(r, k);
+    CHECK(verify_report(r, std::nullopt, std::string("evidence bytes")).valid);
+    auto v = verify_report(r, std::nullopt, std::string("evidence bytez"));
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("digest mismatch") == 0);
+}
+
+TEST_CASE("signature: chain root -> intermediate -> signer, made at test time") {
+    konform::test::pki pki;
+    key signer = key::generate();
+    auto chain = pki.issue_signer(signer, 0, 30);
+    json r = sample_report();
+    sign_report(r, signer, chain);
+    auto v = verify_report(r, pki.root_pem, std::nullopt);
+    CHECK_MESSAGE(v.valid, v.reason);
+    CHECK(v.anchored);
+    CHECK(v.signer.find("CN=konform test signer") != std::string::npos);
+
+    konform::test::pki other;
+    v = verify_report(r, other.root_pem, std::nullopt);
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("untrusted chain") == 0);
+
+    json unsigned_chain = sample_report();
+    sign_report(unsigned_chain, signer);
+    v = verify_report(unsigned_chain, pki.root_pem, std::nullopt);
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("untrusted chain") == 0);
+}
+
+TEST_CASE("signature: an expired signer certificate fails with that reason") {
+    konform::test::pki pki;
+    key signer = key::generate();
+    auto chain = pki.issue_signer(signer, -20, -10);
+    json r = sample_report();
+    sign_report(r, signer, chain);
+    auto v = verify_report(r, pki.root_pem, std::nullopt);
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("expired certificate") == 0);
+}
+
+TEST_CASE("signature: a chain for another key is refused when signing") {
+    konform::test::pki pki;
+    key signer = key::generate(), other = key::generate();
+    auto chain = pki.issue_signer(other, 0, 30);
+    json r = sample_report();
+    CHECK_THROWS_AS(sign_report(r, signer, chain), std::invalid_argument);
+}
