@@ -4,6 +4,7 @@
 #include "konform/report/console_reporter.hpp"
 #include "konform/report/json_report.hpp"
 #include "konform/report/har_report.hpp"
+#include "konform/report/html_report.hpp"
 #include "konform/report/junit_report.hpp"
 #include "konform/run/runner.hpp"
 #include "konform/sign/report_signature.hpp"
@@ -113,6 +114,8 @@ exit_code execute(const run_args& a) {
     util::write_file_atomically(out / "report.json",
                                 doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     util::write_file_atomically(out / "junit.xml", report::to_junit(result));
+    util::write_file_atomically(out / "report.html",
+                                report::to_html(doc, nlohmann::json::parse(har, nullptr, false)));
     console.summary(result, out.string());
     switch (result.overall) {
     case run::run_verdict::conformant: return exit_code::ok;

@@ -1,10 +1,12 @@
 #include "commands.hpp"
 #include "konform/model/problem.hpp"
+#include "konform/report/html_report.hpp"
 #include "konform/sign/jcs.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/atomic_file.hpp"
 #include "konform/util/sha256.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace konform::cli {
@@ -32,6 +34,16 @@ exit_code execute(const sign_args& a) {
         throw model::load_error(a.cert.empty() ? a.key : a.cert, "", e.what());
     }
     util::write_file_atomically(a.report, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    // Keep the HTML rendering beside it in step with the new signature.
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(a.report).parent_path();
+    std::error_code ec;
+    if (fs::exists(dir / "report.html", ec)) {
+        nlohmann::json har = nlohmann::json::object();
+        if (doc.contains("evidence") && fs::exists(dir / doc["evidence"].value("file", "evidence.har"), ec))
+            har = nlohmann::json::parse(util::read_file(dir / doc["evidence"].value("file", "evidence.har")), nullptr, false);
+        util::write_file_atomically(dir / "report.html", report::to_html(doc, har));
+    }
     std::cout << a.report << ": signed with key " << k.key_id() << '\n';
     return exit_code::ok;
 }
