@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::string profile, fault;
     int port = 0;
     bool list = false;
-    app.add_option("--profile", profile, "Profile to serve (example)")->required();
+    app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")->required();
     app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")->check(CLI::Range(0, 65535));
     app.add_option("--fault", fault, "Inject one non-conformance (see --list-faults)");
     app.add_flag("--list-faults", list, "Print each fault: name, a tab, the requirements it must fail");

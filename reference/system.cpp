@@ -1,11 +1,12 @@
 #include "system.hpp"
 
 #include "example/greetings.hpp"
+#include "oio/organisation_system.hpp"
 
 namespace konform::reference {
 
 const std::vector<system_info>& systems() {
-    static const std::vector<system_info> all{example::greetings_system()};
+    static const std::vector<system_info> all{example::greetings_system(), oio::organisation_system()};
     return all;
 }
 

@@ -220,6 +220,7 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
         try {
             model::assertion rendered = a;
             rendered.predicates = render_json(a.predicates, st.vars);
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
         } catch (const template_error& e) {
             o = {false, a.predicates.dump(), "(not evaluated)", std::string("the expected value could not be built: ") + e.what()};
@@ -237,9 +238,16 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
         sr.v = worst(sr.v, ar.v);
         sr.assertions.push_back(std::move(ar));
     }
-    for (const auto& c : s.captures) {
+    for (const auto& spec : s.captures) {
         std::string error;
-        auto value = check::extract(c, view, error);
+        std::optional<json> value;
+        model::capture c = spec;
+        try {
+            c.selector = render(spec.selector, st.vars);
+            value = check::extract(c, view, error);
+        } catch (const template_error& e) {
+            error = e.what();
+        }
         if (value) st.vars[c.variable] = *value;
         else if (sr.v == verdict::pass) {
             sr.v = verdict::inconclusive;
