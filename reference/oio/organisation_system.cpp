@@ -187,7 +187,7 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
                 if (!item.is_object() || !item.contains(t.state_field) || !item[t.state_field].is_string())
                     throw validation_error{"tilstande/" + name + ": '" + t.state_field + "' is a required property"};
                 std::string value = item[t.state_field];
-                if (!t.state_values.count(value) && !allow_extra)
+                if (!t.state_values.count(value))
                     throw validation_error{"tilstande/" + name + ": '" + value + "' is not one of the allowed values"};
                 for (const auto& [k, v] : item.items())
                     if (k != t.state_field && k != "virkning" && !allow_extra)
@@ -740,7 +740,8 @@ system_info organisation_system() {
                 {"deleted-404", {"ORG-DELETE-410"}, "answers 404 instead of 410 for a deleted object"},
                 {"deleted-still-searchable", {"ORG-DELETE-SEARCH"}, "keeps deleted objects in search results"},
                 {"passivated-hidden", {"ORG-PASSIVATE-SEARCH"}, "leaves passivated objects out of searches"},
-                {"ignore-virkning", {"BT-DEFAULT-NOW", "BT-VIRKNINGSTID"}, "ignores valid time: returns every period"},
+                {"ignore-virkning", {"BT-DEFAULT-NOW", "BT-VIRKNINGSTID", "BT-SEARCH-VIRKNING"},
+                 "ignores valid time in reads and searches"},
                 {"mixed-time-accepted", {"BT-MIXED-400"}, "accepts virkningstid together with virkningFra"},
                 {"paging-off-by-one", {"PAGE-OFFSET"}, "starts foersteresultat one result early"},
                 {"paging-unsorted", {"PAGE-ORDER"}, "orders results by uuid, not brugervendtnoegle"},

@@ -57,3 +57,10 @@ TEST_CASE("template: referenced names") {
     CHECK(names[0] == "id");
     CHECK(names[1] == "row");
 }
+
+TEST_CASE("template: case filters") {
+    variables v{{"id", "ab-Cd"}};
+    CHECK(render("{{id | upper}}", v) == "AB-CD");
+    CHECK(render("{{ id|lower }}", v) == "ab-cd");
+    CHECK_THROWS_WITH_AS(render("{{id | reverse}}", v), doctest::Contains("unknown filter"), template_error);
+}

@@ -217,20 +217,22 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
     for (const auto& a : s.expect) {
         // Expected values may name variables ("equals": "{{uuid}}").
         check::outcome o;
+        bool harness_error = false; // the test case, not the system, is at fault
         try {
             model::assertion rendered = a;
             rendered.predicates = render_json(a.predicates, st.vars);
             if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
         } catch (const template_error& e) {
-            o = {false, a.predicates.dump(), "(not evaluated)", std::string("the expected value could not be built: ") + e.what()};
+            harness_error = true;
+            o = {false, a.predicates.dump(), "(not evaluated)", std::string("the assertion could not be built: ") + e.what()};
         }
         assertion_result ar;
         ar.pointer = a.pointer;
         ar.subject = std::string(model::to_string(a.what));
         ar.description = a.description;
         ar.proves = proves_of(a);
-        ar.v = o.passed ? verdict::pass : verdict::fail;
+        ar.v = harness_error ? verdict::error : o.passed ? verdict::pass : verdict::fail;
         ar.expected = secrets_.redact(o.expected);
         ar.actual = secrets_.redact(o.actual);
         ar.explanation = secrets_.redact(o.explanation);

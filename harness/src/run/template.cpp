@@ -62,7 +62,25 @@ std::optional<json> generate(const std::string& name) {
     return std::nullopt;
 }
 
-json lookup(const std::string& name, const variables& vars) {
+json lookup_plain(const std::string& name, const variables& vars);
+
+// "name | upper" and "name | lower" change the case of a text value.
+json lookup(const std::string& expr, const variables& vars) {
+    auto bar = expr.find('|');
+    if (bar == std::string::npos) return lookup_plain(expr, vars);
+    std::string name = trim(std::string_view(expr).substr(0, bar));
+    std::string filter = trim(std::string_view(expr).substr(bar + 1));
+    json v = lookup_plain(name, vars);
+    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    if (filter == "upper")
+        for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    else if (filter == "lower")
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else throw template_error("unknown filter \"" + filter + "\" in {{" + expr + "}}: expected upper or lower");
+    return text;
+}
+
+json lookup_plain(const std::string& name, const variables& vars) {
     if (!name.empty() && name.front() == '$') {
         if (auto g = generate(name)) return *g;
         throw template_error("unknown generator {{" + name + "}}: expected $uuid, $now, $today, $timestamp or $random");
@@ -159,7 +177,7 @@ json render_json(const json& value, const variables& vars) {
 std::vector<std::string> referenced_names(std::string_view text) {
     std::vector<std::string> names;
     scan(text, [&](const std::string& name) {
-        if (name.front() != '$') names.push_back(name.substr(0, name.find('.')));
+        if (name.front() != '$') names.push_back(trim(std::string_view(name).substr(0, name.find_first_of(".|"))));
         return std::string();
     }, nullptr);
     return names;
