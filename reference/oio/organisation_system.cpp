@@ -137,7 +137,7 @@ struct parsed_body {
 };
 
 parsed_body parse_body(const json& body, const object_type& t, bool require_all, bool allow_extra,
-                       bool check_urn, bool check_max) {
+                       bool check_urn, bool check_max, bool check_state) {
     if (!body.is_object()) throw validation_error{"the body must be a JSON object"};
     parsed_body out;
     static const std::set<std::string> top{"attributter", "tilstande", "relationer", "note", "livscyklus"};
@@ -187,7 +187,7 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
                 if (!item.is_object() || !item.contains(t.state_field) || !item[t.state_field].is_string())
                     throw validation_error{"tilstande/" + name + ": '" + t.state_field + "' is a required property"};
                 std::string value = item[t.state_field];
-                if (!t.state_values.count(value))
+                if (!t.state_values.count(value) && check_state)
                     throw validation_error{"tilstande/" + name + ": '" + value + "' is not one of the allowed values"};
                 for (const auto& [k, v] : item.items())
                     if (k != t.state_field && k != "virkning" && !allow_extra)
@@ -542,6 +542,7 @@ private:
                     } else if (t.single_relations.count(k) || t.multi_relations.count(k)) {
                         bool any = false;
                         auto it = r.relationer.find(k);
+                        if (fault_ == "relation-search-ignored") any = true;
                         if (it != r.relationer.end())
                             for (const auto& e : it->second)
                                 if (in_window(e.p, w)) any = any || e.value.value("uuid", "") == lower(v) || e.value.value("urn", "") == v;
@@ -594,7 +595,8 @@ private:
     parsed_body validate(const json& body, const object_type& t, bool require_all) {
         bool extra = fault_ == "extra-properties-accepted";
         bool require = require_all && fault_ != "missing-tilstande-accepted";
-        return parse_body(body, t, require, extra, fault_ != "bad-urn-accepted", fault_ != "max-items-ignored");
+        return parse_body(body, t, require, extra, fault_ != "bad-urn-accepted", fault_ != "max-items-ignored",
+                          fault_ != "publiceret-invalid-accepted");
     }
 
     registration new_registration(const parsed_body& p, const std::string& livscyklus) {
@@ -760,6 +762,8 @@ system_info organisation_system() {
                 {"malformed-json-500", {"ORG-MALFORMED-JSON"}, "answers 500 to malformed JSON"},
                 {"wrong-content-type", {"ORG-JSON-CT"}, "labels JSON responses text/html"},
                 {"token-not-checked", {"ORG-AUTH-401"}, "does not check the bearer token"},
+                {"publiceret-invalid-accepted", {"KLAS-PUBLICERET-INVALID"}, "accepts any publiceret value"},
+                {"relation-search-ignored", {"ORG-SEARCH-REL", "KLAS-SEARCH-FACET"}, "ignores relation search parameters"},
             },
             &make};
 }

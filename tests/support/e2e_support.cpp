@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,21 @@ namespace konform::test {
 const model::profile& example_profile() {
     static const model::profile p = model::load_profile(KONFORM_SOURCE_DIR "/profiles/example");
     return p;
+}
+
+const model::profile& shipped_profile(const std::string& name) {
+    static std::map<std::string, model::profile> cache;
+    auto it = cache.find(name);
+    if (it == cache.end()) it = cache.emplace(name, model::load_profile(KONFORM_SOURCE_DIR "/profiles/" + name)).first;
+    return it->second;
+}
+
+model::target shipped_target(const std::string& name, const std::string& base_url) {
+    ::setenv("GREETINGS_TOKEN", "example-token", 1);
+    ::setenv("ORG_TOKEN", "oio-demo-token", 1);
+    model::target t = model::load_target(KONFORM_SOURCE_DIR "/profiles/" + name + "/target.example.json");
+    t.base_url = base_url;
+    return t;
 }
 
 model::target example_target(const std::string& base_url) {

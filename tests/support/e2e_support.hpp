@@ -12,6 +12,13 @@ namespace konform::test {
 // The example profile, loaded once.
 const model::profile& example_profile();
 
+// A shipped profile by folder name ("oio-rest-organisation"), loaded once.
+const model::profile& shipped_profile(const std::string& name);
+
+// The profile's target.example.json aimed at `base_url`, with the reference systems' demo
+// tokens in the environment.
+model::target shipped_target(const std::string& name, const std::string& base_url);
+
 // A target for the example profile at `base_url`, claiming every optional class, with the
 // reference system's token in the environment variable GREETINGS_TOKEN.
 model::target example_target(const std::string& base_url);
