@@ -6,6 +6,10 @@ namespace konform::check {
 
 using nlohmann::json;
 
+namespace {
+struct too_deep {};
+} // namespace
+
 response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns)
     : x_(x), ns_(ns) {}
 
@@ -16,7 +20,15 @@ const json* response_view::json(std::string& error) {
         if (body.empty()) json_error_ = "the response has no body (expected JSON)";
         else {
             try {
-                json_ = json::parse(body);
+                // A hostile body may nest deeper than any real document; refuse it before
+                // anything recursive (printing, comparing) walks it.
+                constexpr int max_depth = 512;
+                json_ = nlohmann::json::parse(body, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+                    if (depth > max_depth) throw too_deep{};
+                    return true;
+                });
+            } catch (const too_deep&) {
+                json_error_ = "the response body nests deeper than 512 levels";
             } catch (const json::exception& e) {
                 std::string what = e.what();
                 auto pos = what.find("] ");

@@ -24,14 +24,19 @@ namespace fs = std::filesystem;
 namespace {
 
 std::atomic<bool> stop_requested{false};
-extern "C" void on_signal(int) { stop_requested.store(true); }
+// The first SIGINT or SIGTERM ends the run cleanly (an `incomplete` report, exit 3); a
+// second one, with the default action restored, ends the process at once.
+extern "C" void on_signal(int sig) {
+    stop_requested.store(true);
+    std::signal(sig, SIG_DFL);
+}
 
 struct run_args {
     std::string profile, target, out = "out", base_url, sign_key, sign_cert;
     std::vector<std::string> only, classes;
     bool quiet = false, json = false, force = false;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
-    std::uint64_t max_body = 0;
+    std::uint64_t max_body = 0, max_header = 0;
 };
 
 exit_code execute(const run_args& a) {
@@ -79,6 +84,7 @@ exit_code execute(const run_args& a) {
     if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
     if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
     if (a.max_body > 0) lim.max_body_bytes = a.max_body;
+    if (a.max_header > 0) lim.max_header_bytes = a.max_header;
     for (const auto& id : a.only) {
         bool known = false;
         for (const auto& tc : prof.testcases) known = known || tc.id == id;
@@ -146,6 +152,7 @@ action add_run(CLI::App& app) {
     cmd->add_option("--read-timeout", a->read_ms, "Response timeout, ms (default 15000)");
     cmd->add_option("--total-timeout", a->total_ms, "Hard deadline per exchange, ms (default 30000)");
     cmd->add_option("--max-body", a->max_body, "Largest response body accepted, bytes (default 32 MiB)");
+    cmd->add_option("--max-header", a->max_header, "Largest response header accepted, bytes (default 64 KiB)");
     return [a] { return execute(*a); };
 }
 

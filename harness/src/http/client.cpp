@@ -12,6 +12,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <map>
+#include <optional>
+#include <set>
 #include <openssl/x509v3.h>
 #include <stdexcept>
 
@@ -83,6 +85,24 @@ struct client::impl {
     client_options opt;
     asio::ssl::context ssl{asio::ssl::context::tls_client};
     std::multimap<std::string, std::unique_ptr<connection>> idle;
+    std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
+    bool cancelled = false;
+
+    // Keeps a socket in `busy` while an operation on it is awaited.
+    struct watch {
+        impl& self;
+        tcp::socket* socket;
+        watch(impl& i, tcp::socket& s) : self(i), socket(&s) { self.busy.insert(socket); }
+        ~watch() { self.busy.erase(socket); }
+    };
+
+    void cancel_all() {
+        cancelled = true;
+        for (auto* s : busy) {
+            beast::error_code ignored;
+            s->cancel(ignored);
+        }
+    }
 
     impl(asio::io_context& io, client_options o) : ioc(io), opt(std::move(o)) {
         SSL_CTX_set_min_proto_version(ssl.native_handle(), TLS1_2_VERSION);
@@ -111,6 +131,7 @@ struct client::impl {
     std::string explain(const beast::error_code& ec, const std::string& phase, const origin& o,
                         clock_type::time_point deadline) {
         const std::string where = o.host + ":" + o.port;
+        if (cancelled) return "the run was interrupted during " + phase + " with " + where;
         if (ec == beast::error::timeout) {
             if (clock_type::now() >= deadline)
                 return "no complete answer from " + where + " within the total limit of " +
@@ -147,7 +168,9 @@ struct client::impl {
         auto t1 = clock_type::now();
         beast::tcp_stream stream(ioc);
         stream.expires_at(bounded(deadline, opt.lim.connect_timeout));
+        std::optional<watch> w(std::in_place, *this, stream.socket());
         auto [cec, ep] = co_await stream.async_connect(results, use_ec);
+        w.reset();
         x.time.connect = ms_since(t1);
         if (cec) {
             x.failed_in = phase::connect;
@@ -170,6 +193,7 @@ struct client::impl {
         }
         auto t2 = clock_type::now();
         beast::get_lowest_layer(*c.secure).expires_at(bounded(deadline, opt.lim.connect_timeout));
+        watch hw(*this, c.lowest().socket());
         auto [hec] = co_await c.secure->async_handshake(asio::ssl::stream_base::client, use_ec);
         x.time.ssl = ms_since(t2);
         if (hec) {
@@ -190,6 +214,7 @@ struct client::impl {
                                                  const origin& o, clock_type::time_point deadline,
                                                  exchange& x, bool& nothing_received) {
         nothing_received = true;
+        watch w(*this, c.lowest().socket());
         auto t0 = clock_type::now();
         c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
         auto [wec, wn] = co_await bhttp::async_write(stream, req, use_ec);
@@ -321,15 +346,32 @@ asio::awaitable<exchange> client::async_perform(request req) {
 }
 
 exchange client::perform(request req) {
+    const auto* stop = impl_->opt.stop;
+    if (stop && stop->load()) {
+        exchange x;
+        x.started = std::chrono::system_clock::now();
+        x.req = std::move(req);
+        x.error = asio::error::operation_aborted;
+        x.explanation = "not sent: the run was interrupted";
+        return x;
+    }
     std::optional<exchange> out;
     std::exception_ptr failure;
+    bool done = false;
     asio::co_spawn(impl_->ioc, async_perform(std::move(req)),
                    [&](std::exception_ptr e, exchange x) {
                        failure = e;
                        if (!e) out = std::move(x);
+                       done = true;
                    });
     impl_->ioc.restart();
-    impl_->ioc.run();
+    if (!stop) impl_->ioc.run();
+    else
+        while (!done) {
+            impl_->ioc.run_for(std::chrono::milliseconds(100));
+            if (!done && stop->load() && !impl_->cancelled) impl_->cancel_all();
+            if (impl_->ioc.stopped() && !done) impl_->ioc.restart();
+        }
     if (failure) std::rethrow_exception(failure);
     return std::move(*out);
 }

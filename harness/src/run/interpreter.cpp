@@ -184,10 +184,18 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
         }
     }
     http::exchange x = client_.perform(req);
-    for (int hops = 0; s.request->follow_redirects && x.ok() && hops < 10; ++hops) {
+    constexpr int max_redirects = 10;
+    for (int hops = 0; s.request->follow_redirects && x.ok(); ++hops) {
         int code = x.resp->status;
         auto loc = x.resp->header("Location");
         if (!(code == 301 || code == 302 || code == 303 || code == 307 || code == 308) || !loc) break;
+        if (hops == max_redirects) {
+            record(x, tc.id);
+            fail_all(verdict::error, "more than " + std::to_string(max_redirects) + " redirects (last to " + *loc + ")");
+            tc.steps.push_back(std::move(sr));
+            if (!cleanup) st.stopped = true, st.stop_verdict = verdict::error;
+            return;
+        }
         record(x, tc.id);
         auto base = boost::urls::parse_uri(req.url);
         auto ref = boost::urls::parse_uri_reference(*loc);

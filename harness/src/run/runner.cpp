@@ -153,6 +153,7 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
 
     boost::asio::io_context ioc;
     http::client_options copt = opt.http;
+    copt.stop = opt.stop;
     copt.tls.ca_file = t.tls.ca_file.empty() ? copt.tls.ca_file : t.tls.ca_file;
     copt.tls.insecure = copt.tls.insecure || t.tls.insecure;
     copt.tls.client_cert = t.tls.client_cert;
@@ -205,6 +206,7 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
         else {
             res = interp.run(tc);
             unreachable_streak = interp.last_unreachable() ? unreachable_streak + 1 : 0;
+            if (opt.stop && opt.stop->load()) r.interrupted = true;
         }
         r.testcases.push_back(res);
         if (progress) progress(i, total, r.testcases.back(), r);

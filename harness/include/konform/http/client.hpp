@@ -3,6 +3,7 @@
 #include "konform/http/exchange.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
@@ -31,6 +32,9 @@ struct client_options {
     limits lim;
     tls_options tls;
     std::string user_agent = "konform";
+    // When set (by a signal handler), perform() cancels the exchange under way within
+    // 100 ms and refuses new ones: the exchange ends in an error saying so.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // An HTTP/1.1 client for http and https with keep-alive connection reuse. It never

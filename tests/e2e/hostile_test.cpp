@@ -1,0 +1,165 @@
+// konform against a system under test that misbehaves in 22 ways: every run ends within
+// its limits, writes its report, exits 1 or 3, blames the right party, stays under 100 MB
+// and never reads a local file through XML.
+#include "e2e_support.hpp"
+#include "hostile_server.hpp"
+
+#include <chrono>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+using namespace konform;
+using hostile = test::hostile_server;
+
+namespace {
+
+const std::string bin = KONFORM_BINARY;
+const std::string hostile_profile = KONFORM_SOURCE_DIR "/tests/e2e/hostile";
+
+struct outcome {
+    int rc = -1;
+    double seconds = 0;
+    long peak_kb = 0;
+    nlohmann::json report;
+    std::string console;
+    std::string all_output; // every file konform wrote, and its console
+};
+
+outcome run_against(const std::string& url, const std::string& extra = "") {
+    test::temp_dir tmp;
+    outcome o;
+    auto start = std::chrono::steady_clock::now();
+    o.rc = test::shell("/usr/bin/time -f %M -o '" + (tmp.path / "rss").string() + "' " + bin + " run --profile " +
+                           hostile_profile + " --target " + hostile_profile + "/target.json --base-url " + url +
+                           " --out '" + (tmp.path / "out").string() +
+                           "' --connect-timeout 1000 --read-timeout 1500 --total-timeout 2500 --max-body 1048576 " +
+                           extra + " 2>&1",
+                       &o.console);
+    o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // GNU time may write "Command exited with non-zero status N" first; the figure is last.
+    std::string rss = test::read_text(tmp.path / "rss");
+    while (!rss.empty() && rss.back() == '\n') rss.pop_back();
+    o.peak_kb = std::stol("0" + rss.substr(rss.rfind('\n') + 1));
+    o.all_output = o.console;
+    for (const auto& f : std::filesystem::directory_iterator(tmp.path / "out")) o.all_output += test::read_text(f.path());
+    o.report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"), nullptr, false);
+    return o;
+}
+
+const nlohmann::json& by_id(const nlohmann::json& report, const std::string& id) {
+    for (const auto& tc : report["testcases"])
+        if (tc["id"] == id) return tc;
+    FAIL("no test case " << id);
+    static const nlohmann::json none;
+    return none;
+}
+
+} // namespace
+
+TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a report") {
+    for (const auto& [m, name] : hostile::all_modes()) {
+        CAPTURE(name);
+        hostile server(m);
+        outcome o = run_against(server.url(m == hostile::mode::tls_stall));
+        CHECK((o.rc == 1 || o.rc == 3));
+        REQUIRE_FALSE(o.report.is_discarded());
+        CHECK(o.report["verdict"] != "conformant");
+        CHECK(o.seconds < 15.0);       // 3 test cases, each bounded by the 2.5 s total limit
+        CHECK(o.peak_kb < 100 * 1024); // the stated bound: 100 MB
+        CHECK(o.peak_kb > 0);
+        CHECK(o.all_output.find("/usr/sbin/nologin") == std::string::npos); // /etc/passwd never read
+        for (const auto& tc : o.report["testcases"]) {
+            const std::string v = tc["verdict"];
+            // A test case may pass where the answer happens to fit it (an XML bomb is still
+            // XML with root r); every other one has a plain explanation.
+            if (v == "pass") continue;
+            CHECK_MESSAGE((v == "error" || v == "fail" || v == "inconclusive"), tc["id"] << " is " << v);
+            bool explained = tc.contains("reason");
+            for (const auto& s : tc["steps"])
+                for (const auto& a : s["assertions"])
+                    explained = explained || (a["verdict"] != "pass" && (!a.value("explanation", "").empty() ||
+                                                                         !a.value("actual", "").empty()));
+            CHECK_MESSAGE(explained, tc["id"] << " has no explanation");
+        }
+        MESSAGE(name << ": exit " << o.rc << ", " << o.seconds << " s, " << o.peak_kb / 1024 << " MB");
+    }
+}
+
+TEST_CASE("hostile: the network's failures are errors, the system's broken answers are failures") {
+    struct expectation {
+        hostile::mode m;
+        const char* verdict;
+        const char* words;
+    };
+    const expectation cases[] = {
+        {hostile::mode::silent, "error", "timed out"},
+        {hostile::mode::close_at_once, "error", "closed the connection"},
+        {hostile::mode::drip, "error", "timed out"},
+        {hostile::mode::huge_content_length, "error", "larger than the limit"},
+        {hostile::mode::huge_header, "error", "header larger than the limit"},
+        {hostile::mode::invalid_status_line, "error", "not valid HTTP"},
+        {hostile::mode::truncated_body, "error", "closed the connection"},
+        {hostile::mode::tls_stall, "error", "TLS handshake"},
+        {hostile::mode::always_500, "fail", "500"},
+        {hostile::mode::deep_json, "fail", "deeper than 512"},
+        {hostile::mode::invalid_utf8_json, "fail", "not valid JSON"},
+    };
+    for (const auto& c : cases) {
+        hostile server(c.m);
+        outcome o = run_against(server.url(c.m == hostile::mode::tls_stall), "--only TC-H-JSON");
+        const auto& tc = by_id(o.report, "TC-H-JSON");
+        CAPTURE(tc.value("reason", ""));
+        CAPTURE(tc["steps"][0]["assertions"][1].value("explanation", ""));
+        CHECK(tc["verdict"] == c.verdict);
+        CHECK(o.report.dump().find(c.words) != std::string::npos);
+    }
+}
+
+TEST_CASE("hostile: a redirect loop is cut after 10 hops") {
+    hostile server(hostile::mode::redirect_loop);
+    outcome o = run_against(server.url(), "--only TC-H-REDIRECT");
+    CHECK(by_id(o.report, "TC-H-REDIRECT")["verdict"] == "error");
+    CHECK(o.report.dump().find("more than 10 redirects") != std::string::npos);
+    CHECK(server.connections() == 11);
+}
+
+TEST_CASE("hostile: a silent system is given up after three test cases; the rest are not tried") {
+    hostile server(hostile::mode::silent);
+    test::temp_dir tmp;
+    std::string console;
+    int rc = test::shell("GREETINGS_TOKEN=example-token " + bin + " run --profile " KONFORM_SOURCE_DIR
+                         "/profiles/example --target " KONFORM_SOURCE_DIR "/profiles/example/target.example.json"
+                         " --base-url " + server.url() + " --out '" + tmp.path.string() +
+                             "/out' --read-timeout 300 2>&1",
+                         &console);
+    CHECK(rc == 3);
+    CHECK(server.connections() == 3);
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"));
+    int cut = 0;
+    for (const auto& tc : report["testcases"]) {
+        CHECK(tc["verdict"] == "error");
+        cut += tc.value("reason", "").find("system unreachable") != std::string::npos;
+    }
+    CHECK(cut == 5); // 8 test cases: 3 tried, 5 marked at once
+}
+
+TEST_CASE("interruption: SIGINT during an exchange ends the run at once with an incomplete report") {
+    hostile server(hostile::mode::silent);
+    test::temp_dir tmp;
+    std::string console;
+    auto start = std::chrono::steady_clock::now();
+    int rc = test::shell("timeout --preserve-status -s INT 1 " + bin + " run --profile " + hostile_profile +
+                             " --target " + hostile_profile + "/target.json --base-url " + server.url() + " --out '" +
+                             tmp.path.string() + "/out' --read-timeout 60000 --total-timeout 60000 2>&1",
+                         &console);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(rc == 3);
+    CHECK(seconds < 5.0);
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"));
+    CHECK(report["verdict"] == "incomplete");
+    CHECK(report["verdict_reason"] == "the run was interrupted");
+    CHECK(report.dump().find("interrupted") != std::string::npos);
+    for (const auto& f : std::filesystem::directory_iterator(tmp.path / "out"))
+        CHECK_MESSAGE(f.path().string().find(".tmp-") == std::string::npos, "left behind: " << f.path());
+}
