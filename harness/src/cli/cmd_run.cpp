@@ -14,6 +14,7 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -32,7 +33,7 @@ extern "C" void on_signal(int sig) {
 }
 
 struct run_args {
-    std::string profile, target, out = "out", base_url, sign_key, sign_cert;
+    std::string profile, target, out = "out", base_url, sign_key, sign_cert, sign_pass_env;
     std::vector<std::string> only, classes;
     bool quiet = false, json = false, force = false;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
@@ -55,7 +56,13 @@ exit_code execute(const run_args& a) {
     std::string chain;
     if (!a.sign_key.empty()) {
         try {
-            key = sign::key::load_private(a.sign_key);
+            std::string pass;
+            if (!a.sign_pass_env.empty()) {
+                const char* v = std::getenv(a.sign_pass_env.c_str());
+                if (!v || !*v) throw std::invalid_argument("environment variable " + a.sign_pass_env + " is not set");
+                pass = v;
+            }
+            key = sign::key::load_private(a.sign_key, pass);
             if (!a.sign_cert.empty()) chain = util::read_file(a.sign_cert);
         } catch (const std::exception& e) {
             throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
@@ -144,6 +151,9 @@ action add_run(CLI::App& app) {
     cmd->add_option("--class", a->classes, "Run only test cases of these classes");
     cmd->add_option("--sign-key", a->sign_key, "Ed25519 private key (PEM) that signs report.json");
     cmd->add_option("--sign-cert", a->sign_cert, "Signer certificate chain (PEM, signer first) to embed")
+        ->needs(cmd->get_option("--sign-key"));
+    cmd->add_option("--sign-key-pass-env", a->sign_pass_env,
+                    "Environment variable holding the signing key's passphrase")
         ->needs(cmd->get_option("--sign-key"));
     cmd->add_flag("--force", a->force, "Replace reports in a non-empty output folder");
     auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");

@@ -6,6 +6,7 @@
 #include "konform/util/atomic_file.hpp"
 #include "konform/util/sha256.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -14,7 +15,7 @@ namespace konform::cli {
 namespace {
 
 struct sign_args {
-    std::string report, key, cert;
+    std::string report, key, cert, pass_env;
 };
 
 exit_code execute(const sign_args& a) {
@@ -27,7 +28,13 @@ exit_code execute(const sign_args& a) {
         throw model::load_error(a.report, "", e.what());
     }
     try {
-        k = sign::key::load_private(a.key);
+        std::string pass;
+        if (!a.pass_env.empty()) {
+            const char* v = std::getenv(a.pass_env.c_str());
+            if (!v || !*v) throw std::invalid_argument("environment variable " + a.pass_env + " is not set");
+            pass = v;
+        }
+        k = sign::key::load_private(a.key, pass);
         if (!a.cert.empty()) chain = util::read_file(a.cert);
         sign::sign_report(doc, k, chain);
     } catch (const std::exception& e) {
@@ -56,6 +63,7 @@ action add_sign(CLI::App& app) {
     cmd->add_option("report", a->report, "report.json")->required();
     cmd->add_option("--key", a->key, "Ed25519 private key (PEM)")->required();
     cmd->add_option("--cert", a->cert, "Signer certificate chain (PEM, signer first)");
+    cmd->add_option("--key-pass-env", a->pass_env, "Environment variable holding the key's passphrase");
     return [a] { return execute(*a); };
 }
 

@@ -43,11 +43,18 @@ key key::generate() {
     return k;
 }
 
-key key::load_private(const std::filesystem::path& pem_file) {
+key key::load_private(const std::filesystem::path& pem_file, const std::string& passphrase) {
     bio_ptr bio(BIO_new_file(pem_file.c_str(), "r"), BIO_free);
     if (!bio) throw std::invalid_argument(pem_file.string() + ": cannot be read");
-    EVP_PKEY* p = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-    if (!p) throw std::invalid_argument(pem_file.string() + ": not a PEM private key (" + openssl_error() + ")");
+    // Without a passphrase, an encrypted key must fail rather than prompt on the terminal.
+    static char empty[] = "";
+    void* pass = passphrase.empty() ? static_cast<void*>(empty) : const_cast<char*>(passphrase.c_str());
+    EVP_PKEY* p = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass);
+    if (!p) {
+        ERR_clear_error();
+        throw std::invalid_argument(pem_file.string() +
+                                    ": not a usable PEM private key (wrong or missing passphrase, or not a key)");
+    }
     if (EVP_PKEY_get_id(p) != EVP_PKEY_ED25519) {
         EVP_PKEY_free(p);
         throw std::invalid_argument(pem_file.string() + ": not an Ed25519 key");
@@ -70,9 +77,12 @@ key key::from_public_pem(std::string_view pem) {
     return k;
 }
 
-std::string key::private_pem() const {
+std::string key::private_pem(const std::string& passphrase) const {
     bio_ptr bio(BIO_new(BIO_s_mem()), BIO_free);
-    if (PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
+    auto* pass = passphrase.empty() ? nullptr : reinterpret_cast<const unsigned char*>(passphrase.data());
+    if (PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), cipher, reinterpret_cast<const char*>(pass),
+                                      static_cast<int>(passphrase.size()), nullptr, nullptr) != 1)
         throw std::runtime_error("cannot write private key: " + openssl_error());
     return bio_string(bio.get());
 }
@@ -116,11 +126,11 @@ bool key::verify(std::string_view message, std::string_view signature) const {
     return rc == 1;
 }
 
-std::string write_key_pair(const std::filesystem::path& dir) {
+std::string write_key_pair(const std::filesystem::path& dir, const std::string& passphrase) {
     key k = key::generate();
     std::filesystem::create_directories(dir);
     const auto priv = dir / "private.pem";
-    std::string pem = k.private_pem();
+    std::string pem = k.private_pem(passphrase);
     int fd = ::open(priv.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw std::invalid_argument(priv.string() + ": cannot create (does it exist already?)");
     bool ok = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
