@@ -41,20 +41,21 @@ struct http_server::impl {
 
     asio::awaitable<void> session(tcp::socket socket) {
         constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
-        beast::tcp_stream tcp_stream(std::move(socket));
         if (!ssl) {
-            co_await serve(tcp_stream, tcp_stream);
+            co_await serve(beast::tcp_stream(std::move(socket)));
             co_return;
         }
-        beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *ssl);
+        beast::ssl_stream<beast::tcp_stream> tls(std::move(socket), *ssl);
         beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(10));
         auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server, use_ec);
-        if (!ec) co_await serve(tls, beast::get_lowest_layer(tls));
+        if (!ec) co_await serve(std::move(tls));
     }
 
+    // Owns its stream: no reference crosses a coroutine boundary.
     template <class Stream>
-    asio::awaitable<void> serve(Stream& stream, beast::tcp_stream& lowest) {
+    asio::awaitable<void> serve(Stream stream) {
         constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
+        beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
         beast::flat_buffer buffer;
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;

@@ -54,7 +54,7 @@ TEST_CASE("cli: a conformant run exits 0 and writes report.json and junit.xml") 
     CHECK(out == "CONFORMANT dk.konform.example.greetings 1.0.0 " + (tmp.path / "out").string() + "\n");
 }
 
-TEST_CASE("cli: a failing run exits 1; failures name the requirement, expected, actual and a curl line") {
+TEST_CASE("cli: a failing run exits 1, failures name the requirement, expected, actual and a curl line") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make("unknown-id-200"));
     server.start();
@@ -136,7 +136,7 @@ TEST_CASE("cli: input errors exit 2 and name the file and place") {
     CHECK(test::shell(bin + " run --bogus 2>&1", &out) == 2);
 }
 
-TEST_CASE("cli: lint prints coverage; validate exits 0, 1 or 2") {
+TEST_CASE("cli: lint prints coverage, validate exits 0, 1 or 2") {
     std::string out;
     CHECK(test::shell(bin + " lint " + src + "/profiles/example", &out) == 0);
     CHECK(out.find("MUST coverage: 10/10") != std::string::npos);
@@ -154,7 +154,7 @@ TEST_CASE("cli: lint prints coverage; validate exits 0, 1 or 2") {
     CHECK(out.rfind("konform ", 0) == 0);
 }
 
-TEST_CASE("cli: a signed run verifies offline; a changed report or evidence does not") {
+TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does not") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make(""));
     server.start();

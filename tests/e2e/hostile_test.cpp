@@ -66,7 +66,9 @@ TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a re
         REQUIRE_FALSE(o.report.is_discarded());
         CHECK(o.report["verdict"] != "conformant");
         CHECK(o.seconds < 15.0);       // 3 test cases, each bounded by the 2.5 s total limit
-        CHECK(o.peak_kb < 100 * 1024); // the stated bound: 100 MB
+#ifndef KONFORM_SANITIZED
+        CHECK(o.peak_kb < 100 * 1024); // the stated bound: 100 MB (ASan's shadow memory alone exceeds it)
+#endif
         CHECK(o.peak_kb > 0);
         CHECK(o.all_output.find("/usr/sbin/nologin") == std::string::npos); // /etc/passwd never read
         for (const auto& tc : o.report["testcases"]) {
@@ -124,7 +126,7 @@ TEST_CASE("hostile: a redirect loop is cut after 10 hops") {
     CHECK(server.connections() == 11);
 }
 
-TEST_CASE("hostile: a silent system is given up after three test cases; the rest are not tried") {
+TEST_CASE("hostile: a silent system is given up after three test cases, the rest are not tried") {
     hostile server(hostile::mode::silent);
     test::temp_dir tmp;
     std::string console;

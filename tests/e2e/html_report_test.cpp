@@ -28,7 +28,7 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 } // namespace
 
-TEST_CASE("html: Chromium shows the verdict, the requirement table and the failure; filters work") {
+TEST_CASE("html: Chromium shows the verdict, the requirement table and the failure, filters work") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make("unknown-id-200"));
     server.start();

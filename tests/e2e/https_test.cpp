@@ -26,7 +26,7 @@ void make_pki(const std::filesystem::path& dir, const std::string& san) {
 
 } // namespace
 
-TEST_CASE("https: a CA file verifies the server; the certificate is bound into the run") {
+TEST_CASE("https: a CA file verifies the server, the certificate is bound into the run") {
     test::temp_dir tmp;
     make_pki(tmp.path, "IP:127.0.0.1");
     const auto* sys = reference::find_system("example");

@@ -61,7 +61,7 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE("roll-up: all MUST pass gives conformant; a SHOULD failure is only a warning") {
+TEST_CASE("roll-up: all MUST pass gives conformant, a SHOULD failure is only a warning") {
     fixture f;
     f.tc("A", "core", {{"R1", verdict::pass}, {"R2", verdict::fail}, {"R4", verdict::pass}});
     run::roll_up(f.r);
@@ -98,7 +98,7 @@ TEST_CASE("roll-up: a requirement is the worst over every test case that proves 
     CHECK(f.req("R1") == verdict::fail);
 }
 
-TEST_CASE("roll-up: claimed optional classes count; unverified MUST is inconclusive") {
+TEST_CASE("roll-up: claimed optional classes count, unverified MUST is inconclusive") {
     fixture f;
     f.t.claims = {"opt"};
     f.tc("A", "core", {{"R1", verdict::pass}});
@@ -108,7 +108,7 @@ TEST_CASE("roll-up: claimed optional classes count; unverified MUST is inconclus
     CHECK(f.r.overall == run::run_verdict::incomplete);
 }
 
-TEST_CASE("roll-up: skipped test cases make the run incomplete; interruption too") {
+TEST_CASE("roll-up: skipped test cases make the run incomplete, interruption too") {
     fixture f;
     f.tc("A", "core", {{"R1", verdict::pass}});
     auto& b = f.tc("B", "core", {{"R4", verdict::pass}});
