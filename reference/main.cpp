@@ -19,10 +19,13 @@ int main(int argc, char** argv) {
     std::string profile, fault;
     int port = 0;
     bool list = false;
-    app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")->required();
-    app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")->check(CLI::Range(0, 65535));
+    app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")
+        ->required();
+    app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")
+        ->check(CLI::Range(0, 65535));
     app.add_option("--fault", fault, "Inject one non-conformance (see --list-faults)");
-    app.add_flag("--list-faults", list, "Print each fault: name, a tab, the requirements it must fail");
+    app.add_flag("--list-faults", list,
+                 "Print each fault: name, a tab, the requirements it must fail");
     CLI11_PARSE(app, argc, argv);
     const system_info* sys = find_system(profile);
     if (!sys) {
@@ -32,16 +35,19 @@ int main(int argc, char** argv) {
     if (list) {
         for (const auto& f : sys->faults) {
             std::cout << f.name << '\t';
-            for (std::size_t i = 0; i < f.requirements.size(); ++i) std::cout << (i ? "," : "") << f.requirements[i];
+            for (std::size_t i = 0; i < f.requirements.size(); ++i)
+                std::cout << (i ? "," : "") << f.requirements[i];
             std::cout << '\n';
         }
         return 0;
     }
     if (!fault.empty()) {
         bool known = false;
-        for (const auto& f : sys->faults) known = known || f.name == fault;
+        for (const auto& f : sys->faults)
+            known = known || f.name == fault;
         if (!known) {
-            std::cerr << "konform-reference: unknown fault \"" << fault << "\" (see --list-faults)\n";
+            std::cerr << "konform-reference: unknown fault \"" << fault
+                      << "\" (see --list-faults)\n";
             return 2;
         }
     }
@@ -50,7 +56,8 @@ int main(int argc, char** argv) {
         running = &server;
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
-        std::cout << "listening on " << server.base_url() << (fault.empty() ? "" : " with fault " + fault) << std::endl;
+        std::cout << "listening on " << server.base_url()
+                  << (fault.empty() ? "" : " with fault " + fault) << std::endl;
         server.run();
         running = nullptr;
     } catch (const std::exception& e) {

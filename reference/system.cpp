@@ -6,7 +6,8 @@
 namespace konform::reference {
 
 const std::vector<system_info>& systems() {
-    static const std::vector<system_info> all{example::greetings_system(), oio::organisation_system()};
+    static const std::vector<system_info> all{example::greetings_system(),
+                                              oio::organisation_system()};
     return all;
 }
 

@@ -1,9 +1,10 @@
 #include "greetings.hpp"
 
+#include "server/uuid.hpp"
+
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 #include <pugixml.hpp>
 #include <regex>
 #include <thread>
@@ -21,28 +22,17 @@ struct greeting {
     std::string text, language;
 };
 
-std::string fresh_uuid() {
-    unsigned char b[16];
-    RAND_bytes(b, sizeof b);
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        out += hex[b[i] >> 4];
-        out += hex[b[i] & 0xF];
-    }
-    return out;
-}
-
 std::string xml_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
     }
     return out;
 }
@@ -57,7 +47,8 @@ public:
 
     server_response handle(const server_request& req) {
         std::lock_guard lock(mutex_);
-        if (fault_ != "auth-not-checked" && req.header("authorization") != std::string("Bearer ") + token)
+        if (fault_ != "auth-not-checked" &&
+            req.header("authorization") != std::string("Bearer ") + token)
             return error(401, "missing or invalid bearer token");
         if (req.path == "/xml/lookup" && req.method == "POST") return xml_lookup(req);
         static const std::regex item("^/greetings/([^/]+)/?$");
@@ -81,7 +72,9 @@ private:
         if (fault_ == "wrong-content-type") r.headers = {{"Content-Type", "text/plain"}};
         return r;
     }
-    server_response error(int status, const std::string& message) { return reply(status, {{"message", message}}); }
+    server_response error(int status, const std::string& message) {
+        return reply(status, {{"message", message}});
+    }
 
     json view(const std::string& id, const greeting& g) {
         json j = {{"id", id}, {"text", g.text}, {"language", g.language}};
@@ -93,7 +86,8 @@ private:
         if (fault_ == "slow-read") std::this_thread::sleep_for(std::chrono::milliseconds(1100));
         auto it = store_.find(id);
         if (it == store_.end()) {
-            if (fault_ == "unknown-id-200") return {200, {{"Content-Type", "application/json"}}, "", false};
+            if (fault_ == "unknown-id-200")
+                return {200, {{"Content-Type", "application/json"}}, "", false};
             return error(404, "no greeting with id " + id);
         }
         return reply(200, view(it->first, it->second));
@@ -119,7 +113,8 @@ private:
         }
         bool valid = body.is_object() && body.contains("text") && body["text"].is_string() &&
                      body.contains("language") && body["language"].is_string();
-        if (!valid && fault_ != "create-accepts-invalid") return error(400, "text and language are required strings");
+        if (!valid && fault_ != "create-accepts-invalid")
+            return error(400, "text and language are required strings");
         greeting g{body.value("text", ""), body.value("language", "")};
         if (fault_ == "mangle-danish")
             for (auto& c : g.text)
@@ -136,26 +131,30 @@ private:
     }
 
     server_response fault_response(const std::string& code, const std::string& text) {
-        return server_response::xml(
-            500, std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") +
-                     "<S:Envelope xmlns:S=\"" + soap_ns + "\"><S:Body><S:Fault><faultcode>S:" + code +
-                     "</faultcode><faultstring>" + xml_escape(text) + "</faultstring></S:Fault></S:Body></S:Envelope>");
+        return server_response::xml(500, std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") +
+                                             "<S:Envelope xmlns:S=\"" + soap_ns +
+                                             "\"><S:Body><S:Fault><faultcode>S:" + code +
+                                             "</faultcode><faultstring>" + xml_escape(text) +
+                                             "</faultstring></S:Fault></S:Body></S:Envelope>");
     }
 
     server_response xml_lookup(const server_request& req) {
         pugi::xml_document doc;
-        if (!doc.load_buffer(req.body.data(), req.body.size())) return fault_response("Client", "not well-formed XML");
+        if (!doc.load_buffer(req.body.data(), req.body.size()))
+            return fault_response("Client", "not well-formed XML");
         // Find the Id element by local name, whatever prefixes the client chose.
         std::string id;
         for (auto n : doc.select_nodes("//*[local-name()='GreetingLookup']/*[local-name()='Id']"))
             id = n.node().text().get();
         auto it = store_.find(id);
         if (it == store_.end()) return fault_response("Client", "no greeting with id " + id);
-        std::string body = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") + "<S:Envelope xmlns:S=\"" +
-                           soap_ns + "\"><S:Body><g:GreetingResponse xmlns:g=\"" + greetings_ns + "\"><g:Id>" +
-                           xml_escape(id) + "</g:Id>";
+        std::string body = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") +
+                           "<S:Envelope xmlns:S=\"" + soap_ns +
+                           "\"><S:Body><g:GreetingResponse xmlns:g=\"" + greetings_ns +
+                           "\"><g:Id>" + xml_escape(id) + "</g:Id>";
         if (fault_ != "xml-invalid") body += "<g:Text>" + xml_escape(it->second.text) + "</g:Text>";
-        body += "<g:Language>" + xml_escape(it->second.language) + "</g:Language></g:GreetingResponse></S:Body></S:Envelope>";
+        body += "<g:Language>" + xml_escape(it->second.language) +
+                "</g:Language></g:GreetingResponse></S:Body></S:Envelope>";
         return server_response::xml(200, body);
     }
 
@@ -172,20 +171,21 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info greetings_system() {
-    return {"example",
-            {
-                {"auth-not-checked", {"EX-AUTH-401"}, "answers without checking the bearer token"},
-                {"unknown-id-200", {"EX-READ-404"}, "answers 200 with an empty body for an unknown id"},
-                {"wrong-content-type", {"EX-JSON-CT"}, "labels JSON responses text/plain"},
-                {"read-extra-field", {"EX-READ-200"}, "adds a property the schema does not allow"},
-                {"search-ignores-filter", {"EX-SEARCH-FILTER"}, "ignores the language filter"},
-                {"mangle-danish", {"EX-UTF8"}, "stores non-ASCII letters as '?'"},
-                {"create-accepts-invalid", {"EX-CREATE-400"}, "creates a greeting without text"},
-                {"create-no-id", {"EX-CREATE-201"}, "answers 201 without the new id"},
-                {"xml-invalid", {"EX-XML-LOOKUP"}, "leaves the mandatory Text out of the SOAP answer"},
-                {"slow-read", {"EX-LATENCY"}, "takes 1.1 s to read a greeting"},
-            },
-            &make};
+    return {
+        "example",
+        {
+            {"auth-not-checked", {"EX-AUTH-401"}, "answers without checking the bearer token"},
+            {"unknown-id-200", {"EX-READ-404"}, "answers 200 with an empty body for an unknown id"},
+            {"wrong-content-type", {"EX-JSON-CT"}, "labels JSON responses text/plain"},
+            {"read-extra-field", {"EX-READ-200"}, "adds a property the schema does not allow"},
+            {"search-ignores-filter", {"EX-SEARCH-FILTER"}, "ignores the language filter"},
+            {"mangle-danish", {"EX-UTF8"}, "stores non-ASCII letters as '?'"},
+            {"create-accepts-invalid", {"EX-CREATE-400"}, "creates a greeting without text"},
+            {"create-no-id", {"EX-CREATE-201"}, "answers 201 without the new id"},
+            {"xml-invalid", {"EX-XML-LOOKUP"}, "leaves the mandatory Text out of the SOAP answer"},
+            {"slow-read", {"EX-LATENCY"}, "takes 1.1 s to read a greeting"},
+        },
+        &make};
 }
 
 } // namespace konform::reference::example

@@ -4,8 +4,9 @@ namespace konform::reference::oio {
 
 namespace {
 
-object_type organisation_type(std::string name, std::string class_name, std::set<std::string> fields,
-                              std::set<std::string> single, std::set<std::string> multi) {
+object_type organisation_type(std::string name, std::string class_name,
+                              std::set<std::string> fields, std::set<std::string> single,
+                              std::set<std::string> multi) {
     object_type t;
     t.service = "organisation";
     t.attribute = name + "egenskaber";
@@ -21,8 +22,9 @@ object_type organisation_type(std::string name, std::string class_name, std::set
     return t;
 }
 
-object_type klassifikation_type(std::string name, std::string class_name, std::set<std::string> fields,
-                                std::set<std::string> single, std::set<std::string> multi) {
+object_type klassifikation_type(std::string name, std::string class_name,
+                                std::set<std::string> fields, std::set<std::string> single,
+                                std::set<std::string> multi) {
     object_type t;
     t.service = "klassifikation";
     t.attribute = name + "egenskaber";
@@ -43,26 +45,36 @@ object_type klassifikation_type(std::string name, std::string class_name, std::s
 const std::vector<object_type>& object_types() {
     static const std::vector<object_type> all{
         organisation_type("organisation", "Organisation", {"organisationsnavn"},
-                          {"branche", "myndighed", "myndighedstype", "overordnet", "produktionsenhed", "skatteenhed",
-                           "tilhoerer", "virksomhed", "virksomhedstype"},
-                          {"adresser", "ansatte", "opgaver", "tilknyttedebrugere", "tilknyttedeenheder",
-                           "tilknyttedeorganisationer"}),
+                          {"branche", "myndighed", "myndighedstype", "overordnet",
+                           "produktionsenhed", "skatteenhed", "tilhoerer", "virksomhed",
+                           "virksomhedstype"},
+                          {"adresser", "ansatte", "opgaver", "tilknyttedebrugere",
+                           "tilknyttedeenheder", "tilknyttedeorganisationer"}),
         organisation_type("organisationenhed", "OrganisationEnhed", {"enhedsnavn"},
-                          {"branche", "enhedstype", "niveau", "overordnet", "produktionsenhed", "skatteenhed", "tilhoerer"},
-                          {"adresser", "ansatte", "opgaver", "tilknyttedebrugere", "tilknyttedeenheder",
-                           "tilknyttedeorganisationer"}),
+                          {"branche", "enhedstype", "niveau", "overordnet", "produktionsenhed",
+                           "skatteenhed", "tilhoerer"},
+                          {"adresser", "ansatte", "opgaver", "tilknyttedebrugere",
+                           "tilknyttedeenheder", "tilknyttedeorganisationer"}),
         organisation_type("bruger", "Bruger", {"brugernavn", "brugertype"}, {"tilhoerer"},
-                          {"adresser", "brugertyper", "opgaver", "tilknyttedeenheder", "tilknyttedefunktioner",
-                           "tilknyttedeitsystemer", "tilknyttedeorganisationer", "tilknyttedepersoner"}),
-        organisation_type("itsystem", "ItSystem", {"itsystemnavn", "itsystemtype", "konfigurationreference"},
-                          {"tilhoerer"}, {"tilknyttedeorganisationer", "tilknyttedeenheder", "tilknyttedebrugere"}),
-        klassifikation_type("facet", "Facet", {"beskrivelse", "opbygning", "ophavsret", "plan", "supplement", "retskilde"},
-                            {"ansvarlig", "ejer", "facettilhoerer"}, {"redaktoerer"}),
-        klassifikation_type("klasse", "Klasse", {"beskrivelse", "eksempel", "omfang", "titel", "retskilde", "aendringsnotat"},
-                            {"ejer", "ansvarlig", "overordnetklasse", "facet"},
-                            {"redaktoerer", "sideordnede", "mapninger", "tilfoejelser", "erstatter", "lovligekombinationer"}),
-        klassifikation_type("klassifikation", "Klassifikation", {"beskrivelse", "kaldenavn", "ophavsret"},
-                            {"ansvarlig", "ejer"}, {}),
+                          {"adresser", "brugertyper", "opgaver", "tilknyttedeenheder",
+                           "tilknyttedefunktioner", "tilknyttedeitsystemer",
+                           "tilknyttedeorganisationer", "tilknyttedepersoner"}),
+        organisation_type(
+            "itsystem", "ItSystem", {"itsystemnavn", "itsystemtype", "konfigurationreference"},
+            {"tilhoerer"},
+            {"tilknyttedeorganisationer", "tilknyttedeenheder", "tilknyttedebrugere"}),
+        klassifikation_type(
+            "facet", "Facet",
+            {"beskrivelse", "opbygning", "ophavsret", "plan", "supplement", "retskilde"},
+            {"ansvarlig", "ejer", "facettilhoerer"}, {"redaktoerer"}),
+        klassifikation_type(
+            "klasse", "Klasse",
+            {"beskrivelse", "eksempel", "omfang", "titel", "retskilde", "aendringsnotat"},
+            {"ejer", "ansvarlig", "overordnetklasse", "facet"},
+            {"redaktoerer", "sideordnede", "mapninger", "tilfoejelser", "erstatter",
+             "lovligekombinationer"}),
+        klassifikation_type("klassifikation", "Klassifikation",
+                            {"beskrivelse", "kaldenavn", "ophavsret"}, {"ansvarlig", "ejer"}, {}),
     };
     return all;
 }

@@ -23,7 +23,8 @@ std::optional<double> parse_time(const std::string& text) {
     tm.tm_hour = m[4].matched ? std::stoi(m[4]) : 0;
     tm.tm_min = m[5].matched ? std::stoi(m[5]) : 0;
     tm.tm_sec = m[6].matched ? std::stoi(m[6]) : 0;
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60)
         return std::nullopt;
     double t = static_cast<double>(timegm(&tm));
     if (m[7].matched) t += std::stod("0" + m[7].str());
@@ -33,7 +34,8 @@ std::optional<double> parse_time(const std::string& text) {
         std::string digits;
         for (char c : off.substr(1))
             if (c != ':') digits += c;
-        int h = std::stoi(digits.substr(0, 2)), mi = digits.size() >= 4 ? std::stoi(digits.substr(2, 2)) : 0;
+        int h = std::stoi(digits.substr(0, 2)),
+            mi = digits.size() >= 4 ? std::stoi(digits.substr(2, 2)) : 0;
         t -= sign * (h * 3600 + mi * 60);
     }
     return t;
@@ -48,11 +50,12 @@ std::string format_time(double t) {
     gmtime_r(&s, &tm);
     char buf[64];
     if (micros)
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00",
+                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                      tm.tm_sec, micros);
     else
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return buf;
 }
 
@@ -60,7 +63,8 @@ double now_unique() {
     static std::mutex mutex;
     static double last = 0;
     std::lock_guard lock(mutex);
-    double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     now = std::floor(now * 1e6) / 1e6;
     if (now <= last) now = last + 1e-6;
     last = now;

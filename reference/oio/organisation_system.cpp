@@ -1,5 +1,7 @@
 #include "organisation_system.hpp"
 
+#include "server/uuid.hpp"
+
 #include "object_types.hpp"
 #include "oio_time.hpp"
 
@@ -8,7 +10,6 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 #include <regex>
 
 namespace konform::reference::oio {
@@ -50,28 +51,15 @@ struct object {
     const registration& current() const { return regs.back(); }
 };
 
-std::string fresh_uuid() {
-    unsigned char b[16];
-    RAND_bytes(b, sizeof b);
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        out += hex[b[i] >> 4];
-        out += hex[b[i] & 0xF];
-    }
-    return out;
-}
-
 std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
 bool is_uuid(const std::string& s) {
-    static const std::regex re("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    static const std::regex re(
+        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     return std::regex_match(s, re);
 }
 
@@ -80,19 +68,25 @@ bool like(const std::string& pattern, const std::string& value, bool case_sensit
     std::string re = "^";
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         char c = pattern[i];
-        if (c == '\\' && i + 1 < pattern.size() && pattern[i + 1] == '%') re += "%", ++i;
-        else if (c == '%') re += ".*";
-        else if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) re += std::string("\\") + c;
-        else re += c;
+        if (c == '\\' && i + 1 < pattern.size() && pattern[i + 1] == '%')
+            re += "%", ++i;
+        else if (c == '%')
+            re += ".*";
+        else if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos)
+            re += std::string("\\") + c;
+        else
+            re += c;
     }
     re += "$";
     // Case folding of ASCII and of æ/ø/å (UTF-8) so "SØREN" matches "søren".
     auto fold = [&](std::string s) {
         if (case_sensitive) return s;
         s = lower(s);
-        static const std::pair<const char*, const char*> danish[] = {{"Æ", "æ"}, {"Ø", "ø"}, {"Å", "å"}};
+        static const std::pair<const char*, const char*> danish[] = {
+            {"Æ", "æ"}, {"Ø", "ø"}, {"Å", "å"}};
         for (const auto& [up, low] : danish)
-            for (auto pos = s.find(up); pos != std::string::npos; pos = s.find(up, pos)) s.replace(pos, 2, low);
+            for (auto pos = s.find(up); pos != std::string::npos; pos = s.find(up, pos))
+                s.replace(pos, 2, low);
         return s;
     };
     try {
@@ -102,7 +96,9 @@ bool like(const std::string& pattern, const std::string& value, bool case_sensit
     }
 }
 
-json error(const std::string& message) { return {{"message", message}}; }
+json error(const std::string& message) {
+    return {{"message", message}};
+}
 
 // ---- request validation -----------------------------------------------------------------
 
@@ -112,10 +108,12 @@ struct validation_error {
 
 period parse_virkning(const json& v, const std::string& where) {
     if (!v.is_object()) throw validation_error{where + ": virkning is required"};
-    static const std::set<std::string> allowed{"from", "to", "from_included", "to_included", "aktoerref",
-                                               "aktoertypekode", "notetekst"};
+    static const std::set<std::string> allowed{
+        "from", "to", "from_included", "to_included", "aktoerref", "aktoertypekode", "notetekst"};
     for (const auto& [k, x] : v.items())
-        if (!allowed.count(k)) throw validation_error{where + ": Additional properties are not allowed ('" + k + "' was unexpected)"};
+        if (!allowed.count(k))
+            throw validation_error{where + ": Additional properties are not allowed ('" + k +
+                                   "' was unexpected)"};
     if (!v.contains("from") || !v["from"].is_string() || !v.contains("to") || !v["to"].is_string())
         throw validation_error{where + ": virkning needs 'from' and 'to'"};
     period p;
@@ -140,14 +138,19 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
                        bool check_urn, bool check_max, bool check_state) {
     if (!body.is_object()) throw validation_error{"the body must be a JSON object"};
     parsed_body out;
-    static const std::set<std::string> top{"attributter", "tilstande", "relationer", "note", "livscyklus"};
+    static const std::set<std::string> top{"attributter", "tilstande", "relationer", "note",
+                                           "livscyklus"};
     for (const auto& [k, v] : body.items())
-        if (!top.count(k) && !allow_extra) throw validation_error{"Additional properties are not allowed ('" + k + "' was unexpected)"};
+        if (!top.count(k) && !allow_extra)
+            throw validation_error{"Additional properties are not allowed ('" + k +
+                                   "' was unexpected)"};
     if (body.contains("note")) {
         if (!body["note"].is_string()) throw validation_error{"note must be a string"};
         out.note = body["note"].get<std::string>();
     }
-    if (body.contains("livscyklus")) out.livscyklus = body["livscyklus"].is_string() ? body["livscyklus"].get<std::string>() : "";
+    if (body.contains("livscyklus"))
+        out.livscyklus =
+            body["livscyklus"].is_string() ? body["livscyklus"].get<std::string>() : "";
     if (require_all && (!body.contains("attributter") || !body.contains("tilstande")))
         throw validation_error{"'attributter' and 'tilstande' are required properties"};
     if (body.contains("attributter")) {
@@ -155,17 +158,23 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
         if (!a.is_object()) throw validation_error{"attributter must be an object"};
         groups g;
         for (const auto& [name, list] : a.items()) {
-            if (name != t.attribute && !allow_extra) throw validation_error{"attributter: unknown attribute '" + name + "'"};
-            if (!list.is_array() || list.empty()) throw validation_error{"attributter/" + name + " must be a non-empty array"};
+            if (name != t.attribute && !allow_extra)
+                throw validation_error{"attributter: unknown attribute '" + name + "'"};
+            if (!list.is_array() || list.empty())
+                throw validation_error{"attributter/" + name + " must be a non-empty array"};
             for (const auto& item : list) {
-                if (!item.is_object()) throw validation_error{"attributter/" + name + ": items must be objects"};
+                if (!item.is_object())
+                    throw validation_error{"attributter/" + name + ": items must be objects"};
                 entry e;
                 e.value = json::object();
                 for (const auto& [k, v] : item.items()) {
                     if (k == "virkning") continue;
                     if (!t.attribute_fields.count(k) && !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k + "' was unexpected)"};
-                    if (!v.is_string()) throw validation_error{"attributter/" + name + "/" + k + " must be a string"};
+                        throw validation_error{"Additional properties are not allowed ('" + k +
+                                               "' was unexpected)"};
+                    if (!v.is_string())
+                        throw validation_error{"attributter/" + name + "/" + k +
+                                               " must be a string"};
                     e.value[k] = v;
                 }
                 if (require_all && !e.value.contains("brugervendtnoegle"))
@@ -181,17 +190,23 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
         if (!s.is_object()) throw validation_error{"tilstande must be an object"};
         groups g;
         for (const auto& [name, list] : s.items()) {
-            if (name != t.state && !allow_extra) throw validation_error{"tilstande: unknown state '" + name + "'"};
-            if (!list.is_array() || list.empty()) throw validation_error{"tilstande/" + name + " must be a non-empty array"};
+            if (name != t.state && !allow_extra)
+                throw validation_error{"tilstande: unknown state '" + name + "'"};
+            if (!list.is_array() || list.empty())
+                throw validation_error{"tilstande/" + name + " must be a non-empty array"};
             for (const auto& item : list) {
-                if (!item.is_object() || !item.contains(t.state_field) || !item[t.state_field].is_string())
-                    throw validation_error{"tilstande/" + name + ": '" + t.state_field + "' is a required property"};
+                if (!item.is_object() || !item.contains(t.state_field) ||
+                    !item[t.state_field].is_string())
+                    throw validation_error{"tilstande/" + name + ": '" + t.state_field +
+                                           "' is a required property"};
                 std::string value = item[t.state_field];
                 if (!t.state_values.count(value) && check_state)
-                    throw validation_error{"tilstande/" + name + ": '" + value + "' is not one of the allowed values"};
+                    throw validation_error{"tilstande/" + name + ": '" + value +
+                                           "' is not one of the allowed values"};
                 for (const auto& [k, v] : item.items())
                     if (k != t.state_field && k != "virkning" && !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k + "' was unexpected)"};
+                        throw validation_error{"Additional properties are not allowed ('" + k +
+                                               "' was unexpected)"};
                 entry e;
                 e.value = {{t.state_field, value}};
                 e.p = parse_virkning(item.value("virkning", json()), "tilstande/" + name);
@@ -208,25 +223,36 @@ parsed_body parse_body(const json& body, const object_type& t, bool require_all,
             bool single = t.single_relations.count(name) > 0;
             if (!single && !t.multi_relations.count(name) && !allow_extra)
                 throw validation_error{"relationer: unknown relation '" + name + "'"};
-            if (!list.is_array()) throw validation_error{"relationer/" + name + " must be an array"};
+            if (!list.is_array())
+                throw validation_error{"relationer/" + name + " must be an array"};
             if (single && list.size() > 1 && check_max)
-                throw validation_error{"relationer/" + name + ": [...] has too many items (at most 1)"};
+                throw validation_error{"relationer/" + name +
+                                       ": [...] has too many items (at most 1)"};
             g[name]; // an empty list clears the relation type
             for (const auto& item : list) {
-                if (!item.is_object()) throw validation_error{"relationer/" + name + ": items must be objects"};
+                if (!item.is_object())
+                    throw validation_error{"relationer/" + name + ": items must be objects"};
                 bool has_uuid = item.contains("uuid"), has_urn = item.contains("urn");
-                if (has_uuid == has_urn) throw validation_error{"relationer/" + name + ": exactly one of 'uuid' and 'urn'"};
+                if (has_uuid == has_urn)
+                    throw validation_error{"relationer/" + name +
+                                           ": exactly one of 'uuid' and 'urn'"};
                 if (has_uuid && (!item["uuid"].is_string() || !is_uuid(item["uuid"])))
                     throw validation_error{"relationer/" + name + ": 'uuid' is not a UUID"};
-                if (has_urn && (!item["urn"].is_string() || (check_urn && item["urn"].get<std::string>().rfind("urn:", 0) != 0)))
+                if (has_urn &&
+                    (!item["urn"].is_string() ||
+                     (check_urn && item["urn"].get<std::string>().rfind("urn:", 0) != 0)))
                     throw validation_error{"relationer/" + name + ": 'urn' does not match '^urn:'"};
                 for (const auto& [k, v] : item.items())
-                    if (k != "uuid" && k != "urn" && k != "objekttype" && k != "virkning" && !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k + "' was unexpected)"};
+                    if (k != "uuid" && k != "urn" && k != "objekttype" && k != "virkning" &&
+                        !allow_extra)
+                        throw validation_error{"Additional properties are not allowed ('" + k +
+                                               "' was unexpected)"};
                 entry e;
                 e.value = json::object();
-                if (has_uuid) e.value["uuid"] = lower(item["uuid"]);
-                else e.value["urn"] = item["urn"];
+                if (has_uuid)
+                    e.value["uuid"] = lower(item["uuid"]);
+                else
+                    e.value["urn"] = item["urn"];
                 if (item.contains("objekttype")) e.value["objekttype"] = item["objekttype"];
                 e.p = parse_virkning(item.value("virkning", json()), "relationer/" + name);
                 g[name].push_back(std::move(e));
@@ -265,16 +291,21 @@ std::vector<entry> merge_periods(const std::vector<entry>& old, const std::vecto
             }
             pieces = std::move(next);
         }
-        for (const auto& p : pieces) out.push_back({o.value, p});
+        for (const auto& p : pieces)
+            out.push_back({o.value, p});
     }
-    for (const auto& n : fresh) out.push_back(n);
-    std::stable_sort(out.begin(), out.end(), [](const entry& a, const entry& b) { return a.p.from < b.p.from; });
+    for (const auto& n : fresh)
+        out.push_back(n);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const entry& a, const entry& b) { return a.p.from < b.p.from; });
     return out;
 }
 
 json virkning_json(const period& p) {
-    json v = {{"from", format_time(p.from)}, {"to", format_time(p.to)},
-              {"from_included", p.from_included}, {"to_included", p.to_included}};
+    json v = {{"from", format_time(p.from)},
+              {"to", format_time(p.to)},
+              {"from_included", p.from_included},
+              {"to_included", p.to_included}};
     v.update(p.extra);
     return v;
 }
@@ -294,7 +325,8 @@ public:
 
     server_response handle(const server_request& req) {
         std::lock_guard lock(mutex_);
-        if (fault_ != "token-not-checked" && req.header("authorization") != std::string("Bearer ") + token)
+        if (fault_ != "token-not-checked" &&
+            req.header("authorization") != std::string("Bearer ") + token)
             return reply(401, error("missing or invalid bearer token"));
         if (!req.valid_target) return reply(400, error("invalid request target"));
         std::vector<std::string> parts;
@@ -302,7 +334,8 @@ public:
         std::size_t pos = 0;
         while (pos < path.size()) {
             auto next = path.find('/', pos);
-            std::string part = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+            std::string part =
+                path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
             if (!part.empty()) parts.push_back(part);
             if (next == std::string::npos) break;
             pos = next + 1;
@@ -331,24 +364,30 @@ private:
         if (fault_ == "mangle-danish")
             for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
                      {"æ", "ae"}, {"ø", "oe"}, {"å", "aa"}, {"Æ", "Ae"}, {"Ø", "Oe"}, {"Å", "Aa"}})
-                for (auto p = text.find(from); p != std::string::npos; p = text.find(from, p)) text.replace(p, from.size(), to);
+                for (auto p = text.find(from); p != std::string::npos; p = text.find(from, p))
+                    text.replace(p, from.size(), to);
         auto r = server_response::json(status, text);
-        if (fault_ == "wrong-content-type") r.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+        if (fault_ == "wrong-content-type")
+            r.headers = {{"Content-Type", "text/html; charset=utf-8"}};
         return r;
     }
 
     server_response not_found_route(const std::string& path) {
-        return reply(404, {{"error", 404}, {"text", "The requested URL " + path + " was not found on the server."}});
+        return reply(404,
+                     {{"error", 404},
+                      {"text", "The requested URL " + path + " was not found on the server."}});
     }
 
     server_response site_map() {
         json links = json::array();
-        for (const auto& t : object_types()) links.push_back("/" + t.service + "/" + t.name);
+        for (const auto& t : object_types())
+            links.push_back("/" + t.service + "/" + t.name);
         return reply(200, {{"site-map", links}});
     }
 
     // Reads the time parameters; returns an error message for an invalid combination.
-    std::optional<std::string> read_window(const std::map<std::string, std::vector<std::string>>& q, window& w) {
+    std::optional<std::string> read_window(const std::map<std::string, std::vector<std::string>>& q,
+                                           window& w) {
         auto one = [&](const char* k) -> std::optional<std::string> {
             auto it = q.find(k);
             if (it == q.end()) return std::nullopt;
@@ -363,12 +402,16 @@ private:
         };
         std::string err;
         double now = now_unique();
-        bool snap = q.count("virkningstid") > 0, range = q.count("virkningfra") || q.count("virkningtil");
+        bool snap = q.count("virkningstid") > 0,
+             range = q.count("virkningfra") || q.count("virkningtil");
         if (snap && range && fault_ != "mixed-time-accepted")
-            return std::string("'virkningstid' may not be used together with 'virkningFra' or 'virkningTil'");
-        bool rsnap = q.count("registreringstid") > 0, rrange = q.count("registreretfra") || q.count("registrerettil");
+            return std::string(
+                "'virkningstid' may not be used together with 'virkningFra' or 'virkningTil'");
+        bool rsnap = q.count("registreringstid") > 0,
+             rrange = q.count("registreretfra") || q.count("registrerettil");
         if (rsnap && rrange && fault_ != "mixed-time-accepted")
-            return std::string("'registreringstid' may not be used together with 'registreretFra' or 'registreretTil'");
+            return std::string("'registreringstid' may not be used together with 'registreretFra' "
+                               "or 'registreretTil'");
         if (range && !snap) {
             w.snapshot = false;
             w.from = time("virkningfra", -infinity, err);
@@ -377,20 +420,26 @@ private:
             w.snapshot = true;
             w.from = w.to = time("virkningstid", now, err);
         }
-        if (rsnap) w.registreringstid = time("registreringstid", now, err);
-        else if (rrange) w.registrering_range = std::make_pair(time("registreretfra", -infinity, err), time("registrerettil", infinity, err));
+        if (rsnap)
+            w.registreringstid = time("registreringstid", now, err);
+        else if (rrange)
+            w.registrering_range = std::make_pair(time("registreretfra", -infinity, err),
+                                                  time("registrerettil", infinity, err));
         if (fault_ == "ignore-virkning") w.snapshot = false, w.from = -infinity, w.to = infinity;
         if (!err.empty()) return err;
         return std::nullopt;
     }
 
     bool in_window(const period& p, const window& w) const {
-        return w.snapshot ? p.contains(w.from) : p.overlaps(w.from, w.to) || (w.from == w.to && p.contains(w.from));
+        return w.snapshot ? p.contains(w.from)
+                          : p.overlaps(w.from, w.to) || (w.from == w.to && p.contains(w.from));
     }
 
     json registration_json(const object& o, const registration& r, const window& w) {
-        json reg = {{"fratidspunkt", {{"tidsstempeldatotid", format_time(r.from)}, {"graenseindikator", true}}},
-                    {"tiltidspunkt", {{"tidsstempeldatotid", format_time(r.to)}, {"graenseindikator", false}}},
+        json reg = {{"fratidspunkt",
+                     {{"tidsstempeldatotid", format_time(r.from)}, {"graenseindikator", true}}},
+                    {"tiltidspunkt",
+                     {{"tidsstempeldatotid", format_time(r.to)}, {"graenseindikator", false}}},
                     {"livscykluskode", r.livscykluskode},
                     {"brugerref", "42c432e8-9c4a-11e6-9f62-873cf34a735f"}};
         if (!r.note.empty()) reg["note"] = r.note;
@@ -421,7 +470,8 @@ private:
             if (w.registreringstid) {
                 if (r.from <= *w.registreringstid && *w.registreringstid < r.to) out.push_back(&r);
             } else if (w.registrering_range) {
-                if (r.from < w.registrering_range->second && w.registrering_range->first < r.to) out.push_back(&r);
+                if (r.from < w.registrering_range->second && w.registrering_range->first < r.to)
+                    out.push_back(&r);
             }
         }
         if (!w.registreringstid && !w.registrering_range) out.push_back(&o.current());
@@ -430,32 +480,38 @@ private:
 
     json object_json(const std::string& id, const object& o, const window& w) {
         json regs = json::array();
-        for (const auto* r : registrations_in(o, w)) regs.push_back(registration_json(o, *r, w));
+        for (const auto* r : registrations_in(o, w))
+            regs.push_back(registration_json(o, *r, w));
         return {{"id", id}, {"registreringer", regs}};
     }
 
     std::map<std::string, std::vector<std::string>> query_map(const server_request& req) {
         std::map<std::string, std::vector<std::string>> q;
-        static const std::set<std::string> fixed{"registreretfra", "registrerettil", "registreringstid", "virkningfra",
-                                                 "virkningtil", "virkningstid", "foersteresultat",
-                                                 "maximalantalresultater"};
+        static const std::set<std::string> fixed{
+            "registreretfra", "registrerettil", "registreringstid", "virkningfra",
+            "virkningtil",    "virkningstid",   "foersteresultat",  "maximalantalresultater"};
         for (const auto& [k, v] : req.query)
-            q[fault_ == "case-sensitive-params" && !fixed.count(lower(k)) ? k : lower(k)].push_back(v);
+            q[fault_ == "case-sensitive-params" && !fixed.count(lower(k)) ? k : lower(k)].push_back(
+                v);
         return q;
     }
 
     server_response read(const object_type& t, const std::string& id, const server_request& req) {
         auto it = store_.find(id);
         if (it == store_.end() || it->second.type != &t) {
-            if (fault_ == "unknown-uuid-200") return {200, {{"Content-Type", "application/json"}}, "", false};
+            if (fault_ == "unknown-uuid-200")
+                return {200, {{"Content-Type", "application/json"}}, "", false};
             return reply(404, error("No " + t.class_name + " with ID " + id + " found in service " +
-                                    std::string(1, static_cast<char>(std::toupper(t.service[0]))) + t.service.substr(1)));
+                                    std::string(1, static_cast<char>(std::toupper(t.service[0]))) +
+                                    t.service.substr(1)));
         }
         window w;
         if (auto err = read_window(query_map(req), w)) return reply(400, error(*err));
         const object& o = it->second;
-        if (o.current().livscykluskode == "Slettet" && !w.registreringstid && !w.registrering_range) {
-            if (fault_ == "deleted-404") return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
+        if (o.current().livscykluskode == "Slettet" && !w.registreringstid &&
+            !w.registrering_range) {
+            if (fault_ == "deleted-404")
+                return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
             return reply(410, error("This object has been deleted."));
         }
         return reply(200, {{id, json::array({object_json(id, o, w)})}});
@@ -466,27 +522,34 @@ private:
         auto it = o.current().attributter.find(o.type->attribute);
         if (it == o.current().attributter.end()) return {};
         for (const auto& e : it->second)
-            if (in_window(e.p, w) && e.value.contains("brugervendtnoegle")) return e.value["brugervendtnoegle"];
+            if (in_window(e.p, w) && e.value.contains("brugervendtnoegle"))
+                return e.value["brugervendtnoegle"];
         return {};
     }
 
     server_response search_or_list(const object_type& t, const server_request& req) {
         auto q = query_map(req);
-        static const std::set<std::string> time_params{"registreretfra", "registrerettil", "registreringstid",
-                                                       "virkningfra", "virkningtil", "virkningstid"};
+        static const std::set<std::string> time_params{"registreretfra",   "registrerettil",
+                                                       "registreringstid", "virkningfra",
+                                                       "virkningtil",      "virkningstid"};
         static const std::set<std::string> paging{"foersteresultat", "maximalantalresultater"};
-        std::set<std::string> known{"bvn", "brugervendtnoegle", "livscykluskode", "uuid", "vilkaarligattr",
-                                    "vilkaarligrel", "note"};
-        for (const auto& f : t.attribute_fields) known.insert(f);
+        std::set<std::string> known{"bvn",  "brugervendtnoegle", "livscykluskode",
+                                    "uuid", "vilkaarligattr",    "vilkaarligrel",
+                                    "note"};
+        for (const auto& f : t.attribute_fields)
+            known.insert(f);
         known.insert(t.state_field);
-        for (const auto& r : t.single_relations) known.insert(r);
-        for (const auto& r : t.multi_relations) known.insert(r);
+        for (const auto& r : t.single_relations)
+            known.insert(r);
+        for (const auto& r : t.multi_relations)
+            known.insert(r);
         std::vector<std::string> unknown;
         for (const auto& [k, v] : q)
             if (!known.count(k) && !time_params.count(k) && !paging.count(k)) unknown.push_back(k);
         if (!unknown.empty() && fault_ != "unknown-params-ignored") {
             std::string list;
-            for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+            for (const auto& u : unknown)
+                list += (list.empty() ? "" : ", ") + u;
             return reply(400, error("Unsupported argument(s): " + list));
         }
         window w;
@@ -500,7 +563,8 @@ private:
             for (const auto& raw : q["uuid"]) {
                 std::string id = lower(raw);
                 auto it = store_.find(id);
-                if (it != store_.end() && it->second.type == &t) list.push_back(object_json(id, it->second, w));
+                if (it != store_.end() && it->second.type == &t)
+                    list.push_back(object_json(id, it->second, w));
             }
             return reply(200, {{"results", json::array({list})}});
         }
@@ -517,27 +581,35 @@ private:
             for (const auto& [k, values] : q) {
                 if (time_params.count(k) || paging.count(k)) continue;
                 for (const auto& v : values) {
-                    if (k == "uuid") match = match && id == lower(v);
-                    else if (k == "livscykluskode") match = match && r.livscykluskode == v;
-                    else if (k == "note") match = match && like(v, r.note, case_sensitive);
+                    if (k == "uuid")
+                        match = match && id == lower(v);
+                    else if (k == "livscykluskode")
+                        match = match && r.livscykluskode == v;
+                    else if (k == "note")
+                        match = match && like(v, r.note, case_sensitive);
                     else if (k == "vilkaarligattr") {
                         bool any = false;
                         for (const auto& [name, entries] : r.attributter)
                             for (const auto& e : entries)
                                 if (in_window(e.p, w))
-                                    for (const auto& [f, val] : e.value.items()) any = any || like(v, val.get<std::string>(), case_sensitive);
+                                    for (const auto& [f, val] : e.value.items())
+                                        any =
+                                            any || like(v, val.get<std::string>(), case_sensitive);
                         match = match && any;
                     } else if (k == "vilkaarligrel") {
                         bool any = false;
                         for (const auto& [name, entries] : r.relationer)
                             for (const auto& e : entries)
-                                if (in_window(e.p, w)) any = any || e.value.value("uuid", "") == lower(v) || e.value.value("urn", "") == v;
+                                if (in_window(e.p, w))
+                                    any = any || e.value.value("uuid", "") == lower(v) ||
+                                          e.value.value("urn", "") == v;
                         match = match && any;
                     } else if (k == t.state_field) {
                         bool any = false;
                         for (const auto& [name, entries] : r.tilstande)
                             for (const auto& e : entries)
-                                if (in_window(e.p, w)) any = any || e.value.value(t.state_field, "") == v;
+                                if (in_window(e.p, w))
+                                    any = any || e.value.value(t.state_field, "") == v;
                         match = match && any;
                     } else if (t.single_relations.count(k) || t.multi_relations.count(k)) {
                         bool any = false;
@@ -545,7 +617,9 @@ private:
                         if (fault_ == "relation-search-ignored") any = true;
                         if (it != r.relationer.end())
                             for (const auto& e : it->second)
-                                if (in_window(e.p, w)) any = any || e.value.value("uuid", "") == lower(v) || e.value.value("urn", "") == v;
+                                if (in_window(e.p, w))
+                                    any = any || e.value.value("uuid", "") == lower(v) ||
+                                          e.value.value("urn", "") == v;
                         match = match && any;
                     } else {
                         std::string field = k == "bvn" ? "brugervendtnoegle" : k;
@@ -553,25 +627,32 @@ private:
                         for (const auto& [name, entries] : r.attributter)
                             for (const auto& e : entries)
                                 if (in_window(e.p, w) && e.value.contains(field))
-                                    any = any || like(v, e.value[field].get<std::string>(), case_sensitive);
+                                    any = any || like(v, e.value[field].get<std::string>(),
+                                                      case_sensitive);
                         match = match && any;
                     }
                 }
             }
             if (match) hits.emplace_back(bvn(o, w), id);
         }
-        if (fault_ == "paging-unsorted") std::sort(hits.begin(), hits.end(), [](auto& a, auto& b) { return a.second < b.second; });
-        else std::sort(hits.begin(), hits.end());
+        if (fault_ == "paging-unsorted")
+            std::sort(hits.begin(), hits.end(),
+                      [](auto& a, auto& b) { return a.second < b.second; });
+        else
+            std::sort(hits.begin(), hits.end());
         std::size_t first = 0, max = hits.size();
         try {
             if (q.count("foersteresultat")) first = std::stoul(q["foersteresultat"].front());
-            if (q.count("maximalantalresultater")) max = std::stoul(q["maximalantalresultater"].front());
+            if (q.count("maximalantalresultater"))
+                max = std::stoul(q["maximalantalresultater"].front());
         } catch (const std::exception&) {
-            return reply(400, error("foersteresultat and maximalantalresultater take whole numbers"));
+            return reply(400,
+                         error("foersteresultat and maximalantalresultater take whole numbers"));
         }
         if (fault_ == "paging-off-by-one" && first > 0) --first;
         json ids = json::array();
-        for (std::size_t i = first; i < hits.size() && ids.size() < max; ++i) ids.push_back(hits[i].second);
+        for (std::size_t i = first; i < hits.size() && ids.size() < max; ++i)
+            ids.push_back(hits[i].second);
         return reply(200, {{"results", json::array({ids})}});
     }
 
@@ -595,8 +676,8 @@ private:
     parsed_body validate(const json& body, const object_type& t, bool require_all) {
         bool extra = fault_ == "extra-properties-accepted";
         bool require = require_all && fault_ != "missing-tilstande-accepted";
-        return parse_body(body, t, require, extra, fault_ != "bad-urn-accepted", fault_ != "max-items-ignored",
-                          fault_ != "publiceret-invalid-accepted");
+        return parse_body(body, t, require, extra, fault_ != "bad-urn-accepted",
+                          fault_ != "max-items-ignored", fault_ != "publiceret-invalid-accepted");
     }
 
     registration new_registration(const parsed_body& p, const std::string& livscyklus) {
@@ -645,10 +726,12 @@ private:
                 o.regs.push_back(new_registration(p, "Importeret"));
                 store_[id] = std::move(o);
             } else {
-                if (it->second.type != &t) return reply(400, error("the uuid belongs to another object type"));
+                if (it->second.type != &t)
+                    return reply(400, error("the uuid belongs to another object type"));
                 const std::string& current = it->second.current().livscykluskode;
                 bool revive = current == "Slettet" || current == "Passiveret";
-                std::string code = revive || fault_ == "import-wrong-livscyklus" ? "Importeret" : "Rettet";
+                std::string code =
+                    revive || fault_ == "import-wrong-livscyklus" ? "Importeret" : "Rettet";
                 append(it->second, new_registration(p, code));
             }
             return reply(200, {{"uuid", id}});
@@ -668,7 +751,8 @@ private:
             parsed_body p = validate(body, t, false);
             const registration& cur = o.current();
             if (p.livscyklus) {
-                if (*p.livscyklus != "Passiv") return reply(400, error("livscyklus takes only 'Passiv'"));
+                if (*p.livscyklus != "Passiv")
+                    return reply(400, error("livscyklus takes only 'Passiv'"));
                 registration r = cur;
                 r.from = now_unique();
                 r.to = infinity;
@@ -678,10 +762,11 @@ private:
                 return reply(200, {{"uuid", id}});
             }
             if (cur.livscykluskode == "Passiveret" || cur.livscykluskode == "Slettet")
-                return reply(400, {{"message", "Unable to update " + t.class_name + " with uuid [" + id +
-                                                   "], being in state [" + cur.livscykluskode +
-                                                   "]. Invalid [livscyklus] transition to [Rettet]"},
-                                   {"context", json::array({"livscyklus"})}});
+                return reply(400,
+                             {{"message", "Unable to update " + t.class_name + " with uuid [" + id +
+                                              "], being in state [" + cur.livscykluskode +
+                                              "]. Invalid [livscyklus] transition to [Rettet]"},
+                              {"context", json::array({"livscyklus"})}});
             registration r = cur;
             r.from = now_unique();
             r.to = infinity;
@@ -699,8 +784,10 @@ private:
                 if (replace) r.relationer.clear();
                 // The list sent replaces all relations of its type; a type left out is kept.
                 for (const auto& [name, entries] : *p.relationer) {
-                    if (entries.empty()) r.relationer.erase(name);
-                    else r.relationer[name] = entries;
+                    if (entries.empty())
+                        r.relationer.erase(name);
+                    else
+                        r.relationer[name] = entries;
                 }
             }
             append(o, std::move(r));
@@ -715,7 +802,8 @@ private:
         if (it == store_.end() || it->second.type != &t)
             return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
         registration r = it->second.current();
-        if (r.livscykluskode == "Slettet") return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
+        if (r.livscykluskode == "Slettet")
+            return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
         r.from = now_unique();
         r.to = infinity;
         r.livscykluskode = "Slettet";
@@ -736,36 +824,66 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info organisation_system() {
-    return {"oio-rest-organisation",
-            {
-                {"unknown-uuid-200", {"ORG-READ-404"}, "answers 200 with an empty body for an unknown uuid"},
-                {"deleted-404", {"ORG-DELETE-410"}, "answers 404 instead of 410 for a deleted object"},
-                {"deleted-still-searchable", {"ORG-DELETE-SEARCH"}, "keeps deleted objects in search results"},
-                {"passivated-hidden", {"ORG-PASSIVATE-SEARCH"}, "leaves passivated objects out of searches"},
-                {"ignore-virkning", {"BT-DEFAULT-NOW", "BT-VIRKNINGSTID", "BT-SEARCH-VIRKNING"},
-                 "ignores valid time in reads and searches"},
-                {"mixed-time-accepted", {"BT-MIXED-400"}, "accepts virkningstid together with virkningFra"},
-                {"paging-off-by-one", {"PAGE-OFFSET"}, "starts foersteresultat one result early"},
-                {"paging-unsorted", {"PAGE-ORDER"}, "orders results by uuid, not brugervendtnoegle"},
-                {"case-sensitive-search", {"ORG-SEARCH-CASE"}, "matches search strings case-sensitively"},
-                {"case-sensitive-params", {"ORG-SEARCH-PARAM-CASE"}, "matches parameter names case-sensitively"},
-                {"extra-properties-accepted", {"ORG-CREATE-EXTRA"}, "accepts properties the schema does not allow"},
-                {"missing-tilstande-accepted", {"ORG-CREATE-REQUIRED"}, "creates objects without attributter or tilstande"},
-                {"bad-urn-accepted", {"ORG-CREATE-URN"}, "accepts a urn that does not start with 'urn:'"},
-                {"max-items-ignored", {"ORG-CREATE-MAXITEMS"}, "accepts two items in a 0..1 relation"},
-                {"empty-body-201", {"ORG-CREATE-EMPTY"}, "creates an object from an empty body"},
-                {"patch-replaces", {"ORG-UPDATE-MERGE", "ORG-UPDATE-REL-KEEP"}, "PATCH replaces instead of merging"},
-                {"import-wrong-livscyklus", {"ORG-IMPORT-RETTET"}, "marks an import over an existing object Importeret"},
-                {"mangle-danish", {"ORG-DANISH"}, "answers æ, ø, å as ae, oe, aa"},
-                {"unknown-params-ignored", {"ORG-ERR-UNKNOWN-PARAM"}, "ignores unknown query parameters"},
-                {"two-uuids-search-accepted", {"ORG-SEARCH-TWO-UUID"}, "accepts two uuids in a search"},
-                {"malformed-json-500", {"ORG-MALFORMED-JSON"}, "answers 500 to malformed JSON"},
-                {"wrong-content-type", {"ORG-JSON-CT"}, "labels JSON responses text/html"},
-                {"token-not-checked", {"ORG-AUTH-401"}, "does not check the bearer token"},
-                {"publiceret-invalid-accepted", {"KLAS-PUBLICERET-INVALID"}, "accepts any publiceret value"},
-                {"relation-search-ignored", {"ORG-SEARCH-REL", "KLAS-SEARCH-FACET"}, "ignores relation search parameters"},
-            },
-            &make};
+    return {
+        "oio-rest-organisation",
+        {
+            {"unknown-uuid-200",
+             {"ORG-READ-404"},
+             "answers 200 with an empty body for an unknown uuid"},
+            {"deleted-404", {"ORG-DELETE-410"}, "answers 404 instead of 410 for a deleted object"},
+            {"deleted-still-searchable",
+             {"ORG-DELETE-SEARCH"},
+             "keeps deleted objects in search results"},
+            {"passivated-hidden",
+             {"ORG-PASSIVATE-SEARCH"},
+             "leaves passivated objects out of searches"},
+            {"ignore-virkning",
+             {"BT-DEFAULT-NOW", "BT-VIRKNINGSTID", "BT-SEARCH-VIRKNING"},
+             "ignores valid time in reads and searches"},
+            {"mixed-time-accepted",
+             {"BT-MIXED-400"},
+             "accepts virkningstid together with virkningFra"},
+            {"paging-off-by-one", {"PAGE-OFFSET"}, "starts foersteresultat one result early"},
+            {"paging-unsorted", {"PAGE-ORDER"}, "orders results by uuid, not brugervendtnoegle"},
+            {"case-sensitive-search",
+             {"ORG-SEARCH-CASE"},
+             "matches search strings case-sensitively"},
+            {"case-sensitive-params",
+             {"ORG-SEARCH-PARAM-CASE"},
+             "matches parameter names case-sensitively"},
+            {"extra-properties-accepted",
+             {"ORG-CREATE-EXTRA"},
+             "accepts properties the schema does not allow"},
+            {"missing-tilstande-accepted",
+             {"ORG-CREATE-REQUIRED"},
+             "creates objects without attributter or tilstande"},
+            {"bad-urn-accepted",
+             {"ORG-CREATE-URN"},
+             "accepts a urn that does not start with 'urn:'"},
+            {"max-items-ignored", {"ORG-CREATE-MAXITEMS"}, "accepts two items in a 0..1 relation"},
+            {"empty-body-201", {"ORG-CREATE-EMPTY"}, "creates an object from an empty body"},
+            {"patch-replaces",
+             {"ORG-UPDATE-MERGE", "ORG-UPDATE-REL-KEEP"},
+             "PATCH replaces instead of merging"},
+            {"import-wrong-livscyklus",
+             {"ORG-IMPORT-RETTET"},
+             "marks an import over an existing object Importeret"},
+            {"mangle-danish", {"ORG-DANISH"}, "answers æ, ø, å as ae, oe, aa"},
+            {"unknown-params-ignored",
+             {"ORG-ERR-UNKNOWN-PARAM"},
+             "ignores unknown query parameters"},
+            {"two-uuids-search-accepted", {"ORG-SEARCH-TWO-UUID"}, "accepts two uuids in a search"},
+            {"malformed-json-500", {"ORG-MALFORMED-JSON"}, "answers 500 to malformed JSON"},
+            {"wrong-content-type", {"ORG-JSON-CT"}, "labels JSON responses text/html"},
+            {"token-not-checked", {"ORG-AUTH-401"}, "does not check the bearer token"},
+            {"publiceret-invalid-accepted",
+             {"KLAS-PUBLICERET-INVALID"},
+             "accepts any publiceret value"},
+            {"relation-search-ignored",
+             {"ORG-SEARCH-REL", "KLAS-SEARCH-FACET"},
+             "ignores relation search parameters"},
+        },
+        &make};
 }
 
 } // namespace konform::reference::oio

@@ -5,12 +5,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/ssl.hpp>
-#include <optional>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <optional>
 
 namespace konform::reference {
 
@@ -52,8 +52,7 @@ struct http_server::impl {
     }
 
     // Owns its stream: no reference crosses a coroutine boundary.
-    template <class Stream>
-    asio::awaitable<void> serve(Stream stream) {
+    template <class Stream> asio::awaitable<void> serve(Stream stream) {
         constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
         beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
         beast::flat_buffer buffer;
@@ -70,14 +69,16 @@ struct http_server::impl {
             req.target = std::string(msg.target());
             for (const auto& f : msg) {
                 std::string name(f.name_string());
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : name)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 req.headers[name] = std::string(f.value());
             }
             req.body = std::move(msg.body());
             auto u = boost::urls::parse_origin_form(req.target);
             if (u) {
                 req.path = std::string(u->path());
-                for (auto p : u->params()) req.query.emplace_back(p.key, p.value);
+                for (auto p : u->params())
+                    req.query.emplace_back(p.key, p.value);
             } else {
                 req.valid_target = false;
                 req.path = req.target;
@@ -88,9 +89,11 @@ struct http_server::impl {
             } catch (const std::exception& e) {
                 res = server_response::json(500, std::string("{\"message\":\"internal error\"}"));
             }
-            bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), msg.version()};
+            bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status),
+                                                    msg.version()};
             out.set(bhttp::field::server, "konform-reference");
-            for (const auto& [k, v] : res.headers) out.insert(k, v);
+            for (const auto& [k, v] : res.headers)
+                out.insert(k, v);
             out.body() = std::move(res.body);
             out.keep_alive(msg.keep_alive() && !res.close);
             out.prepare_payload();
@@ -134,13 +137,17 @@ http_server::http_server(std::uint16_t port, handler h, const std::string& cert_
     tls_ = true;
 }
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+    stop();
+}
 
 void http_server::start() {
     thread_ = std::thread([this] { impl_->ioc.run(); });
 }
 
-void http_server::run() { impl_->ioc.run(); }
+void http_server::run() {
+    impl_->ioc.run();
+}
 
 void http_server::stop() {
     impl_->ioc.stop();

@@ -14,10 +14,10 @@ namespace konform::reference {
 // A request as a reference system sees it: path and query already split and decoded.
 struct server_request {
     std::string method;
-    std::string target;  // raw request target
-    std::string path;    // percent-decoded path
+    std::string target;                                     // raw request target
+    std::string path;                                       // percent-decoded path
     std::vector<std::pair<std::string, std::string>> query; // decoded, in order
-    std::map<std::string, std::string> headers;              // names in lower case
+    std::map<std::string, std::string> headers;             // names in lower case
     std::string body;
     bool valid_target = true;
 
@@ -54,8 +54,8 @@ public:
         return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
     }
 
-    void start();        // serve on a background thread
-    void run();          // serve on this thread until stop()
+    void start(); // serve on a background thread
+    void run();   // serve on this thread until stop()
     void stop();
 
 private:

@@ -4,8 +4,8 @@
 #include "system.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -16,10 +16,12 @@ namespace {
 const std::string bin = KONFORM_BINARY;
 const std::string src = KONFORM_SOURCE_DIR;
 
-std::string run_cmd(const std::string& base_url, const std::string& out, const std::string& extra = "") {
-    return "GREETINGS_TOKEN=example-token " + bin + " run --profile " + src + "/profiles/example --target " +
-           src + "/profiles/example/target.example.json --base-url " + base_url + " --out '" + out + "' " +
-           extra + " 2>&1";
+std::string run_cmd(const std::string& base_url, const std::string& out,
+                    const std::string& extra = "") {
+    return "GREETINGS_TOKEN=example-token " + bin + " run --profile " + src +
+           "/profiles/example --target " + src +
+           "/profiles/example/target.example.json --base-url " + base_url + " --out '" + out +
+           "' " + extra + " 2>&1";
 }
 
 } // namespace
@@ -41,7 +43,8 @@ TEST_CASE("cli: a conformant run exits 0 and writes report.json and junit.xml") 
     CHECK(report["requirements"].size() == 11);
     std::string validation;
     CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
-                          (tmp.path / "out/report.json").string() + "'", &validation) == 0);
+                          (tmp.path / "out/report.json").string() + "'",
+                      &validation) == 0);
     pugi::xml_document junit;
     REQUIRE(junit.load_file((tmp.path / "out/junit.xml").c_str()));
     CHECK(junit.select_nodes("/testsuites/testsuite").size() == 3);
@@ -50,11 +53,14 @@ TEST_CASE("cli: a conformant run exits 0 and writes report.json and junit.xml") 
     // The output folder is now not empty: a second run refuses without --force.
     CHECK(test::shell(run_cmd(server.base_url(), (tmp.path / "out").string()), &out) == 2);
     CHECK(out.find("--force") != std::string::npos);
-    CHECK(test::shell(run_cmd(server.base_url(), (tmp.path / "out").string(), "--force --quiet"), &out) == 0);
-    CHECK(out == "CONFORMANT dk.konform.example.greetings 1.0.0 " + (tmp.path / "out").string() + "\n");
+    CHECK(test::shell(run_cmd(server.base_url(), (tmp.path / "out").string(), "--force --quiet"),
+                      &out) == 0);
+    CHECK(out ==
+          "CONFORMANT dk.konform.example.greetings 1.0.0 " + (tmp.path / "out").string() + "\n");
 }
 
-TEST_CASE("cli: a failing run exits 1, failures name the requirement, expected, actual and a curl line") {
+TEST_CASE(
+    "cli: a failing run exits 1, failures name the requirement, expected, actual and a curl line") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make("unknown-id-200"));
     server.start();
@@ -68,12 +74,14 @@ TEST_CASE("cli: a failing run exits 1, failures name the requirement, expected, 
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "report.json"));
     CHECK(report["verdict"] == "not-conformant");
     CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
-                          (tmp.path / "report.json").string() + "'", &out) == 0);
+                          (tmp.path / "report.json").string() + "'",
+                      &out) == 0);
     pugi::xml_document junit;
     REQUIRE(junit.load_file((tmp.path / "junit.xml").c_str()));
     auto failure = junit.select_node("//testcase[starts-with(@name, 'TC-EX-READ-002')]/failure");
     REQUIRE(failure);
-    CHECK(std::string(failure.node().attribute("message").value()).find("EX-READ-404: expected status equals 404") == 0);
+    CHECK(std::string(failure.node().attribute("message").value())
+              .find("EX-READ-404: expected status equals 404") == 0);
 }
 
 TEST_CASE("cli: json mode prints one object per test case and a summary") {
@@ -108,13 +116,16 @@ TEST_CASE("cli: the token never appears in any output") {
     CHECK(out.find("example-token") == std::string::npos);
     CHECK(out.find("${GREETINGS_TOKEN}") != std::string::npos); // the curl line's placeholder
     for (const auto& f : std::filesystem::directory_iterator(tmp.path))
-        CHECK_MESSAGE(test::read_text(f.path()).find("example-token") == std::string::npos, f.path());
+        CHECK_MESSAGE(test::read_text(f.path()).find("example-token") == std::string::npos,
+                      f.path());
 }
 
 TEST_CASE("cli: an unreachable system exits 3 and still writes the report") {
     test::temp_dir tmp;
     std::string out;
-    CHECK(test::shell(run_cmd("http://127.0.0.1:9", tmp.path.string(), "--force --connect-timeout 300"), &out) == 3);
+    CHECK(test::shell(
+              run_cmd("http://127.0.0.1:9", tmp.path.string(), "--force --connect-timeout 300"),
+              &out) == 3);
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "report.json"));
     CHECK(report["verdict"] == "incomplete");
     CHECK(report["summary"]["testcases"]["error"] == 8);
@@ -123,12 +134,16 @@ TEST_CASE("cli: an unreachable system exits 3 and still writes the report") {
 TEST_CASE("cli: input errors exit 2 and name the file and place") {
     test::temp_dir tmp;
     std::string out;
-    std::ofstream(tmp.path / "target.json") << R"({"base_url": "http://127.0.0.1:1", "claims": ["nope"]})";
+    std::ofstream(tmp.path / "target.json")
+        << R"({"base_url": "http://127.0.0.1:1", "claims": ["nope"]})";
     CHECK(test::shell(bin + " run --profile " + src + "/profiles/example --target " +
-                          (tmp.path / "target.json").string() + " --out " + (tmp.path / "o").string() + " 2>&1",
+                          (tmp.path / "target.json").string() + " --out " +
+                          (tmp.path / "o").string() + " 2>&1",
                       &out) == 2);
-    CHECK(out.find("target.json: /claims/0: profile dk.konform.example.greetings has no class \"nope\"") !=
-          std::string::npos);
+    CHECK(
+        out.find(
+            "target.json: /claims/0: profile dk.konform.example.greetings has no class \"nope\"") !=
+        std::string::npos);
     CHECK(test::shell(bin + " run --profile /nonexistent --target x.json 2>&1", &out) == 2);
     CHECK(out.find("/nonexistent: no such file") != std::string::npos);
     CHECK(out.find("x.json: no such file") != std::string::npos);
@@ -142,14 +157,21 @@ TEST_CASE("cli: lint prints coverage, validate exits 0, 1 or 2") {
     CHECK(out.find("MUST coverage: 10/10") != std::string::npos);
     CHECK(out.find("EX-READ-404 [MUST, core]: TC-EX-READ-002") != std::string::npos);
     test::temp_dir tmp;
-    std::ofstream(tmp.path / "good.json") << R"({"id": "6f1e2a3b-0000-4000-8000-000000000001", "text": "Hej", "language": "da"})";
-    std::ofstream(tmp.path / "bad.json") << R"({"id": "x", "text": "Hej", "language": "da", "extra": 1})";
+    std::ofstream(tmp.path / "good.json")
+        << R"({"id": "6f1e2a3b-0000-4000-8000-000000000001", "text": "Hej", "language": "da"})";
+    std::ofstream(tmp.path / "bad.json")
+        << R"({"id": "x", "text": "Hej", "language": "da", "extra": 1})";
     std::ofstream(tmp.path / "broken.json") << R"({"id": )";
     const std::string schema = src + "/profiles/example/schemas/greeting.schema.json";
-    CHECK(test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "good.json").string(), &out) == 0);
-    CHECK(test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "bad.json").string(), &out) == 1);
+    CHECK(
+        test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "good.json").string(),
+                    &out) == 0);
+    CHECK(test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "bad.json").string(),
+                      &out) == 1);
     CHECK(out.find("bad.json: /id:") != std::string::npos);
-    CHECK(test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "broken.json").string() + " 2>&1", &out) == 2);
+    CHECK(test::shell(bin + " validate --schema " + schema + " " +
+                          (tmp.path / "broken.json").string() + " 2>&1",
+                      &out) == 2);
     CHECK(test::shell(bin + " --version", &out) == 0);
     CHECK(out.rfind("konform ", 0) == 0);
 }
@@ -162,7 +184,8 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     const std::string keys = src + "/reports/demo-key";
     std::string out;
     CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(),
-                              "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " + keys + "/signer.pem"),
+                              "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " +
+                                  keys + "/signer.pem"),
                       &out) == 0);
     const std::string report = (tmp.path / "report.json").string();
     CHECK(test::shell(bin + " verify '" + report + "' --trust " + keys + "/root.pem", &out) == 0);

@@ -30,19 +30,23 @@ outcome run_against(const std::string& url, const std::string& extra = "") {
     test::temp_dir tmp;
     outcome o;
     auto start = std::chrono::steady_clock::now();
-    o.rc = test::shell("/usr/bin/time -f %M -o '" + (tmp.path / "rss").string() + "' " + bin + " run --profile " +
-                           hostile_profile + " --target " + hostile_profile + "/target.json --base-url " + url +
-                           " --out '" + (tmp.path / "out").string() +
-                           "' --connect-timeout 1000 --read-timeout 1500 --total-timeout 2500 --max-body 1048576 " +
+    o.rc = test::shell("/usr/bin/time -f %M -o '" + (tmp.path / "rss").string() + "' " + bin +
+                           " run --profile " + hostile_profile + " --target " + hostile_profile +
+                           "/target.json --base-url " + url + " --out '" +
+                           (tmp.path / "out").string() +
+                           "' --connect-timeout 1000 --read-timeout 1500 --total-timeout 2500 "
+                           "--max-body 1048576 " +
                            extra + " 2>&1",
                        &o.console);
     o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // GNU time may write "Command exited with non-zero status N" first; the figure is last.
     std::string rss = test::read_text(tmp.path / "rss");
-    while (!rss.empty() && rss.back() == '\n') rss.pop_back();
+    while (!rss.empty() && rss.back() == '\n')
+        rss.pop_back();
     o.peak_kb = std::stol("0" + rss.substr(rss.rfind('\n') + 1));
     o.all_output = o.console;
-    for (const auto& f : std::filesystem::directory_iterator(tmp.path / "out")) o.all_output += test::read_text(f.path());
+    for (const auto& f : std::filesystem::directory_iterator(tmp.path / "out"))
+        o.all_output += test::read_text(f.path());
     o.report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"), nullptr, false);
     return o;
 }
@@ -65,26 +69,31 @@ TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a re
         CHECK((o.rc == 1 || o.rc == 3));
         REQUIRE_FALSE(o.report.is_discarded());
         CHECK(o.report["verdict"] != "conformant");
-        CHECK(o.seconds < 15.0);       // 3 test cases, each bounded by the 2.5 s total limit
+        CHECK(o.seconds < 15.0); // 3 test cases, each bounded by the 2.5 s total limit
 #ifndef KONFORM_SANITIZED
-        CHECK(o.peak_kb < 100 * 1024); // the stated bound: 100 MB (ASan's shadow memory alone exceeds it)
+        CHECK(o.peak_kb <
+              100 * 1024); // the stated bound: 100 MB (ASan's shadow memory alone exceeds it)
 #endif
         CHECK(o.peak_kb > 0);
-        CHECK(o.all_output.find("/usr/sbin/nologin") == std::string::npos); // /etc/passwd never read
+        CHECK(o.all_output.find("/usr/sbin/nologin") ==
+              std::string::npos); // /etc/passwd never read
         for (const auto& tc : o.report["testcases"]) {
             const std::string v = tc["verdict"];
             // A test case may pass where the answer happens to fit it (an XML bomb is still
             // XML with root r); every other one has a plain explanation.
             if (v == "pass") continue;
-            CHECK_MESSAGE((v == "error" || v == "fail" || v == "inconclusive"), tc["id"] << " is " << v);
+            CHECK_MESSAGE((v == "error" || v == "fail" || v == "inconclusive"),
+                          tc["id"] << " is " << v);
             bool explained = tc.contains("reason");
             for (const auto& s : tc["steps"])
                 for (const auto& a : s["assertions"])
-                    explained = explained || (a["verdict"] != "pass" && (!a.value("explanation", "").empty() ||
-                                                                         !a.value("actual", "").empty()));
+                    explained = explained ||
+                                (a["verdict"] != "pass" && (!a.value("explanation", "").empty() ||
+                                                            !a.value("actual", "").empty()));
             CHECK_MESSAGE(explained, tc["id"] << " has no explanation");
         }
-        MESSAGE(name << ": exit " << o.rc << ", " << o.seconds << " s, " << o.peak_kb / 1024 << " MB");
+        MESSAGE(name << ": exit " << o.rc << ", " << o.seconds << " s, " << o.peak_kb / 1024
+                     << " MB");
     }
 }
 
@@ -130,11 +139,13 @@ TEST_CASE("hostile: a silent system is given up after three test cases, the rest
     hostile server(hostile::mode::silent);
     test::temp_dir tmp;
     std::string console;
-    int rc = test::shell("GREETINGS_TOKEN=example-token " + bin + " run --profile " KONFORM_SOURCE_DIR
-                         "/profiles/example --target " KONFORM_SOURCE_DIR "/profiles/example/target.example.json"
-                         " --base-url " + server.url() + " --out '" + tmp.path.string() +
-                             "/out' --read-timeout 300 2>&1",
-                         &console);
+    int rc = test::shell(
+        "GREETINGS_TOKEN=example-token " + bin +
+            " run --profile " KONFORM_SOURCE_DIR "/profiles/example --target " KONFORM_SOURCE_DIR
+            "/profiles/example/target.example.json"
+            " --base-url " +
+            server.url() + " --out '" + tmp.path.string() + "/out' --read-timeout 300 2>&1",
+        &console);
     CHECK(rc == 3);
     CHECK(server.connections() == 3);
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"));
@@ -146,16 +157,20 @@ TEST_CASE("hostile: a silent system is given up after three test cases, the rest
     CHECK(cut == 5); // 8 test cases: 3 tried, 5 marked at once
 }
 
-TEST_CASE("interruption: SIGINT during an exchange ends the run at once with an incomplete report") {
+TEST_CASE(
+    "interruption: SIGINT during an exchange ends the run at once with an incomplete report") {
     hostile server(hostile::mode::silent);
     test::temp_dir tmp;
     std::string console;
     auto start = std::chrono::steady_clock::now();
-    int rc = test::shell("timeout --preserve-status -s INT 1 " + bin + " run --profile " + hostile_profile +
-                             " --target " + hostile_profile + "/target.json --base-url " + server.url() + " --out '" +
-                             tmp.path.string() + "/out' --read-timeout 60000 --total-timeout 60000 2>&1",
-                         &console);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    int rc =
+        test::shell("timeout --preserve-status -s INT 1 " + bin + " run --profile " +
+                        hostile_profile + " --target " + hostile_profile +
+                        "/target.json --base-url " + server.url() + " --out '" + tmp.path.string() +
+                        "/out' --read-timeout 60000 --total-timeout 60000 2>&1",
+                    &console);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     CHECK(rc == 3);
     CHECK(seconds < 5.0);
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"));
@@ -163,5 +178,6 @@ TEST_CASE("interruption: SIGINT during an exchange ends the run at once with an 
     CHECK(report["verdict_reason"] == "the run was interrupted");
     CHECK(report.dump().find("interrupted") != std::string::npos);
     for (const auto& f : std::filesystem::directory_iterator(tmp.path / "out"))
-        CHECK_MESSAGE(f.path().string().find(".tmp-") == std::string::npos, "left behind: " << f.path());
+        CHECK_MESSAGE(f.path().string().find(".tmp-") == std::string::npos,
+                      "left behind: " << f.path());
 }

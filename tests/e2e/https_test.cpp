@@ -13,12 +13,15 @@ namespace {
 void make_pki(const std::filesystem::path& dir, const std::string& san) {
     const std::string d = dir.string();
     std::string cmd =
-        "cd '" + d + "' && "
+        "cd '" + d +
+        "' && "
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
         "-subj '/CN=konform test CA' -keyout ca.key -out ca.pem 2>/dev/null && "
         "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
         "-subj '/CN=reference' -keyout server.key -out server.csr 2>/dev/null && "
-        "printf 'subjectAltName=" + san + "\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && "
+        "printf 'subjectAltName=" +
+        san +
+        "\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && "
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
         "-extfile ext.cnf -out server.pem 2>/dev/null";
     REQUIRE(test::shell(cmd) == 0);
@@ -63,7 +66,8 @@ TEST_CASE("https: an unknown CA or a wrong host name is an error with the reason
     CHECK(r.overall == run::run_verdict::incomplete);
     REQUIRE_FALSE(r.exchanges.empty());
     CHECK(r.exchanges.front().x.explanation.find("certificate") != std::string::npos);
-    for (const auto& rr : r.requirements) CHECK(rr.v != run::verdict::fail);
+    for (const auto& rr : r.requirements)
+        CHECK(rr.v != run::verdict::fail);
 
     t.tls.ca_file = tmp.path / "ca.pem"; // trusted CA, but the name does not match 127.0.0.1
     r = run::run_profile(test::example_profile(), t, opt);

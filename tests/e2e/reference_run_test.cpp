@@ -35,13 +35,16 @@ std::set<std::string> failed(const run::run_result& r) {
 TEST_CASE("reference: the correct system is conformant, every requirement passes") {
     auto r = run_against("");
     CHECK(r.overall == run::run_verdict::conformant);
-    for (const auto& rr : r.requirements) CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id);
-    for (const auto& tc : r.testcases) CHECK_MESSAGE(tc.v == verdict::pass, tc.id << ": " << tc.reason);
+    for (const auto& rr : r.requirements)
+        CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id);
+    for (const auto& tc : r.testcases)
+        CHECK_MESSAGE(tc.v == verdict::pass, tc.id << ": " << tc.reason);
     CHECK(r.binding.server_header == "konform-reference");
     CHECK(r.binding.remote_address.rfind("127.0.0.1:", 0) == 0);
     // Keep-alive: far fewer connections than exchanges.
     int fresh = 0;
-    for (const auto& x : r.exchanges) fresh += x.x.reused_connection ? 0 : 1;
+    for (const auto& x : r.exchanges)
+        fresh += x.x.reused_connection ? 0 : 1;
     CHECK(fresh < static_cast<int>(r.exchanges.size()) / 2);
 }
 
@@ -50,7 +53,8 @@ TEST_CASE("reference: --only and --class filters skip the rest and leave the run
     opt.only = {"TC-EX-READ-001"};
     auto r = run_against("", opt);
     int ran = 0, skipped = 0;
-    for (const auto& tc : r.testcases) (tc.v == verdict::skipped ? skipped : ran)++;
+    for (const auto& tc : r.testcases)
+        (tc.v == verdict::skipped ? skipped : ran)++;
     CHECK(ran == 1);
     CHECK(skipped == 7);
     CHECK(r.overall == run::run_verdict::incomplete);
@@ -73,7 +77,8 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
     // Bind and close a server to get a port nobody listens on.
     std::uint16_t port;
     {
-        reference::http_server probe(0, [](const reference::server_request&) { return reference::server_response{}; });
+        reference::http_server probe(
+            0, [](const reference::server_request&) { return reference::server_response{}; });
         port = probe.port();
     }
     static model::target t;
@@ -88,8 +93,10 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
         unreachable += tc.reason.find("system unreachable") != std::string::npos ? 1 : 0;
     }
     CHECK(unreachable == static_cast<int>(r.testcases.size()) - opt.unreachable_after);
-    for (const auto& rr : r.requirements) CHECK(rr.v != verdict::fail);
+    for (const auto& rr : r.requirements)
+        CHECK(rr.v != verdict::fail);
     bool refused = false;
-    for (const auto& x : r.exchanges) refused = refused || x.x.explanation.find("connection refused") != std::string::npos;
+    for (const auto& x : r.exchanges)
+        refused = refused || x.x.explanation.find("connection refused") != std::string::npos;
     CHECK(refused);
 }

@@ -42,11 +42,13 @@ struct front_door {
                       req.body.find("client_id=konform") != std::string::npos &&
                       req.body.find("client_secret=" + client_secret) != std::string::npos;
             if (!ok) return reference::server_response::json(401, R"({"error": "invalid_client"})");
-            return reference::server_response::json(200, R"({"access_token": "issued-token-Hj72", "token_type": "Bearer", "expires_in": 3600})");
+            return reference::server_response::json(
+                200,
+                R"({"access_token": "issued-token-Hj72", "token_type": "Bearer", "expires_in": 3600})");
         }
         const std::string auth = req.header("authorization");
-        if (auth == "Basic " + base64("konform:" + password) || req.header("x-api-key") == api_key ||
-            auth == "Bearer issued-token-Hj72")
+        if (auth == "Basic " + base64("konform:" + password) ||
+            req.header("x-api-key") == api_key || auth == "Bearer issued-token-Hj72")
             req.headers["authorization"] = "Bearer example-token";
         else if (auth.rfind("Bearer example-token", 0) == 0)
             req.headers["authorization"] = ""; // the system's own token is not accepted at the door
@@ -54,18 +56,25 @@ struct front_door {
     }
 };
 
-void check_clean(const std::filesystem::path& dir, const std::string& console, const std::vector<std::string>& secrets) {
+void check_clean(const std::filesystem::path& dir, const std::string& console,
+                 const std::vector<std::string>& secrets) {
     std::string all = console;
     for (const auto& f : std::filesystem::recursive_directory_iterator(dir))
-        if (f.is_regular_file() && f.path().filename() != "target.json" && f.path().filename() != "key") all += test::read_text(f.path());
-    for (const auto& s : secrets) CHECK_MESSAGE(all.find(s) == std::string::npos, "secret found in output: " << s);
+        if (f.is_regular_file() && f.path().filename() != "target.json" &&
+            f.path().filename() != "key")
+            all += test::read_text(f.path());
+    for (const auto& s : secrets)
+        CHECK_MESSAGE(all.find(s) == std::string::npos, "secret found in output: " << s);
 }
 
-std::string run_konform(const std::string& target, const std::filesystem::path& out, const std::string& extra, int& rc) {
+std::string run_konform(const std::string& target, const std::filesystem::path& out,
+                        const std::string& extra, int& rc) {
     std::string console;
-    rc = test::shell("KONFORM_PASSWORD='" + password + "' KONFORM_API_KEY='" + api_key + "' KONFORM_CLIENT_SECRET='" +
-                         client_secret + "' KONFORM_KEY_PASS='" + passphrase + "' " + bin + " run --profile " + src +
-                         "/profiles/example --target '" + target + "' --out '" + out.string() + "' " + extra + " 2>&1",
+    rc = test::shell("KONFORM_PASSWORD='" + password + "' KONFORM_API_KEY='" + api_key +
+                         "' KONFORM_CLIENT_SECRET='" + client_secret + "' KONFORM_KEY_PASS='" +
+                         passphrase + "' " + bin + " run --profile " + src +
+                         "/profiles/example --target '" + target + "' --out '" + out.string() +
+                         "' " + extra + " 2>&1",
                      &console);
     return console;
 }
@@ -74,33 +83,41 @@ std::string run_konform(const std::string& target, const std::filesystem::path& 
 
 TEST_CASE("secrets: basic, API key and OAuth2 credentials never reach an output") {
     auto door = std::make_shared<front_door>();
-    reference::http_server server(0, [door](const reference::server_request& r) { return (*door)(r); });
+    reference::http_server server(
+        0, [door](const reference::server_request& r) { return (*door)(r); });
     server.start();
     test::temp_dir tmp;
-    const std::vector<std::string> secrets{password, base64("konform:" + password), api_key, client_secret,
-                                           "issued-token-Hj72", passphrase};
+    const std::vector<std::string> secrets{
+        password,      base64("konform:" + password), api_key,
+        client_secret, "issued-token-Hj72",           passphrase};
 
     // A passphrase-protected signing key.
     std::string out;
-    REQUIRE(test::shell("KONFORM_KEY_PASS='" + passphrase + "' " + bin + " keygen --out '" + (tmp.path / "key").string() +
-                            "' --pass-env KONFORM_KEY_PASS",
+    REQUIRE(test::shell("KONFORM_KEY_PASS='" + passphrase + "' " + bin + " keygen --out '" +
+                            (tmp.path / "key").string() + "' --pass-env KONFORM_KEY_PASS",
                         &out) == 0);
     CHECK(test::read_text(tmp.path / "key/private.pem").find("ENCRYPTED") != std::string::npos);
 
     const std::pair<const char*, std::string> auths[] = {
-        {"basic", R"({"type": "basic", "username": "konform", "password": {"env": "KONFORM_PASSWORD"}})"},
-        {"api_key", R"({"type": "api_key", "header": "X-Api-Key", "key": {"env": "KONFORM_API_KEY"}})"},
-        {"oauth2", R"({"type": "oauth2_client_credentials", "token_url": ")" + server.base_url() +
-                       R"(/oauth/token", "client_id": "konform", "client_secret": {"env": "KONFORM_CLIENT_SECRET"}})"},
+        {"basic",
+         R"({"type": "basic", "username": "konform", "password": {"env": "KONFORM_PASSWORD"}})"},
+        {"api_key",
+         R"({"type": "api_key", "header": "X-Api-Key", "key": {"env": "KONFORM_API_KEY"}})"},
+        {"oauth2",
+         R"({"type": "oauth2_client_credentials", "token_url": ")" + server.base_url() +
+             R"(/oauth/token", "client_id": "konform", "client_secret": {"env": "KONFORM_CLIENT_SECRET"}})"},
     };
     for (const auto& [name, auth] : auths) {
         CAPTURE(name);
         const auto target = tmp.path / (std::string(name) + "-target.json");
-        std::ofstream(target) << R"({"base_url": ")" + server.base_url() + R"(", "claims": ["write", "xml"], "auth": )" + auth + "}";
+        std::ofstream(target) << R"({"base_url": ")" + server.base_url() +
+                                     R"(", "claims": ["write", "xml"], "auth": )" + auth + "}";
         int rc = 0;
         const auto dir = tmp.path / (std::string(name) + "-out");
-        std::string console = run_konform(target.string(), dir, "--sign-key '" + (tmp.path / "key/private.pem").string() +
-                                                            "' --sign-key-pass-env KONFORM_KEY_PASS", rc);
+        std::string console = run_konform(target.string(), dir,
+                                          "--sign-key '" + (tmp.path / "key/private.pem").string() +
+                                              "' --sign-key-pass-env KONFORM_KEY_PASS",
+                                          rc);
         CHECK_MESSAGE(rc == 0, console);
         auto report = nlohmann::json::parse(test::read_text(dir / "report.json"));
         CHECK(report["verdict"] == "conformant");
@@ -114,13 +131,14 @@ TEST_CASE("secrets: basic, API key and OAuth2 credentials never reach an output"
     int rc = 0;
     reference::http_server broken(0, reference::find_system("example")->make("unknown-id-200"));
     broken.start();
-    std::string console = run_konform(target.string(), tmp.path / "fail-out", "--base-url " + broken.base_url(), rc);
+    std::string console =
+        run_konform(target.string(), tmp.path / "fail-out", "--base-url " + broken.base_url(), rc);
     CHECK(rc == 1); // no door in front of this one: the system answers 401 to the credentials
     check_clean(tmp.path / "fail-out", console, secrets);
 
     // A wrong passphrase is an input error, before any request.
     console = run_konform((tmp.path / "api_key-target.json").string(), tmp.path / "pass-out",
-                  "--sign-key '" + (tmp.path / "key/private.pem").string() + "'", rc);
+                          "--sign-key '" + (tmp.path / "key/private.pem").string() + "'", rc);
     CHECK(rc == 2);
     CHECK(console.find("passphrase") != std::string::npos);
 }

@@ -26,7 +26,8 @@ struct served_run {
 };
 
 // Serves `profile` with `fault` and runs the profile against it `times` times in a row.
-std::vector<run::run_result> run_against(const std::string& profile, const std::string& fault, int times = 1) {
+std::vector<run::run_result> run_against(const std::string& profile, const std::string& fault,
+                                         int times = 1) {
     const auto* sys = reference::find_system(profile);
     REQUIRE(sys);
     reference::http_server server(0, sys->make(fault));
@@ -34,7 +35,8 @@ std::vector<run::run_result> run_against(const std::string& profile, const std::
     static std::map<std::string, model::target> targets; // results point at their target
     targets[profile] = test::shipped_target(profile, server.base_url());
     std::vector<run::run_result> out;
-    for (int i = 0; i < times; ++i) out.push_back(run::run_profile(test::shipped_profile(profile), targets[profile], {}));
+    for (int i = 0; i < times; ++i)
+        out.push_back(run::run_profile(test::shipped_profile(profile), targets[profile], {}));
     return out;
 }
 
@@ -46,8 +48,10 @@ TEST_CASE("shipped profiles: the reference systems are conformant, twice in a ro
         auto runs = run_against(sys.profile, "", 2);
         for (const auto& r : runs) {
             CHECK(r.overall == run::run_verdict::conformant);
-            for (const auto& rr : r.requirements) CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id << " " << rr.reason);
-            for (const auto& tc : r.testcases) CHECK_MESSAGE(tc.v == verdict::pass, tc.id << ": " << tc.reason);
+            for (const auto& rr : r.requirements)
+                CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id << " " << rr.reason);
+            for (const auto& tc : r.testcases)
+                CHECK_MESSAGE(tc.v == verdict::pass, tc.id << ": " << tc.reason);
         }
     }
 }
@@ -61,11 +65,14 @@ TEST_CASE("shipped profiles: every fault is caught, and only its requirements fa
             CAPTURE(f.name);
             auto r = run_against(sys.profile, f.name).front();
             std::set<std::string> expected(f.requirements.begin(), f.requirements.end());
-            for (const auto& id : expected) REQUIRE_MESSAGE(prof.find_requirement(id), "fault lists unknown " << id);
+            for (const auto& id : expected)
+                REQUIRE_MESSAGE(prof.find_requirement(id), "fault lists unknown " << id);
             CHECK(failed(r) == expected);
             bool must = false;
-            for (const auto& id : expected) must = must || prof.find_requirement(id)->lvl == model::level::must;
-            CHECK(r.overall == (must ? run::run_verdict::not_conformant : run::run_verdict::conformant));
+            for (const auto& id : expected)
+                must = must || prof.find_requirement(id)->lvl == model::level::must;
+            CHECK(r.overall ==
+                  (must ? run::run_verdict::not_conformant : run::run_verdict::conformant));
             caught += failed(r) == expected ? 1 : 0;
         }
         MESSAGE(sys.profile << " mutation score: " << caught << "/" << sys.faults.size());
@@ -77,9 +84,11 @@ TEST_CASE("shipped profiles: every MUST requirement is verified by a test case")
     for (const auto& sys : reference::systems()) {
         const auto& prof = test::shipped_profile(sys.profile);
         std::set<std::string> verified;
-        for (const auto& tc : prof.testcases) verified.insert(tc.verifies.begin(), tc.verifies.end());
+        for (const auto& tc : prof.testcases)
+            verified.insert(tc.verifies.begin(), tc.verifies.end());
         for (const auto& r : prof.requirements)
-            if (r.lvl == model::level::must) CHECK_MESSAGE(verified.count(r.id), sys.profile << ": " << r.id);
+            if (r.lvl == model::level::must)
+                CHECK_MESSAGE(verified.count(r.id), sys.profile << ": " << r.id);
     }
 }
 
@@ -90,6 +99,8 @@ TEST_CASE("oio-rest-organisation: at least 40 requirements and 15 faults over ev
     CHECK(sys->faults.size() >= 15);
     std::set<std::string> classes_hit;
     for (const auto& f : sys->faults)
-        for (const auto& id : f.requirements) classes_hit.insert(prof.find_requirement(id)->cls);
-    for (const auto& c : prof.classes) CHECK_MESSAGE(classes_hit.count(c.id), "no fault in class " << c.id);
+        for (const auto& id : f.requirements)
+            classes_hit.insert(prof.find_requirement(id)->cls);
+    for (const auto& c : prof.classes)
+        CHECK_MESSAGE(classes_hit.count(c.id), "no fault in class " << c.id);
 }

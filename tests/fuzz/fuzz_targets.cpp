@@ -45,14 +45,17 @@ int loaders(const std::uint8_t* data, std::size_t size) {
         model::diagnostics diag;
         model::check_format(doc, format, "fuzz.json", diag);
         // The parser runs only on documents the format schema accepted, as in the loader.
-        if (diag.empty() && std::string(format) == "testcase") model::parse_testcase(doc, "fuzz.json", diag);
+        if (diag.empty() && std::string(format) == "testcase")
+            model::parse_testcase(doc, "fuzz.json", diag);
     }
     return 0;
 }
 
 int templates(const std::uint8_t* data, std::size_t size) {
     auto [tmpl, json_text] = two_parts(text(data, size));
-    run::variables vars{{"id", "abc"}, {"row", json{{"language", "da"}, {"n", 2}}}, {"list", json::array({1, "x"})}};
+    run::variables vars{{"id", "abc"},
+                        {"row", json{{"language", "da"}, {"n", 2}}},
+                        {"list", json::array({1, "x"})}};
     try {
         (void)run::render(tmpl, vars);
         (void)run::render(tmpl, vars, run::escaping::xml);
@@ -91,9 +94,11 @@ int predicates(const std::uint8_t* data, std::size_t size) {
     }
     // XML and XPath: the first part as a document, the second as an expression.
     std::string error;
-    auto xml = check::xml_document::parse(first, {{"ex", "urn:ex"}, {"soap", "http://schemas.xmlsoap.org/soap/envelope/"}}, error);
+    auto xml = check::xml_document::parse(
+        first, {{"ex", "urn:ex"}, {"soap", "http://schemas.xmlsoap.org/soap/envelope/"}}, error);
     if (xml) {
-        for (const char* q : {"/", "//*", "count(//ex:*)", "string(/*)", "//@*"}) (void)xml->evaluate(q);
+        for (const char* q : {"/", "//*", "count(//ex:*)", "string(/*)", "//@*"})
+            (void)xml->evaluate(q);
         if (!second.empty()) {
             try {
                 (void)xml->evaluate(second);
@@ -113,7 +118,8 @@ int response(const std::uint8_t* data, std::size_t size) {
     std::string_view bytes = text(data, size);
     std::size_t used = 0;
     while (used < bytes.size() && !ec && !parser.is_done()) {
-        std::size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+        std::size_t n =
+            parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
         if (n == 0 && !ec) break;
         used += n;
         if (ec == http::error::need_more) ec = {};
@@ -123,7 +129,8 @@ int response(const std::uint8_t* data, std::size_t size) {
     konform::http::exchange x;
     konform::http::response r;
     r.status = static_cast<int>(msg.result_int());
-    for (const auto& f : msg) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : msg)
+        r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.body = msg.body();
     x.resp = std::move(r);
     check::xml_document::namespace_map ns{{"ex", "urn:ex"}};
@@ -145,7 +152,8 @@ int response(const std::uint8_t* data, std::size_t size) {
         assertion(model::subject::xpath, "/ex:r", {{"exists", true}}),
         assertion(model::subject::body, "", {{"contains", "x"}}),
     };
-    for (const auto& a : checks) (void)check::evaluate(a, view, schemas);
+    for (const auto& a : checks)
+        (void)check::evaluate(a, view, schemas);
     std::string error;
     model::capture c;
     c.source = model::capture::from::json;

@@ -8,10 +8,10 @@
 // broke konform stays a test.
 namespace konform::fuzz {
 
-int loaders(const std::uint8_t* data, std::size_t size);     // format schemas, test-case parser
-int templates(const std::uint8_t* data, std::size_t size);   // the template engine
-int predicates(const std::uint8_t* data, std::size_t size);  // JSON Pointer, predicates, XPath
-int response(const std::uint8_t* data, std::size_t size);    // HTTP response parsing and checks
-int canonical(const std::uint8_t* data, std::size_t size);   // strict parse and RFC 8785
+int loaders(const std::uint8_t* data, std::size_t size);    // format schemas, test-case parser
+int templates(const std::uint8_t* data, std::size_t size);  // the template engine
+int predicates(const std::uint8_t* data, std::size_t size); // JSON Pointer, predicates, XPath
+int response(const std::uint8_t* data, std::size_t size);   // HTTP response parsing and checks
+int canonical(const std::uint8_t* data, std::size_t size);  // strict parse and RFC 8785
 
 } // namespace konform::fuzz

@@ -19,14 +19,16 @@ const model::profile& example_profile() {
 const model::profile& shipped_profile(const std::string& name) {
     static std::map<std::string, model::profile> cache;
     auto it = cache.find(name);
-    if (it == cache.end()) it = cache.emplace(name, model::load_profile(KONFORM_SOURCE_DIR "/profiles/" + name)).first;
+    if (it == cache.end())
+        it = cache.emplace(name, model::load_profile(KONFORM_SOURCE_DIR "/profiles/" + name)).first;
     return it->second;
 }
 
 model::target shipped_target(const std::string& name, const std::string& base_url) {
     ::setenv("GREETINGS_TOKEN", "example-token", 1);
     ::setenv("ORG_TOKEN", "oio-demo-token", 1);
-    model::target t = model::load_target(KONFORM_SOURCE_DIR "/profiles/" + name + "/target.example.json");
+    model::target t =
+        model::load_target(KONFORM_SOURCE_DIR "/profiles/" + name + "/target.example.json");
     t.base_url = base_url;
     return t;
 }
@@ -49,7 +51,8 @@ int shell(const std::string& command, std::string* output) {
     std::array<char, 4096> buf{};
     std::string out;
     std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+        out.append(buf.data(), n);
     int status = ::pclose(p);
     if (output) *output = out;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -63,7 +66,9 @@ temp_dir::temp_dir() {
     std::filesystem::create_directories(path);
 }
 
-temp_dir::~temp_dir() { std::filesystem::remove_all(path); }
+temp_dir::~temp_dir() {
+    std::filesystem::remove_all(path);
+}
 
 std::string read_text(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);

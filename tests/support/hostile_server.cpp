@@ -44,7 +44,8 @@ hostile_server::hostile_server(mode m) : mode_(m) {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 64) != 0)
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_, 64) != 0)
         throw std::runtime_error("hostile_server: cannot listen");
     socklen_t len = sizeof addr;
     ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -59,10 +60,13 @@ hostile_server::~hostile_server() {
     acceptor_.join();
     {
         std::lock_guard lock(mutex_);
-        for (int fd : client_fds_) ::shutdown(fd, SHUT_RDWR);
+        for (int fd : client_fds_)
+            ::shutdown(fd, SHUT_RDWR);
     }
-    for (auto& t : workers_) t.join();
-    for (int fd : client_fds_) ::close(fd); // closed only here, so no number is reused meanwhile
+    for (auto& t : workers_)
+        t.join();
+    for (int fd : client_fds_)
+        ::close(fd); // closed only here, so no number is reused meanwhile
 }
 
 void hostile_server::accept_loop() {
@@ -96,9 +100,10 @@ void hostile_server::pause(int ms) {
 
 namespace {
 
-std::string response(int status, const std::string& type, const std::string& body, const std::string& extra = "") {
-    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + type + "\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
+std::string response(int status, const std::string& type, const std::string& body,
+                     const std::string& extra = "") {
+    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + type +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
 }
 
 std::string read_request(int fd) {
@@ -133,10 +138,14 @@ void hostile_server::serve(int fd) {
     switch (mode_) {
     case mode::silent:
     case mode::tls_stall:
-        while (!stopping_) pause(50);
+        while (!stopping_)
+            pause(50);
         break;
-    case mode::close_at_once: break;
-    case mode::close_after_request: read_request(fd); break;
+    case mode::close_at_once:
+        break;
+    case mode::close_after_request:
+        read_request(fd);
+        break;
     default: {
         read_request(fd);
         switch (mode_) {
@@ -150,48 +159,64 @@ void hostile_server::serve(int fd) {
         }
         case mode::drip_headers: {
             send_all(fd, "HTTP/1.1 200 OK\r\n");
-            while (!stopping_ && send_all(fd, "X")) pause(1000);
+            while (!stopping_ && send_all(fd, "X"))
+                pause(1000);
             break;
         }
         case mode::endless_chunked: {
-            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+                         "chunked\r\n\r\n");
             std::string chunk = "1000\r\n" + std::string(0x1000, ' ') + "\r\n";
             while (!stopping_ && send_all(fd, chunk)) {
             }
             break;
         }
         case mode::huge_content_length:
-            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{");
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         "10000000000\r\n\r\n{");
             while (!stopping_ && send_all(fd, std::string(65536, ' '))) {
             }
             break;
         case mode::huge_header:
-            send_all(fd, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(1024 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\n{}");
+            send_all(fd, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(1024 * 1024, 'a') +
+                             "\r\nContent-Length: 2\r\n\r\n{}");
             break;
-        case mode::invalid_status_line: send_all(fd, "HTTP/1.1 abc Whatever\r\nContent-Length: 0\r\n\r\n"); break;
+        case mode::invalid_status_line:
+            send_all(fd, "HTTP/1.1 abc Whatever\r\nContent-Length: 0\r\n\r\n");
+            break;
         case mode::garbage: {
             std::string g;
-            for (int i = 0; i < 4096; ++i) g += static_cast<char>((i * 7919) % 256);
+            for (int i = 0; i < 4096; ++i)
+                g += static_cast<char>((i * 7919) % 256);
             send_all(fd, g);
             break;
         }
-        case mode::not_http_banner: send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"); break;
+        case mode::not_http_banner:
+            send_all(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+            break;
         case mode::truncated_body:
-            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\": 1, \"b");
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         "100\r\n\r\n{\"a\": 1, \"b");
             break;
         case mode::invalid_chunk:
-            send_all(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+            send_all(
+                fd,
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
             break;
-        case mode::invalid_utf8_json: send_all(fd, response(200, "application/json", "{\"a\": \"\xff\xfe\xc3\x28\"}")); break;
+        case mode::invalid_utf8_json:
+            send_all(fd, response(200, "application/json", "{\"a\": \"\xff\xfe\xc3\x28\"}"));
+            break;
         case mode::deep_json:
-            send_all(fd, response(200, "application/json", std::string(100000, '[') + std::string(100000, ']')));
+            send_all(fd, response(200, "application/json",
+                                  std::string(100000, '[') + std::string(100000, ']')));
             break;
         case mode::xml_entity_bomb: {
             std::string dtd = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY l0 \"lol\">";
             for (int i = 1; i < 10; ++i)
                 dtd += "<!ENTITY l" + std::to_string(i) + " \"" + [&] {
                     std::string s;
-                    for (int k = 0; k < 10; ++k) s += "&l" + std::to_string(i - 1) + ";";
+                    for (int k = 0; k < 10; ++k)
+                        s += "&l" + std::to_string(i - 1) + ";";
                     return s;
                 }() + "\">";
             send_all(fd, response(200, "text/xml", dtd + "]><r>&l9;</r>"));
@@ -199,20 +224,28 @@ void hostile_server::serve(int fd) {
         }
         case mode::xml_external_entity:
             send_all(fd, response(200, "text/xml",
-                                  "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>"));
+                                  "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM "
+                                  "\"file:///etc/passwd\">]><r>&x;</r>"));
             break;
         case mode::gzip_bomb:
-            send_all(fd, response(200, "application/json", gzip_of_zeros(64 * 1024 * 1024), "Content-Encoding: gzip\r\n"));
+            send_all(fd, response(200, "application/json", gzip_of_zeros(64 * 1024 * 1024),
+                                  "Content-Encoding: gzip\r\n"));
             break;
         case mode::redirect_loop:
-            send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: "
+                         "0\r\nConnection: close\r\n\r\n");
             break;
-        case mode::always_500: send_all(fd, response(500, "application/json", "{\"message\": \"broken\"}")); break;
+        case mode::always_500:
+            send_all(fd, response(500, "application/json", "{\"message\": \"broken\"}"));
+            break;
         case mode::wrong_length_json:
-            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"a\": 1}");
-            while (!stopping_) pause(50);
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         "50\r\n\r\n{\"a\": 1}");
+            while (!stopping_)
+                pause(50);
             break;
-        default: break;
+        default:
+            break;
         }
     }
     }

@@ -15,28 +15,28 @@ namespace konform::test {
 class hostile_server {
 public:
     enum class mode {
-        silent,               // accepts, never answers
-        close_at_once,        // accepts and closes
-        close_after_request,  // reads the request, closes without a word
-        drip,                 // a valid response, one byte a second
-        drip_headers,         // the status line, then one header byte a second (slowloris)
-        endless_chunked,      // a chunked body that never ends
-        huge_content_length,  // announces a 10 GB body
-        huge_header,          // a 1 MB header
-        invalid_status_line,  // "HTTP/1.1 abc Whatever"
-        garbage,              // bytes that are not HTTP
-        not_http_banner,      // another protocol's greeting
-        truncated_body,       // Content-Length 100, sends 10, closes
-        invalid_chunk,        // a chunk size that is not hex
-        invalid_utf8_json,    // 200 application/json with invalid UTF-8
-        deep_json,            // JSON nested 100,000 deep
-        xml_entity_bomb,      // "billion laughs"
-        xml_external_entity,  // an entity pointing at /etc/passwd
-        gzip_bomb,            // Content-Encoding: gzip, 1 MB of compressed zeros
-        redirect_loop,        // 302 to itself, forever
-        always_500,           // 500 on every request
-        tls_stall,            // https: accepts TCP, never answers the handshake
-        wrong_length_json,    // Content-Length larger than the body, then keep-alive silence
+        silent,              // accepts, never answers
+        close_at_once,       // accepts and closes
+        close_after_request, // reads the request, closes without a word
+        drip,                // a valid response, one byte a second
+        drip_headers,        // the status line, then one header byte a second (slowloris)
+        endless_chunked,     // a chunked body that never ends
+        huge_content_length, // announces a 10 GB body
+        huge_header,         // a 1 MB header
+        invalid_status_line, // "HTTP/1.1 abc Whatever"
+        garbage,             // bytes that are not HTTP
+        not_http_banner,     // another protocol's greeting
+        truncated_body,      // Content-Length 100, sends 10, closes
+        invalid_chunk,       // a chunk size that is not hex
+        invalid_utf8_json,   // 200 application/json with invalid UTF-8
+        deep_json,           // JSON nested 100,000 deep
+        xml_entity_bomb,     // "billion laughs"
+        xml_external_entity, // an entity pointing at /etc/passwd
+        gzip_bomb,           // Content-Encoding: gzip, 1 MB of compressed zeros
+        redirect_loop,       // 302 to itself, forever
+        always_500,          // 500 on every request
+        tls_stall,           // https: accepts TCP, never answers the handshake
+        wrong_length_json,   // Content-Length larger than the body, then keep-alive silence
     };
 
     explicit hostile_server(mode m);

@@ -19,7 +19,8 @@ std::string pem_of(X509* c) {
 }
 
 X509* read_pem(const std::string& pem) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     return PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
 }
 
@@ -33,8 +34,8 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
     X509_EXTENSION_free(ext);
 }
 
-std::string make_cert(const std::string& cn, const sign::key& subject, X509* issuer, const sign::key& issuer_key,
-                      bool ca, int from_days, int to_days) {
+std::string make_cert(const std::string& cn, const sign::key& subject, X509* issuer,
+                      const sign::key& issuer_key, bool ca, int from_days, int to_days) {
     static long serial = 1;
     std::unique_ptr<X509, decltype(&X509_free)> c(X509_new(), X509_free);
     X509_set_version(c.get(), 2);
@@ -43,12 +44,16 @@ std::string make_cert(const std::string& cn, const sign::key& subject, X509* iss
     X509_gmtime_adj(X509_getm_notAfter(c.get()), static_cast<long>(to_days) * 86400);
     X509_set_pubkey(c.get(), subject.native());
     X509_NAME* name = X509_get_subject_name(c.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
     X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name);
-    add_ext(c.get(), issuer ? issuer : c.get(), NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    add_ext(c.get(), issuer ? issuer : c.get(), NID_key_usage, ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+    add_ext(c.get(), issuer ? issuer : c.get(), NID_basic_constraints,
+            ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    add_ext(c.get(), issuer ? issuer : c.get(), NID_key_usage,
+            ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
     add_ext(c.get(), issuer ? issuer : c.get(), NID_subject_key_identifier, "hash");
-    if (X509_sign(c.get(), issuer_key.native(), nullptr) == 0) throw std::runtime_error("X509_sign failed");
+    if (X509_sign(c.get(), issuer_key.native(), nullptr) == 0)
+        throw std::runtime_error("X509_sign failed");
     return pem_of(c.get());
 }
 
@@ -57,12 +62,14 @@ std::string make_cert(const std::string& cn, const sign::key& subject, X509* iss
 pki::pki() {
     root_pem = make_cert("konform test root", root_key, nullptr, root_key, true, -1, 365);
     std::unique_ptr<X509, decltype(&X509_free)> root(read_pem(root_pem), X509_free);
-    intermediate_pem = make_cert("konform test intermediate", intermediate_key, root.get(), root_key, true, -1, 365);
+    intermediate_pem = make_cert("konform test intermediate", intermediate_key, root.get(),
+                                 root_key, true, -1, 365);
 }
 
 std::string pki::issue_signer(const sign::key& signer, int from_days, int to_days) const {
     std::unique_ptr<X509, decltype(&X509_free)> inter(read_pem(intermediate_pem), X509_free);
-    return make_cert("konform test signer", signer, inter.get(), intermediate_key, false, from_days, to_days) +
+    return make_cert("konform test signer", signer, inter.get(), intermediate_key, false, from_days,
+                     to_days) +
            intermediate_pem;
 }
 

@@ -10,7 +10,8 @@ TEST_CASE("secrets: every occurrence is replaced, longest value first") {
     s.add("tok", "${SHORT}");
     s.add("token-123", "${TOKEN}");
     s.add("", "${EMPTY}"); // ignored
-    CHECK(s.redact("Bearer token-123 and token-123, tok") == "Bearer ${TOKEN} and ${TOKEN}, ${SHORT}");
+    CHECK(s.redact("Bearer token-123 and token-123, tok") ==
+          "Bearer ${TOKEN} and ${TOKEN}, ${SHORT}");
     CHECK(s.redact("nothing here") == "nothing here");
 }
 
@@ -18,10 +19,13 @@ TEST_CASE("curl: quoting, method, headers, body and placeholders left to the she
     http::request r;
     r.method = "POST";
     r.url = "http://127.0.0.1:8080/a?b=c";
-    r.headers = {{"Host", "x"}, {"Content-Type", "application/json"}, {"Authorization", "Bearer ${TOKEN}"}};
+    r.headers = {
+        {"Host", "x"}, {"Content-Type", "application/json"}, {"Authorization", "Bearer ${TOKEN}"}};
     r.body = R"({"text":"it's"})";
     std::string line = http::curl_line(r, {"${TOKEN}"});
-    CHECK(line == R"(curl -sS -i -X POST 'http://127.0.0.1:8080/a?b=c' -H 'Content-Type: application/json' -H 'Authorization: Bearer '"${TOKEN}" --data-binary '{"text":"it'\''s"}')");
+    CHECK(
+        line ==
+        R"(curl -sS -i -X POST 'http://127.0.0.1:8080/a?b=c' -H 'Content-Type: application/json' -H 'Authorization: Bearer '"${TOKEN}" --data-binary '{"text":"it'\''s"}')");
     r.method = "GET";
     r.body.clear();
     r.headers.clear();

@@ -12,7 +12,8 @@ TEST_CASE("docs: every checked example in the profile writers' guide loads") {
     const std::string guide = util::read_file(KONFORM_SOURCE_DIR "/docs/writing-profiles.md");
     const std::string marker = "<!-- check: ";
     int checked = 0;
-    for (std::size_t pos = guide.find(marker); pos != std::string::npos; pos = guide.find(marker, pos + 1)) {
+    for (std::size_t pos = guide.find(marker); pos != std::string::npos;
+         pos = guide.find(marker, pos + 1)) {
         std::size_t kind_end = guide.find(" -->", pos);
         std::string kind = guide.substr(pos + marker.size(), kind_end - pos - marker.size());
         std::size_t open = guide.find("```json\n", kind_end);
@@ -26,8 +27,10 @@ TEST_CASE("docs: every checked example in the profile writers' guide loads") {
         REQUIRE_NOTHROW(doc = nlohmann::json::parse(text));
         model::diagnostics diag;
         model::check_format(doc, kind, "writing-profiles.md", diag);
-        if (diag.empty() && kind == "testcase") model::parse_testcase(doc, "writing-profiles.md", diag);
-        for (const auto& p : diag.problems()) MESSAGE(p.to_string());
+        if (diag.empty() && kind == "testcase")
+            model::parse_testcase(doc, "writing-profiles.md", diag);
+        for (const auto& p : diag.problems())
+            MESSAGE(p.to_string());
         CHECK(diag.empty());
         ++checked;
     }

@@ -61,18 +61,21 @@ TEST_CASE("jcs: RFC 8785 section 3.2.2 example") {
 }
 
 TEST_CASE("jcs: members are ordered by UTF-16 code units (RFC 8785 section 3.2.3)") {
-    auto in = json::parse(R"({"\u20ac": 1, "\r": 2, "\ufb33": 3, "1": 4, "\ud83d\ude00": 5, "\u0080": 6, "\u00f6": 7})");
+    auto in = json::parse(
+        R"({"\u20ac": 1, "\r": 2, "\ufb33": 3, "1": 4, "\ud83d\ude00": 5, "\u0080": 6, "\u00f6": 7})");
     CHECK(canonicalize(in) == "{\"\\r\":2,\"1\":4,\"\xC2\x80\":6,\"\xC3\xB6\":7,\"\xE2\x82\xAC\":1,"
                               "\"\xF0\x9F\x98\x80\":5,\"\xEF\xAC\xB3\":3}");
 }
 
 TEST_CASE("jcs: integers are numbers, nesting is kept") {
-    CHECK(canonicalize(json{{"b", {1, 2.5, -0.0}}, {"a", json::object()}}) == R"({"a":{},"b":[1,2.5,0]})");
+    CHECK(canonicalize(json{{"b", {1, 2.5, -0.0}}, {"a", json::object()}}) ==
+          R"({"a":{},"b":[1,2.5,0]})");
 }
 
 TEST_CASE("jcs: strict parsing refuses duplicate member names") {
     CHECK_NOTHROW(parse_strict(R"({"a": 1, "b": {"a": 2}})"));
-    CHECK_THROWS_WITH_AS(parse_strict(R"({"a": 1, "a": 2})"), doctest::Contains("duplicate member name"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(parse_strict(R"({"a": 1, "a": 2})"),
+                         doctest::Contains("duplicate member name"), std::invalid_argument);
     CHECK_THROWS_AS(parse_strict(R"({"x": [{"k": 1, "k": 1}]})"), std::invalid_argument);
     CHECK_THROWS_AS(parse_strict(R"({"x": )"), std::invalid_argument);
     auto v = parse_strict(R"({"list": [1, {"a": [true, null]}], "s": "æ"})");

@@ -16,8 +16,8 @@ namespace {
 struct scratch {
     fs::path dir;
     scratch() {
-        dir = fs::temp_directory_path() / ("konform-loader-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter()++));
+        dir = fs::temp_directory_path() /
+              ("konform-loader-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
         fs::remove_all(dir);
         fs::create_directories(dir / "tc");
     }
@@ -43,14 +43,16 @@ const char* good_profile = R"({"id": "p", "version": "1.0.0", "title": "P",
   "testcases": ["tc/*.json"]})";
 
 std::string tc_doc(const std::string& steps) {
-    return R"({"id": "T1", "title": "T", "class": "core", "verifies": ["R1"], "steps": )" + steps + "}";
+    return R"({"id": "T1", "title": "T", "class": "core", "verifies": ["R1"], "steps": )" + steps +
+           "}";
 }
 
 bool has(const std::vector<problem>& ps, const std::string& where, const std::string& words) {
     for (const auto& p : ps)
         if (p.where == where && p.message.find(words) != std::string::npos) return true;
     std::string all;
-    for (const auto& p : ps) all += "\n  " + p.to_string();
+    for (const auto& p : ps)
+        all += "\n  " + p.to_string();
     MESSAGE("problems:" << all);
     return false;
 }
@@ -60,7 +62,9 @@ bool has(const std::vector<problem>& ps, const std::string& where, const std::st
 TEST_CASE("loader: a good profile loads, with a digest over every file") {
     scratch s;
     s.write("profile.json", good_profile);
-    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"status": 200}]}])"));
+    s.write(
+        "tc/a.json",
+        tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"status": 200}]}])"));
     diagnostics d;
     auto p = load_profile(s.dir, d);
     CHECK(d.empty());
@@ -68,7 +72,9 @@ TEST_CASE("loader: a good profile loads, with a digest over every file") {
     CHECK(p.files.size() == 2);
     CHECK(p.digest.size() == 64);
     std::string before = p.digest;
-    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/y"}, "expect": [{"status": 200}]}])"));
+    s.write(
+        "tc/a.json",
+        tc_doc(R"([{"request": {"method": "GET", "path": "/y"}, "expect": [{"status": 200}]}])"));
     CHECK(load_profile(s.dir).digest != before);
 }
 
@@ -90,7 +96,8 @@ TEST_CASE("loader: a missing profile file") {
 
 TEST_CASE("loader: wrong types and unknown keys are named by JSON Pointer") {
     scratch s;
-    s.write("profile.json", R"({"id": "p", "version": 1, "title": "P", "classes": [], "requirements": [],
+    s.write("profile.json",
+            R"({"id": "p", "version": 1, "title": "P", "classes": [], "requirements": [],
                                 "testcases": ["x"], "colour": "blue"})");
     auto ps = s.load();
     CHECK(has(ps, "/version", "format"));
@@ -100,7 +107,9 @@ TEST_CASE("loader: wrong types and unknown keys are named by JSON Pointer") {
 TEST_CASE("loader: unknown step and assertion kinds") {
     scratch s;
     s.write("profile.json", good_profile);
-    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"stauts": 200}]}])"));
+    s.write(
+        "tc/a.json",
+        tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"stauts": 200}]}])"));
     auto ps = s.load();
     REQUIRE_FALSE(ps.empty());
     CHECK(has(ps, "/steps/0/expect/0", "format"));
@@ -126,7 +135,8 @@ TEST_CASE("loader: bad regex, JSON Pointer and XPath are found before any reques
 TEST_CASE("loader: references to undefined requirements, classes, schemas and data sets") {
     scratch s;
     s.write("profile.json", good_profile);
-    s.write("tc/a.json", R"({"id": "T1", "title": "T", "class": "nope", "verifies": ["R9"], "steps": [
+    s.write("tc/a.json",
+            R"({"id": "T1", "title": "T", "class": "nope", "verifies": ["R9"], "steps": [
         {"request": {"method": "GET", "path": "/x"}, "expect": [{"schema": "missing"}, {"status": 200, "proves": "R1"}]},
         {"for_each": "rows", "steps": [{"request": {"method": "GET", "path": "/y"}}]}]})");
     auto ps = s.load();

@@ -6,7 +6,9 @@ using namespace konform::check;
 using nlohmann::json;
 
 namespace {
-bool holds(const json& preds, const std::optional<json>& v) { return evaluate_predicates(preds, v).passed; }
+bool holds(const json& preds, const std::optional<json>& v) {
+    return evaluate_predicates(preds, v).passed;
+}
 } // namespace
 
 TEST_CASE("predicate: equals and not_equals, with text values compared to numbers") {

@@ -14,11 +14,13 @@ TEST_CASE("json schema: violations name the instance pointer") {
     auto v = s.validate(json{{"id", 1}});
     REQUIRE_FALSE(v.empty());
     bool at_id = false;
-    for (const auto& x : v) at_id = at_id || x.pointer == "/id";
+    for (const auto& x : v)
+        at_id = at_id || x.pointer == "/id";
     CHECK(at_id);
     v = s.validate(json{{"id", "x"}, {"items", {1, "two"}}});
     bool at_item = false;
-    for (const auto& x : v) at_item = at_item || x.pointer == "/items/1";
+    for (const auto& x : v)
+        at_item = at_item || x.pointer == "/items/1";
     CHECK(at_item);
     CHECK_FALSE(s.validate(json{{"id", "x"}, {"extra", 1}}).empty());
     CHECK_FALSE(s.validate(json::object()).empty());

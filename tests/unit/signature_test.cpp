@@ -44,7 +44,9 @@ TEST_CASE("signature: every changed byte of the report text fails verification")
         char c = text[i];
         if (!std::isalnum(static_cast<unsigned char>(c))) continue;
         std::string t = text;
-        t[i] = c == 'a' ? 'b' : (c == '0' ? '1' : (std::isdigit(static_cast<unsigned char>(c)) ? '0' : 'a'));
+        t[i] = c == 'a'
+                   ? 'b'
+                   : (c == '0' ? '1' : (std::isdigit(static_cast<unsigned char>(c)) ? '0' : 'a'));
         bool valid = false;
         try {
             valid = verify_report(parse_strict(t), std::nullopt, std::nullopt).valid;
@@ -65,7 +67,8 @@ TEST_CASE("signature: a report signed by another key, or unsigned, fails") {
     forged["signature"]["public_key"] = b.public_pem();
     forged["signature"]["key_id"] = b.key_id();
     CHECK_FALSE(verify_report(forged, std::nullopt, std::nullopt).valid);
-    CHECK(verify_report(sample_report(), std::nullopt, std::nullopt).reason == "the report is not signed");
+    CHECK(verify_report(sample_report(), std::nullopt, std::nullopt).reason ==
+          "the report is not signed");
 }
 
 TEST_CASE("signature: the evidence digest binds the evidence file") {

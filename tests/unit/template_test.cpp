@@ -6,7 +6,9 @@ using namespace konform::run;
 using nlohmann::json;
 
 TEST_CASE("template: variables, dotted fields and array indexes") {
-    variables v{{"id", "abc"}, {"row", json{{"language", "da"}, {"n", 2}}}, {"list", json::array({"x", "y"})}};
+    variables v{{"id", "abc"},
+                {"row", json{{"language", "da"}, {"n", 2}}},
+                {"list", json::array({"x", "y"})}};
     CHECK(render("/greetings/{{id}}", v) == "/greetings/abc");
     CHECK(render("{{ row.language }}-{{row.n}}", v) == "da-2");
     CHECK(render("{{list.1}}", v) == "y");
@@ -19,7 +21,8 @@ TEST_CASE("template: unknown names and bad syntax are errors, not empty strings"
     CHECK_THROWS_WITH_AS(render("{{id.field}}", v), doctest::Contains("no field"), template_error);
     CHECK_THROWS_WITH_AS(render("/x/{{id", v), doctest::Contains("unterminated"), template_error);
     CHECK_THROWS_AS(render("{{}}", v), template_error);
-    CHECK_THROWS_WITH_AS(render("{{$nope}}", v), doctest::Contains("unknown generator"), template_error);
+    CHECK_THROWS_WITH_AS(render("{{$nope}}", v), doctest::Contains("unknown generator"),
+                         template_error);
 }
 
 TEST_CASE("template: generators") {
@@ -43,7 +46,10 @@ TEST_CASE("template: XML escaping protects the document") {
 
 TEST_CASE("template: JSON rendering keeps types for whole-value placeholders") {
     variables v{{"n", 3}, {"obj", json{{"a", 1}}}, {"s", "æøå"}};
-    json in = {{"count", "{{n}}"}, {"nested", {{"o", "{{obj}}"}}}, {"text", "hej {{s}}"}, {"list", {"{{n}}", 1}}};
+    json in = {{"count", "{{n}}"},
+               {"nested", {{"o", "{{obj}}"}}},
+               {"text", "hej {{s}}"},
+               {"list", {"{{n}}", 1}}};
     json out = render_json(in, v);
     CHECK(out["count"] == 3);
     CHECK(out["nested"]["o"] == json{{"a", 1}});
@@ -62,5 +68,6 @@ TEST_CASE("template: case filters") {
     variables v{{"id", "ab-Cd"}};
     CHECK(render("{{id | upper}}", v) == "AB-CD");
     CHECK(render("{{ id|lower }}", v) == "ab-cd");
-    CHECK_THROWS_WITH_AS(render("{{id | reverse}}", v), doctest::Contains("unknown filter"), template_error);
+    CHECK_THROWS_WITH_AS(render("{{id | reverse}}", v), doctest::Contains("unknown filter"),
+                         template_error);
 }

@@ -17,9 +17,12 @@ xml_document parse(const std::string& text) {
 } // namespace
 
 TEST_CASE("xpath: the server's prefixes do not change the result") {
-    const char* a = R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ex:R xmlns:ex="urn:ex"><ex:Id>1</ex:Id></ex:R></soap:Body></soap:Envelope>)";
-    const char* b = R"(<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><g:R xmlns:g="urn:ex"><g:Id>1</g:Id></g:R></S:Body></S:Envelope>)";
-    const char* c = R"(<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><R xmlns="urn:ex"><Id>1</Id></R></Body></Envelope>)";
+    const char* a =
+        R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ex:R xmlns:ex="urn:ex"><ex:Id>1</ex:Id></ex:R></soap:Body></soap:Envelope>)";
+    const char* b =
+        R"(<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><g:R xmlns:g="urn:ex"><g:Id>1</g:Id></g:R></S:Body></S:Envelope>)";
+    const char* c =
+        R"(<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><R xmlns="urn:ex"><Id>1</Id></R></Body></Envelope>)";
     for (const char* doc : {a, b, c}) {
         auto v = parse(doc).evaluate("/soap:Envelope/soap:Body/ex:R/ex:Id");
         REQUIRE(v.has_value());
@@ -48,15 +51,18 @@ TEST_CASE("xml: malformed input and entities are not trouble") {
     CHECK_FALSE(xml_document::parse("<a><b></a>", ns, error).has_value());
     CHECK(error.find("not well-formed") != std::string::npos);
     // An external entity pointing at a local file is never resolved.
-    auto d = parse(R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>)");
+    auto d = parse(
+        R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>)");
     auto v = d.evaluate("string(/r)");
     CHECK(v->get<std::string>().find("root:") == std::string::npos);
 }
 
 TEST_CASE("xml: deep nesting is handled without recursion") {
     std::string deep;
-    for (int i = 0; i < 20000; ++i) deep += "<a>";
-    for (int i = 0; i < 20000; ++i) deep += "</a>";
+    for (int i = 0; i < 20000; ++i)
+        deep += "<a>";
+    for (int i = 0; i < 20000; ++i)
+        deep += "</a>";
     std::string error;
     auto d = xml_document::parse(deep, ns, error);
     CHECK((d.has_value() || !error.empty()));

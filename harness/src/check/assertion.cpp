@@ -17,16 +17,18 @@ const json* response_view::json(std::string& error) {
     if (!json_tried_) {
         json_tried_ = true;
         const std::string& body = x_.resp->body;
-        if (body.empty()) json_error_ = "the response has no body (expected JSON)";
+        if (body.empty())
+            json_error_ = "the response has no body (expected JSON)";
         else {
             try {
                 // A hostile body may nest deeper than any real document; refuse it before
                 // anything recursive (printing, comparing) walks it.
                 constexpr int max_depth = 512;
-                json_ = nlohmann::json::parse(body, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-                    if (depth > max_depth) throw too_deep{};
-                    return true;
-                });
+                json_ = nlohmann::json::parse(
+                    body, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+                        if (depth > max_depth) throw too_deep{};
+                        return true;
+                    });
             } catch (const too_deep&) {
                 json_error_ = "the response body nests deeper than 512 levels";
             } catch (const json::exception& e) {
@@ -44,8 +46,10 @@ const json* response_view::json(std::string& error) {
 const xml_document* response_view::xml(std::string& error) {
     if (!xml_tried_) {
         xml_tried_ = true;
-        if (x_.resp->body.empty()) xml_error_ = "the response has no body (expected XML)";
-        else xml_ = xml_document::parse(x_.resp->body, ns_, xml_error_);
+        if (x_.resp->body.empty())
+            xml_error_ = "the response has no body (expected XML)";
+        else
+            xml_ = xml_document::parse(x_.resp->body, ns_, xml_error_);
         if (!xml_error_.empty()) xml_error_ = "the response body is " + xml_error_;
     }
     error = xml_error_;
@@ -69,9 +73,11 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
         if (violations.empty()) return {true, "valid against schema " + a.selector, "valid", {}};
         std::string list;
         for (std::size_t i = 0; i < violations.size() && i < 5; ++i)
-            list += (i ? "; " : "") + (violations[i].pointer.empty() ? "/" : violations[i].pointer) +
-                    ": " + violations[i].message;
-        if (violations.size() > 5) list += "; and " + std::to_string(violations.size() - 5) + " more";
+            list += (i ? "; " : "") +
+                    (violations[i].pointer.empty() ? "/" : violations[i].pointer) + ": " +
+                    violations[i].message;
+        if (violations.size() > 5)
+            list += "; and " + std::to_string(violations.size() - 5) + " more";
         return {false, "valid against schema " + a.selector,
                 std::to_string(violations.size()) + " violation(s)", list};
     }
@@ -79,10 +85,13 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
         auto errors = it->second.validate(view.exchange().resp->body);
         if (errors.empty()) return {true, "valid against XSD " + a.selector, "valid", {}};
         std::string list;
-        for (std::size_t i = 0; i < errors.size() && i < 5; ++i) list += (i ? "; " : "") + errors[i];
-        return {false, "valid against XSD " + a.selector, std::to_string(errors.size()) + " violation(s)", list};
+        for (std::size_t i = 0; i < errors.size() && i < 5; ++i)
+            list += (i ? "; " : "") + errors[i];
+        return {false, "valid against XSD " + a.selector,
+                std::to_string(errors.size()) + " violation(s)", list};
     }
-    return {false, "schema " + a.selector, "(unknown schema)", "the profile declares no schema of that name"};
+    return {false, "schema " + a.selector, "(unknown schema)",
+            "the profile declares no schema of that name"};
 }
 
 } // namespace
@@ -131,7 +140,8 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
         o.expected = "duration_ms " + o.expected;
         return o;
     }
-    case model::subject::schema: return schema_outcome(a, view, schemas);
+    case model::subject::schema:
+        return schema_outcome(a, view, schemas);
     }
     return {false, "?", "?", "unknown assertion subject"};
 }
@@ -160,10 +170,14 @@ std::optional<json> extract(const model::capture& c, response_view& view, std::s
         break;
     }
     case model::capture::from::header:
-        if (auto h = r.header(c.selector)) value = *h;
-        else error = "the response has no header " + c.selector;
+        if (auto h = r.header(c.selector))
+            value = *h;
+        else
+            error = "the response has no header " + c.selector;
         break;
-    case model::capture::from::body: value = r.body; break;
+    case model::capture::from::body:
+        value = r.body;
+        break;
     }
     if (!value || !c.regex) return value;
     std::string text = value->is_string() ? value->get<std::string>() : value->dump();

@@ -48,7 +48,8 @@ struct renamer {
 // Rewrites names iteratively (no recursion: deep documents cannot exhaust the stack).
 void normalise(pugi::xml_node root, const xml_document::namespace_map& ns) {
     renamer r;
-    for (const auto& [prefix, uri] : ns) r.prefix_of.emplace(uri, prefix);
+    for (const auto& [prefix, uri] : ns)
+        r.prefix_of.emplace(uri, prefix);
     struct frame {
         pugi::xml_node node;
         std::size_t scope_size;
@@ -66,10 +67,13 @@ void normalise(pugi::xml_node root, const xml_document::namespace_map& ns) {
         std::vector<pugi::xml_attribute> declarations;
         for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
             std::string name = a.name();
-            if (name == "xmlns") s.emplace_back("", a.value()), declarations.push_back(a);
-            else if (name.rfind("xmlns:", 0) == 0) s.emplace_back(name.substr(6), a.value()), declarations.push_back(a);
+            if (name == "xmlns")
+                s.emplace_back("", a.value()), declarations.push_back(a);
+            else if (name.rfind("xmlns:", 0) == 0)
+                s.emplace_back(name.substr(6), a.value()), declarations.push_back(a);
         }
-        for (auto& a : declarations) n.remove_attribute(a);
+        for (auto& a : declarations)
+            n.remove_attribute(a);
         n.set_name(r.rename(n.name(), s, false).c_str());
         for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute())
             a.set_name(r.rename(a.name(), s, true).c_str());
@@ -110,20 +114,26 @@ std::optional<nlohmann::json> xml_document::evaluate(const std::string& xpath) c
         throw std::invalid_argument(std::string("invalid XPath: ") + e.what());
     }
     switch (q->return_type()) {
-    case pugi::xpath_type_number: return nlohmann::json(q->evaluate_number(impl_->doc));
-    case pugi::xpath_type_boolean: return nlohmann::json(q->evaluate_boolean(impl_->doc));
-    case pugi::xpath_type_string: return nlohmann::json(q->evaluate_string(impl_->doc));
-    default: break;
+    case pugi::xpath_type_number:
+        return nlohmann::json(q->evaluate_number(impl_->doc));
+    case pugi::xpath_type_boolean:
+        return nlohmann::json(q->evaluate_boolean(impl_->doc));
+    case pugi::xpath_type_string:
+        return nlohmann::json(q->evaluate_string(impl_->doc));
+    default:
+        break;
     }
     pugi::xpath_node_set nodes = q->evaluate_node_set(impl_->doc);
     if (nodes.empty()) return std::nullopt;
     static const pugi::xpath_query self(".");
     auto text = [](const pugi::xpath_node& n) {
-        return n.attribute() ? std::string(n.attribute().value()) : std::string(self.evaluate_string(n));
+        return n.attribute() ? std::string(n.attribute().value())
+                             : std::string(self.evaluate_string(n));
     };
     if (nodes.size() == 1) return nlohmann::json(text(nodes[0]));
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& n : nodes) arr.push_back(text(n));
+    for (const auto& n : nodes)
+        arr.push_back(text(n));
     return arr;
 }
 

@@ -2,19 +2,19 @@
 #include "konform/model/profile.hpp"
 #include "konform/model/target.hpp"
 #include "konform/report/console_reporter.hpp"
-#include "konform/report/json_report.hpp"
 #include "konform/report/har_report.hpp"
 #include "konform/report/html_report.hpp"
+#include "konform/report/json_report.hpp"
 #include "konform/report/junit_report.hpp"
 #include "konform/run/runner.hpp"
 #include "konform/sign/report_signature.hpp"
-#include "konform/util/sha256.hpp"
 #include "konform/util/atomic_file.hpp"
+#include "konform/util/sha256.hpp"
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -47,7 +47,8 @@ exit_code execute(const run_args& a) {
     model::throw_if_any(diag);
     if (!a.base_url.empty()) {
         tgt.base_url = a.base_url;
-        while (tgt.base_url.size() > 1 && tgt.base_url.back() == '/') tgt.base_url.pop_back();
+        while (tgt.base_url.size() > 1 && tgt.base_url.back() == '/')
+            tgt.base_url.pop_back();
     }
     run::check_target(prof, tgt, diag);
     model::throw_if_any(diag);
@@ -56,12 +57,9 @@ exit_code execute(const run_args& a) {
     std::string chain;
     if (!a.sign_key.empty()) {
         try {
-            std::string pass;
-            if (!a.sign_pass_env.empty()) {
-                const char* v = std::getenv(a.sign_pass_env.c_str());
-                if (!v || !*v) throw std::invalid_argument("environment variable " + a.sign_pass_env + " is not set");
-                pass = v;
-            }
+            std::string pass = a.sign_pass_env.empty()
+                                   ? ""
+                                   : secret_from_env("--sign-key-pass-env", a.sign_pass_env);
             key = sign::key::load_private(a.sign_key, pass);
             if (!a.sign_cert.empty()) chain = util::read_file(a.sign_cert);
         } catch (const std::exception& e) {
@@ -72,10 +70,12 @@ exit_code execute(const run_args& a) {
     fs::path out = a.out;
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !a.force)
-        throw model::load_error(out.string(), "", "output folder exists and is not empty: choose another "
-                                                  "--out or pass --force to replace its reports");
+        throw model::load_error(out.string(), "",
+                                "output folder exists and is not empty: choose another "
+                                "--out or pass --force to replace its reports");
     fs::create_directories(out, ec);
-    if (ec) throw model::load_error(out.string(), "", "cannot create output folder: " + ec.message());
+    if (ec)
+        throw model::load_error(out.string(), "", "cannot create output folder: " + ec.message());
 
     run::run_options opt;
     opt.only = a.only;
@@ -94,17 +94,21 @@ exit_code execute(const run_args& a) {
     if (a.max_header > 0) lim.max_header_bytes = a.max_header;
     for (const auto& id : a.only) {
         bool known = false;
-        for (const auto& tc : prof.testcases) known = known || tc.id == id;
-        if (!known) throw model::load_error("--only", id, "no test case with this id in profile " + prof.id);
+        for (const auto& tc : prof.testcases)
+            known = known || tc.id == id;
+        if (!known)
+            throw model::load_error("--only", id,
+                                    "no test case with this id in profile " + prof.id);
     }
     for (const auto& c : a.classes)
-        if (!prof.find_class(c)) throw model::load_error("--class", c, "no such class in profile " + prof.id);
+        if (!prof.find_class(c))
+            throw model::load_error("--class", c, "no such class in profile " + prof.id);
     stop_requested = false;
     opt.stop = &stop_requested;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    report::console_mode mode = a.json ? report::console_mode::json
+    report::console_mode mode = a.json    ? report::console_mode::json
                                 : a.quiet ? report::console_mode::quiet
                                           : report::console_mode::normal;
     report::console_reporter console(std::cout, mode);
@@ -113,9 +117,8 @@ exit_code execute(const run_args& a) {
                   << " test cases) against " << tgt.base_url << "\n\n";
     run::run_result result = run::run_profile(
         prof, tgt, opt,
-        [&](std::size_t i, std::size_t n, const run::testcase_result& tc, const run::run_result& so_far) {
-            console.testcase_done(i, n, tc, so_far);
-        });
+        [&](std::size_t i, std::size_t n, const run::testcase_result& tc,
+            const run::run_result& so_far) { console.testcase_done(i, n, tc, so_far); });
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 
@@ -125,15 +128,19 @@ exit_code execute(const run_args& a) {
     doc["evidence"] = {{"file", "evidence.har"}, {"sha256", util::sha256_hex(har)}};
     if (key) sign::sign_report(doc, *key, chain);
     util::write_file_atomically(out / "report.json",
-                                doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+                                doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                    "\n");
     util::write_file_atomically(out / "junit.xml", report::to_junit(result));
     util::write_file_atomically(out / "report.html",
                                 report::to_html(doc, nlohmann::json::parse(har, nullptr, false)));
     console.summary(result, out.string());
     switch (result.overall) {
-    case run::run_verdict::conformant: return exit_code::ok;
-    case run::run_verdict::not_conformant: return exit_code::not_ok;
-    case run::run_verdict::incomplete: return exit_code::incomplete;
+    case run::run_verdict::conformant:
+        return exit_code::ok;
+    case run::run_verdict::not_conformant:
+        return exit_code::not_ok;
+    case run::run_verdict::incomplete:
+        return exit_code::incomplete;
     }
     return exit_code::incomplete;
 }
@@ -142,27 +149,36 @@ exit_code execute(const run_args& a) {
 
 action add_run(CLI::App& app) {
     auto a = std::make_shared<run_args>();
-    auto* cmd = app.add_subcommand("run", "Run a profile's test cases against a live system and write reports");
+    auto* cmd = app.add_subcommand(
+        "run", "Run a profile's test cases against a live system and write reports");
     cmd->add_option("--profile", a->profile, "Profile folder (or its profile.json)")->required();
-    cmd->add_option("--target", a->target, "Target file describing the system under test")->required();
+    cmd->add_option("--target", a->target, "Target file describing the system under test")
+        ->required();
     cmd->add_option("--out", a->out, "Folder for report.json and junit.xml")->capture_default_str();
     cmd->add_option("--base-url", a->base_url, "Override the target's base URL");
     cmd->add_option("--only", a->only, "Run only these test case ids");
     cmd->add_option("--class", a->classes, "Run only test cases of these classes");
     cmd->add_option("--sign-key", a->sign_key, "Ed25519 private key (PEM) that signs report.json");
-    cmd->add_option("--sign-cert", a->sign_cert, "Signer certificate chain (PEM, signer first) to embed")
+    cmd->add_option("--sign-cert", a->sign_cert,
+                    "Signer certificate chain (PEM, signer first) to embed")
         ->needs(cmd->get_option("--sign-key"));
     cmd->add_option("--sign-key-pass-env", a->sign_pass_env,
                     "Environment variable holding the signing key's passphrase")
         ->needs(cmd->get_option("--sign-key"));
     cmd->add_flag("--force", a->force, "Replace reports in a non-empty output folder");
     auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
-    cmd->add_flag("--json", a->json, "Print one JSON object per line (per test case, then a summary)")->excludes(q);
-    cmd->add_option("--connect-timeout", a->connect_ms, "Connect and TLS handshake timeout, ms (default 5000)");
+    cmd->add_flag("--json", a->json,
+                  "Print one JSON object per line (per test case, then a summary)")
+        ->excludes(q);
+    cmd->add_option("--connect-timeout", a->connect_ms,
+                    "Connect and TLS handshake timeout, ms (default 5000)");
     cmd->add_option("--read-timeout", a->read_ms, "Response timeout, ms (default 15000)");
-    cmd->add_option("--total-timeout", a->total_ms, "Hard deadline per exchange, ms (default 30000)");
-    cmd->add_option("--max-body", a->max_body, "Largest response body accepted, bytes (default 32 MiB)");
-    cmd->add_option("--max-header", a->max_header, "Largest response header accepted, bytes (default 64 KiB)");
+    cmd->add_option("--total-timeout", a->total_ms,
+                    "Hard deadline per exchange, ms (default 30000)");
+    cmd->add_option("--max-body", a->max_body,
+                    "Largest response body accepted, bytes (default 32 MiB)");
+    cmd->add_option("--max-header", a->max_header,
+                    "Largest response header accepted, bytes (default 64 KiB)");
     return [a] { return execute(*a); };
 }
 

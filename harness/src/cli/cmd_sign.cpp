@@ -28,27 +28,26 @@ exit_code execute(const sign_args& a) {
         throw model::load_error(a.report, "", e.what());
     }
     try {
-        std::string pass;
-        if (!a.pass_env.empty()) {
-            const char* v = std::getenv(a.pass_env.c_str());
-            if (!v || !*v) throw std::invalid_argument("environment variable " + a.pass_env + " is not set");
-            pass = v;
-        }
+        std::string pass = a.pass_env.empty() ? "" : secret_from_env("--key-pass-env", a.pass_env);
         k = sign::key::load_private(a.key, pass);
         if (!a.cert.empty()) chain = util::read_file(a.cert);
         sign::sign_report(doc, k, chain);
     } catch (const std::exception& e) {
         throw model::load_error(a.cert.empty() ? a.key : a.cert, "", e.what());
     }
-    util::write_file_atomically(a.report, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    util::write_file_atomically(
+        a.report, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     // Keep the HTML rendering beside it in step with the new signature.
     namespace fs = std::filesystem;
     const fs::path dir = fs::path(a.report).parent_path();
     std::error_code ec;
     if (fs::exists(dir / "report.html", ec)) {
         nlohmann::json har = nlohmann::json::object();
-        if (doc.contains("evidence") && fs::exists(dir / doc["evidence"].value("file", "evidence.har"), ec))
-            har = nlohmann::json::parse(util::read_file(dir / doc["evidence"].value("file", "evidence.har")), nullptr, false);
+        if (doc.contains("evidence") &&
+            fs::exists(dir / doc["evidence"].value("file", "evidence.har"), ec))
+            har = nlohmann::json::parse(
+                util::read_file(dir / doc["evidence"].value("file", "evidence.har")), nullptr,
+                false);
         util::write_file_atomically(dir / "report.html", report::to_html(doc, har));
     }
     std::cout << a.report << ": signed with key " << k.key_id() << '\n';
@@ -63,7 +62,8 @@ action add_sign(CLI::App& app) {
     cmd->add_option("report", a->report, "report.json")->required();
     cmd->add_option("--key", a->key, "Ed25519 private key (PEM)")->required();
     cmd->add_option("--cert", a->cert, "Signer certificate chain (PEM, signer first)");
-    cmd->add_option("--key-pass-env", a->pass_env, "Environment variable holding the key's passphrase");
+    cmd->add_option("--key-pass-env", a->pass_env,
+                    "Environment variable holding the key's passphrase");
     return [a] { return execute(*a); };
 }
 

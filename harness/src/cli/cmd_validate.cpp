@@ -27,7 +27,8 @@ exit_code execute(const validate_args& a) {
         }
         auto xsd = schema::xml_schema::load(a.schema); // invalid_argument -> caught below
         auto errors = xsd.validate(doc);
-        for (const auto& e : errors) std::cout << a.document << ": " << e << '\n';
+        for (const auto& e : errors)
+            std::cout << a.document << ": " << e << '\n';
         std::cout << a.document << (errors.empty() ? ": valid\n" : ": invalid\n");
         return errors.empty() ? exit_code::ok : exit_code::not_ok;
     }
@@ -35,12 +36,14 @@ exit_code execute(const validate_args& a) {
     auto schema_doc = model::read_json_file(a.schema, diag);
     auto doc = model::read_json_file(a.document, diag);
     if (!diag.empty()) {
-        for (const auto& p : diag.problems()) std::cerr << p.to_string() << '\n';
+        for (const auto& p : diag.problems())
+            std::cerr << p.to_string() << '\n';
         return exit_code::input_error;
     }
     auto violations = schema::json_schema::compile(*schema_doc).validate(*doc);
     for (const auto& v : violations)
-        std::cout << a.document << ": " << (v.pointer.empty() ? "/" : v.pointer) << ": " << v.message << '\n';
+        std::cout << a.document << ": " << (v.pointer.empty() ? "/" : v.pointer) << ": "
+                  << v.message << '\n';
     std::cout << a.document << (violations.empty() ? ": valid\n" : ": invalid\n");
     return violations.empty() ? exit_code::ok : exit_code::not_ok;
 }
@@ -49,7 +52,8 @@ exit_code execute(const validate_args& a) {
 
 action add_validate(CLI::App& app) {
     auto a = std::make_shared<validate_args>();
-    auto* cmd = app.add_subcommand("validate", "Validate a JSON document against a JSON Schema (or XML against an XSD)");
+    auto* cmd = app.add_subcommand(
+        "validate", "Validate a JSON document against a JSON Schema (or XML against an XSD)");
     cmd->add_option("--schema", a->schema, "JSON Schema (draft 7) or XSD file")->required();
     cmd->add_option("document", a->document, "Document to validate")->required();
     return [a]() {

@@ -32,7 +32,8 @@ exit_code execute(const verify_args& a) {
         if (!a.trust.empty()) trust = util::read_file(a.trust);
         std::string ev = a.evidence;
         if (ev.empty() && !a.no_evidence && doc.contains("evidence") && doc["evidence"].is_object())
-            ev = (fs::path(a.report).parent_path() / doc["evidence"].value("file", "evidence.har")).string();
+            ev = (fs::path(a.report).parent_path() / doc["evidence"].value("file", "evidence.har"))
+                     .string();
         if (!ev.empty()) evidence = util::read_file(ev);
     } catch (const std::exception& e) {
         std::cerr << "konform: " << e.what() << '\n';
@@ -46,11 +47,13 @@ exit_code execute(const verify_args& a) {
     std::cout << a.report << ": VALID: signature by key " << v.key_id;
     if (!v.signer.empty()) std::cout << " (" << v.signer << ")";
     std::cout << (evidence ? ", evidence digest matches" : ", evidence not checked");
-    std::cout << (v.anchored ? ", signer chain anchored in " + a.trust
-                             : "; the signer is NOT anchored (pass --trust ROOT.pem to check the chain)")
+    std::cout << (v.anchored
+                      ? ", signer chain anchored in " + a.trust
+                      : "; the signer is NOT anchored (pass --trust ROOT.pem to check the chain)")
               << '\n';
-    std::cout << "verdict: " << doc.value("verdict", "?") << ", profile " << doc["profile"].value("id", "?") << " "
-              << doc["profile"].value("version", "?") << ", target " << doc["target"].value("url", "?") << '\n';
+    std::cout << "verdict: " << doc.value("verdict", "?") << ", profile "
+              << doc["profile"].value("id", "?") << " " << doc["profile"].value("version", "?")
+              << ", target " << doc["target"].value("url", "?") << '\n';
     return exit_code::ok;
 }
 
@@ -58,10 +61,12 @@ exit_code execute(const verify_args& a) {
 
 action add_verify(CLI::App& app) {
     auto a = std::make_shared<verify_args>();
-    auto* cmd = app.add_subcommand("verify", "Verify a signed report offline: signature, signer chain, evidence");
+    auto* cmd = app.add_subcommand(
+        "verify", "Verify a signed report offline: signature, signer chain, evidence");
     cmd->add_option("report", a->report, "report.json")->required();
     cmd->add_option("--trust", a->trust, "Trust anchor: root certificate (PEM)");
-    cmd->add_option("--evidence", a->evidence, "Evidence file (default: the one the report names, beside it)");
+    cmd->add_option("--evidence", a->evidence,
+                    "Evidence file (default: the one the report names, beside it)");
     cmd->add_flag("--no-evidence", a->no_evidence, "Do not check the evidence digest");
     return [a] { return execute(*a); };
 }

@@ -4,8 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace konform::cli {
+
+// The value of an environment variable that holds a secret (a key passphrase); throws
+// model::load_error naming the option when it is not set.
+std::string secret_from_env(const std::string& option, const std::string& variable);
 
 // Each command registers its subcommand and returns the action to run when it is chosen.
 using action = std::function<exit_code()>;
@@ -16,6 +21,5 @@ action add_validate(CLI::App& app);
 action add_keygen(CLI::App& app);
 action add_sign(CLI::App& app);
 action add_verify(CLI::App& app);
-
 
 } // namespace konform::cli

@@ -2,7 +2,18 @@
 #include "konform/model/problem.hpp"
 #include "konform/version.hpp"
 
+#include <cstdlib>
 #include <iostream>
+
+namespace konform::cli {
+
+std::string secret_from_env(const std::string& option, const std::string& variable) {
+    const char* v = std::getenv(variable.c_str());
+    if (!v || !*v) throw model::load_error(option, variable, "environment variable is not set");
+    return v;
+}
+
+} // namespace konform::cli
 
 int main(int argc, char** argv) {
     using namespace konform::cli;
@@ -32,7 +43,8 @@ int main(int argc, char** argv) {
         for (auto& [sub, act] : commands)
             if (sub->parsed()) return as_int(act());
     } catch (const konform::model::load_error& e) {
-        for (const auto& p : e.problems()) std::cerr << "konform: " << p.to_string() << '\n';
+        for (const auto& p : e.problems())
+            std::cerr << "konform: " << p.to_string() << '\n';
         return as_int(exit_code::input_error);
     } catch (const std::exception& e) {
         std::cerr << "konform: internal error: " << e.what() << '\n';

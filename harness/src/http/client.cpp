@@ -12,9 +12,9 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <map>
+#include <openssl/x509v3.h>
 #include <optional>
 #include <set>
-#include <openssl/x509v3.h>
 #include <stdexcept>
 
 namespace konform::http {
@@ -43,13 +43,15 @@ std::string parse_origin(const std::string& url, origin& out) {
     auto r = boost::urls::parse_absolute_uri(url);
     if (!r) return "not a valid absolute URL: " + url;
     auto u = *r;
-    if (u.scheme() == "https") out.https = true;
-    else if (u.scheme() != "http") return "unsupported scheme \"" + std::string(u.scheme()) + "\"";
+    if (u.scheme() == "https")
+        out.https = true;
+    else if (u.scheme() != "http")
+        return "unsupported scheme \"" + std::string(u.scheme()) + "\"";
     if (!u.has_authority() || u.encoded_host().empty()) return "URL has no host: " + url;
     out.host_is_ip = u.host_type() == boost::urls::host_type::ipv4 ||
                      u.host_type() == boost::urls::host_type::ipv6;
     out.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.host_address())
-                                                              : std::string(u.host());
+                                                             : std::string(u.host());
     out.port = u.has_port() ? std::string(u.port()) : (out.https ? "443" : "80");
     out.target = std::string(u.encoded_target());
     if (out.target.empty() || out.target.front() != '/') out.target.insert(0, "/");
@@ -76,7 +78,9 @@ struct connection {
     }
 };
 
-std::string fmt_ms(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
+std::string fmt_ms(std::chrono::milliseconds ms) {
+    return std::to_string(ms.count()) + " ms";
+}
 
 } // namespace
 
@@ -107,19 +111,25 @@ struct client::impl {
     impl(asio::io_context& io, client_options o) : ioc(io), opt(std::move(o)) {
         SSL_CTX_set_min_proto_version(ssl.native_handle(), TLS1_2_VERSION);
         beast::error_code ec;
-        if (opt.tls.insecure) ssl.set_verify_mode(asio::ssl::verify_none);
+        if (opt.tls.insecure)
+            ssl.set_verify_mode(asio::ssl::verify_none);
         else {
             ssl.set_verify_mode(asio::ssl::verify_peer);
-            if (!opt.tls.ca_file.empty()) ssl.load_verify_file(opt.tls.ca_file.string(), ec);
-            else ssl.set_default_verify_paths(ec);
+            if (!opt.tls.ca_file.empty())
+                ssl.load_verify_file(opt.tls.ca_file.string(), ec);
+            else
+                ssl.set_default_verify_paths(ec);
             if (ec)
                 throw std::invalid_argument("CA file " + opt.tls.ca_file.string() +
                                             " cannot be used: " + ec.message());
         }
         if (!opt.tls.client_cert.empty()) {
             ssl.use_certificate_chain_file(opt.tls.client_cert.string(), ec);
-            if (!ec) ssl.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
-            if (ec) throw std::invalid_argument("client certificate or key cannot be used: " + ec.message());
+            if (!ec)
+                ssl.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
+            if (ec)
+                throw std::invalid_argument("client certificate or key cannot be used: " +
+                                            ec.message());
         }
     }
 
@@ -137,18 +147,21 @@ struct client::impl {
                 return "no complete answer from " + where + " within the total limit of " +
                        fmt_ms(opt.lim.total_timeout) + " (" + phase + ")";
             auto t = phase == "connect" || phase == "TLS handshake" ? opt.lim.connect_timeout
-                                                                     : opt.lim.read_timeout;
+                                                                    : opt.lim.read_timeout;
             return phase + " to " + where + " timed out after " + fmt_ms(t);
         }
         if (ec == asio::error::connection_refused) return "connection refused by " + where;
         if (ec == bhttp::error::body_limit)
-            return "response body larger than the limit of " + std::to_string(opt.lim.max_body_bytes) + " bytes";
+            return "response body larger than the limit of " +
+                   std::to_string(opt.lim.max_body_bytes) + " bytes";
         if (ec == bhttp::error::header_limit)
-            return "response header larger than the limit of " + std::to_string(opt.lim.max_header_bytes) + " bytes";
+            return "response header larger than the limit of " +
+                   std::to_string(opt.lim.max_header_bytes) + " bytes";
         if (ec == bhttp::error::end_of_stream || ec == asio::error::eof)
             return "the server at " + where + " closed the connection during " + phase;
         if (ec == bhttp::error::partial_message)
-            return "the server at " + where + " closed the connection before the response was complete";
+            return "the server at " + where +
+                   " closed the connection before the response was complete";
         if (ec.category() == beast::error_code(bhttp::error::bad_version).category())
             return "the answer from " + where + " is not valid HTTP/1.1 (" + ec.message() + ")";
         return phase + " with " + where + " failed: " + ec.message();
@@ -188,8 +201,10 @@ struct client::impl {
         SSL* handle = c.secure->native_handle();
         if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
         if (!opt.tls.insecure) {
-            if (o.host_is_ip) X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), o.host.c_str());
-            else SSL_set1_host(handle, o.host.c_str());
+            if (o.host_is_ip)
+                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), o.host.c_str());
+            else
+                SSL_set1_host(handle, o.host.c_str());
         }
         auto t2 = clock_type::now();
         beast::get_lowest_layer(*c.secure).expires_at(bounded(deadline, opt.lim.connect_timeout));
@@ -199,9 +214,9 @@ struct client::impl {
         if (hec) {
             x.failed_in = phase::tls_handshake;
             std::string why = detail::verify_failure(handle);
-            x.explanation = why.empty() ? explain(hec, "TLS handshake", o, deadline)
-                                        : "TLS certificate of " + o.host + ":" + o.port +
-                                              " rejected: " + why;
+            x.explanation =
+                why.empty() ? explain(hec, "TLS handshake", o, deadline)
+                            : "TLS certificate of " + o.host + ":" + o.port + " rejected: " + why;
             co_return hec;
         }
         c.facts = detail::read_tls_facts(handle, !opt.tls.insecure);
@@ -255,7 +270,8 @@ struct client::impl {
         r.status = static_cast<int>(msg.result_int());
         r.reason = std::string(msg.reason());
         r.version = std::to_string(msg.version() / 10) + "." + std::to_string(msg.version() % 10);
-        for (const auto& f : msg) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        for (const auto& f : msg)
+            r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         r.body = std::move(msg.body());
         x.resp = std::move(r);
         if (!parser.keep_alive()) c.close();
@@ -276,16 +292,20 @@ struct client::impl {
         }
         bhttp::request<bhttp::string_body> req;
         bhttp::verb verb = bhttp::string_to_verb(x.req.method);
-        if (verb == bhttp::verb::unknown) req.method_string(x.req.method);
-        else req.method(verb);
+        if (verb == bhttp::verb::unknown)
+            req.method_string(x.req.method);
+        else
+            req.method(verb);
         req.target(o.target);
         req.version(11);
         bool default_port = (o.https && o.port == "443") || (!o.https && o.port == "80");
-        std::string host_header = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+        std::string host_header =
+            o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
         if (!default_port) host_header += ":" + o.port;
         req.set(bhttp::field::host, host_header);
         req.set(bhttp::field::user_agent, opt.user_agent);
-        for (const auto& [k, v] : x.req.headers) req.insert(k, v);
+        for (const auto& [k, v] : x.req.headers)
+            req.insert(k, v);
         if (!x.req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put ||
             verb == bhttp::verb::patch) {
             req.body() = x.req.body;
@@ -293,7 +313,8 @@ struct client::impl {
         }
         // Record what was actually sent, with the headers the client added.
         x.req.headers.clear();
-        for (const auto& f : req) x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        for (const auto& f : req)
+            x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
 
         for (int attempt = 0; attempt < 2; ++attempt) {
             std::unique_ptr<connection> c;
@@ -365,7 +386,8 @@ exchange client::perform(request req) {
                        done = true;
                    });
     impl_->ioc.restart();
-    if (!stop) impl_->ioc.run();
+    if (!stop)
+        impl_->ioc.run();
     else
         while (!done) {
             impl_->ioc.run_for(std::chrono::milliseconds(100));
@@ -376,6 +398,8 @@ exchange client::perform(request req) {
     return std::move(*out);
 }
 
-const client_options& client::options() const { return impl_->opt; }
+const client_options& client::options() const {
+    return impl_->opt;
+}
 
 } // namespace konform::http

@@ -9,8 +9,10 @@ namespace {
 std::string single_quoted(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -26,7 +28,8 @@ std::string quoted(const std::string& s, const std::vector<std::string>& placeho
         for (const auto& p : placeholders) {
             if (p.empty()) continue;
             auto at = s.find(p, pos);
-            if (at != std::string::npos && (best == std::string::npos || at < best)) best = at, which = &p;
+            if (at != std::string::npos && (best == std::string::npos || at < best))
+                best = at, which = &p;
         }
         if (!which) {
             if (pos < s.size() || out.empty()) out += single_quoted(s.substr(pos));
@@ -41,13 +44,15 @@ std::string quoted(const std::string& s, const std::vector<std::string>& placeho
 }
 
 bool skip_header(const std::string& name) {
-    return boost::algorithm::iequals(name, "Host") || boost::algorithm::iequals(name, "Content-Length") ||
+    return boost::algorithm::iequals(name, "Host") ||
+           boost::algorithm::iequals(name, "Content-Length") ||
            boost::algorithm::iequals(name, "User-Agent");
 }
 
 } // namespace
 
-std::string curl_line(const request& req, const std::vector<std::string>& placeholders, bool insecure) {
+std::string curl_line(const request& req, const std::vector<std::string>& placeholders,
+                      bool insecure) {
     std::string out = "curl -sS -i";
     if (insecure) out += " -k";
     if (req.method != "GET") out += " -X " + req.method;

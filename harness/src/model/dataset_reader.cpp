@@ -14,18 +14,26 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
         char c = text[i];
         if (quoted) {
             if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-                else quoted = false;
-            } else cell += c;
+                if (i + 1 < text.size() && text[i + 1] == '"')
+                    cell += '"', ++i;
+                else
+                    quoted = false;
+            } else
+                cell += c;
             continue;
         }
-        if (c == '"') quoted = true, any = true;
-        else if (c == ',') row.push_back(std::move(cell)), cell.clear(), any = true;
-        else if (c == '\r') continue;
+        if (c == '"')
+            quoted = true, any = true;
+        else if (c == ',')
+            row.push_back(std::move(cell)), cell.clear(), any = true;
+        else if (c == '\r')
+            continue;
         else if (c == '\n') {
-            if (any || !cell.empty()) row.push_back(std::move(cell)), rows.push_back(std::move(row));
+            if (any || !cell.empty())
+                row.push_back(std::move(cell)), rows.push_back(std::move(row));
             row.clear(), cell.clear(), any = false;
-        } else cell += c, any = true;
+        } else
+            cell += c, any = true;
     }
     if (any || !cell.empty()) row.push_back(std::move(cell)), rows.push_back(std::move(row));
     return rows;
@@ -55,7 +63,8 @@ std::vector<nlohmann::json> read_dataset(const std::filesystem::path& file, diag
                 continue;
             }
             nlohmann::json obj = nlohmann::json::object();
-            for (std::size_t c = 0; c < header.size(); ++c) obj[header[c]] = rows[r][c];
+            for (std::size_t c = 0; c < header.size(); ++c)
+                obj[header[c]] = rows[r][c];
             out.push_back(std::move(obj));
         }
         return out;
@@ -67,8 +76,10 @@ std::vector<nlohmann::json> read_dataset(const std::filesystem::path& file, diag
         return out;
     }
     for (std::size_t i = 0; i < doc->size(); ++i) {
-        if (!(*doc)[i].is_object()) diag.add(file.string(), "/" + std::to_string(i), "expected an object");
-        else out.push_back((*doc)[i]);
+        if (!(*doc)[i].is_object())
+            diag.add(file.string(), "/" + std::to_string(i), "expected an object");
+        else
+            out.push_back((*doc)[i]);
     }
     return out;
 }

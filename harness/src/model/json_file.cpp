@@ -18,8 +18,7 @@ std::string_view format_schema_text(std::string_view format) {
     return detail::embedded_format_schema(format);
 }
 
-std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file,
-                                             diagnostics& diag) {
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, diagnostics& diag) {
     std::string text;
     try {
         text = util::read_file(file);

@@ -18,9 +18,12 @@ using nlohmann::json;
 
 std::string_view to_string(level l) {
     switch (l) {
-    case level::must: return "MUST";
-    case level::should: return "SHOULD";
-    case level::may: return "MAY";
+    case level::must:
+        return "MUST";
+    case level::should:
+        return "SHOULD";
+    case level::may:
+        return "MAY";
     }
     return "?";
 }
@@ -68,7 +71,8 @@ std::set<std::string> xpath_prefixes(const std::string& expr) {
         } else if (c == '"' || c == '\'') {
             quote = c;
             unquoted += ' ';
-        } else unquoted += c;
+        } else
+            unquoted += c;
     }
     for (boost::sregex_iterator it(unquoted.begin(), unquoted.end(), re), end; it != end; ++it) {
         std::size_t pos = static_cast<std::size_t>(it->position());
@@ -91,11 +95,13 @@ struct checker {
                              "unknown requirement \"" + id + "\": not defined in the profile");
                 else if (std::find(tc.verifies.begin(), tc.verifies.end(), id) == tc.verifies.end())
                     diag.add(file, a.pointer + "/proves",
-                             "requirement \"" + id + "\" is not listed in the test case's verifies");
+                             "requirement \"" + id +
+                                 "\" is not listed in the test case's verifies");
             }
             if (a.what == subject::schema && !prof.schemas.count(a.selector))
                 diag.add(file, a.pointer + "/schema",
-                         "unknown schema \"" + a.selector + "\": not declared in the profile's schemas");
+                         "unknown schema \"" + a.selector +
+                             "\": not declared in the profile's schemas");
             if (a.what == subject::xpath) prefixes(file, a.pointer + "/xpath", a.selector);
         }
         for (const auto& c : s.captures)
@@ -103,9 +109,11 @@ struct checker {
         if (!s.for_each.empty()) {
             if (!prof.datasets.count(s.for_each))
                 diag.add(file, s.pointer + "/for_each",
-                         "unknown data set \"" + s.for_each + "\": not declared in the profile's datasets");
+                         "unknown data set \"" + s.for_each +
+                             "\": not declared in the profile's datasets");
             loop_vars.insert(s.as);
-            for (const auto& inner : s.steps) step(tc, inner, loop_vars);
+            for (const auto& inner : s.steps)
+                step(tc, inner, loop_vars);
         }
     }
 
@@ -113,7 +121,8 @@ struct checker {
         for (const auto& p : xpath_prefixes(expr))
             if (!prof.namespaces.count(p))
                 diag.add(file, where,
-                         "namespace prefix \"" + p + "\" is not declared in the profile's namespaces");
+                         "namespace prefix \"" + p +
+                             "\" is not declared in the profile's namespaces");
     }
 };
 
@@ -152,13 +161,15 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
         if (classes[i].contains("depends_on"))
             c.depends_on = classes[i]["depends_on"].get<std::vector<std::string>>();
         if (!seen.insert(c.id).second)
-            diag.add(pfile, "/classes/" + std::to_string(i) + "/id", "duplicate class id \"" + c.id + "\"");
+            diag.add(pfile, "/classes/" + std::to_string(i) + "/id",
+                     "duplicate class id \"" + c.id + "\"");
         prof.classes.push_back(std::move(c));
     }
     for (std::size_t i = 0; i < prof.classes.size(); ++i)
         for (std::size_t d = 0; d < prof.classes[i].depends_on.size(); ++d)
             if (!prof.find_class(prof.classes[i].depends_on[d]))
-                diag.add(pfile, "/classes/" + std::to_string(i) + "/depends_on/" + std::to_string(d),
+                diag.add(pfile,
+                         "/classes/" + std::to_string(i) + "/depends_on/" + std::to_string(d),
                          "unknown class \"" + prof.classes[i].depends_on[d] + "\"");
 
     seen.clear();
@@ -195,7 +206,8 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
             }
             files.push_back(s.file);
             try {
-                if (s.is_xsd) schema::xml_schema::load(s.file.string());
+                if (s.is_xsd)
+                    schema::xml_schema::load(s.file.string());
                 else if (auto sdoc = read_json_file(s.file, diag))
                     schema::json_schema::compile(*sdoc);
             } catch (const std::exception& e) {
@@ -209,7 +221,8 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
         for (const auto& [name, rel] : (*doc)["datasets"].items()) {
             dataset d{name, (prof.dir / rel.get<std::string>()).lexically_normal(), {}};
             if (!fs::is_regular_file(d.file, ec)) {
-                diag.add(pfile, "/datasets/" + name, "data set file " + d.file.string() + " does not exist");
+                diag.add(pfile, "/datasets/" + name,
+                         "data set file " + d.file.string() + " does not exist");
                 continue;
             }
             files.push_back(d.file);
@@ -260,29 +273,34 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
             const requirement* r = prof.find_requirement(tc.verifies[v]);
             if (!r)
                 diag.add(f, "/verifies/" + std::to_string(v),
-                         "unknown requirement \"" + tc.verifies[v] + "\": not defined in the profile");
+                         "unknown requirement \"" + tc.verifies[v] +
+                             "\": not defined in the profile");
         }
         for (std::size_t p = 0; p < tc.requires_parameters.size(); ++p)
             if (!prof.parameters.count(tc.requires_parameters[p]))
                 diag.add(f, "/requires_parameters/" + std::to_string(p),
                          "unknown parameter \"" + tc.requires_parameters[p] + "\"");
         std::set<std::string> loop_vars;
-        for (const auto& s : tc.steps) chk.step(tc, s, loop_vars);
-        for (const auto& s : tc.cleanup) chk.step(tc, s, loop_vars);
+        for (const auto& s : tc.steps)
+            chk.step(tc, s, loop_vars);
+        for (const auto& s : tc.cleanup)
+            chk.step(tc, s, loop_vars);
     }
 
     // The digest covers every file, listed as sha256sum would print them.
     std::string listing;
     for (const auto& f : files) {
         try {
-            prof.files.push_back({relative_name(f, prof.dir), util::sha256_hex(util::read_file(f))});
+            prof.files.push_back(
+                {relative_name(f, prof.dir), util::sha256_hex(util::read_file(f))});
         } catch (const std::exception& e) {
             diag.add(f.string(), "", e.what());
         }
     }
     std::sort(prof.files.begin(), prof.files.end(),
               [](const file_digest& a, const file_digest& b) { return a.path < b.path; });
-    for (const auto& f : prof.files) listing += f.sha256 + "  " + f.path + "\n";
+    for (const auto& f : prof.files)
+        listing += f.sha256 + "  " + f.path + "\n";
     prof.digest = util::sha256_hex(listing);
     return prof;
 }

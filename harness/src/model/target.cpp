@@ -25,7 +25,8 @@ std::string secret_ref::resolve(const std::string& target_file, const std::strin
     }
     try {
         std::string v = util::read_file(file);
-        while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+        while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
+            v.pop_back();
         return v;
     } catch (const std::exception&) {
         throw load_error(target_file, where, "secret file " + file.string() + " cannot be read");
@@ -63,7 +64,8 @@ target load_target(const fs::path& file, diagnostics& diag) {
     const fs::path base = fs::absolute(file).parent_path();
 
     t.base_url = (*doc)["base_url"];
-    while (t.base_url.size() > 1 && t.base_url.back() == '/') t.base_url.pop_back();
+    while (t.base_url.size() > 1 && t.base_url.back() == '/')
+        t.base_url.pop_back();
     t.product = doc->value("product", "");
     t.product_version = doc->value("product_version", "");
     t.vendor = doc->value("vendor", "");
@@ -73,7 +75,8 @@ target load_target(const fs::path& file, diagnostics& diag) {
         try {
             return s.resolve(tfile, where);
         } catch (const load_error& e) {
-            for (const auto& p : e.problems()) diag.add(p.file, p.where, p.message);
+            for (const auto& p : e.problems())
+                diag.add(p.file, p.where, p.message);
             return {};
         }
     };
@@ -81,7 +84,8 @@ target load_target(const fs::path& file, diagnostics& diag) {
     if (doc->contains("parameters")) {
         for (const auto& [name, v] : (*doc)["parameters"].items()) {
             parameter_value pv;
-            if (v.is_string()) pv.value = v.get<std::string>();
+            if (v.is_string())
+                pv.value = v.get<std::string>();
             else {
                 secret_ref s = parse_secret(v, base);
                 pv.value = resolve(s, "/parameters/" + name);
@@ -136,11 +140,16 @@ target load_target(const fs::path& file, diagnostics& diag) {
     if (doc->contains("limits")) {
         const json& j = (*doc)["limits"];
         using ms = std::chrono::milliseconds;
-        if (j.contains("connect_timeout_ms")) t.limits.connect_timeout = ms(j["connect_timeout_ms"].get<long>());
-        if (j.contains("read_timeout_ms")) t.limits.read_timeout = ms(j["read_timeout_ms"].get<long>());
-        if (j.contains("total_timeout_ms")) t.limits.total_timeout = ms(j["total_timeout_ms"].get<long>());
-        if (j.contains("max_header_bytes")) t.limits.max_header_bytes = j["max_header_bytes"].get<std::uint64_t>();
-        if (j.contains("max_body_bytes")) t.limits.max_body_bytes = j["max_body_bytes"].get<std::uint64_t>();
+        if (j.contains("connect_timeout_ms"))
+            t.limits.connect_timeout = ms(j["connect_timeout_ms"].get<long>());
+        if (j.contains("read_timeout_ms"))
+            t.limits.read_timeout = ms(j["read_timeout_ms"].get<long>());
+        if (j.contains("total_timeout_ms"))
+            t.limits.total_timeout = ms(j["total_timeout_ms"].get<long>());
+        if (j.contains("max_header_bytes"))
+            t.limits.max_header_bytes = j["max_header_bytes"].get<std::uint64_t>();
+        if (j.contains("max_body_bytes"))
+            t.limits.max_body_bytes = j["max_body_bytes"].get<std::uint64_t>();
     }
     return t;
 }

@@ -9,23 +9,29 @@ using nlohmann::json;
 
 std::string_view to_string(subject s) {
     switch (s) {
-    case subject::status: return "status";
-    case subject::header: return "header";
-    case subject::json: return "json";
-    case subject::xpath: return "xpath";
-    case subject::body: return "body";
-    case subject::duration: return "duration_ms";
-    case subject::schema: return "schema";
+    case subject::status:
+        return "status";
+    case subject::header:
+        return "header";
+    case subject::json:
+        return "json";
+    case subject::xpath:
+        return "xpath";
+    case subject::body:
+        return "body";
+    case subject::duration:
+        return "duration_ms";
+    case subject::schema:
+        return "schema";
     }
     return "?";
 }
 
 namespace {
 
-const char* const predicate_names[] = {"equals", "not_equals", "matches", "not_matches",
-                                       "exists", "absent",     "type",    "one_of",
-                                       "lt",     "le",         "gt",      "ge",
-                                       "contains", "count",    "each",    "some"};
+const char* const predicate_names[] = {
+    "equals", "not_equals", "matches", "not_matches", "exists",   "absent", "type", "one_of",
+    "lt",     "le",         "gt",      "ge",          "contains", "count",  "each", "some"};
 
 bool is_predicate(const std::string& key) {
     for (const char* p : predicate_names)
@@ -49,7 +55,8 @@ struct parser {
                 try {
                     boost::regex re(value.get<std::string>());
                 } catch (const boost::regex_error& e) {
-                    error(where + "/" + key, std::string("invalid regular expression: ") + e.what());
+                    error(where + "/" + key,
+                          std::string("invalid regular expression: ") + e.what());
                 }
             } else if (key == "each" || key == "some" || (key == "count" && value.is_object())) {
                 check_predicates(value, where + "/" + key);
@@ -89,13 +96,16 @@ struct parser {
         if (a.contains("status")) {
             take(subject::status);
             const json& v = a["status"];
-            if (v.is_number_integer()) preds["equals"] = v;
-            else if (v.is_array()) preds["one_of"] = v;
+            if (v.is_number_integer())
+                preds["equals"] = v;
+            else if (v.is_array())
+                preds["one_of"] = v;
             else if (v.is_string()) {
                 int base = (v.get<std::string>()[0] - '0') * 100;
                 preds["ge"] = base;
                 preds["lt"] = base + 100;
-            } else if (v.is_object()) preds.update(v);
+            } else if (v.is_object())
+                preds.update(v);
         }
         if (a.contains("header")) {
             take(subject::header);
@@ -124,9 +134,10 @@ struct parser {
             out.selector = a["schema"].get<std::string>();
         }
         if (subjects != 1) {
-            error(where, subjects == 0 ? "assertion has no subject: expected one of status, header, "
-                                         "json, xpath, body, duration_ms, schema"
-                                       : "assertion has more than one subject: split it in two");
+            error(where, subjects == 0
+                             ? "assertion has no subject: expected one of status, header, "
+                               "json, xpath, body, duration_ms, schema"
+                             : "assertion has more than one subject: split it in two");
         }
         if (preds.empty() && (out.what == subject::header || out.what == subject::json ||
                               out.what == subject::xpath))
@@ -139,9 +150,11 @@ struct parser {
         out.predicates = std::move(preds);
         if (a.contains("proves")) {
             const json& p = a["proves"];
-            if (p.is_string()) out.proves.push_back(p.get<std::string>());
+            if (p.is_string())
+                out.proves.push_back(p.get<std::string>());
             else
-                for (const auto& id : p) out.proves.push_back(id.get<std::string>());
+                for (const auto& id : p)
+                    out.proves.push_back(id.get<std::string>());
         }
         out.description = a.value("description", "");
         return out;
@@ -180,8 +193,8 @@ struct parser {
                 boost::regex re(*out.regex);
                 out.group = c.value("group", re.mark_count() > 0 ? 1 : 0);
                 if (static_cast<std::size_t>(out.group) > re.mark_count())
-                    error(where + "/group", "the regex has only " +
-                                                std::to_string(re.mark_count()) + " group(s)");
+                    error(where + "/group",
+                          "the regex has only " + std::to_string(re.mark_count()) + " group(s)");
             } catch (const boost::regex_error& e) {
                 error(where + "/regex", std::string("invalid regular expression: ") + e.what());
             }
@@ -204,8 +217,10 @@ struct parser {
         if (r.contains("query"))
             for (const auto& [k, v] : r["query"].items()) {
                 if (v.is_array())
-                    for (const auto& item : v) out.query.emplace_back(k, scalar_text(item));
-                else out.query.emplace_back(k, scalar_text(v));
+                    for (const auto& item : v)
+                        out.query.emplace_back(k, scalar_text(item));
+                else
+                    out.query.emplace_back(k, scalar_text(v));
             }
         if (r.contains("headers"))
             for (const auto& [k, v] : r["headers"].items())
@@ -265,7 +280,8 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
     if (doc.contains("requires_parameters"))
         tc.requires_parameters = doc["requires_parameters"].get<std::vector<std::string>>();
     if (doc.contains("variables"))
-        for (const auto& [k, v] : doc["variables"].items()) tc.variables.emplace_back(k, v.get<std::string>());
+        for (const auto& [k, v] : doc["variables"].items())
+            tc.variables.emplace_back(k, v.get<std::string>());
     const json& steps = doc["steps"];
     for (std::size_t i = 0; i < steps.size(); ++i)
         tc.steps.push_back(p.parse_step(steps[i], "/steps/" + std::to_string(i)));

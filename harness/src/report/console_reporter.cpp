@@ -23,7 +23,8 @@ std::string ms_text(double ms) {
 
 std::string upper(std::string_view v) {
     std::string s(v);
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -33,8 +34,13 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
                                      const run::testcase_result& tc, const run::run_result& r) {
     if (mode_ == console_mode::quiet) return;
     if (mode_ == console_mode::json) {
-        json j = {{"event", "testcase"}, {"index", index + 1}, {"total", total}, {"id", tc.id},
-                  {"class", tc.cls}, {"verdict", run::to_string(tc.v)}, {"duration_ms", tc.duration_ms}};
+        json j = {{"event", "testcase"},
+                  {"index", index + 1},
+                  {"total", total},
+                  {"id", tc.id},
+                  {"class", tc.cls},
+                  {"verdict", run::to_string(tc.v)},
+                  {"duration_ms", tc.duration_ms}};
         if (!tc.reason.empty()) j["reason"] = tc.reason;
         out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
         return;
@@ -44,21 +50,29 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     counter.insert(0, width.size() - counter.size(), ' ');
     out_ << "[" << counter << "/" << total << "] " << pad(upper(run::to_string(tc.v)), 12) << " "
          << pad(tc.id, 18) << " " << tc.title;
-    if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped) out_ << " (" << ms_text(tc.duration_ms) << ")";
-    else out_ << " — " << tc.reason;
+    if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped)
+        out_ << " (" << ms_text(tc.duration_ms) << ")";
+    else
+        out_ << " — " << tc.reason;
     out_ << '\n';
-    if (tc.v == run::verdict::fail || tc.v == run::verdict::error || tc.v == run::verdict::inconclusive) {
+    if (tc.v == run::verdict::fail || tc.v == run::verdict::error ||
+        tc.v == run::verdict::inconclusive) {
         bool shown = false;
         for (const auto& s : tc.steps)
             for (const auto& a : s.assertions) {
-                if (a.v != run::verdict::fail && !(a.v == run::verdict::error && a.explanation != "not reached")) continue;
+                if (a.v != run::verdict::fail &&
+                    !(a.v == run::verdict::error && a.explanation != "not reached"))
+                    continue;
                 std::string proves;
-                for (const auto& id : a.proves) proves += (proves.empty() ? "" : ", ") + id;
-                out_ << "        " << upper(run::to_string(a.v)) << " " << proves << " (" << a.pointer << ")\n";
+                for (const auto& id : a.proves)
+                    proves += (proves.empty() ? "" : ", ") + id;
+                out_ << "        " << upper(run::to_string(a.v)) << " " << proves << " ("
+                     << a.pointer << ")\n";
                 if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
                 if (!a.actual.empty()) out_ << "          actual:   " << a.actual << '\n';
                 if (!a.explanation.empty()) out_ << "          why:      " << a.explanation << '\n';
-                if (a.exchange != run::no_exchange) out_ << "          reproduce: " << r.exchanges[a.exchange].curl << '\n';
+                if (a.exchange != run::no_exchange)
+                    out_ << "          reproduce: " << r.exchanges[a.exchange].curl << '\n';
                 shown = true;
             }
         if (!shown && !tc.reason.empty()) out_ << "          why: " << tc.reason << '\n';
@@ -69,8 +83,11 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
 void console_reporter::summary(const run::run_result& r, const std::string& out_dir) {
     if (mode_ == console_mode::json) {
         json doc = to_json(r);
-        json j = {{"event", "summary"}, {"verdict", doc["verdict"]}, {"summary", doc["summary"]},
-                  {"profile", {{"id", r.prof->id}, {"version", r.prof->version}}}, {"out", out_dir}};
+        json j = {{"event", "summary"},
+                  {"verdict", doc["verdict"]},
+                  {"summary", doc["summary"]},
+                  {"profile", {{"id", r.prof->id}, {"version", r.prof->version}}},
+                  {"out", out_dir}};
         if (doc.contains("verdict_reason")) j["verdict_reason"] = doc["verdict_reason"];
         out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
         return;
@@ -82,21 +99,26 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
     }
     auto row = [&](const char* what, const std::map<run::verdict, int>& m) {
         out_ << pad(what, 14);
-        for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive, run::verdict::error,
-                       run::verdict::inapplicable, run::verdict::skipped})
+        for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
+                       run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
             out_ << pad(std::to_string(m.count(v) ? m.at(v) : 0), 14);
         out_ << '\n';
     };
     out_ << '\n' << pad("", 14);
-    for (const char* h : {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"}) out_ << pad(h, 14);
+    for (const char* h : {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"})
+        out_ << pad(h, 14);
     out_ << '\n';
     row("test cases", r.testcase_counts);
     row("requirements", r.requirement_counts);
     out_ << '\n';
     for (const auto& c : r.classes)
-        out_ << "  class " << pad(c.cls->id, 16) << pad(upper(run::to_string(c.v)), 14) << c.cls->title << '\n';
-    out_ << '\n' << verdict << ": " << r.prof->id << " " << r.prof->version << " against " << r.tgt->base_url;
-    if (r.overall == run::run_verdict::incomplete && !r.incomplete_reason.empty()) out_ << " (" << r.incomplete_reason << ")";
+        out_ << "  class " << pad(c.cls->id, 16) << pad(upper(run::to_string(c.v)), 14)
+             << c.cls->title << '\n';
+    out_ << '\n'
+         << verdict << ": " << r.prof->id << " " << r.prof->version << " against "
+         << r.tgt->base_url;
+    if (r.overall == run::run_verdict::incomplete && !r.incomplete_reason.empty())
+        out_ << " (" << r.incomplete_reason << ")";
     out_ << '\n';
     if (!out_dir.empty()) out_ << "reports in " << out_dir << '\n';
     out_ << std::flush;

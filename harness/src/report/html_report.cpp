@@ -1,5 +1,7 @@
 #include "konform/report/html_report.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <set>
 
 namespace konform::report {
@@ -9,30 +11,20 @@ using nlohmann::json;
 namespace {
 
 std::string esc(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
+    return util::xml_escape(s);
 }
 
 std::string str(const json& j, const char* key) {
     if (!j.is_object() || !j.contains(key)) return {};
     const json& v = j[key];
-    return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string excerpt(const std::string& s, std::size_t max = 2000) {
     if (s.size() <= max) return s;
-    return s.substr(0, max) + "\n... (" + std::to_string(s.size()) + " bytes in all; see evidence.har)";
+    return s.substr(0, max) + "\n... (" + std::to_string(s.size()) +
+           " bytes in all; see evidence.har)";
 }
 
 std::string badge(const std::string& verdict) {
@@ -41,13 +33,15 @@ std::string badge(const std::string& verdict) {
 
 std::string headers_text(const json& headers) {
     std::string out;
-    for (const auto& h : headers) out += str(h, "name") + ": " + str(h, "value") + "\n";
+    for (const auto& h : headers)
+        out += str(h, "name") + ": " + str(h, "value") + "\n";
     return out;
 }
 
 std::string exchange_html(const json& evidence, const json& index) {
     if (!index.is_number_unsigned() && !index.is_number_integer()) return {};
-    if (!evidence.is_object() || !evidence.contains("log") || !evidence["log"].is_object()) return {};
+    if (!evidence.is_object() || !evidence.contains("log") || !evidence["log"].is_object())
+        return {};
     const json& entries = evidence["log"]["entries"];
     std::size_t i = index.get<std::size_t>();
     if (!entries.is_array() || i >= entries.size()) return {};
@@ -57,13 +51,17 @@ std::string exchange_html(const json& evidence, const json& index) {
     std::string req = str(rq, "method") + " " + str(rq, "url") + "\n" + headers_text(rq["headers"]);
     if (rq.contains("postData")) req += "\n" + excerpt(str(rq["postData"], "text"));
     std::string resp;
-    if (rs.value("status", 0) == 0) resp = "(no response) " + str(e["_konform"], "error");
+    if (rs.value("status", 0) == 0)
+        resp = "(no response) " + str(e["_konform"], "error");
     else {
-        resp = "HTTP " + str(rs, "status") + " " + str(rs, "statusText") + "\n" + headers_text(rs["headers"]);
+        resp = "HTTP " + str(rs, "status") + " " + str(rs, "statusText") + "\n" +
+               headers_text(rs["headers"]);
         resp += "\n" + excerpt(str(rs["content"], "text"));
     }
-    return "<details><summary>request and response (exchange " + std::to_string(i) + ")</summary>"
-           "<div class=\"ex\"><pre>" + esc(req) + "</pre><pre>" + esc(resp) + "</pre></div></details>";
+    return "<details><summary>request and response (exchange " + std::to_string(i) +
+           ")</summary>"
+           "<div class=\"ex\"><pre>" +
+           esc(req) + "</pre><pre>" + esc(resp) + "</pre></div></details>";
 }
 
 const char* style = R"CSS(
@@ -146,10 +144,12 @@ std::string to_html(const json& r, const json& evidence) {
     if (t.contains("tls")) {
         row("TLS certificate (SHA-256)", str(t["tls"], "certificate_sha256"));
         row("TLS certificate subject", str(t["tls"], "subject"));
-        if (!t["tls"].value("verified", true)) row("TLS verification", "NOT verified (insecure self-test)");
+        if (!t["tls"].value("verified", true))
+            row("TLS verification", "NOT verified (insecure self-test)");
     }
     std::string claims;
-    for (const auto& c : t.value("claims", json::array())) claims += (claims.empty() ? "" : ", ") + c.get<std::string>();
+    for (const auto& c : t.value("claims", json::array()))
+        claims += (claims.empty() ? "" : ", ") + c.get<std::string>();
     row("Claimed optional classes", claims.empty() ? "none" : claims);
     row("Tested", str(r, "started") + " to " + str(r, "finished"));
     row("konform", str(r["konform"], "version"));
@@ -157,57 +157,71 @@ std::string to_html(const json& r, const json& evidence) {
     if (r.contains("signature")) {
         row("Signed by key", str(r["signature"], "key_id"));
         row("Signed at", str(r["signature"], "signed_at"));
-    } else row("Signature", "not signed");
-    h += "</dl><div class=\"how\">Verify offline: <code>konform verify report.json --trust ROOT.pem</code> "
+    } else
+        row("Signature", "not signed");
+    h += "</dl><div class=\"how\">Verify offline: <code>konform verify report.json --trust "
+         "ROOT.pem</code> "
          "checks the signature, the signer's certificate chain and the evidence digest. "
          "This page is a rendering; report.json is the signed original.</div></section>";
 
     // Summary and filters.
     h += "<h2>Summary</h2><table><tr><th></th>";
     const char* verdicts[] = {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"};
-    for (const char* v : verdicts) h += std::string("<th>") + v + "</th>";
+    for (const char* v : verdicts)
+        h += std::string("<th>") + v + "</th>";
     h += "</tr>";
     for (const char* what : {"testcases", "requirements"}) {
-        h += std::string("<tr><td>") + (std::string(what) == "testcases" ? "test cases" : "requirements") + "</td>";
-        for (const char* v : verdicts) h += "<td>" + str(r["summary"][what], v) + "</td>";
+        h += std::string("<tr><td>") +
+             (std::string(what) == "testcases" ? "test cases" : "requirements") + "</td>";
+        for (const char* v : verdicts)
+            h += "<td>" + str(r["summary"][what], v) + "</td>";
         h += "</tr>";
     }
     h += "</table>";
     h += "<div class=\"filters noprint\" id=\"filters\">Show: ";
     for (const char* v : verdicts)
-        h += std::string("<label><input type=\"checkbox\" value=\"") + v + "\" checked> " + v + "</label>";
+        h += std::string("<label><input type=\"checkbox\" value=\"") + v + "\" checked> " + v +
+             "</label>";
     h += "</div>";
 
-    h += "<h2>Conformance classes</h2><table id=\"classes\"><tr><th>class</th><th>title</th><th>mandatory</th>"
+    h += "<h2>Conformance classes</h2><table "
+         "id=\"classes\"><tr><th>class</th><th>title</th><th>mandatory</th>"
          "<th>applicable</th><th>verdict (MUST)</th></tr>";
     for (const auto& c : r["classes"])
-        h += "<tr data-verdict=\"" + esc(str(c, "verdict")) + "\"><td>" + esc(str(c, "id")) + "</td><td>" +
-             esc(str(c, "title")) + "</td><td>" + (c.value("mandatory", false) ? "yes" : "no") + "</td><td>" +
-             (c.value("applicable", false) ? "yes" : "no") + "</td><td>" + badge(str(c, "verdict")) + "</td></tr>";
+        h += "<tr data-verdict=\"" + esc(str(c, "verdict")) + "\"><td>" + esc(str(c, "id")) +
+             "</td><td>" + esc(str(c, "title")) + "</td><td>" +
+             (c.value("mandatory", false) ? "yes" : "no") + "</td><td>" +
+             (c.value("applicable", false) ? "yes" : "no") + "</td><td>" +
+             badge(str(c, "verdict")) + "</td></tr>";
     h += "</table>";
 
-    h += "<h2>Requirements</h2><table id=\"requirements\"><tr><th>id</th><th>level</th><th>class</th>"
+    h += "<h2>Requirements</h2><table "
+         "id=\"requirements\"><tr><th>id</th><th>level</th><th>class</th>"
          "<th>requirement</th><th>verified by</th><th>verdict</th></tr>";
     for (const auto& q : r["requirements"]) {
         std::string tcs;
-        for (const auto& id : q.value("testcases", json::array())) tcs += (tcs.empty() ? "" : ", ") + id.get<std::string>();
-        h += "<tr data-verdict=\"" + esc(str(q, "verdict")) + "\"><td>" + esc(str(q, "id")) + "</td><td>" +
-             esc(str(q, "level")) + "</td><td>" + esc(str(q, "class")) + "</td><td>" + esc(str(q, "text"));
+        for (const auto& id : q.value("testcases", json::array()))
+            tcs += (tcs.empty() ? "" : ", ") + id.get<std::string>();
+        h += "<tr data-verdict=\"" + esc(str(q, "verdict")) + "\"><td>" + esc(str(q, "id")) +
+             "</td><td>" + esc(str(q, "level")) + "</td><td>" + esc(str(q, "class")) + "</td><td>" +
+             esc(str(q, "text"));
         if (q.contains("ref")) h += "<br><small>" + esc(str(q, "ref")) + "</small>";
         if (q.contains("reason")) h += "<br><small>" + esc(str(q, "reason")) + "</small>";
         h += "</td><td>" + esc(tcs) + "</td><td>" + badge(str(q, "verdict")) + "</td></tr>";
     }
     h += "</table>";
 
-    h += "<h2>Test cases</h2><table id=\"testcases\"><tr><th>id</th><th>title</th><th>class</th><th>time</th>"
+    h += "<h2>Test cases</h2><table "
+         "id=\"testcases\"><tr><th>id</th><th>title</th><th>class</th><th>time</th>"
          "<th>verdict</th></tr>";
     for (const auto& tc : r["testcases"]) {
         char ms[32];
         std::snprintf(ms, sizeof ms, "%.1f ms", tc.value("duration_ms", 0.0));
-        h += "<tr data-verdict=\"" + esc(str(tc, "verdict")) + "\"><td>" + esc(str(tc, "id")) + "</td><td>" +
-             esc(str(tc, "title"));
+        h += "<tr data-verdict=\"" + esc(str(tc, "verdict")) + "\"><td>" + esc(str(tc, "id")) +
+             "</td><td>" + esc(str(tc, "title"));
         if (tc.contains("reason")) h += "<br><small>" + esc(str(tc, "reason")) + "</small>";
-        h += "</td><td>" + esc(str(tc, "class")) + "</td><td>" + ms + "</td><td>" + badge(str(tc, "verdict")) + "</td></tr>";
+        h += "</td><td>" + esc(str(tc, "class")) + "</td><td>" + ms + "</td><td>" +
+             badge(str(tc, "verdict")) + "</td></tr>";
     }
     h += "</table>";
 
@@ -217,16 +231,22 @@ std::string to_html(const json& r, const json& evidence) {
         for (const auto& s : tc["steps"]) {
             for (const auto& a : s["assertions"]) {
                 const std::string v = str(a, "verdict");
-                if (v != "fail" && !(v == "error" && str(a, "explanation") != "not reached")) continue;
+                if (v != "fail" && !(v == "error" && str(a, "explanation") != "not reached"))
+                    continue;
                 ++failures;
                 std::string proves;
-                for (const auto& id : a.value("proves", json::array())) proves += (proves.empty() ? "" : ", ") + id.get<std::string>();
-                h += "<div class=\"failure " + esc(v) + "\" data-verdict=\"" + esc(v) + "\"><div>" + badge(v) + " <b>" +
-                     esc(proves) + "</b> in " + esc(str(tc, "id")) + " <small>" + esc(str(tc, "file")) + " " +
-                     esc(str(a, "pointer")) + "</small></div>";
-                if (!str(a, "expected").empty()) h += "<div>expected: <code>" + esc(str(a, "expected")) + "</code></div>";
-                if (!str(a, "actual").empty()) h += "<div>actual: <code>" + esc(str(a, "actual")) + "</code></div>";
-                if (!str(a, "explanation").empty()) h += "<div>why: " + esc(str(a, "explanation")) + "</div>";
+                for (const auto& id : a.value("proves", json::array()))
+                    proves += (proves.empty() ? "" : ", ") + id.get<std::string>();
+                h += "<div class=\"failure " + esc(v) + "\" data-verdict=\"" + esc(v) + "\"><div>" +
+                     badge(v) + " <b>" + esc(proves) + "</b> in " + esc(str(tc, "id")) +
+                     " <small>" + esc(str(tc, "file")) + " " + esc(str(a, "pointer")) +
+                     "</small></div>";
+                if (!str(a, "expected").empty())
+                    h += "<div>expected: <code>" + esc(str(a, "expected")) + "</code></div>";
+                if (!str(a, "actual").empty())
+                    h += "<div>actual: <code>" + esc(str(a, "actual")) + "</code></div>";
+                if (!str(a, "explanation").empty())
+                    h += "<div>why: " + esc(str(a, "explanation")) + "</div>";
                 if (a.contains("curl")) h += "<pre>" + esc(str(a, "curl")) + "</pre>";
                 if (a.contains("exchange")) h += exchange_html(evidence, a["exchange"]);
                 h += "</div>";

@@ -1,5 +1,6 @@
 #include "konform/report/json_report.hpp"
 
+#include "konform/util/text.hpp"
 #include "konform/version.hpp"
 
 #include <ctime>
@@ -8,23 +9,12 @@ namespace konform::report {
 
 using nlohmann::json;
 
-std::string iso8601(std::chrono::system_clock::time_point t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    return buf;
-}
-
 namespace {
 
 json counts(const std::map<run::verdict, int>& m) {
     json out = json::object();
-    for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive, run::verdict::error,
-                   run::verdict::inapplicable, run::verdict::skipped})
+    for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
+                   run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
         out[std::string(run::to_string(v))] = m.count(v) ? m.at(v) : 0;
     return out;
 }
@@ -54,13 +44,15 @@ json step_json(const run::step_result& s, const run::run_result& r) {
     }
     json asserts = json::array();
     for (const auto& a : s.assertions) {
-        json aj = {{"pointer", a.pointer}, {"subject", a.subject}, {"proves", a.proves},
-                   {"verdict", run::to_string(a.v)}, {"expected", a.expected}, {"actual", a.actual}};
+        json aj = {{"pointer", a.pointer},   {"subject", a.subject},
+                   {"proves", a.proves},     {"verdict", run::to_string(a.v)},
+                   {"expected", a.expected}, {"actual", a.actual}};
         if (!a.description.empty()) aj["description"] = a.description;
         if (!a.explanation.empty()) aj["explanation"] = a.explanation;
         if (a.exchange != run::no_exchange) {
             aj["exchange"] = a.exchange;
-            if (a.v == run::verdict::fail || a.v == run::verdict::error) aj["curl"] = r.exchanges[a.exchange].curl;
+            if (a.v == run::verdict::fail || a.v == run::verdict::error)
+                aj["curl"] = r.exchanges[a.exchange].curl;
         }
         asserts.push_back(std::move(aj));
     }
@@ -74,45 +66,68 @@ json to_json(const run::run_result& r) {
     const auto& p = *r.prof;
     const auto& t = *r.tgt;
     json files = json::array();
-    for (const auto& f : p.files) files.push_back({{"path", f.path}, {"sha256", f.sha256}});
-    json target = {{"url", t.base_url}, {"product", t.product}, {"product_version", t.product_version},
-                   {"vendor", t.vendor}, {"claims", t.claims},
-                   {"remote_address", r.binding.remote_address}, {"server", r.binding.server_header}};
+    for (const auto& f : p.files)
+        files.push_back({{"path", f.path}, {"sha256", f.sha256}});
+    json target = {{"url", t.base_url},
+                   {"product", t.product},
+                   {"product_version", t.product_version},
+                   {"vendor", t.vendor},
+                   {"claims", t.claims},
+                   {"remote_address", r.binding.remote_address},
+                   {"server", r.binding.server_header}};
     if (r.binding.tls) target["tls"] = tls_json(*r.binding.tls);
 
     json classes = json::array();
     for (const auto& c : r.classes)
-        classes.push_back({{"id", c.cls->id}, {"title", c.cls->title}, {"mandatory", c.cls->mandatory},
-                           {"applicable", c.applicable}, {"verdict", run::to_string(c.v)}});
+        classes.push_back({{"id", c.cls->id},
+                           {"title", c.cls->title},
+                           {"mandatory", c.cls->mandatory},
+                           {"applicable", c.applicable},
+                           {"verdict", run::to_string(c.v)}});
     json reqs = json::array();
     for (const auto& rr : r.requirements) {
-        json j = {{"id", rr.req->id}, {"level", model::to_string(rr.req->lvl)}, {"class", rr.req->cls},
-                  {"text", rr.req->text}, {"verdict", run::to_string(rr.v)}, {"testcases", rr.testcases}};
+        json j = {{"id", rr.req->id},
+                  {"level", model::to_string(rr.req->lvl)},
+                  {"class", rr.req->cls},
+                  {"text", rr.req->text},
+                  {"verdict", run::to_string(rr.v)},
+                  {"testcases", rr.testcases}};
         if (!rr.req->ref.empty()) j["ref"] = rr.req->ref;
         if (!rr.reason.empty()) j["reason"] = rr.reason;
         reqs.push_back(std::move(j));
     }
     json tcs = json::array();
     for (const auto& tc : r.testcases) {
-        json j = {{"id", tc.id}, {"title", tc.title}, {"class", tc.cls}, {"file", tc.file},
-                  {"verifies", tc.verifies}, {"verdict", run::to_string(tc.v)},
+        json j = {{"id", tc.id},
+                  {"title", tc.title},
+                  {"class", tc.cls},
+                  {"file", tc.file},
+                  {"verifies", tc.verifies},
+                  {"verdict", run::to_string(tc.v)},
                   {"duration_ms", tc.duration_ms}};
         if (!tc.reason.empty()) j["reason"] = tc.reason;
         json steps = json::array();
-        for (const auto& s : tc.steps) steps.push_back(step_json(s, r));
+        for (const auto& s : tc.steps)
+            steps.push_back(step_json(s, r));
         j["steps"] = std::move(steps);
         tcs.push_back(std::move(j));
     }
     json doc = {
         {"konform", {{"version", konform::version}}},
-        {"profile", {{"id", p.id}, {"version", p.version}, {"title", p.title}, {"digest", p.digest}, {"files", files}}},
+        {"profile",
+         {{"id", p.id},
+          {"version", p.version},
+          {"title", p.title},
+          {"digest", p.digest},
+          {"files", files}}},
         {"target", target},
-        {"started", iso8601(r.started)},
-        {"finished", iso8601(r.finished)},
+        {"started", util::iso8601(r.started)},
+        {"finished", util::iso8601(r.finished)},
         {"verdict", run::to_string(r.overall)},
-        {"summary", {{"testcases", counts(r.testcase_counts)},
-                     {"requirements", counts(r.requirement_counts)},
-                     {"exchanges", r.exchanges.size()}}},
+        {"summary",
+         {{"testcases", counts(r.testcase_counts)},
+          {"requirements", counts(r.requirement_counts)},
+          {"exchanges", r.exchanges.size()}}},
         {"classes", classes},
         {"requirements", reqs},
         {"testcases", tcs},

@@ -29,12 +29,15 @@ std::string details(const run::testcase_result& tc, const run::run_result& r) {
         for (const auto& a : s.assertions) {
             if (a.v != run::verdict::fail && a.v != run::verdict::error) continue;
             std::string proves;
-            for (const auto& id : a.proves) proves += (proves.empty() ? "" : ", ") + id;
-            out += "[" + std::string(run::to_string(a.v)) + "] " + proves + " at " + a.pointer + "\n";
+            for (const auto& id : a.proves)
+                proves += (proves.empty() ? "" : ", ") + id;
+            out +=
+                "[" + std::string(run::to_string(a.v)) + "] " + proves + " at " + a.pointer + "\n";
             if (!a.expected.empty()) out += "  expected: " + a.expected + "\n";
             if (!a.actual.empty()) out += "  actual:   " + a.actual + "\n";
             if (!a.explanation.empty()) out += "  why:      " + a.explanation + "\n";
-            if (a.exchange != run::no_exchange) out += "  reproduce: " + r.exchanges[a.exchange].curl + "\n";
+            if (a.exchange != run::no_exchange)
+                out += "  reproduce: " + r.exchanges[a.exchange].curl + "\n";
         }
         if (!s.message.empty() && s.assertions.empty()) out += s.message + "\n";
     }
@@ -71,12 +74,14 @@ std::string to_junit(const run::run_result& r) {
             std::string msg;
             if (const auto* a = deciding(tc)) {
                 std::string proves;
-                for (const auto& id : a->proves) proves += (proves.empty() ? "" : ", ") + id;
+                for (const auto& id : a->proves)
+                    proves += (proves.empty() ? "" : ", ") + id;
                 msg = proves + ": expected " + a->expected + ", actual " + a->actual;
                 if (!a->explanation.empty()) msg += " (" + a->explanation + ")";
             }
             switch (tc.v) {
-            case run::verdict::pass: break;
+            case run::verdict::pass:
+                break;
             case run::verdict::fail: {
                 ++failures;
                 auto f = e.append_child("failure");
@@ -99,7 +104,8 @@ std::string to_junit(const run::run_result& r) {
             case run::verdict::skipped: {
                 ++skipped;
                 auto s = e.append_child("skipped");
-                s.append_attribute("message") = (std::string(run::to_string(tc.v)) + ": " + tc.reason).c_str();
+                s.append_attribute("message") =
+                    (std::string(run::to_string(tc.v)) + ": " + tc.reason).c_str();
                 break;
             }
             }
@@ -109,7 +115,8 @@ std::string to_junit(const run::run_result& r) {
         suite.append_attribute("errors") = errors;
         suite.append_attribute("skipped") = skipped;
         suite.append_attribute("time") = seconds(time).c_str();
-        all_tests += tests, all_fail += failures, all_err += errors, all_skip += skipped, all_time += time;
+        all_tests += tests, all_fail += failures, all_err += errors, all_skip += skipped,
+            all_time += time;
     }
     suites.append_attribute("tests") = all_tests;
     suites.append_attribute("failures") = all_fail;

@@ -16,7 +16,9 @@ std::string base64(std::string_view in) {
     out.resize(b64::encode(out.data(), in.data(), in.size()));
     return out;
 }
-std::string form_encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+std::string form_encode(std::string_view s) {
+    return boost::urls::encode(s, boost::urls::unreserved_chars);
+}
 } // namespace
 
 authenticator::authenticator(const model::target& t, http::client& c, secrets& s)
@@ -35,13 +37,19 @@ authenticator::authenticator(const model::target& t, http::client& c, secrets& s
 std::string authenticator::apply(http::request& req) {
     const auto& a = target_.auth;
     switch (a.type) {
-    case kind::none: return {};
-    case kind::bearer: req.headers.emplace_back("Authorization", "Bearer " + value_); return {};
+    case kind::none:
+        return {};
+    case kind::bearer:
+        req.headers.emplace_back("Authorization", "Bearer " + value_);
+        return {};
     case kind::basic:
         req.headers.emplace_back("Authorization", "Basic " + base64(a.username + ":" + value_));
         return {};
-    case kind::api_key: req.headers.emplace_back(a.header, value_); return {};
-    case kind::oauth2_client_credentials: break;
+    case kind::api_key:
+        req.headers.emplace_back(a.header, value_);
+        return {};
+    case kind::oauth2_client_credentials:
+        break;
     }
     if (token_.empty() || std::chrono::steady_clock::now() >= token_expiry_) {
         http::request tr;
@@ -57,13 +65,15 @@ std::string authenticator::apply(http::request& req) {
         token_exchange_ = x;
         if (!x.ok()) return "OAuth2 token request to " + a.token_url + " failed: " + x.explanation;
         if (x.resp->status != 200)
-            return "OAuth2 token request to " + a.token_url + " answered " + std::to_string(x.resp->status);
+            return "OAuth2 token request to " + a.token_url + " answered " +
+                   std::to_string(x.resp->status);
         try {
             auto j = nlohmann::json::parse(x.resp->body);
             token_ = j.at("access_token").get<std::string>();
             long expires = j.value("expires_in", 3600L);
             // Renew a little early, so a token never expires in flight.
-            token_expiry_ = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1L, expires - 10));
+            token_expiry_ =
+                std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1L, expires - 10));
         } catch (const std::exception&) {
             return "OAuth2 token response from " + a.token_url + " has no access_token";
         }

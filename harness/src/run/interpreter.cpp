@@ -5,9 +5,9 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 #include <boost/url/rfc/pchars.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
 #include <chrono>
 
 namespace konform::run::detail {
@@ -24,8 +24,10 @@ std::string encode_unsafe(std::string_view s) {
     for (unsigned char c : s) {
         bool safe = c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' && c != '\\' &&
                     c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
-        if (safe) out += static_cast<char>(c);
-        else out += '%', out += hex[c >> 4], out += hex[c & 0xF];
+        if (safe)
+            out += static_cast<char>(c);
+        else
+            out += '%', out += hex[c >> 4], out += hex[c & 0xF];
     }
     return out;
 }
@@ -82,10 +84,12 @@ http::request interpreter::build(const model::request_spec& spec, const variable
         req.body = render(*spec.text_body, vars);
     } else if (spec.form_body) {
         for (const auto& [k, v] : *spec.form_body)
-            req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" + query_encode(render(v, vars));
+            req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +
+                        query_encode(render(v, vars));
         content_type("application/x-www-form-urlencoded");
     }
-    if (!spec.soap_action.empty()) req.headers.emplace_back("SOAPAction", "\"" + render(spec.soap_action, vars) + "\"");
+    if (!spec.soap_action.empty())
+        req.headers.emplace_back("SOAPAction", "\"" + render(spec.soap_action, vars) + "\"");
     return req;
 }
 
@@ -93,15 +97,18 @@ std::size_t interpreter::record(http::exchange x, const std::string& testcase) {
     // Redact before anything else sees the exchange: request, response and explanation.
     auto& s = secrets_;
     x.req.url = s.redact(x.req.url);
-    for (auto& [k, v] : x.req.headers) v = s.redact(v);
+    for (auto& [k, v] : x.req.headers)
+        v = s.redact(v);
     x.req.body = s.redact(x.req.body);
     if (x.resp) {
-        for (auto& [k, v] : x.resp->headers) v = s.redact(v);
+        for (auto& [k, v] : x.resp->headers)
+            v = s.redact(v);
         x.resp->body = s.redact(x.resp->body);
     }
     x.explanation = s.redact(x.explanation);
     if (placeholders_.empty())
-        for (const auto& [value, placeholder] : s.items()) placeholders_.push_back(placeholder);
+        for (const auto& [value, placeholder] : s.items())
+            placeholders_.push_back(placeholder);
     recorded_exchange r;
     r.curl = http::curl_line(x.req, placeholders_, target_.tls.insecure);
     r.x = std::move(x);
@@ -133,7 +140,8 @@ void interpreter::not_reached(const model::step& s, state& st) {
             ar.explanation = "not reached";
             sr.assertions.push_back(std::move(ar));
         }
-        for (const auto& inner : step.steps) self(inner, self);
+        for (const auto& inner : step.steps)
+            self(inner, self);
     };
     add(s, add);
     tc.steps.push_back(std::move(sr));
@@ -146,7 +154,9 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
     sr.pointer = s.pointer;
     sr.iteration = iteration;
     sr.cleanup = cleanup;
-    auto proves_of = [&](const model::assertion& a) { return a.proves.empty() ? tc.verifies : a.proves; };
+    auto proves_of = [&](const model::assertion& a) {
+        return a.proves.empty() ? tc.verifies : a.proves;
+    };
 
     auto fail_all = [&](verdict v, const std::string& why) {
         sr.v = v;
@@ -188,10 +198,12 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
     for (int hops = 0; s.request->follow_redirects && x.ok(); ++hops) {
         int code = x.resp->status;
         auto loc = x.resp->header("Location");
-        if (!(code == 301 || code == 302 || code == 303 || code == 307 || code == 308) || !loc) break;
+        if (!(code == 301 || code == 302 || code == 303 || code == 307 || code == 308) || !loc)
+            break;
         if (hops == max_redirects) {
             record(x, tc.id);
-            fail_all(verdict::error, "more than " + std::to_string(max_redirects) + " redirects (last to " + *loc + ")");
+            fail_all(verdict::error, "more than " + std::to_string(max_redirects) +
+                                         " redirects (last to " + *loc + ")");
             tc.steps.push_back(std::move(sr));
             if (!cleanup) st.stopped = true, st.stop_verdict = verdict::error;
             return;
@@ -233,7 +245,8 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
             o = check::evaluate(rendered, view, schemas_);
         } catch (const template_error& e) {
             harness_error = true;
-            o = {false, a.predicates.dump(), "(not evaluated)", std::string("the assertion could not be built: ") + e.what()};
+            o = {false, a.predicates.dump(), "(not evaluated)",
+                 std::string("the assertion could not be built: ") + e.what()};
         }
         assertion_result ar;
         ar.pointer = a.pointer;
@@ -258,7 +271,8 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
         } catch (const template_error& e) {
             error = e.what();
         }
-        if (value) st.vars[c.variable] = *value;
+        if (value)
+            st.vars[c.variable] = *value;
         else if (sr.v == verdict::pass) {
             sr.v = verdict::inconclusive;
             sr.message = secrets_.redact("capture " + c.variable + " failed: " + error);
@@ -285,7 +299,8 @@ void interpreter::run_step(const model::step& s, state& st, int iteration, bool 
     const auto& rows = prof_.datasets.at(s.for_each).rows;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         st.vars[s.as] = rows[i];
-        for (const auto& inner : s.steps) run_step(inner, st, static_cast<int>(i), cleanup);
+        for (const auto& inner : s.steps)
+            run_step(inner, st, static_cast<int>(i), cleanup);
         if (st.stopped && !cleanup) break;
     }
     st.vars.erase(s.as);
@@ -302,23 +317,28 @@ testcase_result interpreter::run(const model::testcase& tc) {
     last_unreachable_ = false;
     state st;
     st.result = &r;
-    for (const auto& [name, p] : target_.parameters) st.vars[name] = p.value;
+    for (const auto& [name, p] : target_.parameters)
+        st.vars[name] = p.value;
     for (const auto& [name, spec] : prof_.parameters)
         if (!st.vars.count(name) && spec.default_value) st.vars[name] = *spec.default_value;
     try {
-        for (const auto& [name, value] : tc.variables) st.vars[name] = render(value, st.vars);
+        for (const auto& [name, value] : tc.variables)
+            st.vars[name] = render(value, st.vars);
     } catch (const template_error& e) {
         st.stopped = true;
         st.stop_verdict = verdict::error;
         r.reason = std::string("test case variables: ") + e.what();
     }
-    for (const auto& s : tc.steps) run_step(s, st, -1, false);
-    for (const auto& s : tc.cleanup) run_step(s, st, -1, true);
+    for (const auto& s : tc.steps)
+        run_step(s, st, -1, false);
+    for (const auto& s : tc.cleanup)
+        run_step(s, st, -1, true);
 
     r.v = verdict::pass;
     for (const auto& s : r.steps)
         if (!s.cleanup)
-            for (const auto& a : s.assertions) r.v = worst(r.v, a.v);
+            for (const auto& a : s.assertions)
+                r.v = worst(r.v, a.v);
     for (const auto& s : r.steps)
         if (!s.cleanup && s.v != verdict::pass) {
             r.v = worst(r.v, s.v);
@@ -326,7 +346,8 @@ testcase_result interpreter::run(const model::testcase& tc) {
                 r.reason = s.message;
         }
     if (last_unreachable_ && st.reached) last_unreachable_ = false;
-    r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    r.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return r;
 }
 

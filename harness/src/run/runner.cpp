@@ -24,7 +24,8 @@ check::schema_set compile_schemas(const model::profile& p) {
     s.namespaces = p.namespaces;
     for (const auto& [name, ref] : p.schemas) {
         try {
-            if (ref.is_xsd) s.xml.emplace(name, schema::xml_schema::load(ref.file.string()));
+            if (ref.is_xsd)
+                s.xml.emplace(name, schema::xml_schema::load(ref.file.string()));
             else {
                 model::diagnostics diag;
                 auto doc = model::read_json_file(ref.file, diag);
@@ -51,15 +52,19 @@ void check_target(const model::profile& p, const model::target& t, model::diagno
         }
         for (const auto& dep : c->depends_on)
             if (!class_applicable(p, t, dep))
-                diag.add(f, where, "class \"" + c->id + "\" depends on \"" + dep + "\", which is not claimed");
+                diag.add(f, where,
+                         "class \"" + c->id + "\" depends on \"" + dep +
+                             "\", which is not claimed");
     }
     for (const auto& [name, spec] : p.parameters)
         if (spec.required && !spec.default_value && !t.parameters.count(name))
-            diag.add(f, "/parameters", "missing required parameter \"" + name + "\"" +
-                                           (spec.description.empty() ? "" : " (" + spec.description + ")"));
+            diag.add(f, "/parameters",
+                     "missing required parameter \"" + name + "\"" +
+                         (spec.description.empty() ? "" : " (" + spec.description + ")"));
     for (const auto& [name, value] : t.parameters)
         if (!p.parameters.count(name))
-            diag.add(f, "/parameters/" + name, "profile " + p.id + " declares no parameter \"" + name + "\"");
+            diag.add(f, "/parameters/" + name,
+                     "profile " + p.id + " declares no parameter \"" + name + "\"");
 }
 
 void roll_up(run_result& r) {
@@ -69,7 +74,8 @@ void roll_up(run_result& r) {
     r.classes.clear();
     r.testcase_counts.clear();
     r.requirement_counts.clear();
-    for (const auto& tc : r.testcases) ++r.testcase_counts[tc.v];
+    for (const auto& tc : r.testcases)
+        ++r.testcase_counts[tc.v];
 
     for (const auto& req : p.requirements) {
         requirement_result rr;
@@ -87,11 +93,13 @@ void roll_up(run_result& r) {
             for (const auto& s : tc.steps) {
                 if (s.cleanup) continue;
                 for (const auto& a : s.assertions)
-                    if (contains(a.proves, req.id)) v = any ? worst(v, a.v) : a.v, any = touched = true;
+                    if (contains(a.proves, req.id))
+                        v = any ? worst(v, a.v) : a.v, any = touched = true;
             }
             if (!touched) {
                 // The test case lists it but never reached an assertion for it.
-                v = any ? worst(v, worst(tc.v, verdict::inconclusive)) : worst(tc.v, verdict::inconclusive);
+                v = any ? worst(v, worst(tc.v, verdict::inconclusive))
+                        : worst(tc.v, verdict::inconclusive);
                 any = true;
             }
         }
@@ -126,20 +134,25 @@ void roll_up(run_result& r) {
     std::string unsure_reason;
     for (const auto& rr : r.requirements) {
         if (rr.req->lvl != model::level::must || !class_applicable(p, t, rr.req->cls)) continue;
-        if (rr.v == verdict::fail) failed = true;
+        if (rr.v == verdict::fail)
+            failed = true;
         else if (rr.v != verdict::pass) {
-            if (!unsure) unsure_reason = "MUST requirement " + rr.req->id + " is " + std::string(to_string(rr.v));
+            if (!unsure)
+                unsure_reason =
+                    "MUST requirement " + rr.req->id + " is " + std::string(to_string(rr.v));
             unsure = true;
         }
     }
     if (r.interrupted) {
         r.overall = run_verdict::incomplete;
         r.incomplete_reason = "the run was interrupted";
-    } else if (failed) r.overall = run_verdict::not_conformant;
+    } else if (failed)
+        r.overall = run_verdict::not_conformant;
     else if (unsure) {
         r.overall = run_verdict::incomplete;
         r.incomplete_reason = unsure_reason;
-    } else r.overall = run_verdict::conformant;
+    } else
+        r.overall = run_verdict::conformant;
 }
 
 run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
@@ -190,18 +203,23 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
             res.v = v;
             res.reason = std::move(reason);
         };
-        if (!class_applicable(p, t, tc.cls)) skip(verdict::inapplicable, "class " + tc.cls + " is not claimed");
-        else if (!opt.only.empty() && !contains(opt.only, tc.id)) skip(verdict::skipped, "not selected with --only");
-        else if (!opt.classes.empty() && !contains(opt.classes, tc.cls)) skip(verdict::skipped, "not selected with --class");
-        else if (auto missing = std::find_if(tc.requires_parameters.begin(), tc.requires_parameters.end(),
-                                             [&](const std::string& n) { return !t.parameters.count(n); });
+        if (!class_applicable(p, t, tc.cls))
+            skip(verdict::inapplicable, "class " + tc.cls + " is not claimed");
+        else if (!opt.only.empty() && !contains(opt.only, tc.id))
+            skip(verdict::skipped, "not selected with --only");
+        else if (!opt.classes.empty() && !contains(opt.classes, tc.cls))
+            skip(verdict::skipped, "not selected with --class");
+        else if (auto missing =
+                     std::find_if(tc.requires_parameters.begin(), tc.requires_parameters.end(),
+                                  [&](const std::string& n) { return !t.parameters.count(n); });
                  missing != tc.requires_parameters.end())
             skip(verdict::inapplicable, "the target sets no parameter " + *missing);
         else if (opt.stop && opt.stop->load()) {
             r.interrupted = true;
             skip(verdict::error, "not run: the run was interrupted");
         } else if (opt.unreachable_after > 0 && unreachable_streak >= opt.unreachable_after)
-            skip(verdict::error, "not run: system unreachable (" + std::to_string(unreachable_streak) +
+            skip(verdict::error, "not run: system unreachable (" +
+                                     std::to_string(unreachable_streak) +
                                      " test cases in a row could not reach it)");
         else {
             res = interp.run(tc);

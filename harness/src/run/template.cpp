@@ -1,5 +1,7 @@
 #include "konform/run/template.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -25,15 +27,7 @@ std::string new_uuid() {
 }
 
 std::string now_iso8601() {
-    auto now = std::chrono::system_clock::now();
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    return buf;
+    return util::iso8601(std::chrono::system_clock::now());
 }
 
 } // namespace detail
@@ -41,8 +35,10 @@ std::string now_iso8601() {
 namespace {
 
 std::string trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    while (!s.empty() && s.front() == ' ')
+        s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ')
+        s.remove_suffix(1);
     return std::string(s);
 }
 
@@ -73,17 +69,22 @@ json lookup(const std::string& expr, const variables& vars) {
     json v = lookup_plain(name, vars);
     std::string text = v.is_string() ? v.get<std::string>() : v.dump();
     if (filter == "upper")
-        for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (auto& c : text)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     else if (filter == "lower")
-        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else throw template_error("unknown filter \"" + filter + "\" in {{" + expr + "}}: expected upper or lower");
+        for (auto& c : text)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else
+        throw template_error("unknown filter \"" + filter + "\" in {{" + expr +
+                             "}}: expected upper or lower");
     return text;
 }
 
 json lookup_plain(const std::string& name, const variables& vars) {
     if (!name.empty() && name.front() == '$') {
         if (auto g = generate(name)) return *g;
-        throw template_error("unknown generator {{" + name + "}}: expected $uuid, $now, $today, $timestamp or $random");
+        throw template_error("unknown generator {{" + name +
+                             "}}: expected $uuid, $now, $today, $timestamp or $random");
     }
     std::size_t dot = name.find('.');
     auto it = vars.find(std::string_view(name).substr(0, dot));
@@ -91,38 +92,27 @@ json lookup_plain(const std::string& name, const variables& vars) {
     const json* v = &it->second;
     while (dot != std::string::npos) {
         std::size_t next = name.find('.', dot + 1);
-        std::string key = name.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
-        if (v->is_object() && v->contains(key)) v = &(*v)[key];
-        else if (v->is_array() && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos &&
+        std::string key =
+            name.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
+        if (v->is_object() && v->contains(key))
+            v = &(*v)[key];
+        else if (v->is_array() && !key.empty() &&
+                 key.find_first_not_of("0123456789") == std::string::npos &&
                  std::stoul(key) < v->size())
             v = &(*v)[std::stoul(key)];
-        else throw template_error("undefined variable {{" + name + "}}: no field \"" + key + "\"");
+        else
+            throw template_error("undefined variable {{" + name + "}}: no field \"" + key + "\"");
         dot = next;
     }
     return *v;
 }
 
 std::string as_text(const json& v) {
-    return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-template <class F>
-void scan(std::string_view text, F&& on_name, std::string* out) {
+template <class F> void scan(std::string_view text, F&& on_name, std::string* out) {
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t open = text.find("{{", pos);
@@ -133,9 +123,11 @@ void scan(std::string_view text, F&& on_name, std::string* out) {
         if (out) out->append(text.substr(pos, open - pos));
         std::size_t close = text.find("}}", open + 2);
         if (close == std::string_view::npos)
-            throw template_error("unterminated placeholder at character " + std::to_string(open) + ": missing \"}}\"");
+            throw template_error("unterminated placeholder at character " + std::to_string(open) +
+                                 ": missing \"}}\"");
         std::string name = trim(text.substr(open + 2, close - open - 2));
-        if (name.empty()) throw template_error("empty placeholder {{}} at character " + std::to_string(open));
+        if (name.empty())
+            throw template_error("empty placeholder {{}} at character " + std::to_string(open));
         std::string value = on_name(name);
         if (out) out->append(value);
         pos = close + 2;
@@ -146,10 +138,13 @@ void scan(std::string_view text, F&& on_name, std::string* out) {
 
 std::string render(std::string_view text, const variables& vars, escaping esc) {
     std::string out;
-    scan(text, [&](const std::string& name) {
-        std::string v = as_text(lookup(name, vars));
-        return esc == escaping::xml ? xml_escape(v) : v;
-    }, &out);
+    scan(
+        text,
+        [&](const std::string& name) {
+            std::string v = as_text(lookup(name, vars));
+            return esc == escaping::xml ? util::xml_escape(v) : v;
+        },
+        &out);
     return out;
 }
 
@@ -163,12 +158,14 @@ json render_json(const json& value, const variables& vars) {
     }
     if (value.is_array()) {
         json out = json::array();
-        for (const auto& e : value) out.push_back(render_json(e, vars));
+        for (const auto& e : value)
+            out.push_back(render_json(e, vars));
         return out;
     }
     if (value.is_object()) {
         json out = json::object();
-        for (const auto& [k, v] : value.items()) out[render(k, vars)] = render_json(v, vars);
+        for (const auto& [k, v] : value.items())
+            out[render(k, vars)] = render_json(v, vars);
         return out;
     }
     return value;
@@ -176,10 +173,14 @@ json render_json(const json& value, const variables& vars) {
 
 std::vector<std::string> referenced_names(std::string_view text) {
     std::vector<std::string> names;
-    scan(text, [&](const std::string& name) {
-        if (name.front() != '$') names.push_back(trim(std::string_view(name).substr(0, name.find_first_of(".|"))));
-        return std::string();
-    }, nullptr);
+    scan(
+        text,
+        [&](const std::string& name) {
+            if (name.front() != '$')
+                names.push_back(trim(std::string_view(name).substr(0, name.find_first_of(".|"))));
+            return std::string();
+        },
+        nullptr);
     return names;
 }
 

@@ -4,12 +4,18 @@ namespace konform::run {
 
 std::string_view to_string(verdict v) {
     switch (v) {
-    case verdict::pass: return "pass";
-    case verdict::fail: return "fail";
-    case verdict::inconclusive: return "inconclusive";
-    case verdict::error: return "error";
-    case verdict::inapplicable: return "inapplicable";
-    case verdict::skipped: return "skipped";
+    case verdict::pass:
+        return "pass";
+    case verdict::fail:
+        return "fail";
+    case verdict::inconclusive:
+        return "inconclusive";
+    case verdict::error:
+        return "error";
+    case verdict::inapplicable:
+        return "inapplicable";
+    case verdict::skipped:
+        return "skipped";
     }
     return "?";
 }
@@ -17,24 +23,35 @@ std::string_view to_string(verdict v) {
 namespace {
 int rank(verdict v) {
     switch (v) {
-    case verdict::inapplicable: return 0;
-    case verdict::skipped: return 1;
-    case verdict::pass: return 2;
-    case verdict::inconclusive: return 3;
-    case verdict::fail: return 4;
-    case verdict::error: return 5;
+    case verdict::inapplicable:
+        return 0;
+    case verdict::skipped:
+        return 1;
+    case verdict::pass:
+        return 2;
+    case verdict::inconclusive:
+        return 3;
+    case verdict::fail:
+        return 4;
+    case verdict::error:
+        return 5;
     }
     return 0;
 }
 } // namespace
 
-verdict worst(verdict a, verdict b) { return rank(a) >= rank(b) ? a : b; }
+verdict worst(verdict a, verdict b) {
+    return rank(a) >= rank(b) ? a : b;
+}
 
 std::string_view to_string(run_verdict v) {
     switch (v) {
-    case run_verdict::conformant: return "conformant";
-    case run_verdict::not_conformant: return "not-conformant";
-    case run_verdict::incomplete: return "incomplete";
+    case run_verdict::conformant:
+        return "conformant";
+    case run_verdict::not_conformant:
+        return "not-conformant";
+    case run_verdict::incomplete:
+        return "incomplete";
     }
     return "?";
 }

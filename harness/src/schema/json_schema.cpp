@@ -26,9 +26,12 @@ std::string to_pointer(const std::vector<std::string>& context) {
             token = token.substr(1, token.size() - 2);
         out += '/';
         for (char c : token) {
-            if (c == '~') out += "~0";
-            else if (c == '/') out += "~1";
-            else out += c;
+            if (c == '~')
+                out += "~0";
+            else if (c == '/')
+                out += "~1";
+            else
+                out += c;
         }
     }
     return out;
@@ -62,7 +65,8 @@ std::vector<violation> json_schema::validate(const nlohmann::json& document) con
         return out;
     }
     valijson::ValidationResults::Error error;
-    while (results.popError(error)) out.push_back({to_pointer(error.context), error.description});
+    while (results.popError(error))
+        out.push_back({to_pointer(error.context), error.description});
     return out;
 }
 

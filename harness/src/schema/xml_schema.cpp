@@ -19,11 +19,14 @@ void collect(void* ctx, const xmlError* error) {
     auto* out = static_cast<std::vector<std::string>*>(ctx);
     if (!error || out->size() >= 100) return;
     std::string msg = error->message ? error->message : "invalid";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
     out->push_back("line " + std::to_string(error->line) + ": " + msg);
 }
 
-void collect_structured(void* ctx, xmlErrorPtr error) { collect(ctx, error); }
+void collect_structured(void* ctx, xmlErrorPtr error) {
+    collect(ctx, error);
+}
 
 } // namespace
 
@@ -49,14 +52,15 @@ std::vector<std::string> xml_schema::validate(std::string_view xml_document) con
     std::vector<std::string> errors;
     // No network, no DTD loading, no entity substitution: a hostile document cannot make
     // the validator read local files or expand entity bombs.
-    xmlDocPtr doc = xmlReadMemory(xml_document.data(), static_cast<int>(xml_document.size()),
-                                  "response.xml", nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                                XML_PARSE_NOWARNING);
+    xmlDocPtr doc =
+        xmlReadMemory(xml_document.data(), static_cast<int>(xml_document.size()), "response.xml",
+                      nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError* e = xmlGetLastError();
         errors.push_back(std::string("not well-formed XML") +
                          (e && e->message ? std::string(": ") + e->message : ""));
-        while (!errors.back().empty() && errors.back().back() == '\n') errors.back().pop_back();
+        while (!errors.back().empty() && errors.back().back() == '\n')
+            errors.back().pop_back();
         return errors;
     }
     xmlSchemaValidCtxtPtr ctx = xmlSchemaNewValidCtxt(impl_->schema);

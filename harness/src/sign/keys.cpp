@@ -48,12 +48,14 @@ key key::load_private(const std::filesystem::path& pem_file, const std::string& 
     if (!bio) throw std::invalid_argument(pem_file.string() + ": cannot be read");
     // Without a passphrase, an encrypted key must fail rather than prompt on the terminal.
     static char empty[] = "";
-    void* pass = passphrase.empty() ? static_cast<void*>(empty) : const_cast<char*>(passphrase.c_str());
+    void* pass =
+        passphrase.empty() ? static_cast<void*>(empty) : const_cast<char*>(passphrase.c_str());
     EVP_PKEY* p = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass);
     if (!p) {
         ERR_clear_error();
-        throw std::invalid_argument(pem_file.string() +
-                                    ": not a usable PEM private key (wrong or missing passphrase, or not a key)");
+        throw std::invalid_argument(
+            pem_file.string() +
+            ": not a usable PEM private key (wrong or missing passphrase, or not a key)");
     }
     if (EVP_PKEY_get_id(p) != EVP_PKEY_ED25519) {
         EVP_PKEY_free(p);
@@ -80,8 +82,10 @@ key key::from_public_pem(std::string_view pem) {
 std::string key::private_pem(const std::string& passphrase) const {
     bio_ptr bio(BIO_new(BIO_s_mem()), BIO_free);
     const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
-    auto* pass = passphrase.empty() ? nullptr : reinterpret_cast<const unsigned char*>(passphrase.data());
-    if (PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), cipher, reinterpret_cast<const char*>(pass),
+    auto* pass =
+        passphrase.empty() ? nullptr : reinterpret_cast<const unsigned char*>(passphrase.data());
+    if (PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), cipher,
+                                      reinterpret_cast<const char*>(pass),
                                       static_cast<int>(passphrase.size()), nullptr, nullptr) != 1)
         throw std::runtime_error("cannot write private key: " + openssl_error());
     return bio_string(bio.get());
@@ -98,7 +102,8 @@ std::string key::key_id() const {
     unsigned char* der = nullptr;
     int len = i2d_PUBKEY(pkey_.get(), &der);
     if (len <= 0) throw std::runtime_error("cannot encode public key");
-    std::string id = util::sha256_hex(std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
+    std::string id = util::sha256_hex(
+        std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len)));
     OPENSSL_free(der);
     return id;
 }
@@ -107,7 +112,8 @@ std::string key::sign(std::string_view message) const {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     std::size_t len = 0;
     if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1)
+        EVP_DigestSign(ctx.get(), nullptr, &len,
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1)
         throw std::runtime_error("signing failed: " + openssl_error());
     std::string sig(len, '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
@@ -120,8 +126,9 @@ std::string key::sign(std::string_view message) const {
 bool key::verify(std::string_view message, std::string_view signature) const {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1) return false;
-    int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                              reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    int rc = EVP_DigestVerify(
+        ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+        reinterpret_cast<const unsigned char*>(message.data()), message.size());
     ERR_clear_error();
     return rc == 1;
 }
@@ -132,7 +139,8 @@ std::string write_key_pair(const std::filesystem::path& dir, const std::string& 
     const auto priv = dir / "private.pem";
     std::string pem = k.private_pem(passphrase);
     int fd = ::open(priv.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::invalid_argument(priv.string() + ": cannot create (does it exist already?)");
+    if (fd < 0)
+        throw std::invalid_argument(priv.string() + ": cannot create (does it exist already?)");
     bool ok = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size());
     ok = ::close(fd) == 0 && ok;
     if (!ok) throw std::runtime_error(priv.string() + ": write failed");
@@ -143,7 +151,8 @@ std::string write_key_pair(const std::filesystem::path& dir, const std::string& 
 std::string base64_encode(std::string_view bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
     int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                            reinterpret_cast<const unsigned char*>(bytes.data()),
+                            static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -152,7 +161,8 @@ std::string base64_decode(std::string_view text) {
     if (text.size() % 4 != 0) throw std::invalid_argument("not base64");
     std::string out(3 * text.size() / 4 + 1, '\0');
     int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+                            reinterpret_cast<const unsigned char*>(text.data()),
+                            static_cast<int>(text.size()));
     if (n < 0) throw std::invalid_argument("not base64");
     std::size_t pad = 0;
     if (!text.empty() && text.back() == '=') ++pad;

@@ -30,8 +30,10 @@ using x509_ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 
 std::vector<x509_ptr> read_certs(const std::string& pem) {
     std::vector<x509_ptr> out;
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-    while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(c, X509_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+        out.emplace_back(c, X509_free);
     ERR_clear_error();
     return out;
 }
@@ -43,21 +45,27 @@ std::string subject(X509* c) {
 }
 
 // Checks the chain up to `trust` at time `when`; returns the reason on failure.
-std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& trust_pem, std::time_t when) {
+std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& trust_pem,
+                        std::time_t when) {
     auto anchors = read_certs(trust_pem);
     if (anchors.empty()) return "the trust anchor holds no certificate";
-    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
-    for (auto& a : anchors) X509_STORE_add_cert(store.get(), a.get());
-    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(sk_X509_new_null(),
-                                                                       [](STACK_OF(X509)* s) { sk_X509_free(s); });
-    for (std::size_t i = 1; i < chain.size(); ++i) sk_X509_push(untrusted.get(), chain[i].get());
-    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), X509_STORE_CTX_free);
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                  X509_STORE_free);
+    for (auto& a : anchors)
+        X509_STORE_add_cert(store.get(), a.get());
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
+        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        sk_X509_push(untrusted.get(), chain[i].get());
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                        X509_STORE_CTX_free);
     X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get());
     X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), when);
     if (X509_verify_cert(ctx.get()) == 1) return {};
     int err = X509_STORE_CTX_get_error(ctx.get());
     if (err == X509_V_ERR_CERT_HAS_EXPIRED) return "expired certificate in the signer's chain";
-    if (err == X509_V_ERR_CERT_NOT_YET_VALID) return "certificate in the signer's chain not yet valid";
+    if (err == X509_V_ERR_CERT_NOT_YET_VALID)
+        return "certificate in the signer's chain not yet valid";
     return std::string("untrusted chain: ") + X509_verify_cert_error_string(err);
 }
 
@@ -78,9 +86,11 @@ void sign_report(json& report, const key& k, const std::string& chain_pem) {
                   {"signed_at", now_utc()}};
     if (!chain_pem.empty()) {
         auto certs = read_certs(chain_pem);
-        if (certs.empty()) throw std::invalid_argument("the certificate chain holds no PEM certificate");
+        if (certs.empty())
+            throw std::invalid_argument("the certificate chain holds no PEM certificate");
         if (EVP_PKEY_eq(X509_get0_pubkey(certs.front().get()), k.native()) != 1)
-            throw std::invalid_argument("the first certificate of the chain is not for the signing key");
+            throw std::invalid_argument(
+                "the first certificate of the chain is not for the signing key");
         json chain = json::array();
         for (auto& c : certs) {
             std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
@@ -125,14 +135,16 @@ verification verify_report(const json& report, const std::optional<std::string>&
         block.erase("value");
         unsigned_report["signature_metadata"] = block;
         if (!pub.verify(canonicalize(unsigned_report), sig)) {
-            v.reason = "signature mismatch: the report was changed after it was signed, or signed by another key";
+            v.reason = "signature mismatch: the report was changed after it was signed, or signed "
+                       "by another key";
             return v;
         }
         std::vector<x509_ptr> chain;
         if (block.contains("certificate_chain"))
             for (const auto& pem : block["certificate_chain"]) {
                 auto certs = read_certs(pem.get<std::string>());
-                for (auto& c : certs) chain.push_back(std::move(c));
+                for (auto& c : certs)
+                    chain.push_back(std::move(c));
             }
         if (!chain.empty()) {
             v.signer = subject(chain.front().get());
@@ -146,7 +158,8 @@ verification verify_report(const json& report, const std::optional<std::string>&
                 v.reason = "untrusted chain: the report carries no certificate chain to anchor";
                 return v;
             }
-            std::string why = check_chain(chain, *trust_pem, parse_utc(block.value("signed_at", "")));
+            std::string why =
+                check_chain(chain, *trust_pem, parse_utc(block.value("signed_at", "")));
             if (!why.empty()) {
                 v.reason = why;
                 return v;
@@ -158,13 +171,15 @@ verification verify_report(const json& report, const std::optional<std::string>&
         return v;
     }
     if (evidence) {
-        std::string want = report.contains("evidence") ? report["evidence"].value("sha256", "") : "";
+        std::string want =
+            report.contains("evidence") ? report["evidence"].value("sha256", "") : "";
         if (want.empty()) {
             v.reason = "the report names no evidence digest";
             return v;
         }
         if (util::sha256_hex(*evidence) != want) {
-            v.reason = "digest mismatch: the evidence file is not the one the report was signed with";
+            v.reason =
+                "digest mismatch: the evidence file is not the one the report was signed with";
             return v;
         }
     }

@@ -2,8 +2,8 @@
 
 #include "konform/http/exchange.hpp"
 
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>

@@ -2,22 +2,22 @@
 
 #include "konform/http/message.hpp"
 
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
-#include <boost/system/error_code.hpp>
 
 namespace konform::http {
 
 // Facts about the TLS session, bound into reports so a certification names the system.
 struct tls_facts {
-    std::string protocol;           // "TLSv1.3"
+    std::string protocol; // "TLSv1.3"
     std::string cipher;
-    std::string peer_subject;       // server certificate subject, one line
+    std::string peer_subject; // server certificate subject, one line
     std::string peer_issuer;
-    std::string peer_sha256;        // SHA-256 fingerprint of the certificate (DER), hex
+    std::string peer_sha256; // SHA-256 fingerprint of the certificate (DER), hex
     std::string peer_not_after;
-    bool verified = false;          // false only with the insecure option
+    bool verified = false; // false only with the insecure option
 };
 
 // Milliseconds spent in each phase, as HAR 1.2 names them (-1 when not applicable).

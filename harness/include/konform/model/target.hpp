@@ -14,8 +14,8 @@ namespace konform::model {
 
 // Where a secret comes from. Secrets are never written in a target file itself.
 struct secret_ref {
-    std::string env;                 // environment variable name
-    std::filesystem::path file;      // or a file holding the value
+    std::string env;            // environment variable name
+    std::filesystem::path file; // or a file holding the value
     bool empty() const { return env.empty() && file.empty(); }
     // Shell form for reproduction lines: ${ENV} or $(cat FILE).
     std::string placeholder() const;
@@ -26,12 +26,12 @@ struct secret_ref {
 struct auth_config {
     enum class kind { none, bearer, basic, api_key, oauth2_client_credentials };
     kind type = kind::none;
-    std::string username;         // basic
-    secret_ref secret;            // token, password, API key or client secret
+    std::string username;             // basic
+    secret_ref secret;                // token, password, API key or client secret
     std::string header = "X-API-Key"; // api_key
-    std::string token_url;        // oauth2
-    std::string client_id;        // oauth2
-    std::string scope;            // oauth2
+    std::string token_url;            // oauth2
+    std::string client_id;            // oauth2
+    std::string scope;                // oauth2
 };
 
 struct tls_config {

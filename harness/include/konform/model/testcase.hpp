@@ -19,7 +19,7 @@ std::string_view to_string(subject s);
 // exists, ...) that the subject's value must satisfy; see docs/writing-profiles.md.
 struct assertion {
     subject what = subject::status;
-    std::string selector;  // header name, JSON Pointer, XPath or schema name
+    std::string selector; // header name, JSON Pointer, XPath or schema name
     nlohmann::json predicates = nlohmann::json::object();
     std::vector<std::string> proves; // requirement ids; empty means the test case's
     std::string description;
@@ -31,8 +31,8 @@ struct capture {
     enum class from { json, xpath, header, body };
     std::string variable;
     from source = from::json;
-    std::string selector;              // pointer, XPath or header name
-    std::optional<std::string> regex;  // applied to the value; group `group` is kept
+    std::string selector;             // pointer, XPath or header name
+    std::optional<std::string> regex; // applied to the value; group `group` is kept
     int group = 1;
 };
 
@@ -44,7 +44,8 @@ struct request_spec {
     std::optional<nlohmann::json> json_body; // templated recursively
     std::optional<std::string> xml_body;     // template; values are XML-escaped
     std::optional<std::string> text_body;    // template, sent as-is
-    std::optional<std::vector<std::pair<std::string, std::string>>> form_body; // templates, url-encoded
+    std::optional<std::vector<std::pair<std::string, std::string>>>
+        form_body; // templates, url-encoded
     std::string soap_action;
     bool follow_redirects = false;
     bool authenticate = true; // false sends the request without the target's credentials

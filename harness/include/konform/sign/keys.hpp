@@ -15,7 +15,8 @@ public:
     static key generate();
     // Reads a PEM private key (PKCS#8, encrypted when `passphrase` is given); throws
     // std::invalid_argument naming the file.
-    static key load_private(const std::filesystem::path& pem_file, const std::string& passphrase = {});
+    static key load_private(const std::filesystem::path& pem_file,
+                            const std::string& passphrase = {});
     static key from_public_pem(std::string_view pem);
 
     // PKCS#8 PEM; encrypted with AES-256-CBC when `passphrase` is not empty.

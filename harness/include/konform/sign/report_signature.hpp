@@ -17,14 +17,15 @@ struct verification {
     bool valid = false;    // signature, chain (when anchored) and evidence all hold
     bool anchored = false; // the signer's chain leads to the given trust anchor
     std::string key_id;
-    std::string signer;    // subject of the signer certificate, if any
-    std::string reason;    // why it is not valid
+    std::string signer; // subject of the signer certificate, if any
+    std::string reason; // why it is not valid
 };
 
 // Verifies a report (as parsed with parse_strict). `trust_pem` is a trust anchor (root
 // certificate, PEM); without it the signature is checked but the signer is not anchored.
 // `evidence` is the evidence file's content, checked against the report's digest.
-verification verify_report(const nlohmann::json& report, const std::optional<std::string>& trust_pem,
+verification verify_report(const nlohmann::json& report,
+                           const std::optional<std::string>& trust_pem,
                            const std::optional<std::string>& evidence);
 
 } // namespace konform::sign
