@@ -117,13 +117,14 @@ int response(const std::uint8_t* data, std::size_t size) {
     boost::beast::error_code ec;
     std::string_view bytes = text(data, size);
     std::size_t used = 0;
-    while (used < bytes.size() && !ec && !parser.is_done()) {
+    while (used < bytes.size() && !parser.is_done()) {
         std::size_t n =
             parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
-        if (n == 0 && !ec) break;
+        if (ec || n == 0) break; // need_more here means the input ended inside the message
         used += n;
-        if (ec == http::error::need_more) ec = {};
     }
+    if (ec == http::error::need_more) ec = {};
+    if (!ec && parser.is_header_done() && !parser.is_done()) parser.put_eof(ec); // the peer closed
     if (!parser.is_header_done()) return 0;
     auto& msg = parser.get();
     konform::http::exchange x;
