@@ -16,11 +16,14 @@ TEST_CASE("template: variables, dotted fields and array indexes") {
 }
 
 TEST_CASE("template: unknown names and bad syntax are errors, not empty strings") {
-    variables v{{"id", "abc"}};
+    variables v{{"id", "abc"}, {"list", json::array({"x", "y"})}};
     CHECK_THROWS_AS(render("{{missing}}", v), template_error);
     CHECK_THROWS_WITH_AS(render("{{id.field}}", v), doctest::Contains("no field"), template_error);
     CHECK_THROWS_WITH_AS(render("/x/{{id", v), doctest::Contains("unterminated"), template_error);
     CHECK_THROWS_AS(render("{{}}", v), template_error);
+    CHECK_THROWS_AS(render("{{list.99999999999999999999999}}", v),
+                    template_error); // found by fuzzing
+    CHECK_THROWS_AS(render("{{list.-1}}", v), template_error);
     CHECK_THROWS_WITH_AS(render("{{$nope}}", v), doctest::Contains("unknown generator"),
                          template_error);
 }

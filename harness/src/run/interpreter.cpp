@@ -177,7 +177,7 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
     http::request req;
     try {
         req = build(*s.request, st.vars);
-    } catch (const template_error& e) {
+    } catch (const std::exception& e) {
         fail_all(verdict::error, std::string("the request could not be built: ") + e.what());
         tc.steps.push_back(std::move(sr));
         if (!cleanup) st.stopped = true, st.stop_verdict = verdict::error;
@@ -243,7 +243,7 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
             rendered.predicates = render_json(a.predicates, st.vars);
             if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
-        } catch (const template_error& e) {
+        } catch (const std::exception& e) {
             harness_error = true;
             o = {false, a.predicates.dump(), "(not evaluated)",
                  std::string("the assertion could not be built: ") + e.what()};
@@ -268,7 +268,7 @@ void interpreter::exchange_step(const model::step& s, state& st, int iteration, 
         try {
             c.selector = render(spec.selector, st.vars);
             value = check::extract(c, view, error);
-        } catch (const template_error& e) {
+        } catch (const std::exception& e) {
             error = e.what();
         }
         if (value)
@@ -324,7 +324,7 @@ testcase_result interpreter::run(const model::testcase& tc) {
     try {
         for (const auto& [name, value] : tc.variables)
             st.vars[name] = render(value, st.vars);
-    } catch (const template_error& e) {
+    } catch (const std::exception& e) {
         st.stopped = true;
         st.stop_verdict = verdict::error;
         r.reason = std::string("test case variables: ") + e.what();

@@ -222,7 +222,13 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
                                      std::to_string(unreachable_streak) +
                                      " test cases in a row could not reach it)");
         else {
-            res = interp.run(tc);
+            try {
+                res = interp.run(tc);
+            } catch (const std::exception& e) {
+                // A harness fault must not lose the run: this test case is `error`, the
+                // report is still written.
+                skip(verdict::error, std::string("harness error: ") + e.what());
+            }
             unreachable_streak = interp.last_unreachable() ? unreachable_streak + 1 : 0;
             if (opt.stop && opt.stop->load()) r.interrupted = true;
         }

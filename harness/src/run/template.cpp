@@ -2,6 +2,7 @@
 
 #include "konform/util/text.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -94,12 +95,15 @@ json lookup_plain(const std::string& name, const variables& vars) {
         std::size_t next = name.find('.', dot + 1);
         std::string key =
             name.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
+        // An array index: digits only, and parsed without throwing (a fuzzer found that
+        // "{{list.99999999999999999999}}" escaped as std::out_of_range).
+        std::size_t index = 0;
+        auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+        bool is_index = !key.empty() && ec == std::errc() && end == key.data() + key.size();
         if (v->is_object() && v->contains(key))
             v = &(*v)[key];
-        else if (v->is_array() && !key.empty() &&
-                 key.find_first_not_of("0123456789") == std::string::npos &&
-                 std::stoul(key) < v->size())
-            v = &(*v)[std::stoul(key)];
+        else if (v->is_array() && is_index && index < v->size())
+            v = &(*v)[index];
         else
             throw template_error("undefined variable {{" + name + "}}: no field \"" + key + "\"");
         dot = next;
