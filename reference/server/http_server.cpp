@@ -1,16 +1,14 @@
 #include "http_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <memory>
 #include <optional>
+#include <type_traits>
 
 namespace konform::reference {
 
@@ -32,88 +30,121 @@ server_response server_response::xml(int status, std::string body) {
     return {status, {{"Content-Type", "text/xml; charset=utf-8"}}, std::move(body), false};
 }
 
+namespace {
+
+// Turns one request into its response through the handler.
+bhttp::response<bhttp::string_body> respond(const handler& h,
+                                            bhttp::request<bhttp::string_body>& msg) {
+    server_request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    for (const auto& f : msg) {
+        std::string name(f.name_string());
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        req.headers[name] = std::string(f.value());
+    }
+    req.body = std::move(msg.body());
+    auto u = boost::urls::parse_origin_form(req.target);
+    if (u) {
+        req.path = std::string(u->path());
+        for (auto p : u->params())
+            req.query.emplace_back(p.key, p.value);
+    } else {
+        req.valid_target = false;
+        req.path = req.target;
+    }
+    server_response res;
+    try {
+        res = h(req);
+    } catch (const std::exception&) {
+        res = server_response::json(500, std::string("{\"message\":\"internal error\"}"));
+    }
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), msg.version()};
+    out.set(bhttp::field::server, "konform-reference");
+    for (const auto& [k, v] : res.headers)
+        out.insert(k, v);
+    out.body() = std::move(res.body);
+    out.keep_alive(msg.keep_alive() && !res.close);
+    out.prepare_payload();
+    return out;
+}
+
+// One connection, in Beast's classic completion-handler style: read a request, answer it,
+// repeat while the client keeps the connection alive.
+template <class Stream> class session : public std::enable_shared_from_this<session<Stream>> {
+public:
+    session(Stream stream, const handler& h) : stream_(std::move(stream)), h_(h) {}
+
+    void start() {
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            read();
+        } else {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(10));
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code ec) {
+                                        if (!ec) self->read();
+                                    });
+        }
+    }
+
+private:
+    void read() {
+        parser_.emplace();
+        parser_->header_limit(64 * 1024);
+        parser_->body_limit(8 * 1024 * 1024);
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->answer();
+                          });
+    }
+
+    void answer() {
+        response_ = respond(h_, parser_->get());
+        bhttp::async_write(stream_, response_,
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec || !self->response_.keep_alive()) return self->close();
+                               self->read();
+                           });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    Stream stream_;
+    const handler& h_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    bhttp::response<bhttp::string_body> response_;
+};
+
+} // namespace
+
 struct http_server::impl {
     asio::io_context ioc{1};
     tcp::acceptor acceptor{ioc};
     handler h;
-
     std::optional<asio::ssl::context> ssl;
 
-    asio::awaitable<void> session(tcp::socket socket) {
-        constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
-        if (!ssl) {
-            co_await serve(beast::tcp_stream(std::move(socket)));
-            co_return;
-        }
-        beast::ssl_stream<beast::tcp_stream> tls(std::move(socket), *ssl);
-        beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(10));
-        auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server, use_ec);
-        if (!ec) co_await serve(std::move(tls));
-    }
-
-    // Owns its stream: no reference crosses a coroutine boundary.
-    template <class Stream> asio::awaitable<void> serve(Stream stream) {
-        constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
-        beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
-        beast::flat_buffer buffer;
-        for (;;) {
-            bhttp::request_parser<bhttp::string_body> parser;
-            parser.header_limit(64 * 1024);
-            parser.body_limit(8 * 1024 * 1024);
-            lowest.expires_after(std::chrono::seconds(30));
-            auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_ec);
-            if (ec) break;
-            auto& msg = parser.get();
-            server_request req;
-            req.method = std::string(msg.method_string());
-            req.target = std::string(msg.target());
-            for (const auto& f : msg) {
-                std::string name(f.name_string());
-                for (auto& c : name)
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                req.headers[name] = std::string(f.value());
+    void accept() {
+        acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) return;
+            if (!ec) {
+                if (ssl)
+                    std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
+                        beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h)
+                        ->start();
+                else
+                    std::make_shared<session<beast::tcp_stream>>(
+                        beast::tcp_stream(std::move(socket)), h)
+                        ->start();
             }
-            req.body = std::move(msg.body());
-            auto u = boost::urls::parse_origin_form(req.target);
-            if (u) {
-                req.path = std::string(u->path());
-                for (auto p : u->params())
-                    req.query.emplace_back(p.key, p.value);
-            } else {
-                req.valid_target = false;
-                req.path = req.target;
-            }
-            server_response res;
-            try {
-                res = h(req);
-            } catch (const std::exception& e) {
-                res = server_response::json(500, std::string("{\"message\":\"internal error\"}"));
-            }
-            bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status),
-                                                    msg.version()};
-            out.set(bhttp::field::server, "konform-reference");
-            for (const auto& [k, v] : res.headers)
-                out.insert(k, v);
-            out.body() = std::move(res.body);
-            out.keep_alive(msg.keep_alive() && !res.close);
-            out.prepare_payload();
-            auto [wec, wn] = co_await bhttp::async_write(stream, out, use_ec);
-            if (wec || !out.keep_alive()) break;
-        }
-        beast::error_code ignored;
-        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    }
-
-    asio::awaitable<void> accept_loop() {
-        constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
-        for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(use_ec);
-            if (ec) {
-                if (ec == asio::error::operation_aborted) co_return;
-                continue;
-            }
-            asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
-        }
+            accept();
+        });
     }
 };
 
@@ -125,7 +156,7 @@ http_server::http_server(std::uint16_t port, handler h) : impl_(std::make_unique
     impl_->acceptor.bind(ep);
     impl_->acceptor.listen();
     port_ = impl_->acceptor.local_endpoint().port();
-    asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+    impl_->accept();
 }
 
 http_server::http_server(std::uint16_t port, handler h, const std::string& cert_chain_file,
