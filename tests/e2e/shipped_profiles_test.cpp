@@ -20,11 +20,6 @@ std::set<std::string> failed(const run::run_result& r) {
     return out;
 }
 
-struct served_run {
-    model::target target;
-    run::run_result result;
-};
-
 // Serves `profile` with `fault` and runs the profile against it `times` times in a row.
 std::vector<run::run_result> run_against(const std::string& profile, const std::string& fault,
                                          int times = 1) {

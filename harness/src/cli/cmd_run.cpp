@@ -154,7 +154,9 @@ action add_run(CLI::App& app) {
     cmd->add_option("--profile", a->profile, "Profile folder (or its profile.json)")->required();
     cmd->add_option("--target", a->target, "Target file describing the system under test")
         ->required();
-    cmd->add_option("--out", a->out, "Folder for report.json and junit.xml")->capture_default_str();
+    cmd->add_option("--out", a->out,
+                    "Folder for report.json, evidence.har, report.html and junit.xml")
+        ->capture_default_str();
     cmd->add_option("--base-url", a->base_url, "Override the target's base URL");
     cmd->add_option("--only", a->only, "Run only these test case ids");
     cmd->add_option("--class", a->classes, "Run only test cases of these classes");

@@ -181,13 +181,8 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     for (const auto& [name, value] : t.parameters)
         if (value.secret || (p.parameters.count(name) && p.parameters.at(name).secret))
             sec.add(value.value, value.placeholder.empty() ? "${" + name + "}" : value.placeholder);
-    std::unique_ptr<authenticator> auth;
-    try {
-        auth = std::make_unique<authenticator>(t, *client, sec);
-    } catch (const model::load_error&) {
-        throw;
-    }
-    detail::interpreter interp(p, t, *client, *auth, sec, schemas, r);
+    authenticator auth(t, *client, sec); // throws model::load_error for a missing secret
+    detail::interpreter interp(p, t, *client, auth, sec, schemas, r);
 
     const std::size_t total = p.testcases.size();
     int unreachable_streak = 0;
