@@ -62,17 +62,20 @@ TEST_CASE("https: an unknown CA or a wrong host name is an error with the reason
     static model::target t;
     t = test::example_target(server.base_url());
     run::run_options opt;
-    auto r = run::run_profile(test::example_profile(), t, opt); // system trust store: unknown CA
+    test::recording_sink sink;
+    auto r = run::run_profile(test::example_profile(), t, opt,
+                              &sink); // system trust store: unknown CA
     CHECK(r.overall == run::run_verdict::incomplete);
-    REQUIRE_FALSE(r.exchanges.empty());
-    CHECK(r.exchanges.front().x.explanation.find("certificate") != std::string::npos);
+    REQUIRE_FALSE(sink.exchanges.empty());
+    CHECK(sink.exchanges.front().x.explanation.find("certificate") != std::string::npos);
     for (const auto& rr : r.requirements)
         CHECK(rr.v != run::verdict::fail);
 
     t.tls.ca_file = tmp.path / "ca.pem"; // trusted CA, but the name does not match 127.0.0.1
-    r = run::run_profile(test::example_profile(), t, opt);
+    sink = {};
+    r = run::run_profile(test::example_profile(), t, opt, &sink);
     CHECK(r.overall == run::run_verdict::incomplete);
-    CHECK(r.exchanges.front().x.explanation.find("rejected") != std::string::npos);
+    CHECK(sink.exchanges.front().x.explanation.find("rejected") != std::string::npos);
 
     t.tls.insecure = true; // the explicit self-test switch accepts it
     r = run::run_profile(test::example_profile(), t, opt);

@@ -13,14 +13,15 @@ using run::verdict;
 
 namespace {
 
-run::run_result run_against(const std::string& fault, run::run_options opt = {}) {
+run::run_result run_against(const std::string& fault, run::run_options opt = {},
+                            run::sink* sink = nullptr) {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make(fault));
     server.start();
     auto t = test::example_target(server.base_url());
     static model::target keep; // run_result points at its target
     keep = t;
-    return run::run_profile(test::example_profile(), keep, opt);
+    return run::run_profile(test::example_profile(), keep, opt, sink);
 }
 
 std::set<std::string> failed(const run::run_result& r) {
@@ -33,7 +34,8 @@ std::set<std::string> failed(const run::run_result& r) {
 } // namespace
 
 TEST_CASE("reference: the correct system is conformant, every requirement passes") {
-    auto r = run_against("");
+    test::recording_sink sink;
+    auto r = run_against("", {}, &sink);
     CHECK(r.overall == run::run_verdict::conformant);
     for (const auto& rr : r.requirements)
         CHECK_MESSAGE(rr.v == verdict::pass, rr.req->id);
@@ -43,9 +45,10 @@ TEST_CASE("reference: the correct system is conformant, every requirement passes
     CHECK(r.binding.remote_address.rfind("127.0.0.1:", 0) == 0);
     // Keep-alive: far fewer connections than exchanges.
     int fresh = 0;
-    for (const auto& x : r.exchanges)
+    for (const auto& x : sink.exchanges)
         fresh += x.x.reused_connection ? 0 : 1;
-    CHECK(fresh < static_cast<int>(r.exchanges.size()) / 2);
+    CHECK(fresh < static_cast<int>(sink.exchanges.size()) / 2);
+    CHECK(sink.exchanges.size() == r.exchange_count);
 }
 
 TEST_CASE("reference: --only and --class filters skip the rest and leave the run incomplete") {
@@ -85,7 +88,8 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
     t = test::example_target("http://127.0.0.1:" + std::to_string(port));
     run::run_options opt;
     opt.http.lim.connect_timeout = std::chrono::milliseconds(500);
-    auto r = run::run_profile(test::example_profile(), t, opt);
+    test::recording_sink sink;
+    auto r = run::run_profile(test::example_profile(), t, opt, &sink);
     CHECK(r.overall == run::run_verdict::incomplete);
     int unreachable = 0;
     for (const auto& tc : r.testcases) {
@@ -96,7 +100,7 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
     for (const auto& rr : r.requirements)
         CHECK(rr.v != verdict::fail);
     bool refused = false;
-    for (const auto& x : r.exchanges)
+    for (const auto& x : sink.exchanges)
         refused = refused || x.x.explanation.find("connection refused") != std::string::npos;
     CHECK(refused);
 }

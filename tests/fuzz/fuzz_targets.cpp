@@ -6,7 +6,7 @@
 #include "konform/model/json_file.hpp"
 #include "konform/model/testcase.hpp"
 #include "konform/run/template.hpp"
-#include "konform/sign/jcs.hpp"
+#include "konform/util/jcs.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -166,19 +166,19 @@ int response(const std::uint8_t* data, std::size_t size) {
 int canonical(const std::uint8_t* data, std::size_t size) {
     json doc;
     try {
-        doc = sign::parse_strict(text(data, size));
+        doc = util::parse_strict(text(data, size));
     } catch (const std::invalid_argument&) {
         return 0;
     }
     std::string once;
     try {
-        once = sign::canonicalize(doc);
+        once = util::canonicalize(doc);
     } catch (const std::invalid_argument&) {
         return 0; // not representable (e.g. a member name that is not UTF-8)
     }
     // Canonical form is a fixed point: parsing and canonicalising it again changes nothing.
-    json again = sign::parse_strict(once);
-    invariant(sign::canonicalize(again) == once);
+    json again = util::parse_strict(once);
+    invariant(util::canonicalize(again) == once);
     return 0;
 }
 

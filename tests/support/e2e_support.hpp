@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace konform::test {
 
@@ -22,6 +24,16 @@ model::target shipped_target(const std::string& name, const std::string& base_ur
 // A target for the example profile at `base_url`, claiming every optional class, with the
 // reference system's token in the environment variable GREETINGS_TOKEN.
 model::target example_target(const std::string& base_url);
+
+// Keeps everything a run streams, for tests that look at its exchanges and steps.
+struct recording_sink : run::sink {
+    std::vector<run::recorded_exchange> exchanges;
+    std::vector<std::pair<std::size_t, run::step_result>> steps;
+    void exchange(const run::recorded_exchange& x) override { exchanges.push_back(x); }
+    void step(std::size_t index, const run::step_result& s) override {
+        steps.emplace_back(index, s);
+    }
+};
 
 // Runs a command through the shell; returns its exit status and fills `output` with stdout.
 int shell(const std::string& command, std::string* output = nullptr);

@@ -2,6 +2,7 @@
 // konform's own loaders, so the guide cannot drift from the code.
 #include "konform/model/json_file.hpp"
 #include "konform/model/testcase.hpp"
+#include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,7 @@
 // Replays every input kept in tests/fuzz/regressions/<target>/ and the seed corpora through
 // the fuzz targets, so what once broke konform stays a test (scripts/fuzz adds new ones).
 #include "fuzz_targets.hpp"
+#include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
 
 #include <doctest/doctest.h>

@@ -1,9 +1,9 @@
-#include "konform/sign/jcs.hpp"
+#include "konform/util/jcs.hpp"
 
 #include <cstring>
 #include <doctest/doctest.h>
 
-using namespace konform::sign;
+using namespace konform::util;
 using nlohmann::json;
 
 namespace {

@@ -1,4 +1,4 @@
-#include "konform/run/runner.hpp"
+#include "konform/run/roll_up.hpp"
 
 #include <doctest/doctest.h>
 
@@ -37,16 +37,15 @@ struct fixture {
         t.id = id;
         t.cls = cls;
         run::step_result s;
-        t.v = verdict::pass;
         for (auto& [req, v] : assertions) {
             run::assertion_result a;
             a.proves = {req};
             a.v = v;
+            s.v = run::worst(s.v, v);
             s.assertions.push_back(a);
             t.verifies.push_back(req);
-            t.v = run::worst(t.v, v);
         }
-        t.steps.push_back(s);
+        run::account_step(t, s);
         r.testcases.push_back(t);
         return r.testcases.back();
     }
@@ -122,4 +121,42 @@ TEST_CASE("roll-up: skipped test cases make the run incomplete, interruption too
     g.r.interrupted = true;
     run::roll_up(g.r);
     CHECK(g.r.overall == run::run_verdict::incomplete);
+}
+
+TEST_CASE("account_step: cleanup proves nothing; failures are kept up to the cap") {
+    run::testcase_result t;
+    run::step_result cleanup;
+    cleanup.cleanup = true;
+    run::assertion_result a;
+    a.proves = {"R1"};
+    a.v = verdict::fail;
+    cleanup.assertions.push_back(a);
+    run::account_step(t, cleanup);
+    CHECK(t.v == verdict::pass);
+    CHECK(t.proven.empty());
+    CHECK(t.step_count == 1);
+
+    run::step_result s;
+    s.v = verdict::fail;
+    s.message = "capture x failed";
+    for (std::size_t i = 0; i < run::testcase_result::max_failures + 3; ++i)
+        s.assertions.push_back(a);
+    run::account_step(t, s);
+    CHECK(t.v == verdict::fail);
+    CHECK(t.reason == "capture x failed");
+    CHECK(t.proven.at("R1") == verdict::fail);
+    CHECK(t.failures.size() == run::testcase_result::max_failures);
+    CHECK(t.failures_omitted == 3);
+
+    run::step_result unreached;
+    unreached.v = verdict::inconclusive;
+    unreached.message = "not reached: an earlier step did not pass";
+    run::assertion_result b;
+    b.proves = {"R2"};
+    b.v = verdict::inconclusive;
+    b.explanation = "not reached";
+    unreached.assertions.push_back(b);
+    run::account_step(t, unreached);
+    CHECK(t.reason == "capture x failed");
+    CHECK(t.proven.at("R2") == verdict::inconclusive);
 }

@@ -1,5 +1,5 @@
-#include "konform/sign/jcs.hpp"
 #include "konform/sign/report_signature.hpp"
+#include "konform/util/jcs.hpp"
 
 #include "konform/util/sha256.hpp"
 #include "test_pki.hpp"
@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 using namespace konform::sign;
+using konform::util::parse_strict;
 using nlohmann::json;
 
 namespace {

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "konform/check/predicate.hpp"
+#include "konform/check/xml_document.hpp"
+#include "konform/http/exchange.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/schema/json_schema.hpp"
+#include "konform/schema/xml_schema.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace konform::check {
+
+// The schemas and namespaces a profile declares, compiled when the profile was loaded.
+struct schema_set {
+    std::map<std::string, const schema::json_schema*> json;
+    std::map<std::string, const schema::xml_schema*> xml;
+    xml_document::namespace_map namespaces;
+
+    // Views the profile's compiled schemas; the profile must outlive the set.
+    static schema_set of(const model::profile& p);
+};
+
+// A response's body, parsed as JSON or XML on first use and then reused by every
+// assertion and capture of the step.
+class response_view {
+public:
+    response_view(const http::exchange& x, const xml_document::namespace_map& ns);
+
+    const http::exchange& exchange() const { return x_; }
+    // The parsed JSON body, or nothing with `error` set.
+    const nlohmann::json* json(std::string& error);
+    const xml_document* xml(std::string& error);
+
+private:
+    const http::exchange& x_;
+    const xml_document::namespace_map& ns_;
+    bool json_tried_ = false, xml_tried_ = false;
+    std::optional<nlohmann::json> json_;
+    std::optional<xml_document> xml_;
+    std::string json_error_, xml_error_;
+};
+
+// Judges one assertion against a completed exchange. Pure: no I/O.
+outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas);
+
+// Extracts a capture's value; nothing with `error` set when the response lacks it.
+std::optional<nlohmann::json> extract(const model::capture& c, response_view& view,
+                                      std::string& error);
+
+} // namespace konform::check

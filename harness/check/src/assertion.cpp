@@ -1,0 +1,208 @@
+#include "konform/check/assertion.hpp"
+
+#include <boost/regex.hpp>
+
+namespace konform::check {
+
+using nlohmann::json;
+
+namespace {
+struct too_deep {};
+} // namespace
+
+response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns)
+    : x_(x), ns_(ns) {}
+
+const json* response_view::json(std::string& error) {
+    if (!json_tried_) {
+        json_tried_ = true;
+        const std::string& body = x_.resp->body;
+        if (body.empty())
+            json_error_ = "the response has no body (expected JSON)";
+        else {
+            try {
+                // A hostile body may nest deeper than any real document; refuse it before
+                // anything recursive (printing, comparing) walks it.
+                constexpr int max_depth = 512;
+                json_ = nlohmann::json::parse(
+                    body, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+                        if (depth > max_depth) throw too_deep{};
+                        return true;
+                    });
+            } catch (const too_deep&) {
+                json_error_ = "the response body nests deeper than 512 levels";
+            } catch (const json::exception& e) {
+                std::string what = e.what();
+                auto pos = what.find("] ");
+                json_error_ = "the response body is not valid JSON: " +
+                              (pos == std::string::npos ? what : what.substr(pos + 2));
+            }
+        }
+    }
+    error = json_error_;
+    return json_ ? &*json_ : nullptr;
+}
+
+const xml_document* response_view::xml(std::string& error) {
+    if (!xml_tried_) {
+        xml_tried_ = true;
+        if (x_.resp->body.empty())
+            xml_error_ = "the response has no body (expected XML)";
+        else
+            xml_ = xml_document::parse(x_.resp->body, ns_, xml_error_);
+        if (!xml_error_.empty()) xml_error_ = "the response body is " + xml_error_;
+    }
+    error = xml_error_;
+    return xml_ ? &*xml_ : nullptr;
+}
+
+namespace {
+
+std::optional<json> pointer_value(const json& doc, const std::string& pointer) {
+    json::json_pointer p(pointer);
+    if (!doc.contains(p)) return std::nullopt;
+    return doc.at(p);
+}
+
+outcome schema_outcome(const model::assertion& a, response_view& view, const schema_set& schemas) {
+    std::string error;
+    if (auto it = schemas.json.find(a.selector); it != schemas.json.end()) {
+        const json* doc = view.json(error);
+        if (!doc) return {false, "valid against schema " + a.selector, "(no JSON body)", error};
+        auto violations = it->second->validate(*doc);
+        if (violations.empty()) return {true, "valid against schema " + a.selector, "valid", {}};
+        std::string list;
+        for (std::size_t i = 0; i < violations.size() && i < 5; ++i)
+            list += (i ? "; " : "") +
+                    (violations[i].pointer.empty() ? "/" : violations[i].pointer) + ": " +
+                    violations[i].message;
+        if (violations.size() > 5)
+            list += "; and " + std::to_string(violations.size() - 5) + " more";
+        return {false, "valid against schema " + a.selector,
+                std::to_string(violations.size()) + " violation(s)", list};
+    }
+    if (auto it = schemas.xml.find(a.selector); it != schemas.xml.end()) {
+        auto errors = it->second->validate(view.exchange().resp->body);
+        if (errors.empty()) return {true, "valid against XSD " + a.selector, "valid", {}};
+        std::string list;
+        for (std::size_t i = 0; i < errors.size() && i < 5; ++i)
+            list += (i ? "; " : "") + errors[i];
+        return {false, "valid against XSD " + a.selector,
+                std::to_string(errors.size()) + " violation(s)", list};
+    }
+    return {false, "schema " + a.selector, "(unknown schema)",
+            "the profile declares no schema of that name"};
+}
+
+} // namespace
+
+schema_set schema_set::of(const model::profile& p) {
+    schema_set s;
+    s.namespaces = p.namespaces;
+    for (const auto& [name, ref] : p.schemas) {
+        if (ref.json) s.json.emplace(name, ref.json.get());
+        if (ref.xsd) s.xml.emplace(name, ref.xsd.get());
+    }
+    return s;
+}
+
+outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas) {
+    const http::exchange& x = view.exchange();
+    const http::response& r = *x.resp;
+    std::string error;
+    switch (a.what) {
+    case model::subject::status: {
+        outcome o = evaluate_predicates(a.predicates, json(r.status));
+        o.expected = "status " + o.expected;
+        return o;
+    }
+    case model::subject::header: {
+        auto v = r.header(a.selector);
+        outcome o = evaluate_predicates(a.predicates, v ? std::optional<json>(*v) : std::nullopt);
+        o.expected = "header " + a.selector + " " + o.expected;
+        return o;
+    }
+    case model::subject::json: {
+        const json* doc = view.json(error);
+        if (!doc) return {false, a.selector + " " + a.predicates.dump(), "(no JSON body)", error};
+        outcome o = evaluate_predicates(a.predicates, pointer_value(*doc, a.selector));
+        o.expected = (a.selector.empty() ? "body" : a.selector) + " " + o.expected;
+        return o;
+    }
+    case model::subject::xpath: {
+        const xml_document* doc = view.xml(error);
+        if (!doc) return {false, a.selector + " " + a.predicates.dump(), "(no XML body)", error};
+        try {
+            outcome o = evaluate_predicates(a.predicates, doc->evaluate(a.selector));
+            o.expected = a.selector + " " + o.expected;
+            return o;
+        } catch (const std::exception& e) {
+            return {false, a.selector, "(not evaluated)", e.what()};
+        }
+    }
+    case model::subject::body: {
+        outcome o = evaluate_predicates(a.predicates, json(r.body));
+        o.expected = "body " + o.expected;
+        return o;
+    }
+    case model::subject::duration: {
+        outcome o = evaluate_predicates(a.predicates, json(x.time.total));
+        o.expected = "duration_ms " + o.expected;
+        return o;
+    }
+    case model::subject::schema:
+        return schema_outcome(a, view, schemas);
+    }
+    return {false, "?", "?", "unknown assertion subject"};
+}
+
+std::optional<json> extract(const model::capture& c, response_view& view, std::string& error) {
+    const http::response& r = *view.exchange().resp;
+    std::optional<json> value;
+    switch (c.source) {
+    case model::capture::from::json: {
+        const json* doc = view.json(error);
+        if (!doc) return std::nullopt;
+        value = pointer_value(*doc, c.selector);
+        if (!value) error = "the response has no value at " + c.selector;
+        break;
+    }
+    case model::capture::from::xpath: {
+        const xml_document* doc = view.xml(error);
+        if (!doc) return std::nullopt;
+        try {
+            value = doc->evaluate(c.selector);
+        } catch (const std::exception& e) {
+            error = e.what();
+            return std::nullopt;
+        }
+        if (!value) error = "the response has no node at " + c.selector;
+        break;
+    }
+    case model::capture::from::header:
+        if (auto h = r.header(c.selector))
+            value = *h;
+        else
+            error = "the response has no header " + c.selector;
+        break;
+    case model::capture::from::body:
+        value = r.body;
+        break;
+    }
+    if (!value || !c.regex) return value;
+    std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+    try {
+        boost::smatch m;
+        boost::regex re(*c.regex);
+        if (!boost::regex_search(text, m, re)) {
+            error = "the value does not match /" + *c.regex + "/";
+            return std::nullopt;
+        }
+        return json(m[c.group].str());
+    } catch (const std::exception& e) {
+        error = std::string("the regular expression could not be applied: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+} // namespace konform::check

@@ -1,0 +1,177 @@
+#include "commands.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/model/target.hpp"
+#include "konform/report/console_reporter.hpp"
+#include "konform/report/outputs.hpp"
+#include "konform/run/runner.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/util/file.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+namespace konform::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+// The first SIGINT or SIGTERM ends the run cleanly (an `incomplete` report, exit 3); a
+// second one, with the default action restored, ends the process at once.
+extern "C" void on_signal(int sig) {
+    stop_requested.store(true);
+    std::signal(sig, SIG_DFL);
+}
+
+struct run_args {
+    std::string profile, target, out = "out", base_url, sign_key, sign_cert, sign_pass_env;
+    std::vector<std::string> only, classes;
+    bool quiet = false, json = false, force = false;
+    int jobs = 4;
+    long connect_ms = 0, read_ms = 0, total_ms = 0;
+    std::uint64_t max_body = 0, max_header = 0;
+};
+
+exit_code execute(const run_args& a) {
+    model::diagnostics diag;
+    model::profile prof = model::load_profile(a.profile, diag);
+    model::target tgt = model::load_target(a.target, diag);
+    model::throw_if_any(diag);
+    if (!a.base_url.empty()) model::override_base_url(tgt, a.base_url, "--base-url");
+    run::check_target(prof, tgt, diag);
+    model::throw_if_any(diag);
+    // Signing material is read before the run, so a bad key costs no run.
+    std::optional<sign::key> key;
+    std::optional<report::sealer> seal;
+    if (!a.sign_key.empty()) {
+        try {
+            std::string pass = a.sign_pass_env.empty()
+                                   ? ""
+                                   : secret_from_env("--sign-key-pass-env", a.sign_pass_env);
+            key = sign::key::load_private(a.sign_key, pass);
+            std::string chain = a.sign_cert.empty() ? "" : util::read_file(a.sign_cert);
+            seal =
+                report::sealer{sign::signature_metadata(*key, chain), [&key](std::string_view m) {
+                                   return sign::signature_value(*key, m);
+                               }};
+        } catch (const std::exception& e) {
+            throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
+        }
+    }
+
+    fs::path out = a.out;
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !a.force)
+        throw model::load_error(out.string(), "",
+                                "output folder exists and is not empty: choose another "
+                                "--out or pass --force to replace its reports");
+    fs::create_directories(out, ec);
+    if (ec)
+        throw model::load_error(out.string(), "", "cannot create output folder: " + ec.message());
+
+    run::run_options opt;
+    opt.jobs = a.jobs;
+    opt.only = a.only;
+    opt.classes = a.classes;
+    auto& lim = opt.http.lim;
+    const auto& tl = tgt.limits;
+    if (tl.connect_timeout) lim.connect_timeout = *tl.connect_timeout;
+    if (tl.read_timeout) lim.read_timeout = *tl.read_timeout;
+    if (tl.total_timeout) lim.total_timeout = *tl.total_timeout;
+    if (tl.max_header_bytes) lim.max_header_bytes = *tl.max_header_bytes;
+    if (tl.max_body_bytes) lim.max_body_bytes = *tl.max_body_bytes;
+    if (a.connect_ms > 0) lim.connect_timeout = std::chrono::milliseconds(a.connect_ms);
+    if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
+    if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
+    if (a.max_body > 0) lim.max_body_bytes = a.max_body;
+    if (a.max_header > 0) lim.max_header_bytes = a.max_header;
+    for (const auto& id : a.only) {
+        bool known = false;
+        for (const auto& tc : prof.testcases)
+            known = known || tc.id == id;
+        if (!known)
+            throw model::load_error("--only", id,
+                                    "no test case with this id in profile " + prof.id);
+    }
+    for (const auto& c : a.classes)
+        if (!prof.find_class(c))
+            throw model::load_error("--class", c, "no such class in profile " + prof.id);
+    stop_requested = false;
+    opt.stop = &stop_requested;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
+    report::console_mode mode = a.json    ? report::console_mode::json
+                                : a.quiet ? report::console_mode::quiet
+                                          : report::console_mode::normal;
+    report::console_reporter console(std::cout, mode);
+    if (mode == report::console_mode::normal)
+        std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
+                  << " test cases) against " << tgt.base_url << "\n\n";
+    report::outputs outputs(out, console);
+    run::run_result result = run::run_profile(prof, tgt, opt, &outputs);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    outputs.finish(result, seal);
+    console.summary(result, out.string());
+    switch (result.overall) {
+    case run::run_verdict::conformant:
+        return exit_code::ok;
+    case run::run_verdict::not_conformant:
+        return exit_code::not_ok;
+    case run::run_verdict::incomplete:
+        return exit_code::incomplete;
+    }
+    return exit_code::incomplete;
+}
+
+} // namespace
+
+action add_run(CLI::App& app) {
+    auto a = std::make_shared<run_args>();
+    auto* cmd = app.add_subcommand(
+        "run", "Run a profile's test cases against a live system and write reports");
+    cmd->add_option("--profile", a->profile, "Profile folder (or its profile.json)")->required();
+    cmd->add_option("--target", a->target, "Target file describing the system under test")
+        ->required();
+    cmd->add_option("--out", a->out,
+                    "Folder for report.json, evidence.har, report.html and junit.xml")
+        ->capture_default_str();
+    cmd->add_option("--base-url", a->base_url, "Override the target's base URL");
+    cmd->add_option("--only", a->only, "Run only these test case ids");
+    cmd->add_option("--class", a->classes, "Run only test cases of these classes");
+    cmd->add_option("--sign-key", a->sign_key, "Ed25519 private key (PEM) that signs report.json");
+    cmd->add_option("--sign-cert", a->sign_cert,
+                    "Signer certificate chain (PEM, signer first) to embed")
+        ->needs(cmd->get_option("--sign-key"));
+    cmd->add_option("--sign-key-pass-env", a->sign_pass_env,
+                    "Environment variable holding the signing key's passphrase")
+        ->needs(cmd->get_option("--sign-key"));
+    cmd->add_flag("--force", a->force, "Replace reports in a non-empty output folder");
+    cmd->add_option("--jobs,-j", a->jobs,
+                    "Test cases run at once, each on its own connection (test cases marked "
+                    "serial run alone; the target's max_connections caps it)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
+    auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
+    cmd->add_flag("--json", a->json,
+                  "Print one JSON object per line (per test case, then a summary)")
+        ->excludes(q);
+    cmd->add_option("--connect-timeout", a->connect_ms,
+                    "Connect and TLS handshake timeout, ms (default 5000)");
+    cmd->add_option("--read-timeout", a->read_ms, "Response timeout, ms (default 15000)");
+    cmd->add_option("--total-timeout", a->total_ms,
+                    "Hard deadline per exchange, ms (default 30000)");
+    cmd->add_option("--max-body", a->max_body,
+                    "Largest response body accepted, bytes (default 32 MiB)");
+    cmd->add_option("--max-header", a->max_header,
+                    "Largest response header accepted, bytes (default 64 KiB)");
+    return [a] { return execute(*a); };
+}
+
+} // namespace konform::cli

@@ -1,0 +1,72 @@
+#include "commands.hpp"
+#include "konform/model/problem.hpp"
+#include "konform/report/html_report.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
+#include "konform/util/sha256.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace konform::cli {
+
+namespace {
+
+struct sign_args {
+    std::string report, key, cert, pass_env;
+};
+
+exit_code execute(const sign_args& a) {
+    nlohmann::json doc;
+    sign::key k;
+    std::string chain;
+    try {
+        doc = util::parse_strict(util::read_file(a.report));
+    } catch (const std::exception& e) {
+        throw model::load_error(a.report, "", e.what());
+    }
+    try {
+        std::string pass = a.pass_env.empty() ? "" : secret_from_env("--key-pass-env", a.pass_env);
+        k = sign::key::load_private(a.key, pass);
+        if (!a.cert.empty()) chain = util::read_file(a.cert);
+        sign::sign_report(doc, k, chain);
+    } catch (const std::exception& e) {
+        throw model::load_error(a.cert.empty() ? a.key : a.cert, "", e.what());
+    }
+    // Written in canonical form, as `konform run` writes it: the signed bytes are the
+    // written bytes.
+    util::write_file_atomically(a.report, util::canonicalize(doc));
+    // Keep the HTML rendering beside it in step with the new signature.
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(a.report).parent_path();
+    std::error_code ec;
+    if (fs::exists(dir / "report.html", ec)) {
+        nlohmann::json har = nlohmann::json::object();
+        if (doc.contains("evidence") &&
+            fs::exists(dir / doc["evidence"].value("file", "evidence.har"), ec))
+            har = nlohmann::json::parse(
+                util::read_file(dir / doc["evidence"].value("file", "evidence.har")), nullptr,
+                false);
+        util::write_file_atomically(dir / "report.html",
+                                    report::to_html(doc, report::failures_from_files(doc, har)));
+    }
+    std::cout << a.report << ": signed with key " << k.key_id() << '\n';
+    return exit_code::ok;
+}
+
+} // namespace
+
+action add_sign(CLI::App& app) {
+    auto a = std::make_shared<sign_args>();
+    auto* cmd = app.add_subcommand("sign", "Sign an existing report.json (replaces its signature)");
+    cmd->add_option("report", a->report, "report.json")->required();
+    cmd->add_option("--key", a->key, "Ed25519 private key (PEM)")->required();
+    cmd->add_option("--cert", a->cert, "Signer certificate chain (PEM, signer first)");
+    cmd->add_option("--key-pass-env", a->pass_env,
+                    "Environment variable holding the key's passphrase");
+    return [a] { return execute(*a); };
+}
+
+} // namespace konform::cli

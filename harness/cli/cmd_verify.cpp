@@ -1,0 +1,75 @@
+#include "commands.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
+#include "konform/util/sha256.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace konform::cli {
+
+namespace {
+
+struct verify_args {
+    std::string report, trust, evidence;
+    bool no_evidence = false;
+};
+
+exit_code execute(const verify_args& a) {
+    namespace fs = std::filesystem;
+    nlohmann::json doc;
+    std::optional<std::string> trust, evidence;
+    try {
+        doc = util::parse_strict(util::read_file(a.report));
+    } catch (const std::invalid_argument& e) {
+        std::cout << a.report << ": INVALID: not a well-formed report: " << e.what() << '\n';
+        return exit_code::not_ok;
+    } catch (const std::exception& e) {
+        std::cerr << "konform: " << e.what() << '\n';
+        return exit_code::input_error;
+    }
+    try {
+        if (!a.trust.empty()) trust = util::read_file(a.trust);
+        std::string ev = a.evidence;
+        if (ev.empty() && !a.no_evidence && doc.contains("evidence") && doc["evidence"].is_object())
+            ev = (fs::path(a.report).parent_path() / doc["evidence"].value("file", "evidence.har"))
+                     .string();
+        if (!ev.empty()) evidence = util::read_file(ev);
+    } catch (const std::exception& e) {
+        std::cerr << "konform: " << e.what() << '\n';
+        return exit_code::input_error;
+    }
+    auto v = sign::verify_report(doc, trust, evidence);
+    if (!v.valid) {
+        std::cout << a.report << ": INVALID: " << v.reason << '\n';
+        return exit_code::not_ok;
+    }
+    std::cout << a.report << ": VALID: signature by key " << v.key_id;
+    if (!v.signer.empty()) std::cout << " (" << v.signer << ")";
+    std::cout << (evidence ? ", evidence digest matches" : ", evidence not checked");
+    std::cout << (v.anchored
+                      ? ", signer chain anchored in " + a.trust
+                      : "; the signer is NOT anchored (pass --trust ROOT.pem to check the chain)")
+              << '\n';
+    std::cout << "verdict: " << doc.value("verdict", "?") << ", profile "
+              << doc["profile"].value("id", "?") << " " << doc["profile"].value("version", "?")
+              << ", target " << doc["target"].value("url", "?") << '\n';
+    return exit_code::ok;
+}
+
+} // namespace
+
+action add_verify(CLI::App& app) {
+    auto a = std::make_shared<verify_args>();
+    auto* cmd = app.add_subcommand(
+        "verify", "Verify a signed report offline: signature, signer chain, evidence");
+    cmd->add_option("report", a->report, "report.json")->required();
+    cmd->add_option("--trust", a->trust, "Trust anchor: root certificate (PEM)");
+    cmd->add_option("--evidence", a->evidence,
+                    "Evidence file (default: the one the report names, beside it)");
+    cmd->add_flag("--no-evidence", a->no_evidence, "Do not check the evidence digest");
+    return [a] { return execute(*a); };
+}
+
+} // namespace konform::cli

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "konform/http/exchange.hpp"
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+namespace konform::http {
+
+// Explicit limits for every exchange; a system under test cannot extend them.
+struct limits {
+    std::chrono::milliseconds connect_timeout{5000}; // TCP connect and TLS handshake
+    std::chrono::milliseconds read_timeout{15000};   // from request sent to response complete
+    std::chrono::milliseconds total_timeout{30000};  // the whole exchange, a hard deadline
+    std::uint64_t max_header_bytes = 64 * 1024;
+    std::uint64_t max_body_bytes = 32 * 1024 * 1024;
+    double max_requests_per_second = 0; // 0: no cap; else exchanges start at most this often
+};
+
+struct tls_options {
+    std::filesystem::path ca_file; // empty: the system's trust store
+    bool insecure = false;         // accept any certificate (self-tests only)
+    std::filesystem::path client_cert;
+    std::filesystem::path client_key;
+};
+
+struct client_options {
+    limits lim;
+    tls_options tls;
+    std::string user_agent = "konform";
+    // When set (by a signal handler), perform() cancels the exchange under way within
+    // 100 ms and refuses new ones: the exchange ends in an error saying so.
+    const std::atomic<bool>* stop = nullptr;
+};
+
+// An HTTP/1.1 client for http and https with keep-alive connection reuse. It never
+// follows redirects itself. Errors are reported in the exchange, never thrown.
+class client {
+public:
+    // Throws std::invalid_argument when the TLS options cannot be used (bad CA file...).
+    client(boost::asio::io_context& ioc, client_options options);
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    // Performs one exchange on this client's io_context.
+    boost::asio::awaitable<exchange> async_perform(request req);
+
+    // Runs async_perform to completion on the io_context (which must not be running).
+    exchange perform(request req);
+
+    // Cancels every exchange under way (each ends in an error saying the run was
+    // interrupted) and refuses new ones.
+    void cancel();
+
+    boost::asio::io_context& context();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace konform::http

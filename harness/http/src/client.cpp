@@ -1,0 +1,437 @@
+#include "konform/http/client.hpp"
+
+#include "tls_facts.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <map>
+#include <openssl/x509v3.h>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+namespace konform::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_ec = asio::as_tuple(asio::use_awaitable);
+
+struct origin {
+    bool https = false;
+    std::string host; // without brackets
+    std::string port;
+    std::string target;
+    bool host_is_ip = false;
+    std::string key() const { return (https ? "https://" : "http://") + host + ":" + port; }
+};
+
+// Parses an absolute URL; returns an explanation on failure.
+std::string parse_origin(const std::string& url, origin& out) {
+    auto r = boost::urls::parse_absolute_uri(url);
+    if (!r) return "not a valid absolute URL: " + url;
+    auto u = *r;
+    if (u.scheme() == "https")
+        out.https = true;
+    else if (u.scheme() != "http")
+        return "unsupported scheme \"" + std::string(u.scheme()) + "\"";
+    if (!u.has_authority() || u.encoded_host().empty()) return "URL has no host: " + url;
+    out.host_is_ip = u.host_type() == boost::urls::host_type::ipv4 ||
+                     u.host_type() == boost::urls::host_type::ipv6;
+    out.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.host_address())
+                                                             : std::string(u.host());
+    out.port = u.has_port() ? std::string(u.port()) : (out.https ? "443" : "80");
+    out.target = std::string(u.encoded_target());
+    if (out.target.empty() || out.target.front() != '/') out.target.insert(0, "/");
+    return {};
+}
+
+double ms_since(clock_type::time_point t) {
+    return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
+}
+
+struct connection {
+    std::string key;
+    std::optional<beast::tcp_stream> plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+    beast::flat_buffer buffer;
+    std::string remote;
+    std::optional<tls_facts> facts;
+
+    beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+    void close() {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().socket().close(ignored);
+    }
+};
+
+std::string fmt_ms(std::chrono::milliseconds ms) {
+    return std::to_string(ms.count()) + " ms";
+}
+
+} // namespace
+
+struct client::impl {
+    asio::io_context& ioc;
+    client_options opt;
+    asio::ssl::context ssl{asio::ssl::context::tls_client};
+    std::multimap<std::string, std::unique_ptr<connection>> idle;
+    std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
+    bool cancelled = false;
+    bool trust_loaded = false;           // the CA store is read on the first https exchange
+    clock_type::time_point next_start{}; // for max_requests_per_second
+
+    // Keeps a socket in `busy` while an operation on it is awaited.
+    struct watch {
+        impl& self;
+        tcp::socket* socket;
+        watch(impl& i, tcp::socket& s) : self(i), socket(&s) { self.busy.insert(socket); }
+        ~watch() { self.busy.erase(socket); }
+    };
+
+    void cancel_all() {
+        cancelled = true;
+        for (auto* s : busy) {
+            beast::error_code ignored;
+            s->cancel(ignored);
+        }
+    }
+
+    impl(asio::io_context& io, client_options o) : ioc(io), opt(std::move(o)) {
+        SSL_CTX_set_min_proto_version(ssl.native_handle(), TLS1_2_VERSION);
+        beast::error_code ec;
+        if (opt.tls.insecure)
+            ssl.set_verify_mode(asio::ssl::verify_none);
+        else {
+            ssl.set_verify_mode(asio::ssl::verify_peer);
+            // A named CA file is read now, so a bad one is an input error before the run;
+            // the system's store (144 certificates, most of a short run's start-up) only
+            // when an https exchange needs it.
+            if (!opt.tls.ca_file.empty()) {
+                ssl.load_verify_file(opt.tls.ca_file.string(), ec);
+                if (ec)
+                    throw std::invalid_argument("CA file " + opt.tls.ca_file.string() +
+                                                " cannot be used: " + ec.message());
+                trust_loaded = true;
+            }
+        }
+        if (!opt.tls.client_cert.empty()) {
+            ssl.use_certificate_chain_file(opt.tls.client_cert.string(), ec);
+            if (!ec)
+                ssl.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
+            if (ec)
+                throw std::invalid_argument("client certificate or key cannot be used: " +
+                                            ec.message());
+        }
+    }
+
+    clock_type::time_point bounded(clock_type::time_point deadline, std::chrono::milliseconds t) {
+        return std::min(deadline, clock_type::now() + t);
+    }
+
+    // Plain words for an error in a phase of the exchange.
+    std::string explain(const beast::error_code& ec, const std::string& phase, const origin& o,
+                        clock_type::time_point deadline) {
+        const std::string where = o.host + ":" + o.port;
+        if (cancelled) return "the run was interrupted during " + phase + " with " + where;
+        if (ec == beast::error::timeout) {
+            if (clock_type::now() >= deadline)
+                return "no complete answer from " + where + " within the total limit of " +
+                       fmt_ms(opt.lim.total_timeout) + " (" + phase + ")";
+            auto t = phase == "connect" || phase == "TLS handshake" ? opt.lim.connect_timeout
+                                                                    : opt.lim.read_timeout;
+            return phase + " to " + where + " timed out after " + fmt_ms(t);
+        }
+        if (ec == asio::error::connection_refused) return "connection refused by " + where;
+        if (ec == bhttp::error::body_limit)
+            return "response body larger than the limit of " +
+                   std::to_string(opt.lim.max_body_bytes) + " bytes";
+        if (ec == bhttp::error::header_limit)
+            return "response header larger than the limit of " +
+                   std::to_string(opt.lim.max_header_bytes) + " bytes";
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof)
+            return "the server at " + where + " closed the connection during " + phase;
+        if (ec == bhttp::error::partial_message)
+            return "the server at " + where +
+                   " closed the connection before the response was complete";
+        if (ec.category() == beast::error_code(bhttp::error::bad_version).category())
+            return "the answer from " + where + " is not valid HTTP/1.1 (" + ec.message() + ")";
+        return phase + " with " + where + " failed: " + ec.message();
+    }
+
+    asio::awaitable<beast::error_code> connect(connection& c, const origin& o,
+                                               clock_type::time_point deadline, exchange& x) {
+        auto t0 = clock_type::now();
+        tcp::resolver resolver(ioc);
+        auto [rec, results] = co_await resolver.async_resolve(o.host, o.port, use_ec);
+        x.time.dns = ms_since(t0);
+        if (rec) {
+            x.failed_in = phase::resolve;
+            x.explanation = "cannot resolve host " + o.host + ": " + rec.message();
+            co_return rec;
+        }
+        auto t1 = clock_type::now();
+        beast::tcp_stream stream(ioc);
+        stream.expires_at(bounded(deadline, opt.lim.connect_timeout));
+        std::optional<watch> w(std::in_place, *this, stream.socket());
+        auto [cec, ep] = co_await stream.async_connect(results, use_ec);
+        w.reset();
+        x.time.connect = ms_since(t1);
+        if (cec) {
+            x.failed_in = phase::connect;
+            x.explanation = explain(cec, "connect", o, deadline);
+            co_return cec;
+        }
+        beast::error_code ignored;
+        stream.socket().set_option(tcp::no_delay(true), ignored);
+        c.remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+        if (!o.https) {
+            c.plain.emplace(std::move(stream));
+            co_return beast::error_code{};
+        }
+        if (!trust_loaded && !opt.tls.insecure) {
+            beast::error_code tec;
+            ssl.set_default_verify_paths(tec); // on failure, verification fails and says so
+            trust_loaded = true;
+        }
+        c.secure.emplace(std::move(stream), ssl);
+        SSL* handle = c.secure->native_handle();
+        if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
+        if (!opt.tls.insecure) {
+            if (o.host_is_ip)
+                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), o.host.c_str());
+            else
+                SSL_set1_host(handle, o.host.c_str());
+        }
+        auto t2 = clock_type::now();
+        beast::get_lowest_layer(*c.secure).expires_at(bounded(deadline, opt.lim.connect_timeout));
+        watch hw(*this, c.lowest().socket());
+        auto [hec] = co_await c.secure->async_handshake(asio::ssl::stream_base::client, use_ec);
+        x.time.ssl = ms_since(t2);
+        if (hec) {
+            x.failed_in = phase::tls_handshake;
+            std::string why = detail::verify_failure(handle);
+            x.explanation =
+                why.empty() ? explain(hec, "TLS handshake", o, deadline)
+                            : "TLS certificate of " + o.host + ":" + o.port + " rejected: " + why;
+            co_return hec;
+        }
+        c.facts = detail::read_tls_facts(handle, !opt.tls.insecure);
+        co_return beast::error_code{};
+    }
+
+    template <class Stream>
+    asio::awaitable<beast::error_code> roundtrip(Stream& stream, connection& c,
+                                                 bhttp::request<bhttp::string_body>& req,
+                                                 const origin& o, clock_type::time_point deadline,
+                                                 exchange& x, bool& nothing_received) {
+        nothing_received = true;
+        watch w(*this, c.lowest().socket());
+        auto t0 = clock_type::now();
+        c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
+        auto [wec, wn] = co_await bhttp::async_write(stream, req, use_ec);
+        x.time.send = ms_since(t0);
+        if (wec) {
+            x.failed_in = phase::send;
+            x.explanation = explain(wec, "sending the request", o, deadline);
+            co_return wec;
+        }
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(opt.lim.max_header_bytes, UINT32_MAX)));
+        parser.body_limit(opt.lim.max_body_bytes);
+        if (req.method() == bhttp::verb::head) parser.skip(true);
+        auto t1 = clock_type::now();
+        c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
+        auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, parser, use_ec);
+        x.time.wait = ms_since(t1);
+        nothing_received = hn == 0 && c.buffer.size() == 0;
+        if (hec) {
+            x.failed_in = phase::wait;
+            x.explanation = explain(hec, "waiting for the response", o, deadline);
+            co_return hec;
+        }
+        auto t2 = clock_type::now();
+        if (!parser.is_done()) {
+            auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, parser, use_ec);
+            if (bec) {
+                x.failed_in = phase::receive;
+                x.time.receive = ms_since(t2);
+                x.explanation = explain(bec, "reading the response body", o, deadline);
+                co_return bec;
+            }
+        }
+        x.time.receive = ms_since(t2);
+        auto& msg = parser.get();
+        response r;
+        r.status = static_cast<int>(msg.result_int());
+        r.reason = std::string(msg.reason());
+        r.version = std::to_string(msg.version() / 10) + "." + std::to_string(msg.version() % 10);
+        for (const auto& f : msg)
+            r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        r.body = std::move(msg.body());
+        x.resp = std::move(r);
+        if (!parser.keep_alive()) c.close();
+        co_return beast::error_code{};
+    }
+
+    asio::awaitable<exchange> perform(request in) {
+        exchange x;
+        x.started = std::chrono::system_clock::now();
+        x.req = std::move(in);
+        auto start = clock_type::now();
+        auto deadline = start + opt.lim.total_timeout;
+        if (cancelled) {
+            x.error = asio::error::operation_aborted;
+            x.explanation = "not sent: the run was interrupted";
+            co_return x;
+        }
+        origin o;
+        if (std::string why = parse_origin(x.req.url, o); !why.empty()) {
+            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+            x.explanation = why;
+            co_return x;
+        }
+        bhttp::request<bhttp::string_body> req;
+        bhttp::verb verb = bhttp::string_to_verb(x.req.method);
+        if (verb == bhttp::verb::unknown)
+            req.method_string(x.req.method);
+        else
+            req.method(verb);
+        req.target(o.target);
+        req.version(11);
+        bool default_port = (o.https && o.port == "443") || (!o.https && o.port == "80");
+        std::string host_header =
+            o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+        if (!default_port) host_header += ":" + o.port;
+        req.set(bhttp::field::host, host_header);
+        req.set(bhttp::field::user_agent, opt.user_agent);
+        for (const auto& [k, v] : x.req.headers)
+            req.insert(k, v);
+        if (!x.req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put ||
+            verb == bhttp::verb::patch) {
+            req.body() = x.req.body;
+            req.prepare_payload();
+        }
+        if (opt.lim.max_requests_per_second > 0) {
+            auto now = clock_type::now();
+            if (next_start > now) {
+                asio::steady_timer pause(ioc, next_start);
+                co_await pause.async_wait(use_ec);
+            }
+            next_start = std::max(now, next_start) +
+                         std::chrono::duration_cast<clock_type::duration>(
+                             std::chrono::duration<double>(1.0 / opt.lim.max_requests_per_second));
+            start = clock_type::now();
+            deadline = start + opt.lim.total_timeout;
+        }
+        // Record what was actually sent, with the headers the client added.
+        x.req.headers.clear();
+        for (const auto& f : req)
+            x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            std::unique_ptr<connection> c;
+            auto it = idle.find(o.key());
+            if (it != idle.end()) {
+                c = std::move(it->second);
+                idle.erase(it);
+                x.reused_connection = true;
+                x.time.dns = x.time.connect = x.time.ssl = -1;
+            } else {
+                x.reused_connection = false;
+                c = std::make_unique<connection>();
+                c->key = o.key();
+                if (auto ec = co_await connect(*c, o, deadline, x)) {
+                    x.error = ec;
+                    break;
+                }
+            }
+            x.remote_address = c->remote;
+            x.tls = c->facts;
+            bool nothing = true;
+            beast::error_code ec =
+                c->secure ? co_await roundtrip(*c->secure, *c, req, o, deadline, x, nothing)
+                          : co_await roundtrip(*c->plain, *c, req, o, deadline, x, nothing);
+            if (!ec) {
+                if (c->lowest().socket().is_open()) idle.emplace(o.key(), std::move(c));
+                x.error = {};
+                x.failed_in = phase::none;
+                x.explanation.clear();
+                break;
+            }
+            c->close();
+            x.error = ec;
+            // A kept-alive connection the server closed meanwhile: try once on a fresh one.
+            if (!(x.reused_connection && nothing && clock_type::now() < deadline)) break;
+            x.explanation.clear();
+        }
+        x.time.total = ms_since(start);
+        co_return x;
+    }
+};
+
+client::client(asio::io_context& ioc, client_options options)
+    : impl_(std::make_unique<impl>(ioc, std::move(options))) {}
+
+client::~client() = default;
+
+asio::awaitable<exchange> client::async_perform(request req) {
+    co_return co_await impl_->perform(std::move(req));
+}
+
+exchange client::perform(request req) {
+    const auto* stop = impl_->opt.stop;
+    if (stop && stop->load()) {
+        exchange x;
+        x.started = std::chrono::system_clock::now();
+        x.req = std::move(req);
+        x.error = asio::error::operation_aborted;
+        x.explanation = "not sent: the run was interrupted";
+        return x;
+    }
+    std::optional<exchange> out;
+    std::exception_ptr failure;
+    bool done = false;
+    asio::co_spawn(impl_->ioc, async_perform(std::move(req)),
+                   [&](std::exception_ptr e, exchange x) {
+                       failure = e;
+                       if (!e) out = std::move(x);
+                       done = true;
+                   });
+    impl_->ioc.restart();
+    if (!stop)
+        impl_->ioc.run();
+    else
+        while (!done) {
+            impl_->ioc.run_for(std::chrono::milliseconds(100));
+            if (!done && stop->load() && !impl_->cancelled) impl_->cancel_all();
+            if (impl_->ioc.stopped() && !done) impl_->ioc.restart();
+        }
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*out);
+}
+
+void client::cancel() {
+    impl_->cancel_all();
+}
+
+asio::io_context& client::context() {
+    return impl_->ioc;
+}
+
+} // namespace konform::http

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "konform/model/problem.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace konform::model {
+
+// Where a secret comes from. Secrets are never written in a target file itself.
+struct secret_ref {
+    std::string env;            // environment variable name
+    std::filesystem::path file; // or a file holding the value
+    bool empty() const { return env.empty() && file.empty(); }
+    // Shell form for reproduction lines: ${ENV} or $(cat FILE).
+    std::string placeholder() const;
+    // Throws load_error naming `where` in `target_file` when the value is not available.
+    std::string resolve(const std::string& target_file, const std::string& where) const;
+};
+
+struct auth_config {
+    enum class kind { none, bearer, basic, api_key, oauth2_client_credentials };
+    kind type = kind::none;
+    std::string username;             // basic
+    secret_ref secret;                // token, password, API key or client secret
+    std::string header = "X-API-Key"; // api_key
+    std::string token_url;            // oauth2
+    std::string client_id;            // oauth2
+    std::string scope;                // oauth2
+};
+
+struct tls_config {
+    std::filesystem::path ca_file;
+    bool insecure = false; // self-tests only: accepts any certificate
+    std::filesystem::path client_cert;
+    std::filesystem::path client_key;
+};
+
+struct limits_config {
+    std::optional<std::chrono::milliseconds> connect_timeout;
+    std::optional<std::chrono::milliseconds> read_timeout;
+    std::optional<std::chrono::milliseconds> total_timeout;
+    std::optional<std::uint64_t> max_header_bytes;
+    std::optional<std::uint64_t> max_body_bytes;
+    std::optional<int> max_connections;            // caps --jobs: at most this many at once
+    std::optional<double> max_requests_per_second; // 0 or unset: no cap
+};
+
+struct parameter_value {
+    std::string value;
+    std::string placeholder; // non-empty when it came from a secret source
+    bool secret = false;
+};
+
+// The system under test, as a vendor or certifier describes it.
+struct target {
+    std::filesystem::path file;
+    std::string base_url;
+    std::string product;
+    std::string product_version;
+    std::string vendor;
+    std::vector<std::string> claims; // optional conformance classes implemented (the ICS)
+    std::map<std::string, parameter_value> parameters;
+    auth_config auth;
+    tls_config tls;
+    limits_config limits;
+};
+
+// Replaces the target's base URL (from --base-url), holding it to the same rule as the
+// file's: an absolute http:// or https:// URL with a host. Throws load_error naming
+// `source` otherwise.
+void override_base_url(target& t, const std::string& url, const std::string& source);
+
+// Reads a target file. Secret values are resolved from the environment or files.
+target load_target(const std::filesystem::path& file, diagnostics& diag);
+target load_target(const std::filesystem::path& file);
+
+} // namespace konform::model

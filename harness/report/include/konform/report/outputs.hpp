@@ -1,0 +1,36 @@
+#pragma once
+
+#include "konform/report/console_reporter.hpp"
+#include "konform/report/evidence_writer.hpp"
+#include "konform/report/json_report.hpp"
+#include "konform/run/sink.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace konform::report {
+
+// Every output of a run in one folder: evidence.har and the console progress while the
+// run goes (it is the run's sink), then report.json (signed with a sealer), junit.xml and
+// report.html. What is written while the run goes is streamed, so memory does not grow
+// with the run.
+class outputs : public run::sink {
+public:
+    outputs(const std::filesystem::path& dir, console_reporter& console);
+
+    void exchange(const run::recorded_exchange& x) override;
+    void step(std::size_t index, const run::step_result& s) override;
+    void testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
+                  const run::run_result& so_far) override;
+
+    // Writes the reports of the finished run.
+    void finish(const run::run_result& r, const std::optional<sealer>& seal);
+
+private:
+    std::filesystem::path dir_;
+    console_reporter& console_;
+    evidence_writer evidence_;
+    step_spool steps_;
+};
+
+} // namespace konform::report

@@ -1,0 +1,125 @@
+#include "konform/report/console_reporter.hpp"
+
+#include "konform/report/json_report.hpp"
+
+#include <cstdio>
+
+namespace konform::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::string pad(std::string s, std::size_t n) {
+    if (s.size() < n) s.append(n - s.size(), ' ');
+    return s;
+}
+
+std::string ms_text(double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+    return buf;
+}
+
+std::string upper(std::string_view v) {
+    std::string s(v);
+    for (auto& c : s)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+} // namespace
+
+void console_reporter::testcase_done(std::size_t index, std::size_t total,
+                                     const run::testcase_result& tc, const run::run_result& r) {
+    if (mode_ == console_mode::quiet) return;
+    if (mode_ == console_mode::json) {
+        json j = {{"event", "testcase"},
+                  {"index", index + 1},
+                  {"total", total},
+                  {"id", tc.id},
+                  {"class", tc.cls},
+                  {"verdict", run::to_string(tc.v)},
+                  {"duration_ms", tc.duration_ms}};
+        if (!tc.reason.empty()) j["reason"] = tc.reason;
+        out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
+        return;
+    }
+    const std::string width = std::to_string(total);
+    std::string counter = std::to_string(index + 1);
+    counter.insert(0, width.size() - counter.size(), ' ');
+    out_ << "[" << counter << "/" << total << "] " << pad(upper(run::to_string(tc.v)), 12) << " "
+         << pad(tc.id, 18) << " " << tc.title;
+    if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped)
+        out_ << " (" << ms_text(tc.duration_ms) << ")";
+    else
+        out_ << " — " << tc.reason;
+    out_ << '\n';
+    if (tc.v == run::verdict::fail || tc.v == run::verdict::error ||
+        tc.v == run::verdict::inconclusive) {
+        bool shown = false;
+        for (const auto& a : tc.failures) {
+            std::string proves;
+            for (const auto& id : a.proves)
+                proves += (proves.empty() ? "" : ", ") + id;
+            out_ << "        " << upper(run::to_string(a.v)) << " " << proves << " (" << a.pointer
+                 << ")\n";
+            if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
+            if (!a.actual.empty()) out_ << "          actual:   " << a.actual << '\n';
+            if (!a.explanation.empty()) out_ << "          why:      " << a.explanation << '\n';
+            if (const auto* e = tc.excerpt_of(a.exchange))
+                out_ << "          reproduce: " << e->curl << '\n';
+            shown = true;
+        }
+        if (tc.failures_omitted)
+            out_ << "        (and " << tc.failures_omitted << " more failed assertions)\n";
+        if (!shown && !tc.reason.empty()) out_ << "          why: " << tc.reason << '\n';
+    }
+    out_ << std::flush;
+}
+
+void console_reporter::summary(const run::run_result& r, const std::string& out_dir) {
+    if (mode_ == console_mode::json) {
+        json doc = report_head(r, nullptr);
+        json j = {{"event", "summary"},
+                  {"verdict", doc["verdict"]},
+                  {"summary", doc["summary"]},
+                  {"profile", {{"id", r.prof->id}, {"version", r.prof->version}}},
+                  {"out", out_dir}};
+        if (doc.contains("verdict_reason")) j["verdict_reason"] = doc["verdict_reason"];
+        out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
+        return;
+    }
+    const std::string verdict = upper(run::to_string(r.overall));
+    if (mode_ == console_mode::quiet) {
+        out_ << verdict << " " << r.prof->id << " " << r.prof->version << " " << out_dir << '\n';
+        return;
+    }
+    auto row = [&](const char* what, const std::map<run::verdict, int>& m) {
+        out_ << pad(what, 14);
+        for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
+                       run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
+            out_ << pad(std::to_string(m.count(v) ? m.at(v) : 0), 14);
+        out_ << '\n';
+    };
+    out_ << '\n' << pad("", 14);
+    for (const char* h : {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"})
+        out_ << pad(h, 14);
+    out_ << '\n';
+    row("test cases", r.testcase_counts);
+    row("requirements", r.requirement_counts);
+    out_ << '\n';
+    for (const auto& c : r.classes)
+        out_ << "  class " << pad(c.cls->id, 16) << pad(upper(run::to_string(c.v)), 14)
+             << c.cls->title << '\n';
+    out_ << '\n'
+         << verdict << ": " << r.prof->id << " " << r.prof->version << " against "
+         << r.tgt->base_url;
+    if (r.overall == run::run_verdict::incomplete && !r.incomplete_reason.empty())
+        out_ << " (" << r.incomplete_reason << ")";
+    out_ << '\n';
+    if (!out_dir.empty()) out_ << "reports in " << out_dir << '\n';
+    out_ << std::flush;
+}
+
+} // namespace konform::report

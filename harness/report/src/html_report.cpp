@@ -1,0 +1,311 @@
+#include "konform/report/html_report.hpp"
+
+#include "konform/util/text.hpp"
+
+#include <set>
+
+namespace konform::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::string esc(const std::string& s) {
+    return util::xml_escape(s);
+}
+
+std::string str(const json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key)) return {};
+    const json& v = j[key];
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string excerpt(const std::string& s, std::size_t max = 2000) {
+    if (s.size() <= max) return s;
+    return s.substr(0, max) + "\n... (" + std::to_string(s.size()) +
+           " bytes in all; see evidence.har)";
+}
+
+std::string badge(const std::string& verdict) {
+    return "<span class=\"v v-" + esc(verdict) + "\">" + esc(verdict) + "</span>";
+}
+
+std::string headers_text(const json& headers) {
+    std::string out;
+    for (const auto& h : headers)
+        out += str(h, "name") + ": " + str(h, "value") + "\n";
+    return out;
+}
+
+// Request and response text of evidence entry `index`, as failures_of makes them.
+std::pair<std::string, std::string> entry_text(const json& evidence, const json& index) {
+    if (!index.is_number_unsigned() && !index.is_number_integer()) return {};
+    if (!evidence.is_object() || !evidence.contains("log") || !evidence["log"].is_object())
+        return {};
+    const json& entries = evidence["log"]["entries"];
+    std::size_t i = index.get<std::size_t>();
+    if (!entries.is_array() || i >= entries.size()) return {};
+    const json& e = entries[i];
+    const json& rq = e["request"];
+    const json& rs = e["response"];
+    std::string req = str(rq, "method") + " " + str(rq, "url") + "\n" + headers_text(rq["headers"]);
+    if (rq.contains("postData")) req += "\n" + excerpt(str(rq["postData"], "text"));
+    std::string resp;
+    if (rs.value("status", 0) == 0)
+        resp = "(no response) " + str(e["_konform"], "error");
+    else {
+        resp = "HTTP " + str(rs, "status") + " " + str(rs, "statusText") + "\n" +
+               headers_text(rs["headers"]);
+        resp += "\n" + excerpt(str(rs["content"], "text"));
+    }
+    return {req, resp};
+}
+
+std::string exchange_html(const json& f) {
+    if (!f.contains("exchange") || (f["request"].is_null() && f["response"].is_null())) return {};
+    return "<details><summary>request and response (exchange " + str(f, "exchange") +
+           ")</summary>"
+           "<div class=\"ex\"><pre>" +
+           esc(str(f, "request")) + "</pre><pre>" + esc(str(f, "response")) +
+           "</pre></div></details>";
+}
+
+const char* style = R"CSS(
+:root { --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --inconclusive:#8250df; --na:#6e7781; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; }
+.cert { background: #fff; border: 3px double #1f2328; padding: 24px 32px; border-radius: 6px; }
+.cert .verdict { font-size: 28px; font-weight: 700; letter-spacing: .04em; margin: 12px 0; text-transform: uppercase; }
+.cert .verdict.conformant { color: var(--pass); } .cert .verdict.not-conformant { color: var(--fail); }
+.cert .verdict.incomplete { color: var(--error); }
+.cert dl { display: grid; grid-template-columns: 220px 1fr; gap: 4px 16px; margin: 0; }
+.cert dt { color: #57606a; } .cert dd { margin: 0; word-break: break-all; }
+.cert .how { margin-top: 14px; font-size: 13px; color: #57606a; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th { background: #eaeef2; }
+.v { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
+.v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-error { background: var(--error); }
+.v-inconclusive { background: var(--inconclusive); } .v-inapplicable, .v-skipped { background: var(--na); }
+.filters { margin: 8px 0; } .filters label { margin-right: 12px; }
+.failure { background: #fff; border-left: 4px solid var(--fail); padding: 8px 12px; margin: 10px 0; }
+.failure.error, .failure.inconclusive { border-color: var(--error); }
+pre { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; padding: 8px; margin: 4px 0; font-size: 12px; }
+.ex { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
+.hidden { display: none; }
+@media print {
+  body { background: #fff; } .filters, details, .noprint { display: none !important; }
+  .cert { page-break-after: always; border-width: 4px; margin-top: 40px; }
+  tr { page-break-inside: avoid; }
+}
+)CSS";
+
+const char* script = R"JS(
+(function () {
+  var boxes = document.querySelectorAll('.filters input');
+  function apply() {
+    var shown = {};
+    boxes.forEach(function (b) { shown[b.value] = b.checked; });
+    document.querySelectorAll('[data-verdict]').forEach(function (row) {
+      row.classList.toggle('hidden', !shown[row.getAttribute('data-verdict')]);
+    });
+  }
+  var wanted = location.hash.replace('#', '').split(',').filter(Boolean);
+  if (wanted.length) boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
+  boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  apply();
+})();
+)JS";
+
+} // namespace
+
+std::string to_html(const json& r, const json& failure_list) {
+    const json& p = r["profile"];
+    const json& t = r["target"];
+    const std::string verdict = str(r, "verdict");
+    std::string h;
+    h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+    h += "<title>" + esc(str(p, "title") + " " + str(p, "version") + ": " + verdict) + "</title>";
+    h += "<style>" + std::string(style) + "</style></head><body><main>";
+
+    // The certificate.
+    h += "<section class=\"cert\" id=\"certificate\"><h1>Conformance report</h1>";
+    h += "<div>" + esc(str(p, "title")) + ", version " + esc(str(p, "version")) + "</div>";
+    h += "<div class=\"verdict " + esc(verdict) + "\" id=\"verdict\">" + esc(verdict) + "</div>";
+    if (r.contains("verdict_reason")) h += "<div>" + esc(str(r, "verdict_reason")) + "</div>";
+    h += "<dl>";
+    auto row = [&](const std::string& k, const std::string& v) {
+        if (!v.empty()) h += "<dt>" + esc(k) + "</dt><dd>" + esc(v) + "</dd>";
+    };
+    row("Profile", str(p, "id") + " " + str(p, "version"));
+    row("Profile digest (SHA-256)", str(p, "digest"));
+    row("Tested system", t.value("product", "") + " " + t.value("product_version", ""));
+    row("Vendor", str(t, "vendor"));
+    row("URL", str(t, "url"));
+    row("Address", str(t, "remote_address"));
+    row("Server header", str(t, "server"));
+    if (t.contains("tls")) {
+        row("TLS certificate (SHA-256)", str(t["tls"], "certificate_sha256"));
+        row("TLS certificate subject", str(t["tls"], "subject"));
+        if (!t["tls"].value("verified", true))
+            row("TLS verification", "NOT verified (insecure self-test)");
+    }
+    std::string claims;
+    for (const auto& c : t.value("claims", json::array()))
+        claims += (claims.empty() ? "" : ", ") + c.get<std::string>();
+    row("Claimed optional classes", claims.empty() ? "none" : claims);
+    row("Tested", str(r, "started") + " to " + str(r, "finished"));
+    row("konform", str(r["konform"], "version"));
+    if (r.contains("evidence")) row("Evidence (SHA-256)", str(r["evidence"], "sha256"));
+    if (r.contains("signature")) {
+        row("Signed by key", str(r["signature"], "key_id"));
+        row("Signed at", str(r["signature"], "signed_at"));
+    } else
+        row("Signature", "not signed");
+    h += "</dl><div class=\"how\">Verify offline: <code>konform verify report.json --trust "
+         "ROOT.pem</code> "
+         "checks the signature, the signer's certificate chain and the evidence digest. "
+         "This page is a rendering; report.json is the signed original.</div></section>";
+
+    // Summary and filters.
+    h += "<h2>Summary</h2><table><tr><th></th>";
+    const char* verdicts[] = {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"};
+    for (const char* v : verdicts)
+        h += std::string("<th>") + v + "</th>";
+    h += "</tr>";
+    for (const char* what : {"testcases", "requirements"}) {
+        h += std::string("<tr><td>") +
+             (std::string(what) == "testcases" ? "test cases" : "requirements") + "</td>";
+        for (const char* v : verdicts)
+            h += "<td>" + str(r["summary"][what], v) + "</td>";
+        h += "</tr>";
+    }
+    h += "</table>";
+    h += "<div class=\"filters noprint\" id=\"filters\">Show: ";
+    for (const char* v : verdicts)
+        h += std::string("<label><input type=\"checkbox\" value=\"") + v + "\" checked> " + v +
+             "</label>";
+    h += "</div>";
+
+    h += "<h2>Conformance classes</h2><table "
+         "id=\"classes\"><tr><th>class</th><th>title</th><th>mandatory</th>"
+         "<th>applicable</th><th>verdict (MUST)</th></tr>";
+    for (const auto& c : r["classes"])
+        h += "<tr data-verdict=\"" + esc(str(c, "verdict")) + "\"><td>" + esc(str(c, "id")) +
+             "</td><td>" + esc(str(c, "title")) + "</td><td>" +
+             (c.value("mandatory", false) ? "yes" : "no") + "</td><td>" +
+             (c.value("applicable", false) ? "yes" : "no") + "</td><td>" +
+             badge(str(c, "verdict")) + "</td></tr>";
+    h += "</table>";
+
+    h += "<h2>Requirements</h2><table "
+         "id=\"requirements\"><tr><th>id</th><th>level</th><th>class</th>"
+         "<th>requirement</th><th>verified by</th><th>verdict</th></tr>";
+    for (const auto& q : r["requirements"]) {
+        std::string tcs;
+        for (const auto& id : q.value("testcases", json::array()))
+            tcs += (tcs.empty() ? "" : ", ") + id.get<std::string>();
+        h += "<tr data-verdict=\"" + esc(str(q, "verdict")) + "\"><td>" + esc(str(q, "id")) +
+             "</td><td>" + esc(str(q, "level")) + "</td><td>" + esc(str(q, "class")) + "</td><td>" +
+             esc(str(q, "text"));
+        if (q.contains("ref")) h += "<br><small>" + esc(str(q, "ref")) + "</small>";
+        if (q.contains("reason")) h += "<br><small>" + esc(str(q, "reason")) + "</small>";
+        h += "</td><td>" + esc(tcs) + "</td><td>" + badge(str(q, "verdict")) + "</td></tr>";
+    }
+    h += "</table>";
+
+    h += "<h2>Test cases</h2><table "
+         "id=\"testcases\"><tr><th>id</th><th>title</th><th>class</th><th>time</th>"
+         "<th>verdict</th></tr>";
+    for (const auto& tc : r["testcases"]) {
+        char ms[32];
+        std::snprintf(ms, sizeof ms, "%.1f ms", tc.value("duration_ms", 0.0));
+        h += "<tr data-verdict=\"" + esc(str(tc, "verdict")) + "\"><td>" + esc(str(tc, "id")) +
+             "</td><td>" + esc(str(tc, "title"));
+        if (tc.contains("reason")) h += "<br><small>" + esc(str(tc, "reason")) + "</small>";
+        h += "</td><td>" + esc(str(tc, "class")) + "</td><td>" + ms + "</td><td>" +
+             badge(str(tc, "verdict")) + "</td></tr>";
+    }
+    h += "</table>";
+
+    h += "<h2>Failures</h2><div id=\"failures\">";
+    int failures = 0;
+    for (const auto& a : failure_list) {
+        const std::string v = str(a, "verdict");
+        ++failures;
+        std::string proves;
+        for (const auto& id : a.value("proves", json::array()))
+            proves += (proves.empty() ? "" : ", ") + id.get<std::string>();
+        h += "<div class=\"failure " + esc(v) + "\" data-verdict=\"" + esc(v) + "\"><div>" +
+             badge(v) + " <b>" + esc(proves) + "</b> in " + esc(str(a, "testcase")) + " <small>" +
+             esc(str(a, "file")) + " " + esc(str(a, "pointer")) + "</small></div>";
+        if (!str(a, "expected").empty())
+            h += "<div>expected: <code>" + esc(str(a, "expected")) + "</code></div>";
+        if (!str(a, "actual").empty())
+            h += "<div>actual: <code>" + esc(str(a, "actual")) + "</code></div>";
+        if (!str(a, "explanation").empty())
+            h += "<div>why: " + esc(str(a, "explanation")) + "</div>";
+        if (!str(a, "curl").empty()) h += "<pre>" + esc(str(a, "curl")) + "</pre>";
+        h += exchange_html(a);
+        h += "</div>";
+    }
+    if (failures == 0) h += "<p>None.</p>";
+    h += "</div></main><script>" + std::string(script) + "</script></body></html>\n";
+    return h;
+}
+
+json failures_of(const run::run_result& r) {
+    json out = json::array();
+    for (const auto& tc : r.testcases)
+        for (const auto& a : tc.failures) {
+            json f = {{"testcase", tc.id},    {"file", tc.file},
+                      {"pointer", a.pointer}, {"verdict", run::to_string(a.v)},
+                      {"proves", a.proves},   {"expected", a.expected},
+                      {"actual", a.actual},   {"explanation", a.explanation}};
+            if (const auto* e = tc.excerpt_of(a.exchange)) {
+                f["exchange"] = a.exchange;
+                f["curl"] = e->curl;
+                f["request"] = e->request;
+                f["response"] = e->response;
+            }
+            out.push_back(std::move(f));
+        }
+    return out;
+}
+
+json failures_from_files(const json& report, const json& evidence) {
+    json out = json::array();
+    if (!report.is_object() || !report.contains("testcases")) return out;
+    for (const auto& tc : report["testcases"]) {
+        if (!tc.is_object() || !tc.contains("steps")) continue;
+        for (const auto& s : tc["steps"])
+            for (const auto& a : s.value("assertions", json::array())) {
+                const std::string v = str(a, "verdict");
+                if (v != "fail" && !(v == "error" && str(a, "explanation") != "not reached"))
+                    continue;
+                json f = {{"testcase", str(tc, "id")},
+                          {"file", str(tc, "file")},
+                          {"pointer", str(a, "pointer")},
+                          {"verdict", v},
+                          {"proves", a.value("proves", json::array())},
+                          {"expected", str(a, "expected")},
+                          {"actual", str(a, "actual")},
+                          {"explanation", str(a, "explanation")},
+                          {"curl", str(s, "curl")}};
+                if (a.contains("exchange")) {
+                    auto [rq, rs] = entry_text(evidence, a["exchange"]);
+                    f["exchange"] = a["exchange"];
+                    f["request"] = rq;
+                    f["response"] = rs;
+                }
+                out.push_back(std::move(f));
+            }
+    }
+    return out;
+}
+
+} // namespace konform::report

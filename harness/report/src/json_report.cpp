@@ -1,0 +1,252 @@
+#include "konform/report/json_report.hpp"
+
+#include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
+#include "konform/util/text.hpp"
+#include "konform/version.hpp"
+
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace konform::report {
+
+using nlohmann::json;
+
+namespace {
+
+json counts(const std::map<run::verdict, int>& m) {
+    json out = json::object();
+    for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
+                   run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
+        out[std::string(run::to_string(v))] = m.count(v) ? m.at(v) : 0;
+    return out;
+}
+
+json tls_json(const http::tls_facts& t) {
+    return {{"protocol", t.protocol},
+            {"cipher", t.cipher},
+            {"certificate_sha256", t.peer_sha256},
+            {"subject", t.peer_subject},
+            {"issuer", t.peer_issuer},
+            {"not_after", t.peer_not_after},
+            {"verified", t.verified}};
+}
+
+// A member value no report holds: canonical JSON writes it as "\u0000konform-stream", so
+// the canonical text of a document splits there around a part that is streamed.
+const std::string hole = std::string(1, '\0') + "konform-stream";
+
+std::pair<std::string, std::string> split_at_hole(const json& doc) {
+    std::string text = util::canonicalize(doc);
+    const std::string marker = util::canonicalize(json(hole));
+    auto at = text.find(marker);
+    if (at == std::string::npos) throw std::logic_error("report hole missing");
+    return {text.substr(0, at), text.substr(at + marker.size())};
+}
+
+// Writes the canonical report, with every test case's steps from the spool.
+void write_canonical(const json& head, step_spool& steps,
+                     const std::function<void(std::string_view)>& out) {
+    json doc = head;
+    json testcases = std::move(doc["testcases"]);
+    doc["testcases"] = hole;
+    auto [before, after] = split_at_hole(doc);
+    out(before);
+    out("[");
+    for (std::size_t i = 0; i < testcases.size(); ++i) {
+        json tc = testcases[i];
+        tc["steps"] = hole;
+        auto [tc_before, tc_after] = split_at_hole(tc);
+        out(i ? "," : "");
+        out(tc_before);
+        out("[");
+        steps.copy(i, out);
+        out("]");
+        out(tc_after);
+    }
+    out("]");
+    out(after);
+}
+
+} // namespace
+
+json step_json(const run::step_result& s) {
+    json j = {{"pointer", s.pointer}, {"verdict", run::to_string(s.v)}};
+    if (!s.name.empty()) j["name"] = s.name;
+    if (s.iteration >= 0) j["iteration"] = s.iteration;
+    if (s.cleanup) j["cleanup"] = true;
+    if (!s.message.empty()) j["message"] = s.message;
+    if (s.exchange != run::no_exchange) {
+        j["exchange"] = s.exchange;
+        j["request"] = {{"method", s.method}, {"url", s.url}};
+        if (s.status) j["response"] = {{"status", *s.status}};
+        j["duration_ms"] = s.duration_ms;
+    }
+    if (!s.curl.empty()) j["curl"] = s.curl;
+    json asserts = json::array();
+    for (const auto& a : s.assertions) {
+        json aj = {{"pointer", a.pointer},   {"subject", a.subject},
+                   {"proves", a.proves},     {"verdict", run::to_string(a.v)},
+                   {"expected", a.expected}, {"actual", a.actual}};
+        if (!a.description.empty()) aj["description"] = a.description;
+        if (!a.explanation.empty()) aj["explanation"] = a.explanation;
+        if (a.exchange != run::no_exchange) aj["exchange"] = a.exchange;
+        asserts.push_back(std::move(aj));
+    }
+    j["assertions"] = std::move(asserts);
+    return j;
+}
+
+json report_head(const run::run_result& r, const json& evidence) {
+    const auto& p = *r.prof;
+    const auto& t = *r.tgt;
+    json files = json::array();
+    for (const auto& f : p.files)
+        files.push_back({{"path", f.path}, {"sha256", f.sha256}});
+    json target = {{"url", t.base_url},
+                   {"product", t.product},
+                   {"product_version", t.product_version},
+                   {"vendor", t.vendor},
+                   {"claims", t.claims},
+                   {"remote_address", r.binding.remote_address},
+                   {"server", r.binding.server_header}};
+    if (r.binding.tls) target["tls"] = tls_json(*r.binding.tls);
+
+    json classes = json::array();
+    for (const auto& c : r.classes)
+        classes.push_back({{"id", c.cls->id},
+                           {"title", c.cls->title},
+                           {"mandatory", c.cls->mandatory},
+                           {"applicable", c.applicable},
+                           {"verdict", run::to_string(c.v)}});
+    json reqs = json::array();
+    for (const auto& rr : r.requirements) {
+        json j = {{"id", rr.req->id},
+                  {"level", model::to_string(rr.req->lvl)},
+                  {"class", rr.req->cls},
+                  {"text", rr.req->text},
+                  {"verdict", run::to_string(rr.v)},
+                  {"testcases", rr.testcases}};
+        if (!rr.req->ref.empty()) j["ref"] = rr.req->ref;
+        if (!rr.reason.empty()) j["reason"] = rr.reason;
+        reqs.push_back(std::move(j));
+    }
+    json tcs = json::array();
+    for (const auto& tc : r.testcases) {
+        json j = {{"id", tc.id},
+                  {"title", tc.title},
+                  {"class", tc.cls},
+                  {"file", tc.file},
+                  {"verifies", tc.verifies},
+                  {"verdict", run::to_string(tc.v)},
+                  {"duration_ms", tc.duration_ms}};
+        if (!tc.reason.empty()) j["reason"] = tc.reason;
+        tcs.push_back(std::move(j));
+    }
+    json doc = {
+        {"konform", {{"version", konform::version}}},
+        {"profile",
+         {{"id", p.id},
+          {"version", p.version},
+          {"title", p.title},
+          {"digest", p.digest},
+          {"files", files}}},
+        {"target", target},
+        {"started", util::iso8601(r.started)},
+        {"finished", util::iso8601(r.finished)},
+        {"verdict", run::to_string(r.overall)},
+        {"summary",
+         {{"testcases", counts(r.testcase_counts)},
+          {"requirements", counts(r.requirement_counts)},
+          {"exchanges", r.exchange_count}}},
+        {"classes", classes},
+        {"requirements", reqs},
+        {"testcases", tcs},
+    };
+    if (!evidence.is_null()) doc["evidence"] = evidence;
+    if (!r.incomplete_reason.empty() && r.overall == run::run_verdict::incomplete)
+        doc["verdict_reason"] = r.incomplete_reason;
+    util::sanitize_utf8(doc); // the Server header, reasons and titles may carry any bytes
+    return doc;
+}
+
+step_spool::step_spool() : file_(std::tmpfile()) {
+    if (!file_) throw std::runtime_error("cannot create a temporary file for the report's steps");
+}
+
+step_spool::~step_spool() {
+    std::fclose(file_);
+}
+
+void step_spool::add(std::size_t testcase, const run::step_result& s) {
+    if (ranges_.size() <= testcase) ranges_.resize(testcase + 1, {size_, size_});
+    range& r = ranges_[testcase];
+    if (r.begin == r.end) r.begin = r.end = size_;
+    json j = step_json(s);
+    util::sanitize_utf8(j); // bytes from the system under test
+    std::string text = (r.begin == r.end ? "" : ",") + util::canonicalize(j);
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+        throw std::runtime_error("cannot write the report's steps to a temporary file");
+    size_ += static_cast<long>(text.size());
+    r.end = size_;
+}
+
+void step_spool::copy(std::size_t testcase, const std::function<void(std::string_view)>& out) {
+    if (testcase >= ranges_.size()) return;
+    std::fflush(file_);
+    const range r = ranges_[testcase];
+    std::fseek(file_, r.begin, SEEK_SET);
+    char buf[1 << 16];
+    for (long left = r.end - r.begin; left > 0;) {
+        std::size_t n = std::fread(buf, 1, std::min<long>(left, sizeof buf), file_);
+        if (n == 0) throw std::runtime_error("cannot read the report's steps back");
+        out({buf, n});
+        left -= static_cast<long>(n);
+    }
+    std::fseek(file_, 0, SEEK_END);
+}
+
+json write_report_json(const std::filesystem::path& file, const json& head, step_spool& steps,
+                       const std::optional<sealer>& seal) {
+    json doc = head;
+    doc.erase("signature");
+    if (seal) {
+        // Stage the signed bytes, map them, sign.
+        json message = doc;
+        message["signature_metadata"] = seal->metadata;
+        std::FILE* staged = std::tmpfile();
+        if (!staged) throw std::runtime_error("cannot create a temporary file to sign");
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> close(staged, std::fclose);
+        write_canonical(message, steps, [&](std::string_view b) {
+            if (std::fwrite(b.data(), 1, b.size(), staged) != b.size())
+                throw std::runtime_error("cannot stage the report for signing");
+        });
+        std::fflush(staged);
+        const int fd = fileno(staged);
+        struct stat st {};
+        ::fstat(fd, &st);
+        const auto size = static_cast<std::size_t>(st.st_size);
+        void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) throw std::runtime_error("cannot map the report for signing");
+        std::string value;
+        try {
+            value = seal->sign({static_cast<const char*>(map), size});
+        } catch (...) {
+            ::munmap(map, size);
+            throw;
+        }
+        ::munmap(map, size);
+        json block = seal->metadata;
+        block["value"] = value;
+        doc["signature"] = block;
+    }
+    util::atomic_file_writer out(file);
+    write_canonical(doc, steps, [&](std::string_view b) { out.write(b); });
+    out.commit();
+    return doc;
+}
+
+} // namespace konform::report

@@ -1,0 +1,33 @@
+#include "konform/report/outputs.hpp"
+
+#include "konform/report/html_report.hpp"
+#include "konform/report/junit_report.hpp"
+#include "konform/util/file.hpp"
+
+namespace konform::report {
+
+outputs::outputs(const std::filesystem::path& dir, console_reporter& console)
+    : dir_(dir), console_(console), evidence_(dir / "evidence.har") {}
+
+void outputs::exchange(const run::recorded_exchange& x) {
+    evidence_.add(x);
+}
+
+void outputs::step(std::size_t index, const run::step_result& s) {
+    steps_.add(index, s);
+}
+
+void outputs::testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
+                       const run::run_result& so_far) {
+    console_.testcase_done(index, total, tc, so_far);
+}
+
+void outputs::finish(const run::run_result& r, const std::optional<sealer>& seal) {
+    const std::string digest = evidence_.finish();
+    const nlohmann::json head = report_head(r, {{"file", "evidence.har"}, {"sha256", digest}});
+    const nlohmann::json written = write_report_json(dir_ / "report.json", head, steps_, seal);
+    util::write_file_atomically(dir_ / "junit.xml", to_junit(r));
+    util::write_file_atomically(dir_ / "report.html", to_html(written, failures_of(r)));
+}
+
+} // namespace konform::report

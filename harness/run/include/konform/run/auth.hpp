@@ -1,0 +1,42 @@
+#pragma once
+
+#include "konform/http/client.hpp"
+#include "konform/model/target.hpp"
+#include "konform/run/secrets.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace konform::run {
+
+// Adds the target's credentials to requests. For OAuth2 client credentials it fetches a
+// token once, reuses it, and fetches a new one shortly before it expires.
+class authenticator {
+public:
+    // Registers every secret it resolves in `s`.
+    authenticator(const model::target& t, http::client& c, secrets& s);
+
+    // Adds the credentials; returns an explanation when they cannot be obtained. When it
+    // fetched an OAuth2 token for this request, `token_exchange` holds that exchange (for
+    // the evidence). Test cases running at once share one token fetch.
+    boost::asio::awaitable<std::string> apply(http::request& req,
+                                              std::optional<http::exchange>& token_exchange);
+
+private:
+    const model::target& target_;
+    http::client& client_;
+    secrets& secrets_;
+    std::string value_; // resolved secret
+    std::string token_;
+    std::chrono::steady_clock::time_point token_expiry_{};
+    bool fetching_ = false;
+    std::unique_ptr<boost::asio::steady_timer> fetched_; // wakes those waiting for a fetch
+
+    boost::asio::awaitable<std::string> fetch_token(std::optional<http::exchange>& exchange);
+};
+
+} // namespace konform::run

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "konform/http/exchange.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/model/target.hpp"
+#include "konform/run/verdict.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace konform::run {
+
+inline constexpr std::size_t no_exchange = static_cast<std::size_t>(-1);
+
+struct assertion_result {
+    std::string pointer; // where the assertion stands in its test-case file
+    std::string subject;
+    std::string description;
+    std::vector<std::string> proves;
+    verdict v = verdict::pass;
+    std::string expected;
+    std::string actual;
+    std::string explanation;
+    std::size_t exchange = no_exchange; // index of the exchange in the run's evidence
+};
+
+struct step_result {
+    std::string name;
+    std::string pointer;
+    int iteration = -1; // row index inside a for_each, else -1
+    verdict v = verdict::pass;
+    std::size_t exchange = no_exchange;
+    std::string method, url; // the request, when one was sent
+    std::optional<int> status;
+    double duration_ms = 0;
+    std::vector<assertion_result> assertions;
+    std::string message; // why the step could not be judged, if so
+    std::string curl;    // repeats the request, when an assertion of the step failed
+    bool cleanup = false;
+};
+
+// What the console, JUnit and HTML show of a failed exchange: request and response
+// excerpts and the curl line that repeats the request.
+struct exchange_excerpt {
+    std::size_t exchange = no_exchange;
+    std::string request;
+    std::string response;
+    std::string curl;
+};
+
+// A test case's outcome as it is kept in memory for the whole run. Its steps in full go
+// to the run's sink as they happen (report.json); only what the summaries need stays:
+// per-requirement verdicts, and the failing assertions with their evidence (capped).
+struct testcase_result {
+    std::string id;
+    std::string title;
+    std::string cls;
+    std::string file; // relative to the profile folder
+    std::vector<std::string> verifies;
+    verdict v = verdict::pass;
+    std::string reason; // for inapplicable, skipped, error and inconclusive
+    double duration_ms = 0;
+    // Worst verdict of the (non-cleanup) assertions that prove each requirement.
+    std::map<std::string, verdict> proven;
+    std::vector<assertion_result> failures; // fail and error assertions, at most max_failures
+    std::size_t failures_omitted = 0;
+    std::vector<exchange_excerpt> evidence; // the exchanges `failures` name
+    std::size_t step_count = 0;
+    std::size_t exchange_count = 0;
+
+    // The excerpt of an exchange a failure names, if kept.
+    const exchange_excerpt* excerpt_of(std::size_t exchange) const {
+        for (const auto& e : evidence)
+            if (e.exchange == exchange) return &e;
+        return nullptr;
+    }
+
+    static constexpr std::size_t max_failures = 50;
+};
+
+struct requirement_result {
+    const model::requirement* req = nullptr;
+    verdict v = verdict::inconclusive;
+    std::vector<std::string> testcases; // test cases that verify it
+    std::string reason;
+};
+
+struct class_result {
+    const model::conformance_class* cls = nullptr;
+    bool applicable = false; // mandatory or claimed
+    verdict v = verdict::inconclusive;
+};
+
+// An exchange as it is kept in the evidence: secrets already replaced by placeholders.
+struct recorded_exchange {
+    http::exchange x;
+    std::string testcase;
+};
+
+// Facts that bind a run to the system that was tested.
+struct system_binding {
+    std::string url;
+    std::string remote_address;
+    std::string server_header;
+    std::optional<http::tls_facts> tls;
+};
+
+struct run_result {
+    const model::profile* prof = nullptr;
+    const model::target* tgt = nullptr;
+    std::chrono::system_clock::time_point started;
+    std::chrono::system_clock::time_point finished;
+    std::vector<testcase_result> testcases;
+    std::vector<requirement_result> requirements;
+    std::vector<class_result> classes;
+    std::size_t exchange_count = 0;
+    system_binding binding;
+    run_verdict overall = run_verdict::incomplete;
+    std::string incomplete_reason;
+    bool interrupted = false;
+    int jobs = 1;
+    std::map<verdict, int> testcase_counts;
+    std::map<verdict, int> requirement_counts;
+};
+
+} // namespace konform::run

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "konform/run/result.hpp"
+
+namespace konform::run {
+
+// The verdict rules, in one place.
+
+// Adds a judged step to its test case (whose verdict starts as pass): the verdict becomes
+// the worst of its steps', the first step message explains it, the requirements the
+// assertions prove take their worst verdict, and fail and error assertions are kept for
+// the summaries. Cleanup steps prove nothing.
+void account_step(testcase_result& tc, const step_result& s);
+
+// Rolls test-case verdicts up to requirements, classes and the run: a requirement is the
+// worst of the assertions that prove it; a requirement a test case lists but never
+// reached is at best inconclusive; the run is conformant when every MUST requirement of
+// core and the claimed classes passes.
+void roll_up(run_result& r);
+
+} // namespace konform::run

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "konform/http/client.hpp"
+#include "konform/run/result.hpp"
+#include "konform/run/sink.hpp"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace konform::run {
+
+struct run_options {
+    std::vector<std::string> only;    // test-case ids to run; empty: all
+    std::vector<std::string> classes; // classes to run; empty: all applicable
+    http::client_options http;
+    // Test cases run at once, each on its own connection (capped by the target's
+    // max_connections). Test cases marked `serial` run alone.
+    int jobs = 1;
+    // After this many consecutive test cases that could not reach the system, the rest
+    // are marked `error` ("system unreachable") without being tried.
+    int unreachable_after = 3;
+    const std::atomic<bool>* stop = nullptr; // set by a signal handler to end the run early
+};
+
+// Checks that the target fits the profile (claims, required parameters). Problems name
+// the target file and place.
+void check_target(const model::profile& p, const model::target& t, model::diagnostics& diag);
+
+// Runs the profile against the target: plans applicability, runs the test cases (up to
+// opt.jobs at once), streams every step and exchange to `out` in test-case order, and
+// rolls verdicts up. Network failures end in `error` verdicts, never in exceptions.
+// Throws model::load_error for unusable input (e.g. a bad CA file).
+run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
+                       sink* out = nullptr);
+
+} // namespace konform::run

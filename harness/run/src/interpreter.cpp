@@ -1,0 +1,298 @@
+#include "interpreter.hpp"
+
+#include "konform/http/curl_line.hpp"
+#include "konform/http/redirect.hpp"
+#include "konform/run/roll_up.hpp"
+#include "request_builder.hpp"
+
+#include <chrono>
+
+namespace konform::run::detail {
+
+using nlohmann::json;
+
+struct interpreter::state {
+    const model::testcase* tc = nullptr;
+    testcase_result* result = nullptr;
+    testcase_stream* out = nullptr;
+    variables vars;
+    bool stopped = false;
+    verdict stop_verdict = verdict::inconclusive;
+    bool reached = false;     // some exchange got an answer
+    bool unreachable = false; // some exchange could not reach the system at all
+};
+
+namespace {
+
+// The system could not be reached or did not answer at all (as opposed to a broken answer).
+bool is_connection_failure(const http::exchange& x) {
+    return x.error && !x.resp &&
+           (x.failed_in == http::phase::resolve || x.failed_in == http::phase::connect ||
+            x.failed_in == http::phase::tls_handshake || x.failed_in == http::phase::send ||
+            x.failed_in == http::phase::wait);
+}
+
+std::string excerpt(const std::string& s, std::size_t max = 2000) {
+    if (s.size() <= max) return s;
+    return s.substr(0, max) + "\n... (" + std::to_string(s.size()) +
+           " bytes in all; see evidence.har)";
+}
+
+std::string headers_text(const http::header_list& headers) {
+    std::string out;
+    for (const auto& [k, v] : headers)
+        out += k + ": " + v + "\n";
+    return out;
+}
+
+assertion_result unjudged(const model::assertion& a, std::vector<std::string> proves, verdict v,
+                          const std::string& why, std::size_t exchange) {
+    assertion_result ar;
+    ar.pointer = a.pointer;
+    ar.subject = std::string(model::to_string(a.what));
+    ar.description = a.description;
+    ar.proves = std::move(proves);
+    ar.v = v;
+    ar.explanation = why;
+    ar.exchange = exchange;
+    return ar;
+}
+
+} // namespace
+
+interpreter::interpreter(const model::profile& p, const model::target& t, http::client& c,
+                         authenticator& auth, const secrets& s, const check::schema_set& schemas)
+    : prof_(p), target_(t), client_(c), auth_(auth), secrets_(s), schemas_(schemas) {}
+
+std::size_t interpreter::record(http::exchange& x, state& st) {
+    // Redact before anything else sees the exchange: request, response and explanation.
+    x.req.url = redact(x.req.url);
+    for (auto& [k, v] : x.req.headers)
+        v = redact(v);
+    x.req.body = redact(x.req.body);
+    if (x.resp) {
+        for (auto& [k, v] : x.resp->headers)
+            v = redact(v);
+        x.resp->body = redact(x.resp->body);
+    }
+    x.explanation = redact(x.explanation);
+    ++st.result->exchange_count;
+    return st.out->add_exchange({x, st.tc->id});
+}
+
+// Adds a judged step to the result and the stream; keeps excerpts of its exchange when an
+// assertion failed on it.
+void interpreter::finish_step(step_result sr, state& st, const http::exchange* x) {
+    testcase_result& tc = *st.result;
+    const std::size_t before = tc.failures.size();
+    account_step(tc, sr);
+    if (x && tc.failures.size() > before) {
+        if (placeholders_.empty())
+            for (const auto& [value, placeholder] : secrets_.items())
+                placeholders_.push_back(placeholder);
+        exchange_excerpt e;
+        e.exchange = sr.exchange;
+        e.curl = http::curl_line(x->req, placeholders_, target_.tls.insecure);
+        e.request = x->req.method + " " + x->req.url + "\n" + headers_text(x->req.headers);
+        if (!x->req.body.empty()) e.request += "\n" + excerpt(x->req.body);
+        if (!x->resp)
+            e.response = "(no response) " + x->explanation;
+        else
+            e.response = "HTTP " + std::to_string(x->resp->status) + " " + x->resp->reason + "\n" +
+                         headers_text(x->resp->headers) + "\n" + excerpt(x->resp->body);
+        sr.curl = e.curl;
+        tc.evidence.push_back(std::move(e));
+    }
+    st.out->add_step(std::move(sr));
+}
+
+void interpreter::not_reached(const model::step& s, state& st) {
+    step_result sr;
+    sr.name = s.name;
+    sr.pointer = s.pointer;
+    sr.v = st.stop_verdict;
+    sr.message = "not reached: an earlier step did not pass";
+    auto add = [&](const model::step& step, auto& self) -> void {
+        for (const auto& a : step.expect)
+            sr.assertions.push_back(unjudged(a, a.proves.empty() ? st.tc->verifies : a.proves,
+                                             st.stop_verdict, "not reached", no_exchange));
+        for (const auto& inner : step.steps)
+            self(inner, self);
+    };
+    add(s, add);
+    finish_step(std::move(sr), st, nullptr);
+}
+
+boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st,
+                                                        int iteration, bool cleanup) {
+    step_result sr;
+    sr.name = s.name;
+    sr.pointer = s.pointer;
+    sr.iteration = iteration;
+    sr.cleanup = cleanup;
+    auto proves_of = [&](const model::assertion& a) {
+        return a.proves.empty() ? st.tc->verifies : a.proves;
+    };
+    // The step cannot be judged: every assertion takes verdict `v`, and the test case stops.
+    auto give_up = [&](verdict v, const std::string& why, const http::exchange* x) {
+        sr.v = v;
+        sr.message = redact(why);
+        for (const auto& a : s.expect)
+            sr.assertions.push_back(unjudged(a, proves_of(a), v, sr.message, sr.exchange));
+        finish_step(std::move(sr), st, x);
+        if (!cleanup) st.stopped = true, st.stop_verdict = v;
+    };
+
+    http::request req;
+    try {
+        req = build_request(*s.request, st.vars, target_.base_url);
+    } catch (const std::exception& e) {
+        give_up(verdict::error, std::string("the request could not be built: ") + e.what(),
+                nullptr);
+        co_return;
+    }
+    if (s.request->authenticate) {
+        std::optional<http::exchange> token_exchange;
+        std::string why = co_await auth_.apply(req, token_exchange);
+        if (token_exchange) record(*token_exchange, st);
+        if (!why.empty()) {
+            give_up(verdict::error, why, nullptr);
+            co_return;
+        }
+    }
+    http::exchange x = co_await client_.async_perform(req);
+    constexpr int max_redirects = 10;
+    for (int hops = 0; s.request->follow_redirects; ++hops) {
+        auto next = http::redirect_request(req, x);
+        if (!next) break;
+        if (hops == max_redirects) {
+            sr.exchange = record(x, st);
+            give_up(verdict::error,
+                    "more than " + std::to_string(max_redirects) + " redirects (last to " +
+                        next->url + ")",
+                    &x);
+            co_return;
+        }
+        record(x, st);
+        req = std::move(*next);
+        x = co_await client_.async_perform(req);
+    }
+    if (x.ok()) st.reached = true;
+    if (!x.ok() && is_connection_failure(x)) st.unreachable = true;
+    sr.exchange = record(x, st);
+    sr.method = x.req.method;
+    sr.url = x.req.url;
+    if (x.resp) sr.status = x.resp->status;
+    sr.duration_ms = x.time.total;
+    if (!x.ok()) {
+        give_up(verdict::error, x.explanation, &x);
+        co_return;
+    }
+    check::response_view view(x, schemas_.namespaces);
+    sr.v = verdict::pass;
+    for (const auto& a : s.expect) {
+        // Expected values may name variables ("equals": "{{uuid}}").
+        check::outcome o;
+        bool harness_error = false; // the test case, not the system, is at fault
+        try {
+            model::assertion rendered = a;
+            rendered.predicates = render_json(a.predicates, st.vars);
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
+            o = check::evaluate(rendered, view, schemas_);
+        } catch (const std::exception& e) {
+            harness_error = true;
+            o = {false, a.predicates.dump(), "(not evaluated)",
+                 std::string("the assertion could not be built: ") + e.what()};
+        }
+        assertion_result ar = unjudged(a, proves_of(a),
+                                       harness_error ? verdict::error
+                                       : o.passed    ? verdict::pass
+                                                     : verdict::fail,
+                                       redact(o.explanation), sr.exchange);
+        ar.expected = redact(o.expected);
+        ar.actual = redact(o.actual);
+        sr.v = worst(sr.v, ar.v);
+        sr.assertions.push_back(std::move(ar));
+    }
+    for (const auto& spec : s.captures) {
+        std::string error;
+        std::optional<json> value;
+        model::capture c = spec;
+        try {
+            c.selector = render(spec.selector, st.vars);
+            value = check::extract(c, view, error);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        if (value)
+            st.vars[c.variable] = *value;
+        else if (sr.v == verdict::pass) {
+            sr.v = verdict::inconclusive;
+            sr.message = redact("capture " + c.variable + " failed: " + error);
+        }
+    }
+    if (cleanup) sr.v = verdict::pass; // cleanup proves nothing
+    const verdict v = sr.v;
+    finish_step(std::move(sr), st, &x);
+    if (!cleanup && v != verdict::pass) {
+        st.stopped = true;
+        st.stop_verdict = v == verdict::fail ? verdict::inconclusive : v;
+    }
+}
+
+boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& st, int iteration,
+                                                   bool cleanup) {
+    if (st.stopped && !cleanup) {
+        not_reached(s, st);
+        co_return;
+    }
+    if (s.request) {
+        co_await exchange_step(s, st, iteration, cleanup);
+        co_return;
+    }
+    const auto& rows = prof_.datasets.at(s.for_each).rows;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        st.vars[s.as] = rows[i];
+        for (const auto& inner : s.steps)
+            co_await run_step(inner, st, static_cast<int>(i), cleanup);
+        if (st.stopped && !cleanup) break;
+    }
+    st.vars.erase(s.as);
+}
+
+boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& tc,
+                                                         testcase_stream& out, bool& unreachable) {
+    auto start = std::chrono::steady_clock::now();
+    testcase_result r;
+    r.id = tc.id;
+    r.title = tc.title;
+    r.cls = tc.cls;
+    r.file = std::filesystem::relative(tc.file, prof_.dir).generic_string();
+    r.verifies = tc.verifies;
+    state st;
+    st.tc = &tc;
+    st.result = &r;
+    st.out = &out;
+    for (const auto& [name, p] : target_.parameters)
+        st.vars[name] = p.value;
+    for (const auto& [name, spec] : prof_.parameters)
+        if (!st.vars.count(name) && spec.default_value) st.vars[name] = *spec.default_value;
+    try {
+        for (const auto& [name, value] : tc.variables)
+            st.vars[name] = render(value, st.vars);
+    } catch (const std::exception& e) {
+        st.stopped = true;
+        st.stop_verdict = verdict::error;
+        r.reason = std::string("test case variables: ") + e.what();
+    }
+    for (const auto& s : tc.steps)
+        co_await run_step(s, st, -1, false);
+    for (const auto& s : tc.cleanup)
+        co_await run_step(s, st, -1, true);
+    unreachable = st.unreachable && !st.reached;
+    r.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    co_return r;
+}
+
+} // namespace konform::run::detail

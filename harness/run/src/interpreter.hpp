@@ -1,0 +1,49 @@
+#pragma once
+
+#include "konform/check/assertion.hpp"
+#include "konform/http/client.hpp"
+#include "konform/model/profile.hpp"
+#include "konform/run/auth.hpp"
+#include "konform/run/result.hpp"
+#include "konform/run/secrets.hpp"
+#include "konform/run/template.hpp"
+#include "testcase_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace konform::run::detail {
+
+// Runs the steps of one test case against the target. Every exchange and judged step goes
+// to the test case's stream; the returned result keeps what the summaries need. Several
+// test cases may run at once on the client's io_context (one thread).
+class interpreter {
+public:
+    interpreter(const model::profile& p, const model::target& t, http::client& c,
+                authenticator& auth, const secrets& s, const check::schema_set& schemas);
+
+    // Sets `unreachable` when the test case could not reach the system at all.
+    boost::asio::awaitable<testcase_result> run(const model::testcase& tc, testcase_stream& out,
+                                                bool& unreachable);
+
+private:
+    struct state;
+
+    boost::asio::awaitable<void> run_step(const model::step& s, state& st, int iteration,
+                                          bool cleanup);
+    boost::asio::awaitable<void> exchange_step(const model::step& s, state& st, int iteration,
+                                               bool cleanup);
+    std::size_t record(http::exchange& x, state& st);
+    void finish_step(step_result sr, state& st, const http::exchange* x);
+    void not_reached(const model::step& s, state& st);
+    std::string redact(const std::string& s) const { return secrets_.redact(s); }
+
+    const model::profile& prof_;
+    const model::target& target_;
+    http::client& client_;
+    authenticator& auth_;
+    const secrets& secrets_;
+    const check::schema_set& schemas_;
+    std::vector<std::string> placeholders_;
+};
+
+} // namespace konform::run::detail

@@ -1,0 +1,75 @@
+#include "request_builder.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+namespace konform::run::detail {
+
+namespace {
+
+// Percent-encodes what may not stand in a URL as written (spaces, non-ASCII such as
+// æ, ø, å, quotes), leaving reserved characters and existing escapes alone.
+std::string encode_unsafe(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        bool safe = c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' && c != '\\' &&
+                    c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+        if (safe)
+            out += static_cast<char>(c);
+        else
+            out += '%', out += hex[c >> 4], out += hex[c & 0xF];
+    }
+    return out;
+}
+
+std::string query_encode(std::string_view s) {
+    return boost::urls::encode(s, boost::urls::unreserved_chars);
+}
+
+} // namespace
+
+http::request build_request(const model::request_spec& spec, const variables& vars,
+                            const std::string& base_url) {
+    http::request req;
+    req.method = spec.method;
+    std::string path = render(spec.path, vars);
+    std::string url =
+        path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0 ? path : base_url + path;
+    url = encode_unsafe(url);
+    std::string query;
+    for (const auto& [k, v] : spec.query) {
+        query += query.empty() ? "" : "&";
+        query += query_encode(render(k, vars)) + "=" + query_encode(render(v, vars));
+    }
+    if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
+    req.url = url;
+    bool has_content_type = false;
+    for (const auto& [k, v] : spec.headers) {
+        req.headers.emplace_back(k, render(v, vars));
+        has_content_type = has_content_type || boost::algorithm::iequals(k, "Content-Type");
+    }
+    auto content_type = [&](const char* t) {
+        if (!has_content_type) req.headers.emplace_back("Content-Type", t);
+    };
+    if (spec.json_body) {
+        req.body = render_json(*spec.json_body, vars).dump();
+        content_type("application/json");
+    } else if (spec.xml_body) {
+        req.body = render(*spec.xml_body, vars, escaping::xml);
+        content_type("text/xml; charset=utf-8");
+    } else if (spec.text_body) {
+        req.body = render(*spec.text_body, vars);
+    } else if (spec.form_body) {
+        for (const auto& [k, v] : *spec.form_body)
+            req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +
+                        query_encode(render(v, vars));
+        content_type("application/x-www-form-urlencoded");
+    }
+    if (!spec.soap_action.empty())
+        req.headers.emplace_back("SOAPAction", "\"" + render(spec.soap_action, vars) + "\"");
+    return req;
+}
+
+} // namespace konform::run::detail

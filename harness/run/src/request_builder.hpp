@@ -1,0 +1,17 @@
+#pragma once
+
+#include "konform/http/message.hpp"
+#include "konform/model/testcase.hpp"
+#include "konform/run/template.hpp"
+
+#include <string>
+
+namespace konform::run::detail {
+
+// Renders a step's request against the variables: URL (the base URL unless the path is
+// absolute, unsafe characters percent-encoded, query parameters appended), headers, body
+// with its default content type, SOAPAction. Throws when a template cannot be rendered.
+http::request build_request(const model::request_spec& spec, const variables& vars,
+                            const std::string& base_url);
+
+} // namespace konform::run::detail

@@ -1,0 +1,123 @@
+#include "konform/run/roll_up.hpp"
+
+#include <algorithm>
+
+namespace konform::run {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls) {
+    const auto* c = p.find_class(cls);
+    return c && (c->mandatory || contains(t.claims, cls));
+}
+
+// Worst of two verdicts where `have` may not be set yet.
+void fold(std::optional<verdict>& have, verdict v) {
+    have = have ? worst(*have, v) : v;
+}
+
+} // namespace
+
+void account_step(testcase_result& tc, const step_result& s) {
+    ++tc.step_count;
+    if (s.cleanup) return;
+    tc.v = worst(tc.v, s.v);
+    if (s.v != verdict::pass && tc.reason.empty() && !s.message.empty() &&
+        s.message.rfind("not reached", 0) != 0)
+        tc.reason = s.message;
+    for (const auto& a : s.assertions) {
+        for (const auto& id : a.proves) {
+            auto it = tc.proven.find(id);
+            if (it == tc.proven.end())
+                tc.proven.emplace(id, a.v);
+            else
+                it->second = worst(it->second, a.v);
+        }
+        const bool shown =
+            a.v == verdict::fail || (a.v == verdict::error && a.explanation != "not reached");
+        if (!shown) continue;
+        if (tc.failures.size() < testcase_result::max_failures)
+            tc.failures.push_back(a);
+        else
+            ++tc.failures_omitted;
+    }
+}
+
+void roll_up(run_result& r) {
+    const model::profile& p = *r.prof;
+    const model::target& t = *r.tgt;
+    r.requirements.clear();
+    r.classes.clear();
+    r.testcase_counts.clear();
+    r.requirement_counts.clear();
+    for (const auto& tc : r.testcases)
+        ++r.testcase_counts[tc.v];
+
+    for (const auto& req : p.requirements) {
+        requirement_result rr;
+        rr.req = &req;
+        std::optional<verdict> judged;            // from assertions and unreached test cases
+        verdict excluded = verdict::inapplicable; // from test cases that did not run
+        for (const auto& tc : r.testcases) {
+            if (!contains(tc.verifies, req.id)) continue;
+            rr.testcases.push_back(tc.id);
+            if (tc.v == verdict::inapplicable || tc.v == verdict::skipped)
+                excluded = worst(excluded, tc.v);
+            else if (auto it = tc.proven.find(req.id); it != tc.proven.end())
+                fold(judged, it->second);
+            else // the test case lists it but never reached an assertion for it
+                fold(judged, worst(tc.v, verdict::inconclusive));
+        }
+        if (!class_applicable(p, t, req.cls)) {
+            rr.v = verdict::inapplicable;
+            rr.reason = "class " + req.cls + " is not claimed";
+        } else if (rr.testcases.empty()) {
+            rr.v = verdict::inconclusive;
+            rr.reason = "no test case verifies it";
+        } else if (judged) {
+            rr.v = worst(*judged, excluded);
+        } else {
+            rr.v = excluded == verdict::inapplicable ? verdict::inconclusive : excluded;
+        }
+        ++r.requirement_counts[rr.v];
+        r.requirements.push_back(std::move(rr));
+    }
+
+    for (const auto& c : p.classes) {
+        class_result cr;
+        cr.cls = &c;
+        cr.applicable = class_applicable(p, t, c.id);
+        std::optional<verdict> must;
+        for (const auto& rr : r.requirements)
+            if (rr.req->cls == c.id && rr.req->lvl == model::level::must) fold(must, rr.v);
+        cr.v = !cr.applicable ? verdict::inapplicable : must ? *must : verdict::pass;
+        r.classes.push_back(cr);
+    }
+
+    bool failed = false;
+    std::string unsure_reason;
+    for (const auto& rr : r.requirements) {
+        if (rr.req->lvl != model::level::must || !class_applicable(p, t, rr.req->cls)) continue;
+        if (rr.v == verdict::fail)
+            failed = true;
+        else if (rr.v != verdict::pass && unsure_reason.empty())
+            unsure_reason =
+                "MUST requirement " + rr.req->id + " is " + std::string(to_string(rr.v));
+    }
+    if (r.interrupted) {
+        r.overall = run_verdict::incomplete;
+        r.incomplete_reason = "the run was interrupted";
+    } else if (failed)
+        r.overall = run_verdict::not_conformant;
+    else if (!unsure_reason.empty()) {
+        r.overall = run_verdict::incomplete;
+        r.incomplete_reason = unsure_reason;
+    } else
+        r.overall = run_verdict::conformant;
+}
+
+} // namespace konform::run

@@ -1,0 +1,270 @@
+#include "konform/run/runner.hpp"
+
+#include "interpreter.hpp"
+#include "konform/run/roll_up.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <memory>
+
+namespace konform::run {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls) {
+    const auto* c = p.find_class(cls);
+    return c && (c->mandatory || contains(t.claims, cls));
+}
+
+testcase_result not_run(const model::profile& p, const model::testcase& tc, verdict v,
+                        std::string reason) {
+    testcase_result r;
+    r.id = tc.id;
+    r.title = tc.title;
+    r.cls = tc.cls;
+    r.file = std::filesystem::relative(tc.file, p.dir).generic_string();
+    r.verifies = tc.verifies;
+    r.v = v;
+    r.reason = std::move(reason);
+    return r;
+}
+
+// Why a test case is not run at all (inapplicable or filtered out), or "".
+std::optional<testcase_result> planned_out(const model::profile& p, const model::target& t,
+                                           const run_options& opt, const model::testcase& tc) {
+    if (!class_applicable(p, t, tc.cls))
+        return not_run(p, tc, verdict::inapplicable, "class " + tc.cls + " is not claimed");
+    if (!opt.only.empty() && !contains(opt.only, tc.id))
+        return not_run(p, tc, verdict::skipped, "not selected with --only");
+    if (!opt.classes.empty() && !contains(opt.classes, tc.cls))
+        return not_run(p, tc, verdict::skipped, "not selected with --class");
+    for (const auto& n : tc.requires_parameters)
+        if (!t.parameters.count(n))
+            return not_run(p, tc, verdict::inapplicable, "the target sets no parameter " + n);
+    return std::nullopt;
+}
+
+// Runs test cases up to `jobs` at once on one io_context and commits them in order.
+class scheduler {
+public:
+    scheduler(const model::profile& p, const model::target& t, const run_options& opt,
+              detail::interpreter& interp, http::client& client, run_result& r, sink* out)
+        : p_(p), t_(t), opt_(opt), interp_(interp), client_(client), r_(r), out_(out),
+          slots_(p.testcases.size()) {}
+
+    void run() {
+        auto& ioc = client_.context();
+        if (!slots_.empty()) go_live(0);
+        start_more();
+        while (committed_ < slots_.size()) {
+            ioc.restart();
+            ioc.run_for(std::chrono::milliseconds(100));
+            if (opt_.stop && opt_.stop->load() && !cancelled_) {
+                cancelled_ = true;
+                r_.interrupted = true;
+                client_.cancel();
+            }
+            start_more();
+        }
+    }
+
+private:
+    struct slot {
+        detail::testcase_stream stream;
+        std::optional<testcase_result> result;
+        bool started = false;
+        bool unreachable = false;
+    };
+
+    void start_more() {
+        const std::size_t total = slots_.size();
+        while (next_ < total) {
+            const auto& tc = p_.testcases[next_];
+            slot& s = slots_[next_];
+            if (auto skip = planned_out(p_, t_, opt_, tc)) {
+                finish(next_++, std::move(*skip));
+                continue;
+            }
+            if (opt_.stop && opt_.stop->load()) {
+                r_.interrupted = true;
+                finish(next_++,
+                       not_run(p_, tc, verdict::error, "not run: the run was interrupted"));
+                continue;
+            }
+            if (opt_.unreachable_after > 0 && unreachable_streak_ >= opt_.unreachable_after) {
+                finish(next_++, not_run(p_, tc, verdict::error,
+                                        "not run: system unreachable (" +
+                                            std::to_string(unreachable_streak_) +
+                                            " test cases in a row could not reach it)"));
+                continue;
+            }
+            if (running_ >= jobs() || serial_running_ || (tc.serial && running_ > 0)) return;
+            s.started = true;
+            ++running_;
+            serial_running_ = tc.serial;
+            const std::size_t i = next_++;
+            boost::asio::co_spawn(client_.context(), interp_.run(tc, s.stream, s.unreachable),
+                                  [this, i](std::exception_ptr e, testcase_result res) {
+                                      --running_;
+                                      serial_running_ = false;
+                                      if (e) {
+                                          // A harness fault must not lose the run: this test
+                                          // case is `error`, the report is still written.
+                                          res = not_run(p_, p_.testcases[i], verdict::error,
+                                                        "harness error: " + what(e));
+                                      }
+                                      finish(i, std::move(res));
+                                      start_more();
+                                  });
+        }
+    }
+
+    static std::string what(std::exception_ptr e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+            return x.what();
+        } catch (...) {
+            return "unknown exception";
+        }
+    }
+
+    // One at a time until a test case has reached the system, and again while test
+    // cases in a row fail to reach it, so an unreachable system is tried exactly
+    // unreachable_after times whatever --jobs says.
+    int jobs() const {
+        if (!reached_ || unreachable_streak_ > 0) return 1;
+        int j = std::max(1, opt_.jobs);
+        if (t_.limits.max_connections) j = std::min(j, *t_.limits.max_connections);
+        return j;
+    }
+
+    void finish(std::size_t i, testcase_result res) {
+        slots_[i].result = std::move(res);
+        while (committed_ < slots_.size() && slots_[committed_].result)
+            commit(committed_++);
+    }
+
+    // Test case i is complete and every earlier one is committed: it takes its place.
+    void commit(std::size_t i) {
+        slot& s = slots_[i];
+        testcase_result& res = *s.result;
+        for (auto& f : res.failures)
+            f.exchange = s.stream.global(f.exchange);
+        for (auto& e : res.evidence)
+            e.exchange = s.stream.global(e.exchange);
+        if (s.started) {
+            unreachable_streak_ = s.unreachable ? unreachable_streak_ + 1 : 0;
+            reached_ = reached_ || !s.unreachable;
+        }
+        if (opt_.stop && opt_.stop->load()) r_.interrupted = true;
+        r_.testcases.push_back(std::move(res));
+        if (out_) out_->testcase(i, slots_.size(), r_.testcases.back(), r_);
+        s.stream = {};
+        if (i + 1 < slots_.size()) go_live(i + 1);
+    }
+
+    void go_live(std::size_t i) {
+        slots_[i].stream.go_live(
+            r_.exchange_count,
+            [this](const recorded_exchange& x) {
+                ++r_.exchange_count;
+                if (x.x.ok() && r_.binding.remote_address.empty()) {
+                    r_.binding.remote_address = x.x.remote_address;
+                    r_.binding.server_header = x.x.resp->header("Server").value_or("");
+                    r_.binding.tls = x.x.tls;
+                }
+                if (out_) out_->exchange(x);
+            },
+            [this, i](const step_result& st) {
+                if (out_) out_->step(i, st);
+            });
+    }
+
+    const model::profile& p_;
+    const model::target& t_;
+    const run_options& opt_;
+    detail::interpreter& interp_;
+    http::client& client_;
+    run_result& r_;
+    sink* out_;
+    std::vector<slot> slots_;
+    std::size_t next_ = 0, committed_ = 0;
+    int running_ = 0;
+    bool serial_running_ = false;
+    bool cancelled_ = false;
+    int unreachable_streak_ = 0;
+    bool reached_ = false;
+};
+
+} // namespace
+
+void check_target(const model::profile& p, const model::target& t, model::diagnostics& diag) {
+    const std::string f = t.file.string();
+    for (std::size_t i = 0; i < t.claims.size(); ++i) {
+        const auto* c = p.find_class(t.claims[i]);
+        const std::string where = "/claims/" + std::to_string(i);
+        if (!c) {
+            diag.add(f, where, "profile " + p.id + " has no class \"" + t.claims[i] + "\"");
+            continue;
+        }
+        for (const auto& dep : c->depends_on)
+            if (!class_applicable(p, t, dep))
+                diag.add(f, where,
+                         "class \"" + c->id + "\" depends on \"" + dep +
+                             "\", which is not claimed");
+    }
+    for (const auto& [name, spec] : p.parameters)
+        if (spec.required && !spec.default_value && !t.parameters.count(name))
+            diag.add(f, "/parameters",
+                     "missing required parameter \"" + name + "\"" +
+                         (spec.description.empty() ? "" : " (" + spec.description + ")"));
+    for (const auto& [name, value] : t.parameters)
+        if (!p.parameters.count(name))
+            diag.add(f, "/parameters/" + name,
+                     "profile " + p.id + " declares no parameter \"" + name + "\"");
+}
+
+run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
+                       sink* out) {
+    run_result r;
+    r.prof = &p;
+    r.tgt = &t;
+    r.binding.url = t.base_url;
+    r.started = std::chrono::system_clock::now();
+    const check::schema_set schemas = check::schema_set::of(p);
+
+    boost::asio::io_context ioc;
+    http::client_options copt = opt.http;
+    copt.stop = opt.stop;
+    copt.tls.ca_file = t.tls.ca_file.empty() ? copt.tls.ca_file : t.tls.ca_file;
+    copt.tls.insecure = copt.tls.insecure || t.tls.insecure;
+    copt.tls.client_cert = t.tls.client_cert;
+    copt.tls.client_key = t.tls.client_key;
+    if (t.limits.max_requests_per_second)
+        copt.lim.max_requests_per_second = *t.limits.max_requests_per_second;
+    std::unique_ptr<http::client> client;
+    try {
+        client = std::make_unique<http::client>(ioc, copt);
+    } catch (const std::invalid_argument& e) {
+        throw model::load_error(t.file.string(), "/tls", e.what());
+    }
+    secrets sec;
+    for (const auto& [name, value] : t.parameters)
+        if (value.secret || (p.parameters.count(name) && p.parameters.at(name).secret))
+            sec.add(value.value, value.placeholder.empty() ? "${" + name + "}" : value.placeholder);
+    authenticator auth(t, *client, sec); // throws model::load_error for a missing secret
+    detail::interpreter interp(p, t, *client, auth, sec, schemas);
+    scheduler sched(p, t, opt, interp, *client, r, out);
+    r.jobs = opt.jobs;
+    sched.run();
+    r.finished = std::chrono::system_clock::now();
+    roll_up(r);
+    return r;
+}
+
+} // namespace konform::run

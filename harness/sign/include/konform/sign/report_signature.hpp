@@ -1,0 +1,37 @@
+#pragma once
+
+#include "konform/sign/keys.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace konform::sign {
+
+// Embeds a "signature" block in a report: Ed25519 over the RFC 8785 canonical bytes of
+// the report without that block, with the key id, the public key and, optionally, the
+// signer's X.509 certificate chain (PEM, signer first). Replaces an existing block.
+void sign_report(nlohmann::json& report, const key& k, const std::string& chain_pem = {});
+
+// The two halves of sign_report, for a report written as a stream: the signature block
+// without its value (checked against the key and chain), and the base64 value over the
+// canonical bytes of the report without "signature" and with "signature_metadata": block.
+nlohmann::json signature_metadata(const key& k, const std::string& chain_pem = {});
+std::string signature_value(const key& k, std::string_view message);
+
+struct verification {
+    bool valid = false;    // signature, chain (when anchored) and evidence all hold
+    bool anchored = false; // the signer's chain leads to the given trust anchor
+    std::string key_id;
+    std::string signer; // subject of the signer certificate, if any
+    std::string reason; // why it is not valid
+};
+
+// Verifies a report (as parsed with parse_strict). `trust_pem` is a trust anchor (root
+// certificate, PEM); without it the signature is checked but the signer is not anchored.
+// `evidence` is the evidence file's content, checked against the report's digest.
+verification verify_report(const nlohmann::json& report,
+                           const std::optional<std::string>& trust_pem,
+                           const std::optional<std::string>& evidence);
+
+} // namespace konform::sign

@@ -1,0 +1,198 @@
+#include "konform/sign/report_signature.hpp"
+
+#include "konform/util/jcs.hpp"
+#include "konform/util/sha256.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <vector>
+
+namespace konform::sign {
+
+using nlohmann::json;
+using util::canonicalize;
+
+namespace {
+
+std::string now_utc() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+using x509_ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+
+std::vector<x509_ptr> read_certs(const std::string& pem) {
+    std::vector<x509_ptr> out;
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+        out.emplace_back(c, X509_free);
+    ERR_clear_error();
+    return out;
+}
+
+std::string subject(X509* c) {
+    char buf[512];
+    X509_NAME_oneline(X509_get_subject_name(c), buf, sizeof buf);
+    return buf;
+}
+
+// Checks the chain up to `trust` at time `when`; returns the reason on failure.
+std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& trust_pem,
+                        std::time_t when) {
+    auto anchors = read_certs(trust_pem);
+    if (anchors.empty()) return "the trust anchor holds no certificate";
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                  X509_STORE_free);
+    for (auto& a : anchors)
+        X509_STORE_add_cert(store.get(), a.get());
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
+        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        sk_X509_push(untrusted.get(), chain[i].get());
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                        X509_STORE_CTX_free);
+    X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get());
+    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), when);
+    if (X509_verify_cert(ctx.get()) == 1) return {};
+    int err = X509_STORE_CTX_get_error(ctx.get());
+    if (err == X509_V_ERR_CERT_HAS_EXPIRED) return "expired certificate in the signer's chain";
+    if (err == X509_V_ERR_CERT_NOT_YET_VALID)
+        return "certificate in the signer's chain not yet valid";
+    return std::string("untrusted chain: ") + X509_verify_cert_error_string(err);
+}
+
+std::time_t parse_utc(const std::string& s) {
+    std::tm tm{};
+    if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return std::time(nullptr);
+    return timegm(&tm);
+}
+
+} // namespace
+
+json signature_metadata(const key& k, const std::string& chain_pem) {
+    json block = {{"algorithm", "Ed25519"},
+                  {"canonicalization", "RFC 8785 (JCS), report without this member"},
+                  {"key_id", k.key_id()},
+                  {"public_key", k.public_pem()},
+                  {"signed_at", now_utc()}};
+    if (!chain_pem.empty()) {
+        auto certs = read_certs(chain_pem);
+        if (certs.empty())
+            throw std::invalid_argument("the certificate chain holds no PEM certificate");
+        if (EVP_PKEY_eq(X509_get0_pubkey(certs.front().get()), k.native()) != 1)
+            throw std::invalid_argument(
+                "the first certificate of the chain is not for the signing key");
+        json chain = json::array();
+        for (auto& c : certs) {
+            std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+            PEM_write_bio_X509(bio.get(), c.get());
+            char* data = nullptr;
+            long len = BIO_get_mem_data(bio.get(), &data);
+            chain.push_back(std::string(data, static_cast<std::size_t>(len)));
+        }
+        block["certificate_chain"] = chain;
+    }
+    return block;
+}
+
+std::string signature_value(const key& k, std::string_view message) {
+    return base64_encode(k.sign(message));
+}
+
+void sign_report(json& report, const key& k, const std::string& chain_pem) {
+    report.erase("signature");
+    json block = signature_metadata(k, chain_pem);
+    // The signed bytes cover the report and the signature block's own metadata.
+    json unsigned_report = report;
+    unsigned_report["signature_metadata"] = block;
+    block["value"] = signature_value(k, canonicalize(unsigned_report));
+    report["signature"] = std::move(block);
+}
+
+verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
+                           const std::optional<std::string>& evidence) {
+    verification v;
+    if (!report.is_object() || !report.contains("signature") || !report["signature"].is_object()) {
+        v.reason = "the report is not signed";
+        return v;
+    }
+    json block = report["signature"];
+    try {
+        if (block.value("algorithm", "") != "Ed25519") {
+            v.reason = "unsupported signature algorithm";
+            return v;
+        }
+        key pub = key::from_public_pem(block.at("public_key").get<std::string>());
+        v.key_id = pub.key_id();
+        if (block.value("key_id", "") != v.key_id) {
+            v.reason = "signature mismatch: the key id does not belong to the embedded public key";
+            return v;
+        }
+        std::string sig = base64_decode(block.at("value").get<std::string>());
+        json unsigned_report = report;
+        unsigned_report.erase("signature");
+        block.erase("value");
+        unsigned_report["signature_metadata"] = block;
+        if (!pub.verify(canonicalize(unsigned_report), sig)) {
+            v.reason = "signature mismatch: the report was changed after it was signed, or signed "
+                       "by another key";
+            return v;
+        }
+        std::vector<x509_ptr> chain;
+        if (block.contains("certificate_chain"))
+            for (const auto& pem : block["certificate_chain"]) {
+                auto certs = read_certs(pem.get<std::string>());
+                for (auto& c : certs)
+                    chain.push_back(std::move(c));
+            }
+        if (!chain.empty()) {
+            v.signer = subject(chain.front().get());
+            if (EVP_PKEY_eq(X509_get0_pubkey(chain.front().get()), pub.native()) != 1) {
+                v.reason = "the signer certificate is not for the signing key";
+                return v;
+            }
+        }
+        if (trust_pem) {
+            if (chain.empty()) {
+                v.reason = "untrusted chain: the report carries no certificate chain to anchor";
+                return v;
+            }
+            std::string why =
+                check_chain(chain, *trust_pem, parse_utc(block.value("signed_at", "")));
+            if (!why.empty()) {
+                v.reason = why;
+                return v;
+            }
+            v.anchored = true;
+        }
+    } catch (const std::exception& e) {
+        v.reason = std::string("malformed signature block: ") + e.what();
+        return v;
+    }
+    if (evidence) {
+        std::string want =
+            report.contains("evidence") ? report["evidence"].value("sha256", "") : "";
+        if (want.empty()) {
+            v.reason = "the report names no evidence digest";
+            return v;
+        }
+        if (util::sha256_hex(*evidence) != want) {
+            v.reason =
+                "digest mismatch: the evidence file is not the one the report was signed with";
+            return v;
+        }
+    }
+    v.valid = true;
+    return v;
+}
+
+} // namespace konform::sign

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace konform::util {
+
+// Escapes &, <, >, " and ' for XML and HTML text and attribute values.
+std::string xml_escape(std::string_view text);
+
+// `s` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
+std::string valid_utf8(std::string_view s);
+
+// Every string (and member name) inside `j` made valid UTF-8, so that what is signed and
+// what is written are the same bytes.
+void sanitize_utf8(nlohmann::json& j);
+
+// ISO 8601 in UTC with milliseconds: "2026-11-26T14:54:12.345Z".
+std::string iso8601(std::chrono::system_clock::time_point t);
+
+} // namespace konform::util
