@@ -18,12 +18,17 @@ int main(int argc, char** argv) {
     CLI::App app{"konform-reference: reference systems for konform's shipped profiles"};
     std::string profile, fault;
     int port = 0;
+    int latency_ms = 0;
     bool list = false;
     app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")
         ->required();
     app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")
         ->check(CLI::Range(0, 65535));
     app.add_option("--fault", fault, "Inject one non-conformance (see --list-faults)");
+    app.add_option("--latency", latency_ms,
+                   "Hold every answer back this many ms (a slow system; connections are "
+                   "still served at once)")
+        ->check(CLI::Range(0, 60000));
     app.add_flag("--list-faults", list,
                  "Print each fault: name, a tab, the requirements it must fail");
     CLI11_PARSE(app, argc, argv);
@@ -53,6 +58,7 @@ int main(int argc, char** argv) {
     }
     try {
         http_server server(static_cast<std::uint16_t>(port), sys->make(fault));
+        server.set_latency(std::chrono::milliseconds(latency_ms));
         running = &server;
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);

@@ -2,10 +2,12 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -70,11 +72,20 @@ bhttp::response<bhttp::string_body> respond(const handler& h,
     return out;
 }
 
+// Requests being answered now, and the most at one time.
+struct concurrency {
+    int now = 0;
+    std::atomic<int> max{0};
+};
+
 // One connection, in Beast's classic completion-handler style: read a request, answer it,
 // repeat while the client keeps the connection alive.
 template <class Stream> class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-    session(Stream stream, const handler& h) : stream_(std::move(stream)), h_(h) {}
+    session(Stream stream, const handler& h, std::chrono::milliseconds latency,
+            concurrency& load)
+        : stream_(std::move(stream)), h_(h), latency_(latency), delay_(stream_.get_executor()),
+          load_(load) {}
 
     void start() {
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -102,9 +113,17 @@ private:
     }
 
     void answer() {
+        load_.max = std::max(load_.max.load(), ++load_.now);
         response_ = respond(h_, parser_->get());
+        if (latency_.count() == 0) return write();
+        delay_.expires_after(latency_);
+        delay_.async_wait([self = this->shared_from_this()](beast::error_code) { self->write(); });
+    }
+
+    void write() {
         bhttp::async_write(stream_, response_,
                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               --self->load_.now;
                                if (ec || !self->response_.keep_alive()) return self->close();
                                self->read();
                            });
@@ -117,6 +136,9 @@ private:
 
     Stream stream_;
     const handler& h_;
+    std::chrono::milliseconds latency_;
+    asio::steady_timer delay_;
+    concurrency& load_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     bhttp::response<bhttp::string_body> response_;
@@ -129,6 +151,8 @@ struct http_server::impl {
     tcp::acceptor acceptor{ioc};
     handler h;
     std::optional<asio::ssl::context> ssl;
+    std::chrono::milliseconds latency{0};
+    concurrency load;
 
     void accept() {
         acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -136,11 +160,11 @@ struct http_server::impl {
             if (!ec) {
                 if (ssl)
                     std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
-                        beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h)
+                        beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h, latency, load)
                         ->start();
                 else
                     std::make_shared<session<beast::tcp_stream>>(
-                        beast::tcp_stream(std::move(socket)), h)
+                        beast::tcp_stream(std::move(socket)), h, latency, load)
                         ->start();
             }
             accept();
@@ -170,6 +194,14 @@ http_server::http_server(std::uint16_t port, handler h, const std::string& cert_
 
 http_server::~http_server() {
     stop();
+}
+
+void http_server::set_latency(std::chrono::milliseconds latency) {
+    impl_->latency = latency;
+}
+
+int http_server::max_concurrent_requests() const {
+    return impl_->load.max.load();
 }
 
 void http_server::start() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -53,6 +54,13 @@ public:
     std::string base_url() const {
         return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
     }
+
+    // Holds every answer back this long before sending it (connections are still served
+    // at once), to stand in for a system that takes time. Set before start() or run().
+    void set_latency(std::chrono::milliseconds latency);
+
+    // The most requests that were being answered at one time (read, not yet written).
+    int max_concurrent_requests() const;
 
     void start(); // serve on a background thread
     void run();   // serve on this thread until stop()

@@ -59,6 +59,7 @@ public:
     void run() {
         auto& ioc = client_.context();
         if (!slots_.empty()) go_live(0);
+        plan_order();
         start_more();
         while (committed_ < slots_.size()) {
             ioc.restart();
@@ -81,32 +82,34 @@ private:
     };
 
     void start_more() {
-        const std::size_t total = slots_.size();
-        while (next_ < total) {
-            const auto& tc = p_.testcases[next_];
-            slot& s = slots_[next_];
+        while (next_ < order_.size()) {
+            const std::size_t i = order_[next_];
+            const auto& tc = p_.testcases[i];
+            slot& s = slots_[i];
             if (auto skip = planned_out(p_, t_, opt_, tc)) {
-                finish(next_++, std::move(*skip));
+                ++next_;
+                finish(i, std::move(*skip));
                 continue;
             }
             if (opt_.stop && opt_.stop->load()) {
                 r_.interrupted = true;
-                finish(next_++,
-                       not_run(p_, tc, verdict::error, "not run: the run was interrupted"));
+                ++next_;
+                finish(i, not_run(p_, tc, verdict::error, "not run: the run was interrupted"));
                 continue;
             }
             if (opt_.unreachable_after > 0 && unreachable_streak_ >= opt_.unreachable_after) {
-                finish(next_++, not_run(p_, tc, verdict::error,
-                                        "not run: system unreachable (" +
-                                            std::to_string(unreachable_streak_) +
-                                            " test cases in a row could not reach it)"));
+                ++next_;
+                finish(i, not_run(p_, tc, verdict::error,
+                                  "not run: system unreachable (" +
+                                      std::to_string(unreachable_streak_) +
+                                      " test cases in a row could not reach it)"));
                 continue;
             }
             if (running_ >= jobs() || serial_running_ || (tc.serial && running_ > 0)) return;
+            ++next_;
             s.started = true;
             ++running_;
             serial_running_ = tc.serial;
-            const std::size_t i = next_++;
             boost::asio::co_spawn(client_.context(), interp_.run(tc, s.stream, s.unreachable),
                                   [this, i](std::exception_ptr e, testcase_result res) {
                                       --running_;
@@ -121,6 +124,36 @@ private:
                                       start_more();
                                   });
         }
+    }
+
+    // Input order while running one at a time. With more jobs, the longest test cases
+    // (by their steps, for_each rows counted) start first, so that one long test case
+    // does not run alone at the end; reports keep input order either way.
+    void plan_order() {
+        order_.resize(slots_.size());
+        for (std::size_t i = 0; i < order_.size(); ++i)
+            order_[i] = i;
+        if (opt_.jobs <= 1) return;
+        std::vector<std::size_t> weight(order_.size());
+        for (std::size_t i = 0; i < order_.size(); ++i)
+            weight[i] = estimated_exchanges(p_.testcases[i]);
+        // The first test case stays first: it finds out whether the system answers at all.
+        std::stable_sort(order_.begin() + 1, order_.end(),
+                         [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });
+    }
+
+    std::size_t estimated_exchanges(const model::testcase& tc) const {
+        auto count = [&](const std::vector<model::step>& steps, auto& self) -> std::size_t {
+            std::size_t n = 0;
+            for (const auto& st : steps) {
+                if (st.request)
+                    ++n;
+                else if (auto d = p_.datasets.find(st.for_each); d != p_.datasets.end())
+                    n += d->second.rows.size() * self(st.steps, self);
+            }
+            return n;
+        };
+        return count(tc.steps, count) + count(tc.cleanup, count);
     }
 
     static std::string what(std::exception_ptr e) {
@@ -193,6 +226,7 @@ private:
     run_result& r_;
     sink* out_;
     std::vector<slot> slots_;
+    std::vector<std::size_t> order_; // the order test cases start in
     std::size_t next_ = 0, committed_ = 0;
     int running_ = 0;
     bool serial_running_ = false;
