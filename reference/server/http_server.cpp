@@ -1,5 +1,6 @@
 #include "http_server.hpp"
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -82,8 +82,7 @@ struct concurrency {
 // repeat while the client keeps the connection alive.
 template <class Stream> class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-    session(Stream stream, const handler& h, std::chrono::milliseconds latency,
-            concurrency& load)
+    session(Stream stream, const handler& h, std::chrono::milliseconds latency, concurrency& load)
         : stream_(std::move(stream)), h_(h), latency_(latency), delay_(stream_.get_executor()),
           load_(load) {}
 
@@ -160,7 +159,8 @@ struct http_server::impl {
             if (!ec) {
                 if (ssl)
                     std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
-                        beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h, latency, load)
+                        beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h, latency,
+                        load)
                         ->start();
                 else
                     std::make_shared<session<beast::tcp_stream>>(

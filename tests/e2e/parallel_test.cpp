@@ -24,7 +24,8 @@ std::string normalised(std::string s) {
         std::regex(R"("duration_ms":[-0-9.e+]+)"),
         std::regex(R"(\(\d+(\.\d)? ms\))"),
         std::regex(R"(time="[0-9.]+")"),
-        std::regex(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"),
+        std::regex(
+            R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"),
         std::regex(R"([0-9a-fA-F-]{1,35}(\.\.\. \())"), // a UUID cut short in an excerpt
         std::regex(R"(127\.0\.0\.1:\d+)"),
         std::regex(R"([0-9a-f]{64})"),

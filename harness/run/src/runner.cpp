@@ -81,24 +81,32 @@ private:
         bool unreachable = false;
     };
 
+    // The next test case to start: in input order while running one at a time, else
+    // the longest first.
+    std::optional<std::size_t> next_candidate() const {
+        const bool parallel = jobs() > 1;
+        for (std::size_t k = 0; k < order_.size(); ++k) {
+            const std::size_t i = parallel ? order_[k] : k;
+            if (!slots_[i].started && !slots_[i].result) return i;
+        }
+        return std::nullopt;
+    }
+
     void start_more() {
-        while (next_ < order_.size()) {
-            const std::size_t i = order_[next_];
+        while (auto candidate = next_candidate()) {
+            const std::size_t i = *candidate;
             const auto& tc = p_.testcases[i];
             slot& s = slots_[i];
             if (auto skip = planned_out(p_, t_, opt_, tc)) {
-                ++next_;
                 finish(i, std::move(*skip));
                 continue;
             }
             if (opt_.stop && opt_.stop->load()) {
                 r_.interrupted = true;
-                ++next_;
                 finish(i, not_run(p_, tc, verdict::error, "not run: the run was interrupted"));
                 continue;
             }
             if (opt_.unreachable_after > 0 && unreachable_streak_ >= opt_.unreachable_after) {
-                ++next_;
                 finish(i, not_run(p_, tc, verdict::error,
                                   "not run: system unreachable (" +
                                       std::to_string(unreachable_streak_) +
@@ -106,7 +114,6 @@ private:
                 continue;
             }
             if (running_ >= jobs() || serial_running_ || (tc.serial && running_ > 0)) return;
-            ++next_;
             s.started = true;
             ++running_;
             serial_running_ = tc.serial;
@@ -126,9 +133,9 @@ private:
         }
     }
 
-    // Input order while running one at a time. With more jobs, the longest test cases
-    // (by their steps, for_each rows counted) start first, so that one long test case
-    // does not run alone at the end; reports keep input order either way.
+    // With more than one job, the longest test cases (by their steps, for_each rows
+    // counted) start first, so that one long test case does not run alone at the end;
+    // reports keep input order either way.
     void plan_order() {
         order_.resize(slots_.size());
         for (std::size_t i = 0; i < order_.size(); ++i)
@@ -226,8 +233,8 @@ private:
     run_result& r_;
     sink* out_;
     std::vector<slot> slots_;
-    std::vector<std::size_t> order_; // the order test cases start in
-    std::size_t next_ = 0, committed_ = 0;
+    std::vector<std::size_t> order_; // longest first, for running in parallel
+    std::size_t committed_ = 0;
     int running_ = 0;
     bool serial_running_ = false;
     bool cancelled_ = false;
