@@ -29,7 +29,9 @@ model::target example_target(const std::string& base_url);
 struct recording_sink : run::sink {
     std::vector<run::recorded_exchange> exchanges;
     std::vector<std::pair<std::size_t, run::step_result>> steps;
-    void exchange(const run::recorded_exchange& x) override { exchanges.push_back(x); }
+    void exchange(const http::exchange& x, const std::string& testcase) override {
+        exchanges.push_back({x, testcase});
+    }
     void step(std::size_t index, const run::step_result& s) override {
         steps.emplace_back(index, s);
     }

@@ -1,45 +1,47 @@
 #include "konform/report/evidence_writer.hpp"
 
+#include "json_text.hpp"
 #include "konform/util/text.hpp"
 #include "konform/version.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
-#include <nlohmann/json.hpp>
 
 namespace konform::report {
 
-using nlohmann::json;
-
 namespace {
 
-json headers(const http::header_list& list) {
-    json out = json::array();
+void headers(detail::json_text& j, const http::header_list& list) {
+    j.open_array();
     for (const auto& [k, v] : list) {
         bool cookie =
             boost::algorithm::iequals(k, "Cookie") || boost::algorithm::iequals(k, "Set-Cookie");
-        out.push_back({{"name", k}, {"value", cookie ? std::string("[redacted]") : v}});
+        j.open().key("name").str(k).key("value").str(cookie ? std::string_view("[redacted]") : v);
+        j.close();
     }
-    return out;
+    j.close_array();
 }
 
-json query(const std::string& url) {
-    json out = json::array();
+void query(detail::json_text& j, std::string_view url) {
+    j.open_array();
     auto q = url.find('?');
-    if (q == std::string::npos) return out;
-    std::string rest = url.substr(q + 1);
-    std::size_t pos = 0;
-    while (pos <= rest.size()) {
-        auto amp = rest.find('&', pos);
-        std::string pair =
-            rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-        auto eq = pair.find('=');
-        if (!pair.empty())
-            out.push_back({{"name", pair.substr(0, eq)},
-                           {"value", eq == std::string::npos ? "" : pair.substr(eq + 1)}});
-        if (amp == std::string::npos) break;
-        pos = amp + 1;
+    if (q != std::string_view::npos) {
+        std::string_view rest = url.substr(q + 1);
+        while (!rest.empty()) {
+            auto amp = rest.find('&');
+            std::string_view pair = rest.substr(0, amp);
+            auto eq = pair.find('=');
+            if (!pair.empty())
+                j.open()
+                    .key("name")
+                    .str(pair.substr(0, eq))
+                    .key("value")
+                    .str(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1))
+                    .close();
+            if (amp == std::string_view::npos) break;
+            rest = rest.substr(amp + 1);
+        }
     }
-    return out;
+    j.close_array();
 }
 
 double ms(double v) {
@@ -48,78 +50,88 @@ double ms(double v) {
 
 } // namespace
 
-json har_entry(const run::recorded_exchange& rec) {
-    const auto& x = rec.x;
-    json req = {{"method", x.req.method},
-                {"url", x.req.url},
-                {"httpVersion", "HTTP/1.1"},
-                {"cookies", json::array()},
-                {"headers", headers(x.req.headers)},
-                {"queryString", query(x.req.url)},
-                {"headersSize", -1},
-                {"bodySize", static_cast<long>(x.req.body.size())}};
+std::string har_entry(const http::exchange& x, const std::string& testcase) {
+    std::string out;
+    out.reserve(1024 + x.req.body.size() + (x.resp ? x.resp->body.size() : 0));
+    detail::json_text j(out);
+    j.open().key("startedDateTime").str(util::iso8601(x.started)).key("time").num(x.time.total);
+    j.key("request").open();
+    j.key("method").str(x.req.method).key("url").str(x.req.url);
+    j.key("httpVersion").str("HTTP/1.1").key("cookies").open_array().close_array();
+    j.key("headers");
+    headers(j, x.req.headers);
+    j.key("queryString");
+    query(j, x.req.url);
+    j.key("headersSize")
+        .integer(-1)
+        .key("bodySize")
+        .integer(static_cast<long long>(x.req.body.size()));
     if (!x.req.body.empty())
-        req["postData"] = {
-            {"mimeType", http::find_header(x.req.headers, "Content-Type").value_or("")},
-            {"text", x.req.body}};
-    json resp;
+        j.key("postData")
+            .open()
+            .key("mimeType")
+            .str(http::find_header(x.req.headers, "Content-Type").value_or(""))
+            .key("text")
+            .str(x.req.body)
+            .close();
+    j.close().key("response").open();
     if (x.resp) {
         const auto& s = *x.resp;
-        resp = {{"status", s.status},
-                {"statusText", s.reason},
-                {"httpVersion", "HTTP/" + s.version},
-                {"cookies", json::array()},
-                {"headers", headers(s.headers)},
-                {"content",
-                 {{"size", static_cast<long>(s.body.size())},
-                  {"mimeType", s.header("Content-Type").value_or("")},
-                  {"text", s.body}}},
-                {"redirectURL", s.header("Location").value_or("")},
-                {"headersSize", -1},
-                {"bodySize", static_cast<long>(s.body.size())}};
+        j.key("status").integer(s.status).key("statusText").str(s.reason);
+        j.key("httpVersion").str("HTTP/" + s.version).key("cookies").open_array().close_array();
+        j.key("headers");
+        headers(j, s.headers);
+        j.key("content").open().key("size").integer(static_cast<long long>(s.body.size()));
+        j.key("mimeType").str(s.header("Content-Type").value_or("")).key("text").str(s.body);
+        j.close().key("redirectURL").str(s.header("Location").value_or(""));
+        j.key("headersSize")
+            .integer(-1)
+            .key("bodySize")
+            .integer(static_cast<long long>(s.body.size()));
     } else {
         // HAR has no place for "no response": status 0, and konform's explanation.
-        resp = {{"status", 0},
-                {"statusText", ""},
-                {"httpVersion", ""},
-                {"cookies", json::array()},
-                {"headers", json::array()},
-                {"content", {{"size", 0}, {"mimeType", ""}}},
-                {"redirectURL", ""},
-                {"headersSize", -1},
-                {"bodySize", -1}};
+        j.key("status").integer(0).key("statusText").str("").key("httpVersion").str("");
+        j.key("cookies").open_array().close_array().key("headers").open_array().close_array();
+        j.key("content").open().key("size").integer(0).key("mimeType").str("").close();
+        j.key("redirectURL").str("").key("headersSize").integer(-1).key("bodySize").integer(-1);
     }
-    json timings = {{"blocked", -1},
-                    {"dns", ms(x.time.dns)},
-                    {"connect", ms(x.time.connect)},
-                    {"ssl", ms(x.time.ssl)},
-                    {"send", x.time.send},
-                    {"wait", x.time.wait},
-                    {"receive", x.time.receive}};
-    json entry = {
-        {"startedDateTime", util::iso8601(x.started)},
-        {"time", x.time.total},
-        {"request", req},
-        {"response", resp},
-        {"cache", json::object()},
-        {"timings", timings},
-        {"_konform", {{"testcase", rec.testcase}, {"reused_connection", x.reused_connection}}}};
-    std::string ip = x.remote_address.substr(0, x.remote_address.rfind(':'));
-    if (!ip.empty()) entry["serverIPAddress"] = ip, entry["connection"] = x.remote_address;
-    if (x.error) entry["_konform"]["error"] = x.explanation;
+    j.close().key("cache").open().close();
+    j.key("timings").open().key("blocked").integer(-1).key("dns").num(ms(x.time.dns));
+    j.key("connect").num(ms(x.time.connect)).key("ssl").num(ms(x.time.ssl));
+    j.key("send").num(x.time.send).key("wait").num(x.time.wait);
+    j.key("receive").num(x.time.receive).close();
+    const auto colon = x.remote_address.rfind(':');
+    if (colon != std::string::npos && colon > 0)
+        j.key("serverIPAddress")
+            .str(std::string_view(x.remote_address).substr(0, colon))
+            .key("connection")
+            .str(x.remote_address);
+    j.key("_konform").open().key("testcase").str(testcase);
+    j.key("reused_connection").boolean(x.reused_connection);
+    if (x.error) j.key("error").str(x.explanation);
     if (x.tls)
-        entry["_konform"]["tls"] = {{"protocol", x.tls->protocol},
-                                    {"cipher", x.tls->cipher},
-                                    {"certificate_sha256", x.tls->peer_sha256},
-                                    {"subject", x.tls->peer_subject},
-                                    {"verified", x.tls->verified}};
-    return entry;
+        j.key("tls")
+            .open()
+            .key("protocol")
+            .str(x.tls->protocol)
+            .key("cipher")
+            .str(x.tls->cipher)
+            .key("certificate_sha256")
+            .str(x.tls->peer_sha256)
+            .key("subject")
+            .str(x.tls->peer_subject)
+            .key("verified")
+            .boolean(x.tls->verified)
+            .close();
+    j.close().close();
+    return out;
 }
 
 evidence_writer::evidence_writer(const std::filesystem::path& file) : out_(file) {
-    json creator = {{"name", "konform"}, {"version", konform::version}};
-    write("{\"log\":{\"version\":\"1.2\",\"creator\":" + creator.dump() +
-          ",\"pages\":[],\"entries\":[\n");
+    std::string head =
+        "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"konform\",\"version\":";
+    util::append_string(head, konform::version);
+    write(head + "},\"pages\":[],\"entries\":[\n");
 }
 
 void evidence_writer::write(std::string_view bytes) {
@@ -127,9 +139,9 @@ void evidence_writer::write(std::string_view bytes) {
     digest_.update(bytes);
 }
 
-void evidence_writer::add(const run::recorded_exchange& rec) {
-    write(count_++ ? ",\n" : "");
-    write(har_entry(rec).dump(-1, ' ', false, json::error_handler_t::replace));
+void evidence_writer::add(const http::exchange& x, const std::string& testcase) {
+    if (count_++) write(",\n");
+    write(har_entry(x, testcase));
 }
 
 std::string evidence_writer::finish() {

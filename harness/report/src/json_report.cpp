@@ -1,5 +1,7 @@
 #include "konform/report/json_report.hpp"
 
+#include "json_text.hpp"
+
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
@@ -73,31 +75,43 @@ void write_canonical(const json& head, step_spool& steps,
 
 } // namespace
 
-json step_json(const run::step_result& s) {
-    json j = {{"pointer", s.pointer}, {"verdict", run::to_string(s.v)}};
-    if (!s.name.empty()) j["name"] = s.name;
-    if (s.iteration >= 0) j["iteration"] = s.iteration;
-    if (s.cleanup) j["cleanup"] = true;
-    if (!s.message.empty()) j["message"] = s.message;
-    if (s.exchange != run::no_exchange) {
-        j["exchange"] = s.exchange;
-        j["request"] = {{"method", s.method}, {"url", s.url}};
-        if (s.status) j["response"] = {{"status", *s.status}};
-        j["duration_ms"] = s.duration_ms;
-    }
-    if (!s.curl.empty()) j["curl"] = s.curl;
-    json asserts = json::array();
+std::string canonical_step(const run::step_result& s) {
+    // Members in RFC 8785 order (sorted by name), so the text is canonical as written.
+    std::string out;
+    detail::json_text j(out);
+    j.open().key("assertions").open_array();
     for (const auto& a : s.assertions) {
-        json aj = {{"pointer", a.pointer},   {"subject", a.subject},
-                   {"proves", a.proves},     {"verdict", run::to_string(a.v)},
-                   {"expected", a.expected}, {"actual", a.actual}};
-        if (!a.description.empty()) aj["description"] = a.description;
-        if (!a.explanation.empty()) aj["explanation"] = a.explanation;
-        if (a.exchange != run::no_exchange) aj["exchange"] = a.exchange;
-        asserts.push_back(std::move(aj));
+        j.open().key("actual").str(a.actual);
+        if (!a.description.empty()) j.key("description").str(a.description);
+        if (a.exchange != run::no_exchange)
+            j.key("exchange").integer(static_cast<long long>(a.exchange));
+        j.key("expected").str(a.expected);
+        if (!a.explanation.empty()) j.key("explanation").str(a.explanation);
+        j.key("pointer").str(a.pointer).key("proves").open_array();
+        for (const auto& id : a.proves)
+            j.str(id);
+        j.close_array().key("subject").str(a.subject);
+        j.key("verdict").str(run::to_string(a.v)).close();
     }
-    j["assertions"] = std::move(asserts);
-    return j;
+    j.close_array();
+    if (s.cleanup) j.key("cleanup").boolean(true);
+    if (!s.curl.empty()) j.key("curl").str(s.curl);
+    const bool exchanged = s.exchange != run::no_exchange;
+    if (exchanged)
+        j.key("duration_ms")
+            .num(s.duration_ms)
+            .key("exchange")
+            .integer(static_cast<long long>(s.exchange));
+    if (s.iteration >= 0) j.key("iteration").integer(s.iteration);
+    if (!s.message.empty()) j.key("message").str(s.message);
+    if (!s.name.empty()) j.key("name").str(s.name);
+    j.key("pointer").str(s.pointer);
+    if (exchanged) {
+        j.key("request").open().key("method").str(s.method).key("url").str(s.url).close();
+        if (s.status) j.key("response").open().key("status").integer(*s.status).close();
+    }
+    j.key("verdict").str(run::to_string(s.v)).close();
+    return out;
 }
 
 json report_head(const run::run_result& r, const json& evidence) {
@@ -185,9 +199,7 @@ void step_spool::add(std::size_t testcase, const run::step_result& s) {
     if (ranges_.size() <= testcase) ranges_.resize(testcase + 1, {size_, size_});
     range& r = ranges_[testcase];
     if (r.begin == r.end) r.begin = r.end = size_;
-    json j = step_json(s);
-    util::sanitize_utf8(j); // bytes from the system under test
-    std::string text = (r.begin == r.end ? "" : ",") + util::canonicalize(j);
+    std::string text = (r.begin == r.end ? "" : ",") + canonical_step(s);
     if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
         throw std::runtime_error("cannot write the report's steps to a temporary file");
     size_ += static_cast<long>(text.size());

@@ -9,8 +9,8 @@ namespace konform::report {
 outputs::outputs(const std::filesystem::path& dir, console_reporter& console)
     : dir_(dir), console_(console), evidence_(dir / "evidence.har") {}
 
-void outputs::exchange(const run::recorded_exchange& x) {
-    evidence_.add(x);
+void outputs::exchange(const http::exchange& x, const std::string& testcase) {
+    evidence_.add(x, testcase);
 }
 
 void outputs::step(std::size_t index, const run::step_result& s) {

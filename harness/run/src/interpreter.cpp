@@ -77,7 +77,7 @@ std::size_t interpreter::record(http::exchange& x, state& st) {
     }
     x.explanation = redact(x.explanation);
     ++st.result->exchange_count;
-    return st.out->add_exchange({x, st.tc->id});
+    return st.out->add_exchange(x, st.tc->id);
 }
 
 // Adds a judged step to the result and the stream; keeps excerpts of its exchange when an

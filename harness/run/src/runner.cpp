@@ -211,14 +211,14 @@ private:
     void go_live(std::size_t i) {
         slots_[i].stream.go_live(
             r_.exchange_count,
-            [this](const recorded_exchange& x) {
+            [this](const http::exchange& x, const std::string& testcase) {
                 ++r_.exchange_count;
-                if (x.x.ok() && r_.binding.remote_address.empty()) {
-                    r_.binding.remote_address = x.x.remote_address;
-                    r_.binding.server_header = x.x.resp->header("Server").value_or("");
-                    r_.binding.tls = x.x.tls;
+                if (x.ok() && r_.binding.remote_address.empty()) {
+                    r_.binding.remote_address = x.remote_address;
+                    r_.binding.server_header = x.resp->header("Server").value_or("");
+                    r_.binding.tls = x.tls;
                 }
-                if (out_) out_->exchange(x);
+                if (out_) out_->exchange(x, testcase);
             },
             [this, i](const step_result& st) {
                 if (out_) out_->step(i, st);

@@ -2,11 +2,11 @@
 
 namespace konform::run::detail {
 
-std::size_t testcase_stream::add_exchange(recorded_exchange x) {
+std::size_t testcase_stream::add_exchange(const http::exchange& x, const std::string& testcase) {
     if (live_)
-        on_exchange_(x);
+        on_exchange_(x, testcase);
     else
-        held_exchanges_.push_back(std::move(x));
+        held_exchanges_.push_back({x, testcase});
     return count_++;
 }
 
@@ -29,8 +29,8 @@ void testcase_stream::go_live(std::size_t base, exchange_fn on_exchange, step_fn
     on_exchange_ = std::move(on_exchange);
     on_step_ = std::move(on_step);
     live_ = true;
-    for (const auto& x : held_exchanges_)
-        on_exchange_(x);
+    for (const auto& h : held_exchanges_)
+        on_exchange_(h.x, h.testcase);
     for (auto& s : held_steps_)
         emit(s);
     held_exchanges_ = {};

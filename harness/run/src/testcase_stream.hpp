@@ -13,11 +13,11 @@ namespace konform::run::detail {
 // through. Run alone, or first in line, a test case holds nothing.
 class testcase_stream {
 public:
-    using exchange_fn = std::function<void(const recorded_exchange&)>;
+    using exchange_fn = std::function<void(const http::exchange&, const std::string&)>;
     using step_fn = std::function<void(const step_result&)>;
 
-    // Returns the exchange's local index.
-    std::size_t add_exchange(recorded_exchange x);
+    // Returns the exchange's local index. Copied only while the stream is not live.
+    std::size_t add_exchange(const http::exchange& x, const std::string& testcase);
     // A step whose exchange indexes are local.
     void add_step(step_result s);
     // From now on, exchanges and steps go to these, local index i as global base + i.

@@ -1,5 +1,7 @@
 #include "konform/util/jcs.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -47,10 +49,15 @@ std::string ecmascript_number(double d) {
 
 namespace {
 
-void write_string(const std::string& s, std::string& out) {
+void write_string(std::string_view s, std::string& out) {
     static constexpr char hex[] = "0123456789abcdef";
     out += '"';
-    for (unsigned char c : s) {
+    std::size_t run = 0; // start of the bytes that need no escape
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -74,14 +81,12 @@ void write_string(const std::string& s, std::string& out) {
             out += "\\t";
             break;
         default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else
-                out += static_cast<char>(c);
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 
@@ -242,6 +247,16 @@ private:
 };
 
 } // namespace
+
+void append_string(std::string& out, std::string_view s) {
+    bool ascii = true;
+    for (unsigned char c : s)
+        ascii = ascii && c < 0x80;
+    if (ascii)
+        write_string(s, out);
+    else
+        write_string(valid_utf8(s), out);
+}
 
 std::string canonicalize(const json& value) {
     std::string out;

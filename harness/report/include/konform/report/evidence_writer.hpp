@@ -10,9 +10,9 @@
 
 namespace konform::report {
 
-// One exchange as a HAR 1.2 entry (cookies redacted; secrets were replaced by
-// placeholders when the exchange was recorded).
-nlohmann::json har_entry(const run::recorded_exchange& rec);
+// One exchange as a HAR 1.2 entry, JSON text (cookies redacted; secrets were replaced by
+// placeholders when the exchange was recorded; bytes that are not UTF-8 become U+FFFD).
+std::string har_entry(const http::exchange& x, const std::string& testcase);
 
 // Evidence: every exchange of the run as HAR 1.2, written as the run goes, one entry a
 // line, in the order the report numbers them (entry N is "exchange": N). The file is put
@@ -20,7 +20,7 @@ nlohmann::json har_entry(const run::recorded_exchange& rec);
 class evidence_writer {
 public:
     explicit evidence_writer(const std::filesystem::path& file);
-    void add(const run::recorded_exchange& rec);
+    void add(const http::exchange& x, const std::string& testcase);
     std::string finish();
 
 private:

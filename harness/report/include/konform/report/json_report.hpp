@@ -12,8 +12,9 @@
 
 namespace konform::report {
 
-// A step as report.json shows it.
-nlohmann::json step_json(const run::step_result& s);
+// A step as report.json shows it, as RFC 8785 canonical JSON text (strings from the
+// system under test made valid UTF-8).
+std::string canonical_step(const run::step_result& s);
 
 // The report document (described by reports/report.schema.json) without the steps of its
 // test cases; with `evidence` = {"file": ..., "sha256": ...} when given.

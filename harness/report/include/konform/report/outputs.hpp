@@ -18,7 +18,7 @@ class outputs : public run::sink {
 public:
     outputs(const std::filesystem::path& dir, console_reporter& console);
 
-    void exchange(const run::recorded_exchange& x) override;
+    void exchange(const http::exchange& x, const std::string& testcase) override;
     void step(std::size_t index, const run::step_result& s) override;
     void testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
                   const run::run_result& so_far) override;

@@ -14,7 +14,7 @@ class sink {
 public:
     virtual ~sink() = default;
     // An exchange, with secrets already replaced by placeholders.
-    virtual void exchange(const recorded_exchange&) {}
+    virtual void exchange(const http::exchange&, const std::string& /*testcase*/) {}
     // A step of test case `index`, in order.
     virtual void step(std::size_t /*index*/, const step_result&) {}
     // Test case `index` of `total` is complete (all its steps and exchanges were given).

@@ -13,6 +13,10 @@ namespace konform::util {
 // for values JSON cannot carry (NaN, infinity).
 std::string canonicalize(const nlohmann::json& value);
 
+// Appends `s` as an RFC 8785 JSON string (quoted, minimal escaping); bytes that are not
+// valid UTF-8 become U+FFFD, so the text is always valid JSON.
+void append_string(std::string& out, std::string_view s);
+
 // ECMAScript Number::toString of a double.
 std::string ecmascript_number(double d);
 

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "konform/util/jcs.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace konform::report::detail {
+
+// Writes JSON text straight into a string, without building a document first: the report
+// writers' hot path (one HAR entry and one step per exchange). Members come out in the
+// order they are written, so a caller that writes them sorted gets RFC 8785 text.
+class json_text {
+public:
+    explicit json_text(std::string& out) : out_(out) {}
+
+    json_text& open() {
+        sep();
+        out_ += '{';
+        first_ = true;
+        return *this;
+    }
+    json_text& close() {
+        out_ += '}';
+        first_ = false;
+        return *this;
+    }
+    json_text& open_array() {
+        sep();
+        out_ += '[';
+        first_ = true;
+        return *this;
+    }
+    json_text& close_array() {
+        out_ += ']';
+        first_ = false;
+        return *this;
+    }
+    // A member name; its value is written next.
+    json_text& key(std::string_view k) {
+        sep();
+        util::append_string(out_, k);
+        out_ += ':';
+        first_ = true;
+        return *this;
+    }
+    json_text& str(std::string_view s) {
+        sep();
+        util::append_string(out_, s);
+        return *this;
+    }
+    json_text& num(double d) {
+        sep();
+        out_ += util::ecmascript_number(d);
+        return *this;
+    }
+    json_text& integer(long long i) {
+        sep();
+        out_ += std::to_string(i);
+        return *this;
+    }
+    json_text& boolean(bool b) {
+        sep();
+        out_ += b ? "true" : "false";
+        return *this;
+    }
+
+private:
+    void sep() {
+        if (!first_) out_ += ',';
+        first_ = false;
+    }
+
+    std::string& out_;
+    bool first_ = true;
+};
+
+} // namespace konform::report::detail
