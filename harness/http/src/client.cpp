@@ -88,11 +88,13 @@ std::string fmt_ms(std::chrono::milliseconds ms) {
 struct client::impl {
     asio::io_context& ioc;
     client_options opt;
-    asio::ssl::context ssl{asio::ssl::context::tls_client};
+    // Made on first use: creating an OpenSSL context (cipher tables, and the system's 144
+    // trusted certificates) is most of a short run's start-up, and an http:// target
+    // never needs it.
+    std::optional<asio::ssl::context> ssl;
     std::multimap<std::string, std::unique_ptr<connection>> idle;
     std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
     bool cancelled = false;
-    bool trust_loaded = false;           // the CA store is read on the first https exchange
     clock_type::time_point next_start{}; // for max_requests_per_second
 
     // Keeps a socket in `busy` while an operation on it is awaited.
@@ -112,31 +114,37 @@ struct client::impl {
     }
 
     impl(asio::io_context& io, client_options o) : ioc(io), opt(std::move(o)) {
-        SSL_CTX_set_min_proto_version(ssl.native_handle(), TLS1_2_VERSION);
+        // Named TLS files are read now, so a bad one is an input error before the run.
+        if (!opt.tls.ca_file.empty() || !opt.tls.client_cert.empty()) tls_context();
+    }
+
+    // Throws std::invalid_argument when a named CA file or client certificate cannot be used.
+    asio::ssl::context& tls_context() {
+        if (ssl) return *ssl;
+        asio::ssl::context ctx(asio::ssl::context::tls_client);
+        SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
         beast::error_code ec;
         if (opt.tls.insecure)
-            ssl.set_verify_mode(asio::ssl::verify_none);
+            ctx.set_verify_mode(asio::ssl::verify_none);
         else {
-            ssl.set_verify_mode(asio::ssl::verify_peer);
-            // A named CA file is read now, so a bad one is an input error before the run;
-            // the system's store (144 certificates, most of a short run's start-up) only
-            // when an https exchange needs it.
+            ctx.set_verify_mode(asio::ssl::verify_peer);
             if (!opt.tls.ca_file.empty()) {
-                ssl.load_verify_file(opt.tls.ca_file.string(), ec);
+                ctx.load_verify_file(opt.tls.ca_file.string(), ec);
                 if (ec)
                     throw std::invalid_argument("CA file " + opt.tls.ca_file.string() +
                                                 " cannot be used: " + ec.message());
-                trust_loaded = true;
-            }
+            } else
+                ctx.set_default_verify_paths(ec); // on failure, verification fails and says so
         }
         if (!opt.tls.client_cert.empty()) {
-            ssl.use_certificate_chain_file(opt.tls.client_cert.string(), ec);
+            ctx.use_certificate_chain_file(opt.tls.client_cert.string(), ec);
             if (!ec)
-                ssl.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
+                ctx.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
             if (ec)
                 throw std::invalid_argument("client certificate or key cannot be used: " +
                                             ec.message());
         }
+        return ssl.emplace(std::move(ctx));
     }
 
     clock_type::time_point bounded(clock_type::time_point deadline, std::chrono::milliseconds t) {
@@ -203,12 +211,7 @@ struct client::impl {
             c.plain.emplace(std::move(stream));
             co_return beast::error_code{};
         }
-        if (!trust_loaded && !opt.tls.insecure) {
-            beast::error_code tec;
-            ssl.set_default_verify_paths(tec); // on failure, verification fails and says so
-            trust_loaded = true;
-        }
-        c.secure.emplace(std::move(stream), ssl);
+        c.secure.emplace(std::move(stream), tls_context());
         SSL* handle = c.secure->native_handle();
         if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
         if (!opt.tls.insecure) {

@@ -252,7 +252,7 @@ boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& 
     }
     const auto& rows = prof_.datasets.at(s.for_each).rows;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        st.vars[s.as] = rows[i];
+        st.vars[s.as] = rows.row(i);
         for (const auto& inner : s.steps)
             co_await run_step(inner, st, static_cast<int>(i), cleanup);
         if (st.stopped && !cleanup) break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "konform/model/dataset_reader.hpp"
 #include "konform/model/testcase.hpp"
 #include "konform/schema/json_schema.hpp"
 #include "konform/schema/xml_schema.hpp"
@@ -52,7 +53,7 @@ struct schema_ref {
 struct dataset {
     std::string name;
     std::filesystem::path file;
-    std::vector<nlohmann::json> rows; // each row is a JSON object
+    dataset_rows rows;
 };
 
 struct file_digest {
