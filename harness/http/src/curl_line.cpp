@@ -1,6 +1,6 @@
 #include "konform/http/curl_line.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 namespace konform::http {
 
@@ -44,9 +44,8 @@ std::string quoted(const std::string& s, const std::vector<std::string>& placeho
 }
 
 bool skip_header(const std::string& name) {
-    return boost::algorithm::iequals(name, "Host") ||
-           boost::algorithm::iequals(name, "Content-Length") ||
-           boost::algorithm::iequals(name, "User-Agent");
+    return boost::beast::iequals(name, "Host") || boost::beast::iequals(name, "Content-Length") ||
+           boost::beast::iequals(name, "User-Agent");
 }
 
 } // namespace

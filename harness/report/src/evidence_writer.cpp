@@ -4,7 +4,7 @@
 #include "konform/util/text.hpp"
 #include "konform/version.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 
 namespace konform::report {
 
@@ -13,8 +13,8 @@ namespace {
 void headers(detail::json_text& j, const http::header_list& list) {
     j.open_array();
     for (const auto& [k, v] : list) {
-        bool cookie =
-            boost::algorithm::iequals(k, "Cookie") || boost::algorithm::iequals(k, "Set-Cookie");
+        const bool cookie =
+            boost::beast::iequals(k, "Cookie") || boost::beast::iequals(k, "Set-Cookie");
         j.open().key("name").str(k).key("value").str(cookie ? std::string_view("[redacted]") : v);
         j.close();
     }
@@ -54,7 +54,7 @@ std::string har_entry(const http::exchange& x, const std::string& testcase) {
     std::string out;
     out.reserve(1024 + x.req.body.size() + (x.resp ? x.resp->body.size() : 0));
     detail::json_text j(out);
-    j.open().key("startedDateTime").str(util::iso8601(x.started)).key("time").num(x.time.total);
+    j.open().key("startedDateTime").str(util::iso8601(x.started)).key("time").fixed3(x.time.total);
     j.key("request").open();
     j.key("method").str(x.req.method).key("url").str(x.req.url);
     j.key("httpVersion").str("HTTP/1.1").key("cookies").open_array().close_array();
@@ -96,10 +96,10 @@ std::string har_entry(const http::exchange& x, const std::string& testcase) {
         j.key("redirectURL").str("").key("headersSize").integer(-1).key("bodySize").integer(-1);
     }
     j.close().key("cache").open().close();
-    j.key("timings").open().key("blocked").integer(-1).key("dns").num(ms(x.time.dns));
-    j.key("connect").num(ms(x.time.connect)).key("ssl").num(ms(x.time.ssl));
-    j.key("send").num(x.time.send).key("wait").num(x.time.wait);
-    j.key("receive").num(x.time.receive).close();
+    j.key("timings").open().key("blocked").integer(-1).key("dns").fixed3(ms(x.time.dns));
+    j.key("connect").fixed3(ms(x.time.connect)).key("ssl").fixed3(ms(x.time.ssl));
+    j.key("send").fixed3(x.time.send).key("wait").fixed3(x.time.wait);
+    j.key("receive").fixed3(x.time.receive).close();
     const auto colon = x.remote_address.rfind(':');
     if (colon != std::string::npos && colon > 0)
         j.key("serverIPAddress")

@@ -189,6 +189,7 @@ json report_head(const run::run_result& r, const json& evidence) {
 
 step_spool::step_spool() : file_(std::tmpfile()) {
     if (!file_) throw std::runtime_error("cannot create a temporary file for the report's steps");
+    std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
 }
 
 step_spool::~step_spool() {

@@ -1,6 +1,6 @@
 #include "request_builder.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -48,7 +48,7 @@ http::request build_request(const model::request_spec& spec, const variables& va
     bool has_content_type = false;
     for (const auto& [k, v] : spec.headers) {
         req.headers.emplace_back(k, render(v, vars));
-        has_content_type = has_content_type || boost::algorithm::iequals(k, "Content-Type");
+        has_content_type = has_content_type || boost::beast::iequals(k, "Content-Type");
     }
     auto content_type = [&](const char* t) {
         if (!has_content_type) req.headers.emplace_back("Content-Type", t);
