@@ -1,316 +1,23 @@
 #include "organisation_system.hpp"
 
+#include "body_parser.hpp"
+#include "faults.hpp"
 #include "server/uuid.hpp"
-
-#include "object_types.hpp"
-#include "oio_time.hpp"
+#include "store.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
-#include <regex>
+#include <set>
 
 namespace konform::reference::oio {
 
-using nlohmann::json;
-
 namespace {
-
-// ---- the bitemporal store ---------------------------------------------------------------
-
-struct period {
-    double from = -infinity, to = infinity;
-    bool from_included = true, to_included = false;
-    json extra = json::object(); // aktoerref, aktoertypekode, notetekst
-
-    bool contains(double t) const {
-        return (from_included ? from <= t : from < t) && (to_included ? t <= to : t < to);
-    }
-    bool overlaps(double a, double b) const { return from < b && a < to; }
-};
-
-struct entry {
-    json value; // the fields, without virkning
-    period p;
-};
-
-using groups = std::map<std::string, std::vector<entry>>;
-
-struct registration {
-    double from = 0, to = infinity;
-    std::string livscykluskode;
-    std::string note;
-    groups attributter, tilstande, relationer;
-};
-
-struct object {
-    const object_type* type = nullptr;
-    std::vector<registration> regs;
-    const registration& current() const { return regs.back(); }
-};
-
-std::string lower(std::string s) {
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-bool is_uuid(const std::string& s) {
-    static const std::regex re(
-        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    return std::regex_match(s, re);
-}
-
-// OIO string matching: case-insensitive, '%' any run, '_' literal, '\%' a literal '%'.
-bool like(const std::string& pattern, const std::string& value, bool case_sensitive) {
-    std::string re = "^";
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        char c = pattern[i];
-        if (c == '\\' && i + 1 < pattern.size() && pattern[i + 1] == '%')
-            re += "%", ++i;
-        else if (c == '%')
-            re += ".*";
-        else if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos)
-            re += std::string("\\") + c;
-        else
-            re += c;
-    }
-    re += "$";
-    // Case folding of ASCII and of æ/ø/å (UTF-8) so "SØREN" matches "søren".
-    auto fold = [&](std::string s) {
-        if (case_sensitive) return s;
-        s = lower(s);
-        static const std::pair<const char*, const char*> danish[] = {
-            {"Æ", "æ"}, {"Ø", "ø"}, {"Å", "å"}};
-        for (const auto& [up, low] : danish)
-            for (auto pos = s.find(up); pos != std::string::npos; pos = s.find(up, pos))
-                s.replace(pos, 2, low);
-        return s;
-    };
-    try {
-        return std::regex_match(fold(value), std::regex(fold(re)));
-    } catch (const std::regex_error&) {
-        return false;
-    }
-}
 
 json error(const std::string& message) {
     return {{"message", message}};
 }
-
-// ---- request validation -----------------------------------------------------------------
-
-struct validation_error {
-    std::string message;
-};
-
-period parse_virkning(const json& v, const std::string& where) {
-    if (!v.is_object()) throw validation_error{where + ": virkning is required"};
-    static const std::set<std::string> allowed{
-        "from", "to", "from_included", "to_included", "aktoerref", "aktoertypekode", "notetekst"};
-    for (const auto& [k, x] : v.items())
-        if (!allowed.count(k))
-            throw validation_error{where + ": Additional properties are not allowed ('" + k +
-                                   "' was unexpected)"};
-    if (!v.contains("from") || !v["from"].is_string() || !v.contains("to") || !v["to"].is_string())
-        throw validation_error{where + ": virkning needs 'from' and 'to'"};
-    period p;
-    auto f = parse_time(v["from"]), t = parse_time(v["to"]);
-    if (!f || !t) throw validation_error{where + ": invalid time in virkning"};
-    p.from = *f, p.to = *t;
-    p.from_included = v.value("from_included", true);
-    p.to_included = v.value("to_included", false);
-    if (p.from > p.to) throw validation_error{where + ": virkning ends before it starts"};
-    for (const char* k : {"aktoerref", "aktoertypekode", "notetekst"})
-        if (v.contains(k)) p.extra[k] = v[k];
-    return p;
-}
-
-struct parsed_body {
-    std::optional<std::string> note;
-    std::optional<std::string> livscyklus;
-    std::optional<groups> attributter, tilstande, relationer;
-};
-
-parsed_body parse_body(const json& body, const object_type& t, bool require_all, bool allow_extra,
-                       bool check_urn, bool check_max, bool check_state) {
-    if (!body.is_object()) throw validation_error{"the body must be a JSON object"};
-    parsed_body out;
-    static const std::set<std::string> top{"attributter", "tilstande", "relationer", "note",
-                                           "livscyklus"};
-    for (const auto& [k, v] : body.items())
-        if (!top.count(k) && !allow_extra)
-            throw validation_error{"Additional properties are not allowed ('" + k +
-                                   "' was unexpected)"};
-    if (body.contains("note")) {
-        if (!body["note"].is_string()) throw validation_error{"note must be a string"};
-        out.note = body["note"].get<std::string>();
-    }
-    if (body.contains("livscyklus"))
-        out.livscyklus =
-            body["livscyklus"].is_string() ? body["livscyklus"].get<std::string>() : "";
-    if (require_all && (!body.contains("attributter") || !body.contains("tilstande")))
-        throw validation_error{"'attributter' and 'tilstande' are required properties"};
-    if (body.contains("attributter")) {
-        const json& a = body["attributter"];
-        if (!a.is_object()) throw validation_error{"attributter must be an object"};
-        groups g;
-        for (const auto& [name, list] : a.items()) {
-            if (name != t.attribute && !allow_extra)
-                throw validation_error{"attributter: unknown attribute '" + name + "'"};
-            if (!list.is_array() || list.empty())
-                throw validation_error{"attributter/" + name + " must be a non-empty array"};
-            for (const auto& item : list) {
-                if (!item.is_object())
-                    throw validation_error{"attributter/" + name + ": items must be objects"};
-                entry e;
-                e.value = json::object();
-                for (const auto& [k, v] : item.items()) {
-                    if (k == "virkning") continue;
-                    if (!t.attribute_fields.count(k) && !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k +
-                                               "' was unexpected)"};
-                    if (!v.is_string())
-                        throw validation_error{"attributter/" + name + "/" + k +
-                                               " must be a string"};
-                    e.value[k] = v;
-                }
-                if (require_all && !e.value.contains("brugervendtnoegle"))
-                    throw validation_error{"'brugervendtnoegle' is a required property"};
-                e.p = parse_virkning(item.value("virkning", json()), "attributter/" + name);
-                g[name].push_back(std::move(e));
-            }
-        }
-        out.attributter = std::move(g);
-    }
-    if (body.contains("tilstande")) {
-        const json& s = body["tilstande"];
-        if (!s.is_object()) throw validation_error{"tilstande must be an object"};
-        groups g;
-        for (const auto& [name, list] : s.items()) {
-            if (name != t.state && !allow_extra)
-                throw validation_error{"tilstande: unknown state '" + name + "'"};
-            if (!list.is_array() || list.empty())
-                throw validation_error{"tilstande/" + name + " must be a non-empty array"};
-            for (const auto& item : list) {
-                if (!item.is_object() || !item.contains(t.state_field) ||
-                    !item[t.state_field].is_string())
-                    throw validation_error{"tilstande/" + name + ": '" + t.state_field +
-                                           "' is a required property"};
-                std::string value = item[t.state_field];
-                if (!t.state_values.count(value) && check_state)
-                    throw validation_error{"tilstande/" + name + ": '" + value +
-                                           "' is not one of the allowed values"};
-                for (const auto& [k, v] : item.items())
-                    if (k != t.state_field && k != "virkning" && !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k +
-                                               "' was unexpected)"};
-                entry e;
-                e.value = {{t.state_field, value}};
-                e.p = parse_virkning(item.value("virkning", json()), "tilstande/" + name);
-                g[name].push_back(std::move(e));
-            }
-        }
-        out.tilstande = std::move(g);
-    }
-    if (body.contains("relationer")) {
-        const json& r = body["relationer"];
-        if (!r.is_object()) throw validation_error{"relationer must be an object"};
-        groups g;
-        for (const auto& [name, list] : r.items()) {
-            bool single = t.single_relations.count(name) > 0;
-            if (!single && !t.multi_relations.count(name) && !allow_extra)
-                throw validation_error{"relationer: unknown relation '" + name + "'"};
-            if (!list.is_array())
-                throw validation_error{"relationer/" + name + " must be an array"};
-            if (single && list.size() > 1 && check_max)
-                throw validation_error{"relationer/" + name +
-                                       ": [...] has too many items (at most 1)"};
-            g[name]; // an empty list clears the relation type
-            for (const auto& item : list) {
-                if (!item.is_object())
-                    throw validation_error{"relationer/" + name + ": items must be objects"};
-                bool has_uuid = item.contains("uuid"), has_urn = item.contains("urn");
-                if (has_uuid == has_urn)
-                    throw validation_error{"relationer/" + name +
-                                           ": exactly one of 'uuid' and 'urn'"};
-                if (has_uuid && (!item["uuid"].is_string() || !is_uuid(item["uuid"])))
-                    throw validation_error{"relationer/" + name + ": 'uuid' is not a UUID"};
-                if (has_urn &&
-                    (!item["urn"].is_string() ||
-                     (check_urn && item["urn"].get<std::string>().rfind("urn:", 0) != 0)))
-                    throw validation_error{"relationer/" + name + ": 'urn' does not match '^urn:'"};
-                for (const auto& [k, v] : item.items())
-                    if (k != "uuid" && k != "urn" && k != "objekttype" && k != "virkning" &&
-                        !allow_extra)
-                        throw validation_error{"Additional properties are not allowed ('" + k +
-                                               "' was unexpected)"};
-                entry e;
-                e.value = json::object();
-                if (has_uuid)
-                    e.value["uuid"] = lower(item["uuid"]);
-                else
-                    e.value["urn"] = item["urn"];
-                if (item.contains("objekttype")) e.value["objekttype"] = item["objekttype"];
-                e.p = parse_virkning(item.value("virkning", json()), "relationer/" + name);
-                g[name].push_back(std::move(e));
-            }
-        }
-        out.relationer = std::move(g);
-    }
-    return out;
-}
-
-// Merge: entries of the new data replace the old ones for the periods they cover; the old
-// values stay in force outside them.
-std::vector<entry> merge_periods(const std::vector<entry>& old, const std::vector<entry>& fresh) {
-    std::vector<entry> out;
-    for (const auto& o : old) {
-        std::vector<period> pieces{o.p};
-        for (const auto& n : fresh) {
-            std::vector<period> next;
-            for (const auto& p : pieces) {
-                if (!p.overlaps(n.p.from, n.p.to)) {
-                    next.push_back(p);
-                    continue;
-                }
-                if (p.from < n.p.from) {
-                    period left = p;
-                    left.to = n.p.from;
-                    left.to_included = false;
-                    next.push_back(left);
-                }
-                if (n.p.to < p.to) {
-                    period right = p;
-                    right.from = n.p.to;
-                    right.from_included = true;
-                    next.push_back(right);
-                }
-            }
-            pieces = std::move(next);
-        }
-        for (const auto& p : pieces)
-            out.push_back({o.value, p});
-    }
-    for (const auto& n : fresh)
-        out.push_back(n);
-    std::stable_sort(out.begin(), out.end(),
-                     [](const entry& a, const entry& b) { return a.p.from < b.p.from; });
-    return out;
-}
-
-json virkning_json(const period& p) {
-    json v = {{"from", format_time(p.from)},
-              {"to", format_time(p.to)},
-              {"from_included", p.from_included},
-              {"to_included", p.to_included}};
-    v.update(p.extra);
-    return v;
-}
-
-// ---- the service --------------------------------------------------------------------------
 
 struct window {
     double from, to; // virkning: entries overlapping [from, to], or containing `from` when snapshot
@@ -321,12 +28,11 @@ struct window {
 
 class organisation_service {
 public:
-    explicit organisation_service(std::string fault) : fault_(std::move(fault)) {}
+    explicit organisation_service(const std::string& fault) : f_(switches_for(fault)) {}
 
     server_response handle(const server_request& req) {
         std::lock_guard lock(mutex_);
-        if (fault_ != "token-not-checked" &&
-            req.header("authorization") != std::string("Bearer ") + token)
+        if (!f_.token_not_checked && req.header("authorization") != std::string("Bearer ") + token)
             return reply(401, error("missing or invalid bearer token"));
         if (!req.valid_target) return reply(400, error("invalid request target"));
         std::vector<std::string> parts;
@@ -361,14 +67,13 @@ public:
 private:
     server_response reply(int status, const json& body) {
         std::string text = body.dump();
-        if (fault_ == "mangle-danish")
+        if (f_.mangle_danish)
             for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
                      {"æ", "ae"}, {"ø", "oe"}, {"å", "aa"}, {"Æ", "Ae"}, {"Ø", "Oe"}, {"Å", "Aa"}})
                 for (auto p = text.find(from); p != std::string::npos; p = text.find(from, p))
                     text.replace(p, from.size(), to);
         auto r = server_response::json(status, text);
-        if (fault_ == "wrong-content-type")
-            r.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+        if (f_.wrong_content_type) r.headers = {{"Content-Type", "text/html; charset=utf-8"}};
         return r;
     }
 
@@ -404,12 +109,12 @@ private:
         double now = now_unique();
         bool snap = q.count("virkningstid") > 0,
              range = q.count("virkningfra") || q.count("virkningtil");
-        if (snap && range && fault_ != "mixed-time-accepted")
+        if (snap && range && !f_.mixed_time_accepted)
             return std::string(
                 "'virkningstid' may not be used together with 'virkningFra' or 'virkningTil'");
         bool rsnap = q.count("registreringstid") > 0,
              rrange = q.count("registreretfra") || q.count("registrerettil");
-        if (rsnap && rrange && fault_ != "mixed-time-accepted")
+        if (rsnap && rrange && !f_.mixed_time_accepted)
             return std::string("'registreringstid' may not be used together with 'registreretFra' "
                                "or 'registreretTil'");
         if (range && !snap) {
@@ -425,7 +130,7 @@ private:
         else if (rrange)
             w.registrering_range = std::make_pair(time("registreretfra", -infinity, err),
                                                   time("registrerettil", infinity, err));
-        if (fault_ == "ignore-virkning") w.snapshot = false, w.from = -infinity, w.to = infinity;
+        if (f_.ignore_virkning) w.snapshot = false, w.from = -infinity, w.to = infinity;
         if (!err.empty()) return err;
         return std::nullopt;
     }
@@ -491,15 +196,14 @@ private:
             "registreretfra", "registrerettil", "registreringstid", "virkningfra",
             "virkningtil",    "virkningstid",   "foersteresultat",  "maximalantalresultater"};
         for (const auto& [k, v] : req.query)
-            q[fault_ == "case-sensitive-params" && !fixed.count(lower(k)) ? k : lower(k)].push_back(
-                v);
+            q[f_.case_sensitive_params && !fixed.count(lower(k)) ? k : lower(k)].push_back(v);
         return q;
     }
 
     server_response read(const object_type& t, const std::string& id, const server_request& req) {
         auto it = store_.find(id);
         if (it == store_.end() || it->second.type != &t) {
-            if (fault_ == "unknown-uuid-200")
+            if (f_.unknown_uuid_200)
                 return {200, {{"Content-Type", "application/json"}}, "", false};
             return reply(404, error("No " + t.class_name + " with ID " + id + " found in service " +
                                     std::string(1, static_cast<char>(std::toupper(t.service[0]))) +
@@ -510,7 +214,7 @@ private:
         const object& o = it->second;
         if (o.current().livscykluskode == "Slettet" && !w.registreringstid &&
             !w.registrering_range) {
-            if (fault_ == "deleted-404")
+            if (f_.deleted_404)
                 return reply(404, error("No " + t.class_name + " with ID " + id + " found"));
             return reply(410, error("This object has been deleted."));
         }
@@ -546,7 +250,7 @@ private:
         std::vector<std::string> unknown;
         for (const auto& [k, v] : q)
             if (!known.count(k) && !time_params.count(k) && !paging.count(k)) unknown.push_back(k);
-        if (!unknown.empty() && fault_ != "unknown-params-ignored") {
+        if (!unknown.empty() && !f_.unknown_params_ignored) {
             std::string list;
             for (const auto& u : unknown)
                 list += (list.empty() ? "" : ", ") + u;
@@ -568,15 +272,15 @@ private:
             }
             return reply(200, {{"results", json::array({list})}});
         }
-        if (q.count("uuid") && q["uuid"].size() > 1 && fault_ != "two-uuids-search-accepted")
+        if (q.count("uuid") && q["uuid"].size() > 1 && !f_.two_uuids_search_accepted)
             return reply(400, error("Only one uuid may be given in a search"));
-        bool case_sensitive = fault_ == "case-sensitive-search";
+        bool case_sensitive = f_.case_sensitive_search;
         std::vector<std::pair<std::string, std::string>> hits; // bvn, uuid
         for (const auto& [id, o] : store_) {
             if (o.type != &t) continue;
             const registration& r = o.current();
-            if (r.livscykluskode == "Slettet" && fault_ != "deleted-still-searchable") continue;
-            if (r.livscykluskode == "Passiveret" && fault_ == "passivated-hidden") continue;
+            if (r.livscykluskode == "Slettet" && !f_.deleted_still_searchable) continue;
+            if (r.livscykluskode == "Passiveret" && f_.passivated_hidden) continue;
             bool match = true;
             for (const auto& [k, values] : q) {
                 if (time_params.count(k) || paging.count(k)) continue;
@@ -614,7 +318,7 @@ private:
                     } else if (t.single_relations.count(k) || t.multi_relations.count(k)) {
                         bool any = false;
                         auto it = r.relationer.find(k);
-                        if (fault_ == "relation-search-ignored") any = true;
+                        if (f_.relation_search_ignored) any = true;
                         if (it != r.relationer.end())
                             for (const auto& e : it->second)
                                 if (in_window(e.p, w))
@@ -635,7 +339,7 @@ private:
             }
             if (match) hits.emplace_back(bvn(o, w), id);
         }
-        if (fault_ == "paging-unsorted")
+        if (f_.paging_unsorted)
             std::sort(hits.begin(), hits.end(),
                       [](auto& a, auto& b) { return a.second < b.second; });
         else
@@ -649,7 +353,7 @@ private:
             return reply(400,
                          error("foersteresultat and maximalantalresultater take whole numbers"));
         }
-        if (fault_ == "paging-off-by-one" && first > 0) --first;
+        if (f_.paging_off_by_one && first > 0) --first;
         json ids = json::array();
         for (std::size_t i = first; i < hits.size() && ids.size() < max; ++i)
             ids.push_back(hits[i].second);
@@ -658,7 +362,7 @@ private:
 
     std::optional<server_response> parse_json(const server_request& req, json& body) {
         if (req.body.empty() || req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-            if (fault_ == "empty-body-201") {
+            if (f_.empty_body_201) {
                 body = json::object();
                 return std::nullopt;
             }
@@ -667,17 +371,17 @@ private:
         try {
             body = json::parse(req.body);
         } catch (const json::exception&) {
-            if (fault_ == "malformed-json-500") return reply(500, error("Internal Server Error"));
+            if (f_.malformed_json_500) return reply(500, error("Internal Server Error"));
             return reply(400, error("The request body is not valid JSON"));
         }
         return std::nullopt;
     }
 
     parsed_body validate(const json& body, const object_type& t, bool require_all) {
-        bool extra = fault_ == "extra-properties-accepted";
-        bool require = require_all && fault_ != "missing-tilstande-accepted";
-        return parse_body(body, t, require, extra, fault_ != "bad-urn-accepted",
-                          fault_ != "max-items-ignored", fault_ != "publiceret-invalid-accepted");
+        bool extra = f_.extra_properties_accepted;
+        bool require = require_all && !f_.missing_tilstande_accepted;
+        return parse_body(body, t, require, extra, !f_.bad_urn_accepted, !f_.max_items_ignored,
+                          !f_.publiceret_invalid_accepted);
     }
 
     registration new_registration(const parsed_body& p, const std::string& livscyklus) {
@@ -702,7 +406,7 @@ private:
         json body;
         if (auto bad = parse_json(req, body)) return *bad;
         try {
-            parsed_body p = validate(body, t, fault_ != "empty-body-201" || !body.empty());
+            parsed_body p = validate(body, t, !f_.empty_body_201 || !body.empty());
             std::string id = fresh_uuid();
             object o;
             o.type = &t;
@@ -730,8 +434,7 @@ private:
                     return reply(400, error("the uuid belongs to another object type"));
                 const std::string& current = it->second.current().livscykluskode;
                 bool revive = current == "Slettet" || current == "Passiveret";
-                std::string code =
-                    revive || fault_ == "import-wrong-livscyklus" ? "Importeret" : "Rettet";
+                std::string code = revive || f_.import_wrong_livscyklus ? "Importeret" : "Rettet";
                 append(it->second, new_registration(p, code));
             }
             return reply(200, {{"uuid", id}});
@@ -772,7 +475,7 @@ private:
             r.to = infinity;
             r.livscykluskode = "Rettet";
             r.note = p.note.value_or("");
-            bool replace = fault_ == "patch-replaces";
+            bool replace = f_.patch_replaces;
             auto merge_group = [&](groups& target, const std::optional<groups>& fresh) {
                 if (!fresh) return;
                 for (const auto& [name, entries] : *fresh)
@@ -811,7 +514,7 @@ private:
         return reply(202, {{"uuid", id}});
     }
 
-    std::string fault_;
+    fault_switches f_;
     std::mutex mutex_;
     std::map<std::string, object> store_;
 };
@@ -824,66 +527,10 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info organisation_system() {
-    return {
-        "oio-rest-organisation",
-        {
-            {"unknown-uuid-200",
-             {"ORG-READ-404"},
-             "answers 200 with an empty body for an unknown uuid"},
-            {"deleted-404", {"ORG-DELETE-410"}, "answers 404 instead of 410 for a deleted object"},
-            {"deleted-still-searchable",
-             {"ORG-DELETE-SEARCH"},
-             "keeps deleted objects in search results"},
-            {"passivated-hidden",
-             {"ORG-PASSIVATE-SEARCH"},
-             "leaves passivated objects out of searches"},
-            {"ignore-virkning",
-             {"BT-DEFAULT-NOW", "BT-VIRKNINGSTID", "BT-SEARCH-VIRKNING"},
-             "ignores valid time in reads and searches"},
-            {"mixed-time-accepted",
-             {"BT-MIXED-400"},
-             "accepts virkningstid together with virkningFra"},
-            {"paging-off-by-one", {"PAGE-OFFSET"}, "starts foersteresultat one result early"},
-            {"paging-unsorted", {"PAGE-ORDER"}, "orders results by uuid, not brugervendtnoegle"},
-            {"case-sensitive-search",
-             {"ORG-SEARCH-CASE"},
-             "matches search strings case-sensitively"},
-            {"case-sensitive-params",
-             {"ORG-SEARCH-PARAM-CASE"},
-             "matches parameter names case-sensitively"},
-            {"extra-properties-accepted",
-             {"ORG-CREATE-EXTRA"},
-             "accepts properties the schema does not allow"},
-            {"missing-tilstande-accepted",
-             {"ORG-CREATE-REQUIRED"},
-             "creates objects without attributter or tilstande"},
-            {"bad-urn-accepted",
-             {"ORG-CREATE-URN"},
-             "accepts a urn that does not start with 'urn:'"},
-            {"max-items-ignored", {"ORG-CREATE-MAXITEMS"}, "accepts two items in a 0..1 relation"},
-            {"empty-body-201", {"ORG-CREATE-EMPTY"}, "creates an object from an empty body"},
-            {"patch-replaces",
-             {"ORG-UPDATE-MERGE", "ORG-UPDATE-REL-KEEP"},
-             "PATCH replaces instead of merging"},
-            {"import-wrong-livscyklus",
-             {"ORG-IMPORT-RETTET"},
-             "marks an import over an existing object Importeret"},
-            {"mangle-danish", {"ORG-DANISH"}, "answers æ, ø, å as ae, oe, aa"},
-            {"unknown-params-ignored",
-             {"ORG-ERR-UNKNOWN-PARAM"},
-             "ignores unknown query parameters"},
-            {"two-uuids-search-accepted", {"ORG-SEARCH-TWO-UUID"}, "accepts two uuids in a search"},
-            {"malformed-json-500", {"ORG-MALFORMED-JSON"}, "answers 500 to malformed JSON"},
-            {"wrong-content-type", {"ORG-JSON-CT"}, "labels JSON responses text/html"},
-            {"token-not-checked", {"ORG-AUTH-401"}, "does not check the bearer token"},
-            {"publiceret-invalid-accepted",
-             {"KLAS-PUBLICERET-INVALID"},
-             "accepts any publiceret value"},
-            {"relation-search-ignored",
-             {"ORG-SEARCH-REL", "KLAS-SEARCH-FACET"},
-             "ignores relation search parameters"},
-        },
-        &make};
+    std::vector<fault> faults;
+    for (const auto& row : fault_table())
+        faults.push_back(row.info);
+    return {"oio-rest-organisation", std::move(faults), &make};
 }
 
 } // namespace konform::reference::oio
