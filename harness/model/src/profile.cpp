@@ -198,7 +198,9 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
 
     if (doc->contains("schemas")) {
         for (const auto& [name, rel] : (*doc)["schemas"].items()) {
-            schema_ref s{name, (prof.dir / rel.get<std::string>()).lexically_normal(), false};
+            schema_ref s;
+            s.name = name;
+            s.file = (prof.dir / rel.get<std::string>()).lexically_normal();
             s.is_xsd = s.file.extension() == ".xsd";
             const std::string where = "/schemas/" + name;
             if (!fs::is_regular_file(s.file, ec)) {
