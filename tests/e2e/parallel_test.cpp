@@ -7,44 +7,12 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <fstream>
-#include <regex>
 
 using namespace konform;
 
 namespace {
 
 const std::string bin = KONFORM_BINARY;
-
-// Text with what may differ between two runs of the same certification replaced: times,
-// durations, generated UUIDs, ports, digests and temporary folders.
-std::string normalised(std::string s) {
-    static const std::regex rules[] = {
-        std::regex(
-            R"(\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\d(\.\d+)?(Z|(\+|%2B)\d\d(:|%3A)\d\d))"),
-        std::regex(R"("duration_ms":[-0-9.e+]+)"),
-        std::regex(R"(\(\d+(\.\d)? ms\))"),
-        std::regex(R"(time="[0-9.]+")"),
-        std::regex(
-            R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"),
-        std::regex(R"([0-9a-fA-F-]{1,35}(\.\.\. \())"), // a UUID cut short in an excerpt
-        std::regex(R"(127\.0\.0\.1:\d+)"),
-        std::regex(R"([0-9a-f]{64})"),
-        std::regex(R"(/tmp/[^ "\n]+)")};
-    for (const auto& r : rules)
-        s = std::regex_replace(s, r, "<X>");
-    return s;
-}
-
-// "" when equal, else the first difference with some context.
-std::string first_difference(const std::string& a, const std::string& b) {
-    if (a == b) return {};
-    std::size_t i = 0;
-    while (i < a.size() && i < b.size() && a[i] == b[i])
-        ++i;
-    const std::size_t from = i < 150 ? 0 : i - 150;
-    return "at byte " + std::to_string(i) + ":\n  " + a.substr(from, 300) + "\n  " +
-           b.substr(from, 300);
-}
 
 struct outcome {
     int rc = -1;
@@ -84,9 +52,11 @@ TEST_CASE("parallel: --jobs 8 against a slow system takes under a quarter of the
     CHECK(server.max_concurrent_requests() <= 8);
     CHECK(one.rc == 0);
     CHECK(eight.rc == 0);
-    CHECK(first_difference(normalised(one.report), normalised(eight.report)) == "");
-    CHECK(first_difference(normalised(one.junit), normalised(eight.junit)) == "");
-    CHECK(first_difference(normalised(one.console), normalised(eight.console)) == "");
+    CHECK(test::first_difference(test::normalised(one.report), test::normalised(eight.report)) ==
+          "");
+    CHECK(test::first_difference(test::normalised(one.junit), test::normalised(eight.junit)) == "");
+    CHECK(test::first_difference(test::normalised(one.console), test::normalised(eight.console)) ==
+          "");
     // 154 exchanges at 20 ms each one after the other; the longest test case bounds --jobs.
     CHECK_MESSAGE(eight.seconds < one.seconds / 4,
                   "serial " << one.seconds << " s, --jobs 8 " << eight.seconds << " s");
@@ -100,8 +70,10 @@ TEST_CASE("parallel: a fault is found the same with --jobs 8") {
     outcome eight = run_cli(server.base_url(), "--jobs 8");
     CHECK(one.rc == 1);
     CHECK(eight.rc == 1);
-    CHECK(first_difference(normalised(one.console), normalised(eight.console)) == "");
-    CHECK(first_difference(normalised(one.report), normalised(eight.report)) == "");
+    CHECK(test::first_difference(test::normalised(one.console), test::normalised(eight.console)) ==
+          "");
+    CHECK(test::first_difference(test::normalised(one.report), test::normalised(eight.report)) ==
+          "");
 }
 
 TEST_CASE("parallel: serial test cases and the target's max_connections are never exceeded") {

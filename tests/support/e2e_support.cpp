@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,35 @@ std::string read_text(const std::filesystem::path& file) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+std::string normalised(std::string s) {
+    static const std::regex rules[] = {
+        std::regex(
+            R"re(\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\d(\.\d+)?(Z|(\+|%2B)\d\d(:|%3A)\d\d))re"),
+        std::regex(
+            R"re("(duration_ms|time|blocked|dns|connect|ssl|send|wait|receive)": ?[-0-9.e+]+)re"),
+        std::regex(R"re(\d+(\.\d+)? ms\b)re"),
+        std::regex(R"re(time="[0-9.]+")re"),
+        std::regex(
+            R"re([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})re"),
+        std::regex(R"re([0-9a-fA-F-]{1,35}(\.\.\. \())re"),
+        std::regex(R"re(127\.0\.0\.1:\d+)re"),
+        std::regex(R"re([0-9a-f]{64})re"),
+        std::regex(R"re(/tmp/[^ "\n<]+)re")};
+    for (const auto& r : rules)
+        s = std::regex_replace(s, r, "<X>");
+    return s;
+}
+
+std::string first_difference(const std::string& a, const std::string& b) {
+    if (a == b) return {};
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+        ++i;
+    const std::size_t from = i < 150 ? 0 : i - 150;
+    return "at byte " + std::to_string(i) + ":\n  " + a.substr(from, 300) + "\n  " +
+           b.substr(from, 300);
 }
 
 } // namespace konform::test

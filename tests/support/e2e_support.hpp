@@ -49,4 +49,12 @@ struct temp_dir {
 
 std::string read_text(const std::filesystem::path& file);
 
+// Text with what differs between two runs of the same certification replaced by <X>:
+// times and durations, generated UUIDs (also cut short in excerpts), ports, digests,
+// temporary folders, timing members of the evidence.
+std::string normalised(std::string text);
+
+// "" when equal, else where they first differ, with some context.
+std::string first_difference(const std::string& a, const std::string& b);
+
 } // namespace konform::test
