@@ -59,7 +59,6 @@ int templates(const std::uint8_t* data, std::size_t size) {
     try {
         (void)run::render(tmpl, vars);
         (void)run::render(tmpl, vars, run::escaping::xml);
-        (void)run::referenced_names(tmpl);
     } catch (const run::template_error&) {
     }
     json value = json::parse(json_text, nullptr, false);

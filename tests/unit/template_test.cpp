@@ -60,13 +60,6 @@ TEST_CASE("template: JSON rendering keeps types for whole-value placeholders") {
     CHECK(out["list"][0] == 3);
 }
 
-TEST_CASE("template: referenced names") {
-    auto names = referenced_names("/a/{{id}}/{{row.x}}/{{$uuid}}");
-    REQUIRE(names.size() == 2);
-    CHECK(names[0] == "id");
-    CHECK(names[1] == "row");
-}
-
 TEST_CASE("template: case filters") {
     variables v{{"id", "ab-Cd"}};
     CHECK(render("{{id | upper}}", v) == "AB-CD");

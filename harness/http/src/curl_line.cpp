@@ -28,8 +28,10 @@ std::string quoted(const std::string& s, const std::vector<std::string>& placeho
         for (const auto& p : placeholders) {
             if (p.empty()) continue;
             auto at = s.find(p, pos);
-            if (at != std::string::npos && (best == std::string::npos || at < best))
-                best = at, which = &p;
+            if (at != std::string::npos && (best == std::string::npos || at < best)) {
+                best = at;
+                which = &p;
+            }
         }
         if (!which) {
             if (pos < s.size() || out.empty()) out += single_quoted(s.substr(pos));

@@ -140,7 +140,10 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         for (const auto& a : s.expect)
             sr.assertions.push_back(unjudged(a, proves_of(a), v, sr.message, sr.exchange));
         finish_step(std::move(sr), st, x);
-        if (!cleanup) st.stopped = true, st.stop_verdict = v;
+        if (!cleanup) {
+            st.stopped = true;
+            st.stop_verdict = v;
+        }
     };
 
     http::request req;

@@ -175,17 +175,4 @@ json render_json(const json& value, const variables& vars) {
     return value;
 }
 
-std::vector<std::string> referenced_names(std::string_view text) {
-    std::vector<std::string> names;
-    scan(
-        text,
-        [&](const std::string& name) {
-            if (name.front() != '$')
-                names.push_back(trim(std::string_view(name).substr(0, name.find_first_of(".|"))));
-            return std::string();
-        },
-        nullptr);
-    return names;
-}
-
 } // namespace konform::run

@@ -16,7 +16,10 @@ std::string ecmascript_number(double d) {
     if (!std::isfinite(d)) throw std::invalid_argument("JSON cannot carry NaN or infinity");
     if (d == 0) return "0"; // also -0
     std::string out;
-    if (d < 0) out = "-", d = -d;
+    if (d < 0) {
+        out = "-";
+        d = -d;
+    }
     char buf[64];
     auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
     std::string sci(buf, res.ptr);
@@ -95,18 +98,13 @@ std::u16string utf16(const std::string& s) {
     std::u16string out;
     for (std::size_t i = 0; i < s.size();) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        char32_t cp;
-        int len;
-        if (c < 0x80)
-            cp = c, len = 1;
-        else if ((c >> 5) == 0x6)
-            cp = c & 0x1F, len = 2;
-        else if ((c >> 4) == 0xE)
-            cp = c & 0x0F, len = 3;
-        else if ((c >> 3) == 0x1E)
-            cp = c & 0x07, len = 4;
-        else
-            throw std::invalid_argument("member name is not valid UTF-8");
+        const int len = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xE  ? 3
+                        : (c >> 3) == 0x1E ? 4
+                                           : 0;
+        if (len == 0) throw std::invalid_argument("member name is not valid UTF-8");
+        char32_t cp = len == 1 ? c : c & (0x7F >> len);
         if (i + static_cast<std::size_t>(len) > s.size())
             throw std::invalid_argument("member name is not valid UTF-8");
         for (int j = 1; j < len; ++j)
@@ -233,11 +231,13 @@ private:
     }
     void push(json v) {
         json* slot;
-        if (stack_.empty())
-            root = std::move(v), slot = &root;
-        else if (stack_.back()->is_array())
-            stack_.back()->push_back(std::move(v)), slot = &stack_.back()->back();
-        else
+        if (stack_.empty()) {
+            root = std::move(v);
+            slot = &root;
+        } else if (stack_.back()->is_array()) {
+            stack_.back()->push_back(std::move(v));
+            slot = &stack_.back()->back();
+        } else
             slot = &((*stack_.back())[key_] = std::move(v));
         stack_.push_back(slot);
     }

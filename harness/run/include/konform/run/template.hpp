@@ -28,9 +28,6 @@ std::string render(std::string_view text, const variables& vars, escaping esc = 
 // variable's JSON value (so "{{count}}" can become the number 3).
 nlohmann::json render_json(const nlohmann::json& value, const variables& vars);
 
-// Names a template refers to (generators excluded; "row.x | upper" gives "row").
-std::vector<std::string> referenced_names(std::string_view text);
-
 namespace detail {
 std::string new_uuid();
 std::string now_iso8601();
