@@ -149,6 +149,15 @@ TEST_CASE("cli: input errors exit 2 and name the file and place") {
     CHECK(out.find("x.json: no such file") != std::string::npos);
     CHECK(test::shell(bin + " lint /nonexistent 2>&1", &out) == 2);
     CHECK(test::shell(bin + " run --bogus 2>&1", &out) == 2);
+    // --base-url is held to the target file's rule.
+    CHECK(test::shell("GREETINGS_TOKEN=t " + bin + " run --profile " + src +
+                          "/profiles/example --target " + src +
+                          "/profiles/example/target.example.json --base-url nonsense --out " +
+                          (tmp.path / "o2").string() + " 2>&1",
+                      &out) == 2);
+    CHECK(out.find("--base-url: nonsense: base URL must start with http:// or https://") !=
+          std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(tmp.path / "o2"));
 }
 
 TEST_CASE("cli: lint prints coverage, validate exits 0, 1 or 2") {

@@ -1,0 +1,130 @@
+// The HTTP client and the authenticator against a server on 127.0.0.1: connection reuse,
+// limits, the request-rate cap, cancellation, and one OAuth2 token shared by test cases
+// that run at once.
+#include "konform/http/client.hpp"
+#include "konform/run/auth.hpp"
+#include "server/http_server.hpp"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <doctest/doctest.h>
+
+using namespace konform;
+using reference::server_request;
+using reference::server_response;
+
+namespace {
+
+http::request get(const std::string& url) {
+    http::request r;
+    r.url = url;
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("http client: keep-alive reuses one connection; the body limit is explicit") {
+    reference::http_server server(0, [](const server_request& req) {
+        return server_response::json(200, req.path == "/big" ? std::string(5000, ' ') + "{}"
+                                                             : std::string("{}"));
+    });
+    server.start();
+    boost::asio::io_context ioc;
+    http::client_options o;
+    o.lim.max_body_bytes = 1000;
+    http::client c(ioc, o);
+    auto a = c.perform(get(server.base_url() + "/a"));
+    auto b = c.perform(get(server.base_url() + "/b"));
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK_FALSE(a.reused_connection);
+    CHECK(b.reused_connection);
+    CHECK(b.remote_address.rfind("127.0.0.1:", 0) == 0);
+    auto big = c.perform(get(server.base_url() + "/big"));
+    CHECK_FALSE(big.ok());
+    CHECK(big.explanation.find("larger than the limit of 1000 bytes") != std::string::npos);
+}
+
+TEST_CASE("http client: max_requests_per_second spaces the exchanges out") {
+    reference::http_server server(
+        0, [](const server_request&) { return server_response::json(200, "{}"); });
+    server.start();
+    boost::asio::io_context ioc;
+    http::client_options o;
+    o.lim.max_requests_per_second = 40;
+    http::client c(ioc, o);
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 9; ++i)
+        REQUIRE(c.perform(get(server.base_url() + "/")).ok());
+    // Nine exchanges at 40 a second: at least eight gaps of 25 ms (a lower bound only).
+    CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(200));
+}
+
+TEST_CASE("http client: cancel() ends the exchange under way and refuses new ones") {
+    reference::http_server server(
+        0, [](const server_request&) { return server_response::json(200, "{}"); });
+    server.set_latency(std::chrono::seconds(5));
+    server.start();
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    std::optional<http::exchange> x;
+    boost::asio::co_spawn(ioc, c.async_perform(get(server.base_url() + "/")),
+                          [&](std::exception_ptr, http::exchange e) { x = std::move(e); });
+    boost::asio::steady_timer t(ioc, std::chrono::milliseconds(100));
+    t.async_wait([&](auto) { c.cancel(); });
+    auto t0 = std::chrono::steady_clock::now();
+    ioc.run();
+    REQUIRE(x);
+    CHECK_FALSE(x->ok());
+    CHECK(x->explanation.find("interrupted") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4));
+    auto after = c.perform(get(server.base_url() + "/"));
+    CHECK(after.explanation == "not sent: the run was interrupted");
+}
+
+TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
+    std::atomic<int> token_requests{0};
+    reference::http_server server(0, [&](const server_request& req) {
+        if (req.path == "/token") {
+            ++token_requests;
+            return server_response::json(200, R"({"access_token":"tok-123","expires_in":3600})");
+        }
+        return server_response::json(200, "{}");
+    });
+    server.set_latency(std::chrono::milliseconds(50));
+    server.start();
+    ::setenv("KONFORM_TEST_CLIENT_SECRET", "s3cret", 1);
+    model::target t;
+    t.base_url = server.base_url();
+    t.auth.type = model::auth_config::kind::oauth2_client_credentials;
+    t.auth.token_url = server.base_url() + "/token";
+    t.auth.client_id = "konform";
+    t.auth.secret.env = "KONFORM_TEST_CLIENT_SECRET";
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    run::secrets sec;
+    run::authenticator auth(t, c, sec);
+    int done = 0, fetched = 0;
+    for (int i = 0; i < 5; ++i)
+        boost::asio::co_spawn(
+            ioc,
+            [&]() -> boost::asio::awaitable<void> {
+                http::request r = get(server.base_url() + "/x");
+                std::optional<http::exchange> token_exchange;
+                std::string why = co_await auth.apply(r, token_exchange);
+                CHECK(why.empty());
+                CHECK(http::find_header(r.headers, "Authorization") == "Bearer tok-123");
+                fetched += token_exchange ? 1 : 0;
+                ++done;
+            },
+            boost::asio::detached);
+    ioc.run();
+    CHECK(done == 5);
+    CHECK(fetched == 1);
+    CHECK(token_requests == 1);
+    CHECK(sec.redact("Bearer tok-123") == "Bearer ${KONFORM_OAUTH2_ACCESS_TOKEN}");
+}
