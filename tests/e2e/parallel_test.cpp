@@ -57,9 +57,13 @@ TEST_CASE("parallel: --jobs 8 against a slow system takes under a quarter of the
     CHECK(test::first_difference(test::normalised(one.junit), test::normalised(eight.junit)) == "");
     CHECK(test::first_difference(test::normalised(one.console), test::normalised(eight.console)) ==
           "");
-    // 154 exchanges at 20 ms each one after the other; the longest test case bounds --jobs.
+    // 154 exchanges at 20 ms each one after the other; the longest test case bounds
+    // --jobs. Under the sanitizers CPU time, not latency, dominates both runs, so the
+    // ratio is checked in the release build only (scripts/bench measures it properly).
+#ifndef KONFORM_SANITIZED
     CHECK_MESSAGE(eight.seconds < one.seconds / 4,
                   "serial " << one.seconds << " s, --jobs 8 " << eight.seconds << " s");
+#endif
 }
 
 TEST_CASE("parallel: a fault is found the same with --jobs 8") {
