@@ -131,6 +131,191 @@ std::string relative_name(const fs::path& file, const fs::path& dir) {
     return fs::relative(file, dir).generic_string();
 }
 
+// Loads one profile document, part by part; every problem goes to `diag`.
+struct loader {
+    loader(profile& p, const json& d, diagnostics& g)
+        : prof(p), doc(d), diag(g), pfile(p.file.string()), files{p.file} {}
+
+    profile& prof;
+    const json& doc;
+    diagnostics& diag;
+    const std::string pfile;
+    std::vector<fs::path> files; // every file the profile consists of
+    std::error_code ec;
+
+    void classes() {
+        std::set<std::string> seen;
+        const json& classes = doc["classes"];
+        for (std::size_t i = 0; i < classes.size(); ++i) {
+            conformance_class c;
+            c.id = classes[i]["id"];
+            c.title = classes[i]["title"];
+            c.mandatory = classes[i].value("mandatory", false);
+            if (classes[i].contains("depends_on"))
+                c.depends_on = classes[i]["depends_on"].get<std::vector<std::string>>();
+            if (!seen.insert(c.id).second)
+                diag.add(pfile, "/classes/" + std::to_string(i) + "/id",
+                         "duplicate class id \"" + c.id + "\"");
+            prof.classes.push_back(std::move(c));
+        }
+        for (std::size_t i = 0; i < prof.classes.size(); ++i)
+            for (std::size_t d = 0; d < prof.classes[i].depends_on.size(); ++d)
+                if (!prof.find_class(prof.classes[i].depends_on[d]))
+                    diag.add(pfile,
+                             "/classes/" + std::to_string(i) + "/depends_on/" + std::to_string(d),
+                             "unknown class \"" + prof.classes[i].depends_on[d] + "\"");
+    }
+
+    void requirements() {
+        std::set<std::string> seen;
+        const json& reqs = doc["requirements"];
+        for (std::size_t i = 0; i < reqs.size(); ++i) {
+            requirement r;
+            const json& j = reqs[i];
+            r.id = j["id"];
+            r.cls = j["class"];
+            std::string lvl = j["level"];
+            r.lvl = lvl == "MUST" ? level::must : lvl == "SHOULD" ? level::should : level::may;
+            r.text = j["text"];
+            r.ref = j.value("ref", "");
+            r.note = j.value("note", "");
+            const std::string where = "/requirements/" + std::to_string(i);
+            if (!seen.insert(r.id).second)
+                diag.add(pfile, where + "/id", "duplicate requirement id \"" + r.id + "\"");
+            if (!prof.find_class(r.cls))
+                diag.add(pfile, where + "/class",
+                         "unknown class \"" + r.cls + "\": not in classes");
+            prof.requirements.push_back(std::move(r));
+        }
+    }
+
+    void schemas() {
+        if (doc.contains("schemas")) {
+            for (const auto& [name, rel] : doc["schemas"].items()) {
+                schema_ref s;
+                s.name = name;
+                s.file = (prof.dir / rel.get<std::string>()).lexically_normal();
+                s.is_xsd = s.file.extension() == ".xsd";
+                const std::string where = "/schemas/" + name;
+                if (!fs::is_regular_file(s.file, ec)) {
+                    diag.add(pfile, where, "schema file " + s.file.string() + " does not exist");
+                    continue;
+                }
+                files.push_back(s.file);
+                try {
+                    if (s.is_xsd)
+                        s.xsd = std::make_shared<const schema::xml_schema>(
+                            schema::xml_schema::load(s.file.string()));
+                    else if (auto sdoc = read_json_file(s.file, diag))
+                        s.json = std::make_shared<const schema::json_schema>(
+                            schema::json_schema::compile(*sdoc));
+                } catch (const std::exception& e) {
+                    diag.add(s.file.string(), "", e.what());
+                }
+                prof.schemas.emplace(name, std::move(s));
+            }
+        }
+    }
+
+    void datasets() {
+        if (doc.contains("datasets")) {
+            for (const auto& [name, rel] : doc["datasets"].items()) {
+                dataset d{name, (prof.dir / rel.get<std::string>()).lexically_normal(), {}};
+                if (!fs::is_regular_file(d.file, ec)) {
+                    diag.add(pfile, "/datasets/" + name,
+                             "data set file " + d.file.string() + " does not exist");
+                    continue;
+                }
+                files.push_back(d.file);
+                d.rows = read_dataset(d.file, diag);
+                prof.datasets.emplace(name, std::move(d));
+            }
+        }
+    }
+
+    void parameters() {
+        if (doc.contains("parameters")) {
+            for (const auto& [name, p] : doc["parameters"].items()) {
+                parameter_spec spec;
+                spec.name = name;
+                spec.description = p.value("description", "");
+                spec.required = p.value("required", false);
+                spec.secret = p.value("secret", false);
+                if (p.contains("default")) spec.default_value = p["default"].get<std::string>();
+                prof.parameters.emplace(name, std::move(spec));
+            }
+        }
+    }
+
+    void testcases() {
+        const json& tcs = doc["testcases"];
+        std::set<std::string> tc_ids;
+        for (std::size_t i = 0; i < tcs.size(); ++i) {
+            auto matched = expand(prof.dir, tcs[i].get<std::string>());
+            if (matched.empty())
+                diag.add(pfile, "/testcases/" + std::to_string(i),
+                         "no test case file matches \"" + tcs[i].get<std::string>() + "\"");
+            for (const auto& f : matched) {
+                auto tdoc = read_json_file(f, diag);
+                if (!tdoc) continue;
+                files.push_back(f);
+                std::size_t n = diag.problems().size();
+                check_format(*tdoc, "testcase", f, diag);
+                if (diag.problems().size() != n) continue;
+                testcase tc = parse_testcase(*tdoc, f, diag);
+                if (!tc_ids.insert(tc.id).second)
+                    diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
+                prof.testcases.push_back(std::move(tc));
+            }
+        }
+    }
+
+    // Every reference between test cases and the profile resolves.
+    void cross_check() {
+        checker chk{prof, diag};
+        for (const auto& tc : prof.testcases) {
+            const std::string f = tc.file.string();
+            if (!prof.find_class(tc.cls))
+                diag.add(f, "/class",
+                         "unknown class \"" + tc.cls + "\": not in the profile's classes");
+            for (std::size_t v = 0; v < tc.verifies.size(); ++v) {
+                const requirement* r = prof.find_requirement(tc.verifies[v]);
+                if (!r)
+                    diag.add(f, "/verifies/" + std::to_string(v),
+                             "unknown requirement \"" + tc.verifies[v] +
+                                 "\": not defined in the profile");
+            }
+            for (std::size_t p = 0; p < tc.requires_parameters.size(); ++p)
+                if (!prof.parameters.count(tc.requires_parameters[p]))
+                    diag.add(f, "/requires_parameters/" + std::to_string(p),
+                             "unknown parameter \"" + tc.requires_parameters[p] + "\"");
+            std::set<std::string> loop_vars;
+            for (const auto& s : tc.steps)
+                chk.step(tc, s, loop_vars);
+            for (const auto& s : tc.cleanup)
+                chk.step(tc, s, loop_vars);
+        }
+    }
+
+    void digest() {
+        // The digest covers every file, listed as sha256sum would print them.
+        std::string listing;
+        for (const auto& f : files) {
+            try {
+                prof.files.push_back(
+                    {relative_name(f, prof.dir), util::sha256_hex(util::read_file(f))});
+            } catch (const std::exception& e) {
+                diag.add(f.string(), "", e.what());
+            }
+        }
+        std::sort(prof.files.begin(), prof.files.end(),
+                  [](const file_digest& a, const file_digest& b) { return a.path < b.path; });
+        for (const auto& f : prof.files)
+            listing += f.sha256 + "  " + f.path + "\n";
+        prof.digest = util::sha256_hex(listing);
+    }
+};
+
 } // namespace
 
 profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
@@ -138,7 +323,6 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
     std::error_code ec;
     prof.file = fs::is_directory(dir_or_file, ec) ? dir_or_file / "profile.json" : dir_or_file;
     prof.dir = fs::absolute(prof.file).parent_path();
-    const std::string pfile = prof.file.string();
 
     auto doc = read_json_file(prof.file, diag);
     if (!doc) return prof;
@@ -146,167 +330,21 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
     check_format(*doc, "profile", prof.file, diag);
     if (diag.problems().size() != before) return prof;
 
-    std::vector<fs::path> files{prof.file};
     prof.id = (*doc)["id"];
     prof.version = (*doc)["version"];
     prof.title = (*doc)["title"];
     if (doc->contains("sources")) prof.sources = (*doc)["sources"].get<std::vector<std::string>>();
-
-    std::set<std::string> seen;
-    const json& classes = (*doc)["classes"];
-    for (std::size_t i = 0; i < classes.size(); ++i) {
-        conformance_class c;
-        c.id = classes[i]["id"];
-        c.title = classes[i]["title"];
-        c.mandatory = classes[i].value("mandatory", false);
-        if (classes[i].contains("depends_on"))
-            c.depends_on = classes[i]["depends_on"].get<std::vector<std::string>>();
-        if (!seen.insert(c.id).second)
-            diag.add(pfile, "/classes/" + std::to_string(i) + "/id",
-                     "duplicate class id \"" + c.id + "\"");
-        prof.classes.push_back(std::move(c));
-    }
-    for (std::size_t i = 0; i < prof.classes.size(); ++i)
-        for (std::size_t d = 0; d < prof.classes[i].depends_on.size(); ++d)
-            if (!prof.find_class(prof.classes[i].depends_on[d]))
-                diag.add(pfile,
-                         "/classes/" + std::to_string(i) + "/depends_on/" + std::to_string(d),
-                         "unknown class \"" + prof.classes[i].depends_on[d] + "\"");
-
-    seen.clear();
-    const json& reqs = (*doc)["requirements"];
-    for (std::size_t i = 0; i < reqs.size(); ++i) {
-        requirement r;
-        const json& j = reqs[i];
-        r.id = j["id"];
-        r.cls = j["class"];
-        std::string lvl = j["level"];
-        r.lvl = lvl == "MUST" ? level::must : lvl == "SHOULD" ? level::should : level::may;
-        r.text = j["text"];
-        r.ref = j.value("ref", "");
-        r.note = j.value("note", "");
-        const std::string where = "/requirements/" + std::to_string(i);
-        if (!seen.insert(r.id).second)
-            diag.add(pfile, where + "/id", "duplicate requirement id \"" + r.id + "\"");
-        if (!prof.find_class(r.cls))
-            diag.add(pfile, where + "/class", "unknown class \"" + r.cls + "\": not in classes");
-        prof.requirements.push_back(std::move(r));
-    }
-
     if (doc->contains("namespaces"))
         prof.namespaces = (*doc)["namespaces"].get<std::map<std::string, std::string>>();
-
-    if (doc->contains("schemas")) {
-        for (const auto& [name, rel] : (*doc)["schemas"].items()) {
-            schema_ref s;
-            s.name = name;
-            s.file = (prof.dir / rel.get<std::string>()).lexically_normal();
-            s.is_xsd = s.file.extension() == ".xsd";
-            const std::string where = "/schemas/" + name;
-            if (!fs::is_regular_file(s.file, ec)) {
-                diag.add(pfile, where, "schema file " + s.file.string() + " does not exist");
-                continue;
-            }
-            files.push_back(s.file);
-            try {
-                if (s.is_xsd)
-                    s.xsd = std::make_shared<const schema::xml_schema>(
-                        schema::xml_schema::load(s.file.string()));
-                else if (auto sdoc = read_json_file(s.file, diag))
-                    s.json = std::make_shared<const schema::json_schema>(
-                        schema::json_schema::compile(*sdoc));
-            } catch (const std::exception& e) {
-                diag.add(s.file.string(), "", e.what());
-            }
-            prof.schemas.emplace(name, std::move(s));
-        }
-    }
-
-    if (doc->contains("datasets")) {
-        for (const auto& [name, rel] : (*doc)["datasets"].items()) {
-            dataset d{name, (prof.dir / rel.get<std::string>()).lexically_normal(), {}};
-            if (!fs::is_regular_file(d.file, ec)) {
-                diag.add(pfile, "/datasets/" + name,
-                         "data set file " + d.file.string() + " does not exist");
-                continue;
-            }
-            files.push_back(d.file);
-            d.rows = read_dataset(d.file, diag);
-            prof.datasets.emplace(name, std::move(d));
-        }
-    }
-
-    if (doc->contains("parameters")) {
-        for (const auto& [name, p] : (*doc)["parameters"].items()) {
-            parameter_spec spec;
-            spec.name = name;
-            spec.description = p.value("description", "");
-            spec.required = p.value("required", false);
-            spec.secret = p.value("secret", false);
-            if (p.contains("default")) spec.default_value = p["default"].get<std::string>();
-            prof.parameters.emplace(name, std::move(spec));
-        }
-    }
-
-    const json& tcs = (*doc)["testcases"];
-    std::set<std::string> tc_ids;
-    for (std::size_t i = 0; i < tcs.size(); ++i) {
-        auto matched = expand(prof.dir, tcs[i].get<std::string>());
-        if (matched.empty())
-            diag.add(pfile, "/testcases/" + std::to_string(i),
-                     "no test case file matches \"" + tcs[i].get<std::string>() + "\"");
-        for (const auto& f : matched) {
-            auto tdoc = read_json_file(f, diag);
-            if (!tdoc) continue;
-            files.push_back(f);
-            std::size_t n = diag.problems().size();
-            check_format(*tdoc, "testcase", f, diag);
-            if (diag.problems().size() != n) continue;
-            testcase tc = parse_testcase(*tdoc, f, diag);
-            if (!tc_ids.insert(tc.id).second)
-                diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
-            prof.testcases.push_back(std::move(tc));
-        }
-    }
-
-    checker chk{prof, diag};
-    for (const auto& tc : prof.testcases) {
-        const std::string f = tc.file.string();
-        if (!prof.find_class(tc.cls))
-            diag.add(f, "/class", "unknown class \"" + tc.cls + "\": not in the profile's classes");
-        for (std::size_t v = 0; v < tc.verifies.size(); ++v) {
-            const requirement* r = prof.find_requirement(tc.verifies[v]);
-            if (!r)
-                diag.add(f, "/verifies/" + std::to_string(v),
-                         "unknown requirement \"" + tc.verifies[v] +
-                             "\": not defined in the profile");
-        }
-        for (std::size_t p = 0; p < tc.requires_parameters.size(); ++p)
-            if (!prof.parameters.count(tc.requires_parameters[p]))
-                diag.add(f, "/requires_parameters/" + std::to_string(p),
-                         "unknown parameter \"" + tc.requires_parameters[p] + "\"");
-        std::set<std::string> loop_vars;
-        for (const auto& s : tc.steps)
-            chk.step(tc, s, loop_vars);
-        for (const auto& s : tc.cleanup)
-            chk.step(tc, s, loop_vars);
-    }
-
-    // The digest covers every file, listed as sha256sum would print them.
-    std::string listing;
-    for (const auto& f : files) {
-        try {
-            prof.files.push_back(
-                {relative_name(f, prof.dir), util::sha256_hex(util::read_file(f))});
-        } catch (const std::exception& e) {
-            diag.add(f.string(), "", e.what());
-        }
-    }
-    std::sort(prof.files.begin(), prof.files.end(),
-              [](const file_digest& a, const file_digest& b) { return a.path < b.path; });
-    for (const auto& f : prof.files)
-        listing += f.sha256 + "  " + f.path + "\n";
-    prof.digest = util::sha256_hex(listing);
+    loader l(prof, *doc, diag);
+    l.classes();
+    l.requirements();
+    l.schemas();
+    l.datasets();
+    l.parameters();
+    l.testcases();
+    l.cross_check();
+    l.digest();
     return prof;
 }
 
