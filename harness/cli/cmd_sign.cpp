@@ -1,6 +1,6 @@
 #include "commands.hpp"
 #include "konform/model/problem.hpp"
-#include "konform/report/html_report.hpp"
+#include "konform/report/outputs.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
@@ -39,19 +39,7 @@ exit_code execute(const sign_args& a) {
     // written bytes.
     util::write_file_atomically(a.report, util::canonicalize(doc));
     // Keep the HTML rendering beside it in step with the new signature.
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::path(a.report).parent_path();
-    std::error_code ec;
-    if (fs::exists(dir / "report.html", ec)) {
-        nlohmann::json har = nlohmann::json::object();
-        if (doc.contains("evidence") &&
-            fs::exists(dir / doc["evidence"].value("file", "evidence.har"), ec))
-            har = nlohmann::json::parse(
-                util::read_file(dir / doc["evidence"].value("file", "evidence.har")), nullptr,
-                false);
-        util::write_file_atomically(dir / "report.html",
-                                    report::to_html(doc, report::failures_from_files(doc, har)));
-    }
+    report::outputs::rerender_html(std::filesystem::path(a.report).parent_path(), doc);
     std::cout << a.report << ": signed with key " << k.key_id() << '\n';
     return exit_code::ok;
 }

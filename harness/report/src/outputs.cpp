@@ -30,4 +30,20 @@ void outputs::finish(const run::run_result& r, const std::optional<sealer>& seal
     util::write_file_atomically(dir_ / "report.html", to_html(written, failures_of(r)));
 }
 
+void outputs::rerender_html(const std::filesystem::path& dir, const nlohmann::json& report) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(dir / "report.html", ec)) return;
+    nlohmann::json har = nlohmann::json::object();
+    const std::string evidence = report.contains("evidence")
+                                     ? report["evidence"].value("file", "evidence.har")
+                                     : "evidence.har";
+    // Only a file beside the report, whatever name the report gives.
+    const fs::path file = dir / fs::path(evidence).filename();
+    if (fs::is_regular_file(file, ec))
+        har = nlohmann::json::parse(util::read_file(file), nullptr, false);
+    util::write_file_atomically(dir / "report.html",
+                                to_html(report, failures_from_files(report, har)));
+}
+
 } // namespace konform::report

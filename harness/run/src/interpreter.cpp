@@ -45,6 +45,11 @@ std::string headers_text(const http::header_list& headers) {
     return out;
 }
 
+// The requirements an assertion proves: its own `proves`, else all its test case verifies.
+std::vector<std::string> proves_of(const model::assertion& a, const model::testcase& tc) {
+    return a.proves.empty() ? tc.verifies : a.proves;
+}
+
 assertion_result unjudged(const model::assertion& a, std::vector<std::string> proves, verdict v,
                           const std::string& why, std::size_t exchange) {
     assertion_result ar;
@@ -114,13 +119,65 @@ void interpreter::not_reached(const model::step& s, state& st) {
     sr.message = "not reached: an earlier step did not pass";
     auto add = [&](const model::step& step, auto& self) -> void {
         for (const auto& a : step.expect)
-            sr.assertions.push_back(unjudged(a, a.proves.empty() ? st.tc->verifies : a.proves,
-                                             st.stop_verdict, "not reached", no_exchange));
+            sr.assertions.push_back(
+                unjudged(a, proves_of(a, *st.tc), st.stop_verdict, "not reached", no_exchange));
         for (const auto& inner : step.steps)
             self(inner, self);
     };
     add(s, add);
     finish_step(std::move(sr), st, nullptr);
+}
+
+// Evaluates the step's assertions against the response; the step takes the worst verdict.
+void interpreter::judge(const model::step& s, state& st, check::response_view& view,
+                        step_result& sr) {
+    for (const auto& a : s.expect) {
+        // Expected values may name variables ("equals": "{{uuid}}").
+        check::outcome o;
+        bool harness_error = false; // the test case, not the system, is at fault
+        try {
+            model::assertion rendered = a;
+            rendered.predicates = render_json(a.predicates, st.vars);
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
+            o = check::evaluate(rendered, view, schemas_);
+        } catch (const std::exception& e) {
+            harness_error = true;
+            o = {false, a.predicates.dump(), "(not evaluated)",
+                 std::string("the assertion could not be built: ") + e.what()};
+        }
+        assertion_result ar = unjudged(a, proves_of(a, *st.tc),
+                                       harness_error ? verdict::error
+                                       : o.passed    ? verdict::pass
+                                                     : verdict::fail,
+                                       redact(o.explanation), sr.exchange);
+        ar.expected = redact(o.expected);
+        ar.actual = redact(o.actual);
+        sr.v = worst(sr.v, ar.v);
+        sr.assertions.push_back(std::move(ar));
+    }
+}
+
+// Takes the step's captures into the test case's variables; one that fails makes a passing
+// step inconclusive, since what follows cannot be judged without it.
+void interpreter::take_captures(const model::step& s, state& st, check::response_view& view,
+                                step_result& sr) {
+    for (const auto& spec : s.captures) {
+        std::string error;
+        std::optional<json> value;
+        model::capture c = spec;
+        try {
+            c.selector = render(spec.selector, st.vars);
+            value = check::extract(c, view, error);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        if (value)
+            st.vars[c.variable] = *value;
+        else if (sr.v == verdict::pass) {
+            sr.v = verdict::inconclusive;
+            sr.message = redact("capture " + c.variable + " failed: " + error);
+        }
+    }
 }
 
 boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st,
@@ -130,15 +187,12 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     sr.pointer = s.pointer;
     sr.iteration = iteration;
     sr.cleanup = cleanup;
-    auto proves_of = [&](const model::assertion& a) {
-        return a.proves.empty() ? st.tc->verifies : a.proves;
-    };
     // The step cannot be judged: every assertion takes verdict `v`, and the test case stops.
     auto give_up = [&](verdict v, const std::string& why, const http::exchange* x) {
         sr.v = v;
         sr.message = redact(why);
         for (const auto& a : s.expect)
-            sr.assertions.push_back(unjudged(a, proves_of(a), v, sr.message, sr.exchange));
+            sr.assertions.push_back(unjudged(a, proves_of(a, *st.tc), v, sr.message, sr.exchange));
         finish_step(std::move(sr), st, x);
         if (!cleanup) {
             st.stopped = true;
@@ -193,47 +247,8 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     }
     check::response_view view(x, schemas_.namespaces);
     sr.v = verdict::pass;
-    for (const auto& a : s.expect) {
-        // Expected values may name variables ("equals": "{{uuid}}").
-        check::outcome o;
-        bool harness_error = false; // the test case, not the system, is at fault
-        try {
-            model::assertion rendered = a;
-            rendered.predicates = render_json(a.predicates, st.vars);
-            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
-            o = check::evaluate(rendered, view, schemas_);
-        } catch (const std::exception& e) {
-            harness_error = true;
-            o = {false, a.predicates.dump(), "(not evaluated)",
-                 std::string("the assertion could not be built: ") + e.what()};
-        }
-        assertion_result ar = unjudged(a, proves_of(a),
-                                       harness_error ? verdict::error
-                                       : o.passed    ? verdict::pass
-                                                     : verdict::fail,
-                                       redact(o.explanation), sr.exchange);
-        ar.expected = redact(o.expected);
-        ar.actual = redact(o.actual);
-        sr.v = worst(sr.v, ar.v);
-        sr.assertions.push_back(std::move(ar));
-    }
-    for (const auto& spec : s.captures) {
-        std::string error;
-        std::optional<json> value;
-        model::capture c = spec;
-        try {
-            c.selector = render(spec.selector, st.vars);
-            value = check::extract(c, view, error);
-        } catch (const std::exception& e) {
-            error = e.what();
-        }
-        if (value)
-            st.vars[c.variable] = *value;
-        else if (sr.v == verdict::pass) {
-            sr.v = verdict::inconclusive;
-            sr.message = redact("capture " + c.variable + " failed: " + error);
-        }
-    }
+    judge(s, st, view, sr);
+    take_captures(s, st, view, sr);
     if (cleanup) sr.v = verdict::pass; // cleanup proves nothing
     const verdict v = sr.v;
     finish_step(std::move(sr), st, &x);

@@ -32,6 +32,9 @@ private:
                                           bool cleanup);
     boost::asio::awaitable<void> exchange_step(const model::step& s, state& st, int iteration,
                                                bool cleanup);
+    void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
+    void take_captures(const model::step& s, state& st, check::response_view& view,
+                       step_result& sr);
     std::size_t record(http::exchange& x, state& st);
     void finish_step(step_result sr, state& st, const http::exchange* x);
     void not_reached(const model::step& s, state& st);

@@ -26,6 +26,10 @@ public:
     // Writes the reports of the finished run.
     void finish(const run::run_result& r, const std::optional<sealer>& seal);
 
+    // Renders report.html in `dir` again from report.json (`report`) and the evidence
+    // file it names, when a report.html is there (after `konform sign`).
+    static void rerender_html(const std::filesystem::path& dir, const nlohmann::json& report);
+
 private:
     std::filesystem::path dir_;
     console_reporter& console_;
