@@ -65,6 +65,16 @@ assertion_result unjudged(const model::assertion& a, std::vector<std::string> pr
 
 } // namespace
 
+testcase_result start_result(const model::profile& p, const model::testcase& tc) {
+    testcase_result r;
+    r.id = tc.id;
+    r.title = tc.title;
+    r.cls = tc.cls;
+    r.file = std::filesystem::relative(tc.file, p.dir).generic_string();
+    r.verifies = tc.verifies;
+    return r;
+}
+
 interpreter::interpreter(const model::profile& p, const model::target& t, http::client& c,
                          authenticator& auth, const secrets& s, const check::schema_set& schemas)
     : prof_(p), target_(t), client_(c), auth_(auth), secrets_(s), schemas_(schemas) {}
@@ -281,12 +291,7 @@ boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& 
 boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& tc,
                                                          testcase_stream& out, bool& unreachable) {
     auto start = std::chrono::steady_clock::now();
-    testcase_result r;
-    r.id = tc.id;
-    r.title = tc.title;
-    r.cls = tc.cls;
-    r.file = std::filesystem::relative(tc.file, prof_.dir).generic_string();
-    r.verifies = tc.verifies;
+    testcase_result r = start_result(prof_, tc);
     state st;
     st.tc = &tc;
     st.result = &r;

@@ -13,6 +13,9 @@
 
 namespace konform::run::detail {
 
+// A test case's result before it runs: its identity, verdict pass.
+testcase_result start_result(const model::profile& p, const model::testcase& tc);
+
 // Runs the steps of one test case against the target. Every exchange and judged step goes
 // to the test case's stream; the returned result keeps what the summaries need. Several
 // test cases may run at once on the client's io_context (one thread).

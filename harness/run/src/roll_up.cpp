@@ -10,17 +10,17 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls) {
-    const auto* c = p.find_class(cls);
-    return c && (c->mandatory || contains(t.claims, cls));
-}
-
 // Worst of two verdicts where `have` may not be set yet.
 void fold(std::optional<verdict>& have, verdict v) {
     have = have ? worst(*have, v) : v;
 }
 
 } // namespace
+
+bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls) {
+    const auto* c = p.find_class(cls);
+    return c && (c->mandatory || contains(t.claims, cls));
+}
 
 void account_step(testcase_result& tc, const step_result& s) {
     ++tc.step_count;

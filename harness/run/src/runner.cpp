@@ -15,19 +15,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls) {
-    const auto* c = p.find_class(cls);
-    return c && (c->mandatory || contains(t.claims, cls));
-}
-
 testcase_result not_run(const model::profile& p, const model::testcase& tc, verdict v,
                         std::string reason) {
-    testcase_result r;
-    r.id = tc.id;
-    r.title = tc.title;
-    r.cls = tc.cls;
-    r.file = std::filesystem::relative(tc.file, p.dir).generic_string();
-    r.verifies = tc.verifies;
+    testcase_result r = detail::start_result(p, tc);
     r.v = v;
     r.reason = std::move(reason);
     return r;

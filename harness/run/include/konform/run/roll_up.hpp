@@ -6,6 +6,10 @@ namespace konform::run {
 
 // The verdict rules, in one place.
 
+// A class applies when it is mandatory or the target claims it; test cases and
+// requirements of other classes are inapplicable.
+bool class_applicable(const model::profile& p, const model::target& t, const std::string& cls);
+
 // Adds a judged step to its test case (whose verdict starts as pass): the verdict becomes
 // the worst of its steps', the first step message explains it, the requirements the
 // assertions prove take their worst verdict, and fail and error assertions are kept for
