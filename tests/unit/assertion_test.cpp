@@ -1,0 +1,104 @@
+// The pure check layer: one assertion or capture against one finished exchange.
+#include "konform/check/assertion.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform;
+using nlohmann::json;
+
+namespace {
+
+http::exchange answered(int status, std::string body, http::header_list headers = {}) {
+    http::exchange x;
+    x.req.url = "http://127.0.0.1:1/x";
+    http::response r;
+    r.status = status;
+    r.headers = std::move(headers);
+    r.body = std::move(body);
+    x.resp = r;
+    x.time.total = 12.5;
+    return x;
+}
+
+model::assertion on(model::subject what, std::string selector, json predicates) {
+    model::assertion a;
+    a.what = what;
+    a.selector = std::move(selector);
+    a.predicates = std::move(predicates);
+    return a;
+}
+
+check::outcome judge(const http::exchange& x, const model::assertion& a,
+                     const check::schema_set& schemas = {}) {
+    check::response_view view(x, schemas.namespaces);
+    return check::evaluate(a, view, schemas);
+}
+
+} // namespace
+
+TEST_CASE("assertion: status, header, JSON Pointer, body and duration") {
+    auto x =
+        answered(201, R"({"id": "a1", "items": [1, 2]})", {{"Content-Type", "application/json"}});
+    CHECK(judge(x, on(model::subject::status, "", {{"equals", 201}})).passed);
+    auto wrong = judge(x, on(model::subject::status, "", {{"equals", 200}}));
+    CHECK_FALSE(wrong.passed);
+    CHECK(wrong.expected == "status equals 200");
+    CHECK(wrong.actual == "201");
+    CHECK(judge(x, on(model::subject::header, "content-type", {{"matches", "^application/json"}}))
+              .passed);
+    CHECK_FALSE(judge(x, on(model::subject::header, "Location", {{"exists", true}})).passed);
+    CHECK(judge(x, on(model::subject::json, "/items", {{"count", 2}})).passed);
+    CHECK(judge(x, on(model::subject::json, "/id", {{"equals", "a1"}})).passed);
+    CHECK_FALSE(judge(x, on(model::subject::json, "/missing", {{"exists", true}})).passed);
+    CHECK(judge(x, on(model::subject::body, "", {{"contains", "items"}})).passed);
+    CHECK(judge(x, on(model::subject::duration, "", {{"lt", 100}})).passed);
+    CHECK_FALSE(judge(x, on(model::subject::duration, "", {{"lt", 10}})).passed);
+}
+
+TEST_CASE("assertion: a body that is not JSON fails with the reason") {
+    auto x = answered(200, "<html>oops</html>");
+    auto o = judge(x, on(model::subject::json, "/id", {{"exists", true}}));
+    CHECK_FALSE(o.passed);
+    CHECK(o.actual == "(no JSON body)");
+    CHECK_FALSE(o.explanation.empty());
+}
+
+TEST_CASE("assertion: XPath with declared prefixes, whatever prefixes the answer uses") {
+    check::schema_set schemas;
+    schemas.namespaces = {{"g", "urn:g"}};
+    auto x = answered(200, R"(<a:R xmlns:a="urn:g"><a:Text>Hej</a:Text></a:R>)");
+    CHECK(judge(x, on(model::subject::xpath, "/g:R/g:Text", {{"equals", "Hej"}}), schemas).passed);
+    CHECK_FALSE(
+        judge(x, on(model::subject::xpath, "/g:R/g:Text", {{"equals", "Hi"}}), schemas).passed);
+}
+
+TEST_CASE("assertion: a schema the profile does not declare fails, never passes") {
+    auto x = answered(200, "{}");
+    auto o = judge(x, on(model::subject::schema, "nope", json::object()));
+    CHECK_FALSE(o.passed);
+    CHECK(o.actual == "(unknown schema)");
+}
+
+TEST_CASE("capture: from JSON, a header and the body with a regex group") {
+    auto x = answered(200, R"({"uuid": "u-1", "n": 3})", {{"Location", "/things/42"}});
+    check::response_view view(x, {});
+    std::string error;
+    model::capture c;
+    c.variable = "id";
+    c.source = model::capture::from::json;
+    c.selector = "/n";
+    auto v = check::extract(c, view, error);
+    REQUIRE(v);
+    CHECK(*v == 3); // the JSON value keeps its type
+    c.source = model::capture::from::header;
+    c.selector = "Location";
+    c.regex = "/things/(\\d+)";
+    v = check::extract(c, view, error);
+    REQUIRE(v);
+    CHECK(*v == "42");
+    c.source = model::capture::from::json;
+    c.selector = "/absent";
+    c.regex.reset();
+    CHECK_FALSE(check::extract(c, view, error));
+    CHECK_FALSE(error.empty());
+}
