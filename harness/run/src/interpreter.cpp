@@ -81,16 +81,16 @@ interpreter::interpreter(const model::profile& p, const model::target& t, http::
 
 std::size_t interpreter::record(http::exchange& x, state& st) {
     // Redact before anything else sees the exchange: request, response and explanation.
-    x.req.url = redact(x.req.url);
+    secrets_.redact_in_place(x.req.url);
     for (auto& [k, v] : x.req.headers)
-        v = redact(v);
-    x.req.body = redact(x.req.body);
+        secrets_.redact_in_place(v);
+    secrets_.redact_in_place(x.req.body);
     if (x.resp) {
         for (auto& [k, v] : x.resp->headers)
-            v = redact(v);
-        x.resp->body = redact(x.resp->body);
+            secrets_.redact_in_place(v);
+        secrets_.redact_in_place(x.resp->body);
     }
-    x.explanation = redact(x.explanation);
+    secrets_.redact_in_place(x.explanation);
     ++st.result->exchange_count;
     return st.out->add_exchange(x, st.tc->id);
 }

@@ -15,14 +15,18 @@ void secrets::add(std::string value, std::string placeholder) {
 
 std::string secrets::redact(std::string_view text) const {
     std::string out(text);
+    redact_in_place(out);
+    return out;
+}
+
+void secrets::redact_in_place(std::string& text) const {
     for (const auto& [value, placeholder] : items_) {
         std::size_t pos = 0;
-        while ((pos = out.find(value, pos)) != std::string::npos) {
-            out.replace(pos, value.size(), placeholder);
+        while ((pos = text.find(value, pos)) != std::string::npos) {
+            text.replace(pos, value.size(), placeholder);
             pos += placeholder.size();
         }
     }
-    return out;
 }
 
 } // namespace konform::run
