@@ -31,7 +31,7 @@ std::string upper(std::string_view v) {
 } // namespace
 
 void console_reporter::testcase_done(std::size_t index, std::size_t total,
-                                     const run::testcase_result& tc, const run::run_result& r) {
+                                     const run::testcase_result& tc) {
     if (mode_ == console_mode::quiet) return;
     if (mode_ == console_mode::json) {
         json j = {{"event", "testcase"},

@@ -18,8 +18,8 @@ void outputs::step(std::size_t index, const run::step_result& s) {
 }
 
 void outputs::testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
-                       const run::run_result& so_far) {
-    console_.testcase_done(index, total, tc, so_far);
+                       const run::run_result& /*so_far*/) {
+    console_.testcase_done(index, total, tc);
 }
 
 void outputs::finish(const run::run_result& r, const std::optional<sealer>& seal) {

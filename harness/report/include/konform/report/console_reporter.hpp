@@ -16,8 +16,7 @@ class console_reporter {
 public:
     console_reporter(std::ostream& out, console_mode mode) : out_(out), mode_(mode) {}
 
-    void testcase_done(std::size_t index, std::size_t total, const run::testcase_result& tc,
-                       const run::run_result& r);
+    void testcase_done(std::size_t index, std::size_t total, const run::testcase_result& tc);
     void summary(const run::run_result& r, const std::string& out_dir);
 
 private:
