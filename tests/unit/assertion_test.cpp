@@ -102,3 +102,15 @@ TEST_CASE("capture: from JSON, a header and the body with a regex group") {
     CHECK_FALSE(check::extract(c, view, error));
     CHECK_FALSE(error.empty());
 }
+
+TEST_CASE("capture: a regex anchors the whole value, not a line of it") {
+    auto x = answered(200, "", {{"Location", "evil\n/things/42"}});
+    check::response_view view(x, {});
+    std::string error;
+    model::capture c;
+    c.variable = "id";
+    c.source = model::capture::from::header;
+    c.selector = "Location";
+    c.regex = "^/things/(\\d+)$";
+    CHECK_FALSE(check::extract(c, view, error));
+}

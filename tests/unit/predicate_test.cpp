@@ -99,3 +99,13 @@ TEST_CASE("predicate: all predicates of an object must hold") {
     CHECK(holds({{"type", "string"}, {"matches", "^a"}}, json("abc")));
     CHECK_FALSE(holds({{"type", "string"}, {"matches", "^b"}}, json("abc")));
 }
+
+TEST_CASE("predicate: ^ and $ anchor the whole value, never a line inside it") {
+    const std::string uuid = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+    CHECK(holds({{"matches", uuid}}, json("6f1e2a3b-0000-4000-8000-000000000001")));
+    CHECK_FALSE(
+        holds({{"matches", uuid}}, json("NOT-A-UUID\n6f1e2a3b-0000-4000-8000-000000000001")));
+    CHECK_FALSE(
+        holds({{"matches", uuid}}, json("6f1e2a3b-0000-4000-8000-000000000001\nNOT-A-UUID")));
+    CHECK(holds({{"not_matches", "^admin$"}}, json("user\nadmin")));
+}

@@ -1,6 +1,6 @@
 #include "konform/check/assertion.hpp"
 
-#include <boost/regex.hpp>
+#include "pattern.hpp"
 
 namespace konform::check {
 
@@ -193,7 +193,7 @@ std::optional<json> extract(const model::capture& c, response_view& view, std::s
     std::string text = value->is_string() ? value->get<std::string>() : value->dump();
     try {
         boost::smatch m;
-        boost::regex re(*c.regex);
+        const boost::regex re = detail::pattern(*c.regex);
         if (!boost::regex_search(text, m, re)) {
             error = "the value does not match /" + *c.regex + "/";
             return std::nullopt;

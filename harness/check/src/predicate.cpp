@@ -1,6 +1,6 @@
 #include "konform/check/predicate.hpp"
 
-#include <boost/regex.hpp>
+#include "pattern.hpp"
 #include <cmath>
 #include <cstdlib>
 
@@ -47,8 +47,7 @@ bool loose_equal(const json& actual, const json& expected) {
 
 bool regex_search(const std::string& text, const std::string& pattern, std::string& error) {
     try {
-        boost::regex re(pattern);
-        return boost::regex_search(text, re);
+        return boost::regex_search(text, detail::pattern(pattern));
     } catch (const std::exception& e) {
         error = std::string("the regular expression could not be applied: ") + e.what();
         return false;
