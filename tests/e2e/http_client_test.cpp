@@ -128,3 +128,22 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
     CHECK(token_requests == 1);
     CHECK(sec.redact("Bearer tok-123") == "Bearer ${KONFORM_OAUTH2_ACCESS_TOKEN}");
 }
+
+TEST_CASE("http client: a header value with a line break is never sent") {
+    std::atomic<int> requests{0};
+    reference::http_server server(0, [&](const server_request&) {
+        ++requests;
+        return server_response::json(200, "{}");
+    });
+    server.start();
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    http::request r = get(server.base_url() + "/");
+    r.headers.emplace_back("X-Id", "42\r\nHost: evil.example");
+    auto x = c.perform(r);
+    CHECK_FALSE(x.ok());
+    CHECK(x.explanation == "not sent: request header X-Id holds a line break or NUL byte");
+    CHECK(requests == 0);
+    CHECK(c.perform(get(server.base_url() + "/")).ok());
+    CHECK(requests == 1);
+}

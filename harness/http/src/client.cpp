@@ -309,6 +309,16 @@ struct client::impl {
             x.explanation = why;
             co_return x;
         }
+        // Header lines come from templates, captured values and issued tokens: a line break
+        // in one would add header lines of its own (a second Host) that the evidence would
+        // not show as sent. Such a request is never sent.
+        for (const auto& [k, v] : x.req.headers)
+            if ((k + v).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+                x.error =
+                    boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+                x.explanation = "not sent: request header " + k + " holds a line break or NUL byte";
+                co_return x;
+            }
         bhttp::request<bhttp::string_body> req;
         bhttp::verb verb = bhttp::string_to_verb(x.req.method);
         if (verb == bhttp::verb::unknown)
