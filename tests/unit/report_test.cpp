@@ -2,12 +2,15 @@
 // report.json written (and signed) as a stream.
 #include "konform/report/evidence_writer.hpp"
 #include "konform/report/json_report.hpp"
+#include "konform/report/junit_report.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/text.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <pugixml.hpp>
 #include <unistd.h>
 
 using namespace konform;
@@ -134,4 +137,32 @@ TEST_CASE("report: report.json streamed from the spool is canonical, and signed 
     CHECK(sign::verify_report(signed_doc, std::nullopt, std::nullopt).valid);
     signed_doc["testcases"][2]["steps"][0]["verdict"] = "pass";
     CHECK_FALSE(sign::verify_report(signed_doc, std::nullopt, std::nullopt).valid);
+}
+
+TEST_CASE("report: junit.xml stays well-formed XML whatever bytes the system sent") {
+    model::profile p;
+    p.id = "p";
+    p.version = "1";
+    p.classes = {{"core", "Core", true, {}}};
+    model::target t;
+    run::run_result r;
+    r.prof = &p;
+    r.tgt = &t;
+    run::testcase_result tc;
+    tc.id = "TC-1";
+    tc.cls = "core";
+    tc.v = run::verdict::fail;
+    run::assertion_result a;
+    a.v = run::verdict::fail;
+    a.proves = {"R1"};
+    a.expected = "equals \"x\"";
+    a.actual = std::string("\x01\x02 \xEF\xBF\xBF \xC3\x28 <b>&", 16);
+    tc.failures.push_back(a);
+    r.testcases.push_back(tc);
+    const std::string xml = report::to_junit(r);
+    pugi::xml_document doc;
+    CHECK(doc.load_string(xml.c_str()));
+    CHECK(xml.find('\x01') == std::string::npos);
+    CHECK(xml.find("\xEF\xBF\xBF") == std::string::npos);
+    CHECK(util::xml_safe("a\tb\x0B\xEF\xBF\xBE") == "a\tb\xEF\xBF\xBD\xEF\xBF\xBD");
 }

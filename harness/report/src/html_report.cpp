@@ -255,7 +255,7 @@ std::string to_html(const json& r, const json& failure_list) {
     }
     if (failures == 0) h += "<p>None.</p>";
     h += "</div></main><script>" + std::string(script) + "</script></body></html>\n";
-    return h;
+    return util::xml_safe(h);
 }
 
 json failures_of(const run::run_result& r) {

@@ -1,5 +1,7 @@
 #include "konform/report/junit_report.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -123,7 +125,8 @@ std::string to_junit(const run::run_result& r) {
     suites.append_attribute("time") = seconds(all_time).c_str();
     std::ostringstream out;
     doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-    return out.str();
+    // Texts from the system under test may hold bytes XML cannot carry.
+    return util::xml_safe(out.str());
 }
 
 } // namespace konform::report

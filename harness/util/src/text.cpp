@@ -96,4 +96,23 @@ void sanitize_utf8(nlohmann::json& j) {
     }
 }
 
+std::string xml_safe(std::string_view s) {
+    std::string out = valid_utf8(s);
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::string clean;
+    clean.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            clean += replacement;
+        } else if (c == 0xEF && i + 2 < out.size() && out[i + 1] == '\xBF' &&
+                   (out[i + 2] == '\xBE' || out[i + 2] == '\xBF')) {
+            clean += replacement; // U+FFFE, U+FFFF
+            i += 2;
+        } else
+            clean += static_cast<char>(c);
+    }
+    return clean;
+}
+
 } // namespace konform::util

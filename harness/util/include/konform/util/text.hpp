@@ -13,6 +13,11 @@ std::string xml_escape(std::string_view text);
 // `s` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view s);
 
+// `s` as text XML 1.0 allows: valid UTF-8, with the C0 controls other than tab, line
+// feed and carriage return, and U+FFFE and U+FFFF, replaced by U+FFFD. For whole
+// documents made with bytes from the system under test (junit.xml, report.html).
+std::string xml_safe(std::string_view s);
+
 // Every string (and member name) inside `j` made valid UTF-8, so that what is signed and
 // what is written are the same bytes.
 void sanitize_utf8(nlohmann::json& j);
