@@ -124,3 +124,17 @@ TEST_CASE("signature: a chain for another key is refused when signing") {
     json r = sample_report();
     CHECK_THROWS_AS(sign_report(r, signer, chain), std::invalid_argument);
 }
+
+TEST_CASE("signature: a signing time before the run finished is a back-dated signature") {
+    key k = key::generate();
+    json r = sample_report();
+    r["finished"] = "2020-01-01T10:00:00.999Z"; // the same second as a signing time is fine
+    sign_report(r, k);
+    CHECK(verify_report(r, std::nullopt, std::nullopt).valid);
+    json later = sample_report();
+    later["finished"] = "2999-01-01T00:00:00.000Z"; // signed (now) before this run finished
+    sign_report(later, k);
+    auto v = verify_report(later, std::nullopt, std::nullopt);
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.rfind("back-dated signature", 0) == 0);
+}

@@ -3,12 +3,14 @@
 #include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <optional>
 #include <vector>
 
 namespace konform::sign {
@@ -70,9 +72,16 @@ std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& t
     return std::string("untrusted chain: ") + X509_verify_cert_error_string(err);
 }
 
-std::time_t parse_utc(const std::string& s) {
+// Seconds since the epoch of an ISO 8601 UTC time ("2026-11-28T05:00:00Z", fractions of a
+// second ignored); nothing when it is not one.
+std::optional<std::time_t> parse_utc(const std::string& s) {
     std::tm tm{};
-    if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return std::time(nullptr);
+    const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest) return std::nullopt;
+    if (*rest == '.')
+        while (std::isdigit(static_cast<unsigned char>(*++rest))) {
+        }
+    if (std::string_view(rest) != "Z") return std::nullopt;
     return timegm(&tm);
 }
 
@@ -147,6 +156,21 @@ verification verify_report(const json& report, const std::optional<std::string>&
                        "by another key";
             return v;
         }
+        // The signing time is the signer's word; it can at least not precede the run.
+        const auto signed_at = parse_utc(block.value("signed_at", ""));
+        if (!signed_at) {
+            v.reason = "malformed signature block: signed_at is not an ISO 8601 UTC time";
+            return v;
+        }
+        if (report.contains("finished") && report["finished"].is_string()) {
+            const auto finished = parse_utc(report["finished"].get<std::string>());
+            if (finished && *signed_at < *finished) {
+                v.reason = "back-dated signature: signed_at " + block.value("signed_at", "") +
+                           " is before the run finished (" + report["finished"].get<std::string>() +
+                           ")";
+                return v;
+            }
+        }
         std::vector<x509_ptr> chain;
         if (block.contains("certificate_chain"))
             for (const auto& pem : block["certificate_chain"]) {
@@ -166,8 +190,7 @@ verification verify_report(const json& report, const std::optional<std::string>&
                 v.reason = "untrusted chain: the report carries no certificate chain to anchor";
                 return v;
             }
-            std::string why =
-                check_chain(chain, *trust_pem, parse_utc(block.value("signed_at", "")));
+            std::string why = check_chain(chain, *trust_pem, *signed_at);
             if (!why.empty()) {
                 v.reason = why;
                 return v;
