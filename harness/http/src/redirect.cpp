@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <cctype>
 
 namespace konform::http {
 
@@ -23,6 +24,28 @@ std::optional<request> redirect_request(const request& original, const exchange&
         r.body.clear();
     }
     return r;
+}
+
+namespace {
+
+std::optional<std::string> origin_of(const std::string& url) {
+    auto r = boost::urls::parse_uri(url);
+    if (!r || !r->has_authority()) return std::nullopt;
+    std::string scheme(r->scheme());
+    for (auto& c : scheme)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string host(r->encoded_host());
+    for (auto& c : host)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string port = r->has_port() ? std::string(r->port()) : scheme == "https" ? "443" : "80";
+    return scheme + "://" + host + ":" + port;
+}
+
+} // namespace
+
+bool same_origin(const std::string& a, const std::string& b) {
+    auto x = origin_of(a), y = origin_of(b);
+    return x && y && *x == *y;
 }
 
 } // namespace konform::http

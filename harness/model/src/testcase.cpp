@@ -238,6 +238,7 @@ struct parser {
         if (bodies > 1) error(where, "a request takes at most one of json, xml, body, form");
         out.soap_action = r.value("soap_action", "");
         out.follow_redirects = r.value("follow_redirects", false);
+        out.follow_cross_origin = r.value("follow_cross_origin", false);
         out.authenticate = r.value("authenticate", true);
         return out;
     }

@@ -218,20 +218,31 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
                 nullptr);
         co_return;
     }
-    if (s.request->authenticate) {
-        std::optional<http::exchange> token_exchange;
-        std::string why = co_await auth_.apply(req, token_exchange);
-        if (token_exchange) record(*token_exchange, st);
-        if (!why.empty()) {
-            give_up(verdict::error, why, nullptr);
-            co_return;
+    // Credentials go only to the target's own origin, also across redirects.
+    auto send = [&](http::request r) -> boost::asio::awaitable<std::optional<http::exchange>> {
+        if (s.request->authenticate && http::same_origin(r.url, target_.base_url)) {
+            std::optional<http::exchange> token_exchange;
+            std::string why = co_await auth_.apply(r, token_exchange);
+            if (token_exchange) record(*token_exchange, st);
+            if (!why.empty()) {
+                give_up(verdict::error, why, nullptr);
+                co_return std::nullopt;
+            }
         }
-    }
-    http::exchange x = co_await client_.async_perform(req);
+        co_return co_await client_.async_perform(std::move(r));
+    };
+    auto first = co_await send(req);
+    if (!first) co_return;
+    http::exchange x = std::move(*first);
     constexpr int max_redirects = 10;
     for (int hops = 0; s.request->follow_redirects; ++hops) {
         auto next = http::redirect_request(req, x);
         if (!next) break;
+        if (!s.request->follow_cross_origin && !http::same_origin(next->url, req.url)) {
+            sr.message = redact("redirect to another origin not followed (" + next->url +
+                                "; the step allows it with follow_cross_origin)");
+            break;
+        }
         if (hops == max_redirects) {
             sr.exchange = record(x, st);
             give_up(verdict::error,
@@ -242,7 +253,9 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         }
         record(x, st);
         req = std::move(*next);
-        x = co_await client_.async_perform(req);
+        auto hop = co_await send(req);
+        if (!hop) co_return;
+        x = std::move(*hop);
     }
     if (x.ok()) st.reached = true;
     if (!x.ok() && is_connection_failure(x)) st.unreachable = true;

@@ -14,4 +14,8 @@ namespace konform::http {
 // body.
 std::optional<request> redirect_request(const request& original, const exchange& x);
 
+// True when both absolute URLs have the same scheme, host (case-insensitive) and port
+// (default ports filled in): where a target's credentials may go.
+bool same_origin(const std::string& a, const std::string& b);
+
 } // namespace konform::http

@@ -48,7 +48,8 @@ struct request_spec {
         form_body; // templates, url-encoded
     std::string soap_action;
     bool follow_redirects = false;
-    bool authenticate = true; // false sends the request without the target's credentials
+    bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
+    bool authenticate = true;         // false sends the request without the target's credentials
 };
 
 struct step {
