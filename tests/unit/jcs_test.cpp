@@ -82,3 +82,18 @@ TEST_CASE("jcs: strict parsing refuses duplicate member names") {
     CHECK(v["list"][1]["a"][0] == true);
     CHECK(v["s"] == "æ");
 }
+
+TEST_CASE("parse_json: wide documents in linear time, deep ones refused") {
+    std::string wide = "[";
+    for (int i = 0; i < 200000; ++i)
+        wide += i ? ",{}" : "{}";
+    wide += "]";
+    CHECK(parse_json(wide).size() == 200000); // quadratic before: ~15 s here
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK_THROWS_AS(parse_json(deep), json_too_deep);
+    CHECK_THROWS_AS(parse_strict(deep), std::invalid_argument);
+    const std::string ok = std::string(512, '[') + std::string(512, ']');
+    CHECK_NOTHROW(parse_json(ok));
+    CHECK_NOTHROW(parse_strict(ok));
+    CHECK_THROWS_AS(parse_json("{\"a\": }"), nlohmann::json::parse_error);
+}

@@ -87,6 +87,17 @@ TEST_CASE("loader: invalid JSON names line and column") {
     CHECK(ps[0].where.find("line 3") == 0);
 }
 
+TEST_CASE("loader: a test case nested 100,000 levels deep is a problem, not a crash") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json",
+            "{\"steps\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
+    auto ps = s.load();
+    REQUIRE_FALSE(ps.empty());
+    CHECK(ps[0].file.find("a.json") != std::string::npos);
+    CHECK(ps[0].message.find("nests deeper than 512 levels") != std::string::npos);
+}
+
 TEST_CASE("loader: a missing profile file") {
     scratch s;
     auto ps = s.load();

@@ -1,14 +1,12 @@
 #include "konform/check/assertion.hpp"
 
+#include "konform/util/jcs.hpp"
+
 #include "pattern.hpp"
 
 namespace konform::check {
 
 using nlohmann::json;
-
-namespace {
-struct too_deep {};
-} // namespace
 
 response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns)
     : x_(x), ns_(ns) {}
@@ -22,14 +20,9 @@ const json* response_view::json(std::string& error) {
         else {
             try {
                 // A hostile body may nest deeper than any real document; refuse it before
-                // anything recursive (printing, comparing) walks it.
-                constexpr int max_depth = 512;
-                json_ = nlohmann::json::parse(
-                    body, [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-                        if (depth > max_depth) throw too_deep{};
-                        return true;
-                    });
-            } catch (const too_deep&) {
+                // anything recursive (printing, comparing) walks it. Linear in the body.
+                json_ = util::parse_json(body);
+            } catch (const util::json_too_deep&) {
                 json_error_ = "the response body nests deeper than 512 levels";
             } catch (const json::exception& e) {
                 std::string what = e.what();

@@ -2,6 +2,7 @@
 
 #include "konform/schema/json_schema.hpp"
 #include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
 
 #include <map>
@@ -30,7 +31,10 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, 
         return std::nullopt;
     }
     try {
-        return nlohmann::json::parse(text);
+        return util::parse_json(text);
+    } catch (const util::json_too_deep& e) {
+        diag.add(file.string(), "", std::string("invalid JSON: the document ") + e.what());
+        return std::nullopt;
     } catch (const nlohmann::json::parse_error& e) {
         // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,
         // column 5: syntax error while parsing ...": keep the place and the reason.

@@ -187,6 +187,7 @@ public:
     bool string(string_t& v) override { return put(v); }
     bool binary(binary_t&) override { return false; }
     bool start_object(std::size_t) override {
+        if (stack_.size() >= max_json_depth) return too_deep();
         push(json::object());
         keys_.emplace_back();
         return true;
@@ -205,6 +206,7 @@ public:
         return true;
     }
     bool start_array(std::size_t) override {
+        if (stack_.size() >= max_json_depth) return too_deep();
         push(json::array());
         return true;
     }
@@ -220,6 +222,10 @@ public:
     std::string error;
 
 private:
+    bool too_deep() {
+        error = "the document nests deeper than " + std::to_string(max_json_depth) + " levels";
+        return false;
+    }
     bool put(json v) {
         if (stack_.empty())
             root = std::move(v);
@@ -246,7 +252,43 @@ private:
     std::string key_;
 };
 
+// nlohmann's own DOM builder, with a depth count: linear, where a parse callback that
+// refuses deep documents makes nlohmann rescan each parent (quadratic in its size).
+class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
+public:
+    explicit depth_limited_dom(json& root) : json_sax_dom_parser(root, true) {}
+    bool start_object(std::size_t n) {
+        deeper();
+        return json_sax_dom_parser::start_object(n);
+    }
+    bool end_object() {
+        --depth_;
+        return json_sax_dom_parser::end_object();
+    }
+    bool start_array(std::size_t n) {
+        deeper();
+        return json_sax_dom_parser::start_array(n);
+    }
+    bool end_array() {
+        --depth_;
+        return json_sax_dom_parser::end_array();
+    }
+
+private:
+    void deeper() {
+        if (++depth_ > max_json_depth) throw json_too_deep();
+    }
+    std::size_t depth_ = 0;
+};
+
 } // namespace
+
+json parse_json(std::string_view text) {
+    json root;
+    depth_limited_dom sax(root);
+    json::sax_parse(text, &sax);
+    return root;
+}
 
 void append_string(std::string& out, std::string_view s) {
     bool ascii = true;

@@ -20,8 +20,21 @@ void append_string(std::string& out, std::string_view s);
 // ECMAScript Number::toString of a double.
 std::string ecmascript_number(double d);
 
-// Parses JSON text, rejecting duplicate member names (which make a signature ambiguous).
-// Throws std::invalid_argument with the reason.
+// Parses JSON text, rejecting duplicate member names (which make a signature ambiguous)
+// and nesting deeper than max_json_depth. Throws std::invalid_argument with the reason.
 nlohmann::json parse_strict(std::string_view text);
+
+// The deepest nesting konform reads: no real document comes near it, and nothing
+// recursive (printing, comparing, validating) ever walks a deeper one.
+inline constexpr std::size_t max_json_depth = 512;
+
+// Thrown by parse_json for a document nested deeper than its limit.
+struct json_too_deep : std::invalid_argument {
+    json_too_deep() : std::invalid_argument("nests deeper than 512 levels") {}
+};
+
+// Parses JSON text in linear time, refusing nesting deeper than max_json_depth
+// (json_too_deep); syntax errors throw nlohmann::json::parse_error as json::parse does.
+nlohmann::json parse_json(std::string_view text);
 
 } // namespace konform::util
