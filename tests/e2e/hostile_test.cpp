@@ -115,6 +115,7 @@ TEST_CASE("hostile: the network's failures are errors, the system's broken answe
         {hostile::mode::always_500, "fail", "500"},
         {hostile::mode::deep_json, "fail", "deeper than 512"},
         {hostile::mode::invalid_utf8_json, "fail", "not valid JSON"},
+        {hostile::mode::endless_interim, "error", "more than 10 interim (1xx) responses"},
     };
     for (const auto& c : cases) {
         hostile server(c.m);

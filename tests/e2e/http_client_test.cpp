@@ -1,6 +1,7 @@
 // The HTTP client and the authenticator against a server on 127.0.0.1: connection reuse,
 // limits, the request-rate cap, cancellation, and one OAuth2 token shared by test cases
 // that run at once.
+#include "hostile_server.hpp"
 #include "konform/http/client.hpp"
 #include "konform/run/auth.hpp"
 #include "server/http_server.hpp"
@@ -146,4 +147,14 @@ TEST_CASE("http client: a header value with a line break is never sent") {
     CHECK(requests == 0);
     CHECK(c.perform(get(server.base_url() + "/")).ok());
     CHECK(requests == 1);
+}
+
+TEST_CASE("http client: interim 1xx responses are skipped; the answer is the final response") {
+    test::hostile_server server(test::hostile_server::mode::interim_then_ok);
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    auto x = c.perform(get(server.url() + "/"));
+    REQUIRE(x.ok());
+    CHECK(x.resp->status == 200);
+    CHECK(x.resp->body == "{\"ok\": true}");
 }

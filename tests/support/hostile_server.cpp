@@ -33,7 +33,8 @@ std::vector<std::pair<hostile_server::mode, std::string>> hostile_server::all_mo
             {mode::redirect_loop, "redirect_loop"},
             {mode::always_500, "always_500"},
             {mode::tls_stall, "tls_stall"},
-            {mode::wrong_length_json, "wrong_length_json"}};
+            {mode::wrong_length_json, "wrong_length_json"},
+            {mode::endless_interim, "endless_interim"}};
 }
 
 hostile_server::hostile_server(mode m) : mode_(m) {
@@ -234,6 +235,15 @@ void hostile_server::serve(int fd) {
         case mode::redirect_loop:
             send_all(fd, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: "
                          "0\r\nConnection: close\r\n\r\n");
+            break;
+        case mode::endless_interim:
+            while (!stopping_ && send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n"))
+                pause(10);
+            break;
+        case mode::interim_then_ok:
+            send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: "
+                         "</style.css>; rel=preload\r\n\r\n" +
+                             response(200, "application/json", "{\"ok\": true}"));
             break;
         case mode::always_500:
             send_all(fd, response(500, "application/json", "{\"message\": \"broken\"}"));

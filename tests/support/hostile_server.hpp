@@ -37,6 +37,9 @@ public:
         always_500,          // 500 on every request
         tls_stall,           // https: accepts TCP, never answers the handshake
         wrong_length_json,   // Content-Length larger than the body, then keep-alive silence
+        endless_interim,     // "100 Continue", again and again, never the answer
+        interim_then_ok,     // 100 Continue and 103 Early Hints, then a good answer (not
+                             // a misbehaviour: not in all_modes)
     };
 
     explicit hostile_server(mode m);

@@ -253,24 +253,39 @@ struct client::impl {
             x.explanation = explain(wec, "sending the request", o, deadline);
             co_return wec;
         }
-        bhttp::response_parser<bhttp::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(opt.lim.max_header_bytes, UINT32_MAX)));
-        parser.body_limit(opt.lim.max_body_bytes);
-        if (req.method() == bhttp::verb::head) parser.skip(true);
+        // Interim responses (100 Continue, 103 Early Hints) are not the answer: skip them,
+        // at most max_interim, so every later exchange keeps its own response.
+        constexpr int max_interim = 10;
+        std::optional<bhttp::response_parser<bhttp::string_body>> parser;
         auto t1 = clock_type::now();
-        c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
-        auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, parser, use_ec);
-        x.time.wait = ms_since(t1);
-        nothing_received = hn == 0 && c.buffer.size() == 0;
-        if (hec) {
-            x.failed_in = phase::wait;
-            x.explanation = explain(hec, "waiting for the response", o, deadline);
-            co_return hec;
+        for (int interim = 0;; ++interim) {
+            parser.emplace();
+            parser->header_limit(static_cast<std::uint32_t>(
+                std::min<std::uint64_t>(opt.lim.max_header_bytes, UINT32_MAX)));
+            parser->body_limit(opt.lim.max_body_bytes);
+            if (req.method() == bhttp::verb::head) parser->skip(true);
+            c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
+            auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, *parser, use_ec);
+            x.time.wait = ms_since(t1);
+            nothing_received = nothing_received && hn == 0 && c.buffer.size() == 0;
+            if (hec) {
+                x.failed_in = phase::wait;
+                x.explanation = explain(hec, "waiting for the response", o, deadline);
+                co_return hec;
+            }
+            const unsigned status = parser->get().result_int();
+            if (status < 100 || status >= 200 || status == 101) break;
+            if (interim == max_interim) {
+                x.failed_in = phase::wait;
+                x.explanation = "more than " + std::to_string(max_interim) +
+                                " interim (1xx) responses from " + o.host + ":" + o.port +
+                                " before the answer";
+                co_return beast::error_code(bhttp::error::bad_status);
+            }
         }
         auto t2 = clock_type::now();
-        if (!parser.is_done()) {
-            auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, parser, use_ec);
+        if (!parser->is_done()) {
+            auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, *parser, use_ec);
             if (bec) {
                 x.failed_in = phase::receive;
                 x.time.receive = ms_since(t2);
@@ -279,7 +294,7 @@ struct client::impl {
             }
         }
         x.time.receive = ms_since(t2);
-        auto& msg = parser.get();
+        auto& msg = parser->get();
         response r;
         r.status = static_cast<int>(msg.result_int());
         r.reason = std::string(msg.reason());
@@ -288,7 +303,7 @@ struct client::impl {
             r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         r.body = std::move(msg.body());
         x.resp = std::move(r);
-        if (!parser.keep_alive()) c.close();
+        if (!parser->keep_alive()) c.close();
         co_return beast::error_code{};
     }
 
