@@ -166,3 +166,14 @@ TEST_CASE("report: junit.xml stays well-formed XML whatever bytes the system sen
     CHECK(xml.find("\xEF\xBF\xBF") == std::string::npos);
     CHECK(util::xml_safe("a\tb\x0B\xEF\xBF\xBE") == "a\tb\xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("visible: escape sequences, carriage returns and bidi controls are shown, not obeyed") {
+    CHECK(util::visible("ok\n\tline") == "ok\n\tline");
+    CHECK(util::visible("\x1b[2J\x1b[HCONFORMANT\r") == "\\x1b[2J\\x1b[HCONFORMANT\\x0d");
+    CHECK(util::visible("\xE2\x80\xAE"
+                        "evil") == "\\u202eevil"); // RIGHT-TO-LEFT OVERRIDE
+    CHECK(util::visible("\xC2\x9B"
+                        "31m") == "\\u009b31m");                                      // C1 CSI
+    CHECK(util::visible("S\xC3\xB8ren \xE2\x82\xAC") == "S\xC3\xB8ren \xE2\x82\xAC"); // text stays
+    CHECK(util::visible("\xFF") == "\xEF\xBF\xBD");
+}

@@ -1,8 +1,10 @@
 #include "konform/report/console_reporter.hpp"
 
 #include "konform/report/json_report.hpp"
+#include "konform/util/text.hpp"
 
 #include <cstdio>
+#include <sstream>
 
 namespace konform::report {
 
@@ -28,11 +30,22 @@ std::string upper(std::string_view v) {
     return s;
 }
 
+// Collects what one call prints and writes it to the terminal through util::visible:
+// texts from the system under test never reach it with a raw escape sequence, carriage
+// return or bidi control.
+struct visible_writer {
+    std::ostream& term;
+    std::ostringstream text;
+    ~visible_writer() { term << util::visible(text.str()) << std::flush; }
+};
+
 } // namespace
 
 void console_reporter::testcase_done(std::size_t index, std::size_t total,
                                      const run::testcase_result& tc) {
     if (mode_ == console_mode::quiet) return;
+    visible_writer w{term_, {}};
+    auto& out_ = w.text;
     if (mode_ == console_mode::json) {
         json j = {{"event", "testcase"},
                   {"index", index + 1},
@@ -42,7 +55,7 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
                   {"verdict", run::to_string(tc.v)},
                   {"duration_ms", tc.duration_ms}};
         if (!tc.reason.empty()) j["reason"] = tc.reason;
-        out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
+        out_ << j.dump(-1, ' ', true, json::error_handler_t::replace) << '\n';
         return;
     }
     const std::string width = std::to_string(total);
@@ -75,10 +88,11 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
             out_ << "        (and " << tc.failures_omitted << " more failed assertions)\n";
         if (!shown && !tc.reason.empty()) out_ << "          why: " << tc.reason << '\n';
     }
-    out_ << std::flush;
 }
 
 void console_reporter::summary(const run::run_result& r, const std::string& out_dir) {
+    visible_writer w{term_, {}};
+    auto& out_ = w.text;
     if (mode_ == console_mode::json) {
         json doc = report_head(r, nullptr);
         json j = {{"event", "summary"},
@@ -87,7 +101,7 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
                   {"profile", {{"id", r.prof->id}, {"version", r.prof->version}}},
                   {"out", out_dir}};
         if (doc.contains("verdict_reason")) j["verdict_reason"] = doc["verdict_reason"];
-        out_ << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
+        out_ << j.dump(-1, ' ', true, json::error_handler_t::replace) << '\n';
         return;
     }
     const std::string verdict = upper(run::to_string(r.overall));
@@ -119,7 +133,6 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
         out_ << " (" << r.incomplete_reason << ")";
     out_ << '\n';
     if (!out_dir.empty()) out_ << "reports in " << out_dir << '\n';
-    out_ << std::flush;
 }
 
 } // namespace konform::report

@@ -10,8 +10,10 @@ using nlohmann::json;
 
 namespace {
 
+// Escaped for HTML, with control and bidi characters shown as escapes: a Server header
+// holding U+202E must not make "evil" read as "live" on a certificate.
 std::string esc(const std::string& s) {
-    return util::xml_escape(s);
+    return util::xml_escape(util::visible(s));
 }
 
 std::string str(const json& j, const char* key) {

@@ -115,4 +115,32 @@ std::string xml_safe(std::string_view s) {
     return clean;
 }
 
+std::string visible(std::string_view s) {
+    const std::string text = valid_utf8(s);
+    std::string out;
+    out.reserve(text.size());
+    char buf[16];
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        unsigned cp = n == 1 ? c : c & (0x7F >> n);
+        for (std::size_t k = 1; k < n; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+        const bool control =
+            (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+        const bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+                          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+        if (control && cp < 0x80) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", cp);
+            out += buf;
+        } else if (control || bidi) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+            out += buf;
+        } else
+            out.append(text, i, n);
+        i += n;
+    }
+    return out;
+}
+
 } // namespace konform::util

@@ -14,13 +14,13 @@ enum class console_mode { normal, quiet, json };
 // (only the verdict line) and json (one JSON object per line, for machines).
 class console_reporter {
 public:
-    console_reporter(std::ostream& out, console_mode mode) : out_(out), mode_(mode) {}
+    console_reporter(std::ostream& out, console_mode mode) : term_(out), mode_(mode) {}
 
     void testcase_done(std::size_t index, std::size_t total, const run::testcase_result& tc);
     void summary(const run::run_result& r, const std::string& out_dir);
 
 private:
-    std::ostream& out_;
+    std::ostream& term_;
     console_mode mode_;
 };
 

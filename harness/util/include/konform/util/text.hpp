@@ -18,6 +18,12 @@ std::string valid_utf8(std::string_view s);
 // documents made with bytes from the system under test (junit.xml, report.html).
 std::string xml_safe(std::string_view s);
 
+// `s` safe to show to a person on a terminal or a page: valid UTF-8, line feeds and tabs
+// kept, every other control character (C0, DEL, C1: escape sequences, carriage returns)
+// and every bidirectional-text control (U+202E and its kin, which make "evil" read as
+// "live") written as a visible escape ("\x1b", "\u202e").
+std::string visible(std::string_view s);
+
 // Every string (and member name) inside `j` made valid UTF-8, so that what is signed and
 // what is written are the same bytes.
 void sanitize_utf8(nlohmann::json& j);
