@@ -4,6 +4,7 @@
 #include "konform/schema/xml_schema.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
+#include "konform/util/text.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -29,7 +30,7 @@ exit_code execute(const validate_args& a) {
         auto xsd = schema::xml_schema::load(a.schema); // invalid_argument -> caught below
         auto errors = xsd.validate(doc);
         for (const auto& e : errors)
-            std::cout << a.document << ": " << e << '\n';
+            std::cout << util::visible(a.document + ": " + e) << '\n';
         std::cout << a.document << (errors.empty() ? ": valid\n" : ": invalid\n");
         return errors.empty() ? exit_code::ok : exit_code::not_ok;
     }
@@ -43,8 +44,9 @@ exit_code execute(const validate_args& a) {
     }
     auto violations = schema::json_schema::compile(*schema_doc).validate(*doc);
     for (const auto& v : violations)
-        std::cout << a.document << ": " << (v.pointer.empty() ? "/" : v.pointer) << ": "
-                  << v.message << '\n';
+        std::cout << util::visible(a.document + ": " + (v.pointer.empty() ? "/" : v.pointer) +
+                                   ": " + v.message)
+                  << '\n';
     std::cout << a.document << (violations.empty() ? ": valid\n" : ": invalid\n");
     return violations.empty() ? exit_code::ok : exit_code::not_ok;
 }

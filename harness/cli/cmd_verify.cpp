@@ -3,9 +3,11 @@
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
+#include "konform/util/text.hpp"
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace konform::cli {
 
@@ -41,20 +43,38 @@ exit_code execute(const verify_args& a) {
         return exit_code::input_error;
     }
     auto v = sign::verify_report(doc, trust, evidence);
+    // Everything printed comes from the report or its signer's certificate: written
+    // through util::visible, so no escape sequence or bidi control can rewrite the screen.
+    std::ostringstream out;
     if (!v.valid) {
-        std::cout << a.report << ": INVALID: " << v.reason << '\n';
+        out << a.report << ": INVALID: " << v.reason << '\n';
+        std::cout << util::visible(out.str());
         return exit_code::not_ok;
     }
-    std::cout << a.report << ": VALID: signature by key " << v.key_id;
-    if (!v.signer.empty()) std::cout << " (" << v.signer << ")";
-    std::cout << (evidence ? ", evidence digest matches" : ", evidence not checked");
-    std::cout << (v.anchored
-                      ? ", signer chain anchored in " + a.trust
-                      : "; the signer is NOT anchored (pass --trust ROOT.pem to check the chain)")
-              << '\n';
-    std::cout << "verdict: " << doc.value("verdict", "?") << ", profile "
-              << doc["profile"].value("id", "?") << " " << doc["profile"].value("version", "?")
-              << ", target " << doc["target"].value("url", "?") << '\n';
+    const auto field = [&](const char* object, const char* key) {
+        return doc.contains(object) && doc[object].is_object() && doc[object].contains(key) &&
+                       doc[object][key].is_string()
+                   ? doc[object][key].get<std::string>()
+                   : std::string("?");
+    };
+    const std::string verdict = doc.contains("verdict") && doc["verdict"].is_string()
+                                    ? doc["verdict"].get<std::string>()
+                                    : "?";
+    if (!v.anchored) {
+        // A signature anyone can make with a key of their own: intact, but no certificate.
+        out << a.report << ": NOT A CERTIFICATION: the signature by key " << v.key_id
+            << " is intact, but the signer is NOT anchored in a trust root (pass --trust "
+               "ROOT.pem)"
+            << (evidence ? "; evidence digest matches" : "") << '\n';
+        std::cout << util::visible(out.str());
+        return exit_code::not_ok;
+    }
+    out << a.report << ": VALID: signature by key " << v.key_id << " (" << v.signer << ")"
+        << (evidence ? ", evidence digest matches" : ", evidence not checked")
+        << ", signer chain anchored in " << a.trust << '\n'
+        << "verdict: " << verdict << ", profile " << field("profile", "id") << " "
+        << field("profile", "version") << ", target " << field("target", "url") << '\n';
+    std::cout << util::visible(out.str());
     return exit_code::ok;
 }
 

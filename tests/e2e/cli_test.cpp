@@ -201,8 +201,11 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     CHECK(out.find("VALID: signature by key") != std::string::npos);
     CHECK(out.find("evidence digest matches") != std::string::npos);
     CHECK(out.find("anchored in") != std::string::npos);
-    CHECK(test::shell(bin + " verify '" + report + "'", &out) == 0);
+    // Without a trust root a signature proves nothing about who signed: never exit 0.
+    CHECK(test::shell(bin + " verify '" + report + "'", &out) == 1);
+    CHECK(out.find("NOT A CERTIFICATION") != std::string::npos);
     CHECK(out.find("NOT anchored") != std::string::npos);
+    CHECK(out.find("VALID") == std::string::npos);
 
     // Evidence: the HAR holds every exchange, and one changed byte breaks the binding.
     auto har = nlohmann::json::parse(test::read_text(tmp.path / "evidence.har"));
@@ -214,7 +217,8 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     std::ofstream(tmp.path / "evidence.har", std::ios::binary) << text;
     CHECK(test::shell(bin + " verify '" + report + "'", &out) == 1);
     CHECK(out.find("digest mismatch") != std::string::npos);
-    CHECK(test::shell(bin + " verify '" + report + "' --no-evidence", &out) == 0);
+    CHECK(test::shell(bin + " verify '" + report + "' --no-evidence --trust " + keys + "/root.pem",
+                      &out) == 0);
 
     std::string rtext = test::read_text(report);
     rtext.replace(rtext.find("\"conformant\""), 12, "\"incomplete\"");
