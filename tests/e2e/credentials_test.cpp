@@ -105,3 +105,23 @@ TEST_CASE("credentials: a redirect within the target's origin keeps them") {
     REQUIRE(home.seen.size() == 2);
     CHECK(home.seen[1] == "/landing Bearer tok-secret");
 }
+
+TEST_CASE("user agent: the target can choose it, so a certification looks like any client") {
+    std::mutex m;
+    std::vector<std::string> agents;
+    reference::http_server server(0, [&](const server_request& req) {
+        std::lock_guard lock(m);
+        agents.push_back(req.header("user-agent"));
+        return server_response::json(200, "{}");
+    });
+    server.start();
+    test::temp_dir tmp;
+    auto t = target_at(server.base_url());
+    auto p = write_profile(tmp.path / "ua", R"({"method": "GET", "path": "/x"})");
+    run::run_profile(p, t, {});
+    t.user_agent = "Mozilla/5.0 (X11; Linux x86_64)";
+    run::run_profile(p, t, {});
+    REQUIRE(agents.size() == 2);
+    CHECK(agents[0] == "konform");
+    CHECK(agents[1] == "Mozilla/5.0 (X11; Linux x86_64)");
+}

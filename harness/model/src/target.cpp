@@ -95,6 +95,7 @@ target load_target(const fs::path& file, diagnostics& diag) {
     t.product = doc->value("product", "");
     t.product_version = doc->value("product_version", "");
     t.vendor = doc->value("vendor", "");
+    t.user_agent = doc->value("user_agent", "");
     if (doc->contains("claims")) t.claims = (*doc)["claims"].get<std::vector<std::string>>();
 
     auto resolve = [&](const secret_ref& s, const std::string& where) -> std::string {

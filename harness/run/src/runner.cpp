@@ -276,6 +276,7 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     copt.tls.insecure = copt.tls.insecure || t.tls.insecure;
     copt.tls.client_cert = t.tls.client_cert;
     copt.tls.client_key = t.tls.client_key;
+    if (!t.user_agent.empty()) copt.user_agent = t.user_agent;
     if (t.limits.max_requests_per_second)
         copt.lim.max_requests_per_second = *t.limits.max_requests_per_second;
     std::unique_ptr<http::client> client;

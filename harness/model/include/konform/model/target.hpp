@@ -64,6 +64,9 @@ struct target {
     std::string product;
     std::string product_version;
     std::string vendor;
+    // Sent as User-Agent instead of "konform", so the system cannot tell a certification
+    // from its other clients by that header.
+    std::string user_agent;
     std::vector<std::string> claims; // optional conformance classes implemented (the ICS)
     std::map<std::string, parameter_value> parameters;
     auth_config auth;
