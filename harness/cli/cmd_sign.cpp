@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace konform::cli {
 
@@ -26,6 +27,29 @@ exit_code execute(const sign_args& a) {
         doc = util::parse_strict(util::read_file(a.report));
     } catch (const std::exception& e) {
         throw model::load_error(a.report, "", e.what());
+    }
+    // Signing vouches for the report: it must be the one a run wrote. An existing signature
+    // must still hold, the evidence beside it must match its digest, and its verdict must
+    // follow from its results.
+    {
+        namespace fs = std::filesystem;
+        std::optional<std::string> evidence;
+        std::error_code ec;
+        if (doc.contains("evidence") && doc["evidence"].is_object()) {
+            const fs::path file =
+                fs::path(a.report).parent_path() /
+                fs::path(doc["evidence"].value("file", "evidence.har")).filename();
+            if (fs::is_regular_file(file, ec)) evidence = util::read_file(file);
+        }
+        std::string why;
+        if (doc.contains("signature")) {
+            auto v = sign::verify_report(doc, std::nullopt, evidence);
+            if (!v.valid) why = v.reason;
+        } else if (std::string vp = sign::verdict_problem(doc); !vp.empty())
+            why = vp;
+        else if (evidence && doc["evidence"].value("sha256", "") != util::sha256_hex(*evidence))
+            why = "digest mismatch: the evidence file is not the one the report names";
+        if (!why.empty()) throw model::load_error(a.report, "", "refusing to sign: " + why);
     }
     try {
         std::string pass = a.pass_env.empty() ? "" : secret_from_env("--key-pass-env", a.pass_env);

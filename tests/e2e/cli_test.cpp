@@ -226,4 +226,37 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     CHECK(test::shell(bin + " verify '" + report + "' --no-evidence", &out) == 1);
     CHECK(out.find("signature mismatch") != std::string::npos);
     CHECK(test::shell(bin + " verify /nonexistent.json 2>&1", &out) == 2);
+
+    // `konform sign` vouches only for a report a run wrote: the edited one is refused.
+    CHECK(test::shell(bin + " sign '" + report + "' --key " + keys + "/private.pem 2>&1", &out) ==
+          2);
+    CHECK(out.find("refusing to sign: signature mismatch") != std::string::npos);
+}
+
+TEST_CASE("cli: konform sign seals a report a run wrote, which then verifies") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    const std::string keys = src + "/reports/demo-key";
+    std::string out;
+    CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(), "--force --quiet"), &out) == 0);
+    const std::string report = (tmp.path / "report.json").string();
+    CHECK(test::shell(bin + " sign '" + report + "' --key " + keys + "/private.pem --cert " + keys +
+                          "/signer.pem",
+                      &out) == 0);
+    CHECK(test::shell(bin + " verify '" + report + "' --trust " + keys + "/root.pem", &out) == 0);
+    // An unsigned report whose verdict was edited is refused too.
+    test::temp_dir other;
+    CHECK(test::shell(run_cmd(server.base_url(), other.path.string(), "--force --quiet"), &out) ==
+          0);
+    const std::string edited = (other.path / "report.json").string();
+    std::string text = test::read_text(edited);
+    // A MUST requirement failed, but the report still says conformant.
+    text.replace(text.find("\"verdict\":\"pass\"", text.find("\"level\":\"MUST\"")), 16,
+                 "\"verdict\":\"fail\"");
+    std::ofstream(edited, std::ios::binary) << text;
+    CHECK(test::shell(bin + " sign '" + edited + "' --key " + keys + "/private.pem 2>&1", &out) ==
+          2);
+    CHECK(out.find("refusing to sign") != std::string::npos);
 }

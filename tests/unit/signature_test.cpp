@@ -15,7 +15,10 @@ namespace {
 json sample_report() {
     return json::parse(R"({"konform": {"version": "0.1.0"}, "verdict": "conformant",
       "profile": {"id": "p", "version": "1.0.0", "digest": "ab"},
-      "requirements": [{"id": "R1", "verdict": "pass"}, {"id": "R2", "verdict": "pass"}],
+      "classes": [{"id": "core", "applicable": true}, {"id": "opt", "applicable": false}],
+      "requirements": [{"id": "R1", "level": "MUST", "class": "core", "verdict": "pass"},
+                       {"id": "R2", "level": "SHOULD", "class": "core", "verdict": "fail"},
+                       {"id": "R3", "level": "MUST", "class": "opt", "verdict": "inapplicable"}],
       "summary": {"testcases": {"pass": 12, "fail": 0}}, "duration": 12.5,
       "evidence": {"file": "evidence.har", "sha256": "d3b07384d113edec49eaa6238ad5ff00d3b07384d113edec49eaa6238ad5ff00"}})");
 }
@@ -137,4 +140,25 @@ TEST_CASE("signature: a signing time before the run finished is a back-dated sig
     auto v = verify_report(later, std::nullopt, std::nullopt);
     CHECK_FALSE(v.valid);
     CHECK(v.reason.rfind("back-dated signature", 0) == 0);
+}
+
+TEST_CASE("signature: a verdict that does not follow from the requirements is refused") {
+    CHECK(verdict_problem(sample_report()).empty()); // a SHOULD failure is advisory
+    key forger = key::generate();
+    json r = sample_report();
+    r["requirements"][0]["verdict"] = "fail"; // a MUST of core failed ...
+    sign_report(r, forger);                   // ... but the verdict still says conformant
+    auto v = verify_report(r, std::nullopt, std::nullopt);
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("does not follow from the requirements") != std::string::npos);
+    CHECK(v.reason.find("not-conformant") != std::string::npos);
+    json unsure = sample_report();
+    unsure["requirements"][0]["verdict"] = "error";
+    CHECK(verdict_problem(unsure).find("\"incomplete\"") != std::string::npos);
+    unsure["verdict"] = "incomplete";
+    CHECK(verdict_problem(unsure).empty());
+    json interrupted = sample_report();
+    interrupted["verdict"] = "incomplete";
+    interrupted["verdict_reason"] = "the run was interrupted";
+    CHECK(verdict_problem(interrupted).empty());
 }

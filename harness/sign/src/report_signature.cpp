@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace konform::sign {
@@ -127,6 +128,35 @@ void sign_report(json& report, const key& k, const std::string& chain_pem) {
     report["signature"] = std::move(block);
 }
 
+std::string verdict_problem(const json& report) {
+    if (!report.is_object() || !report.contains("requirements") ||
+        !report["requirements"].is_array() || !report.contains("classes") ||
+        !report["classes"].is_array() || !report.contains("verdict") ||
+        !report["verdict"].is_string())
+        return "the report has no requirements, classes or verdict";
+    std::set<std::string> applicable;
+    for (const auto& c : report["classes"])
+        if (c.is_object() && c.value("applicable", false) && c.contains("id") &&
+            c["id"].is_string())
+            applicable.insert(c["id"].get<std::string>());
+    bool failed = false, unsure = false;
+    for (const auto& r : report["requirements"]) {
+        if (!r.is_object() || r.value("level", "") != "MUST" ||
+            !applicable.count(r.value("class", "")))
+            continue;
+        const std::string v = r.value("verdict", "");
+        failed = failed || v == "fail";
+        unsure = unsure || (v != "pass" && v != "fail");
+    }
+    const std::string computed = failed ? "not-conformant" : unsure ? "incomplete" : "conformant";
+    const std::string stated = report["verdict"].get<std::string>();
+    if (stated == computed) return {};
+    if (stated == "incomplete" && report.value("verdict_reason", "") == "the run was interrupted")
+        return {};
+    return "the verdict \"" + stated + "\" does not follow from the requirements (they make it \"" +
+           computed + "\")";
+}
+
 verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
                            const std::optional<std::string>& evidence) {
     verification v;
@@ -199,6 +229,10 @@ verification verify_report(const json& report, const std::optional<std::string>&
         }
     } catch (const std::exception& e) {
         v.reason = std::string("malformed signature block: ") + e.what();
+        return v;
+    }
+    if (std::string why = verdict_problem(report); !why.empty()) {
+        v.reason = why;
         return v;
     }
     if (evidence) {

@@ -19,6 +19,12 @@ void sign_report(nlohmann::json& report, const key& k, const std::string& chain_
 nlohmann::json signature_metadata(const key& k, const std::string& chain_pem = {});
 std::string signature_value(const key& k, std::string_view message);
 
+// Why the report's verdict does not follow from its requirements, or "" when it does: a
+// MUST requirement of an applicable class that failed makes it not-conformant, one that
+// did not pass makes it incomplete, else it is conformant (an interrupted run is
+// incomplete whatever its results).
+std::string verdict_problem(const nlohmann::json& report);
+
 struct verification {
     bool valid = false;    // signature, chain (when anchored) and evidence all hold
     bool anchored = false; // the signer's chain leads to the given trust anchor
