@@ -92,7 +92,7 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
     reference::http_server server(0, [&](const server_request& req) {
         if (req.path == "/token") {
             ++token_requests;
-            return server_response::json(200, R"({"access_token":"tok-123","expires_in":3600})");
+            return server_response::json(200, R"({"access_token":"tok-12345","expires_in":3600})");
         }
         return server_response::json(200, "{}");
     });
@@ -118,7 +118,7 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
                 std::optional<http::exchange> token_exchange;
                 std::string why = co_await auth.apply(r, token_exchange);
                 CHECK(why.empty());
-                CHECK(http::find_header(r.headers, "Authorization") == "Bearer tok-123");
+                CHECK(http::find_header(r.headers, "Authorization") == "Bearer tok-12345");
                 fetched += token_exchange ? 1 : 0;
                 ++done;
             },
@@ -127,7 +127,7 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
     CHECK(done == 5);
     CHECK(fetched == 1);
     CHECK(token_requests == 1);
-    CHECK(sec.redact("Bearer tok-123") == "Bearer ${KONFORM_OAUTH2_ACCESS_TOKEN}");
+    CHECK(sec.redact("Bearer tok-12345") == "Bearer ${KONFORM_OAUTH2_ACCESS_TOKEN}");
 }
 
 TEST_CASE("http client: a header value with a line break is never sent") {
@@ -157,4 +157,36 @@ TEST_CASE("http client: interim 1xx responses are skipped; the answer is the fin
     REQUIRE(x.ok());
     CHECK(x.resp->status == 200);
     CHECK(x.resp->body == "{\"ok\": true}");
+}
+
+TEST_CASE("auth: an access token too short to redact safely is refused") {
+    reference::http_server server(0, [&](const server_request& req) {
+        if (req.path == "/token")
+            return server_response::json(200, R"({"access_token":"a","expires_in":3600})");
+        return server_response::json(200, "{}");
+    });
+    server.start();
+    ::setenv("KONFORM_TEST_CLIENT_SECRET", "s3cret", 1);
+    model::target t;
+    t.base_url = server.base_url();
+    t.auth.type = model::auth_config::kind::oauth2_client_credentials;
+    t.auth.token_url = server.base_url() + "/token";
+    t.auth.client_id = "konform";
+    t.auth.secret.env = "KONFORM_TEST_CLIENT_SECRET";
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    run::secrets sec;
+    run::authenticator auth(t, c, sec);
+    std::string why;
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+            http::request r = get(server.base_url() + "/x");
+            std::optional<http::exchange> token_exchange;
+            why = co_await auth.apply(r, token_exchange);
+        },
+        boost::asio::detached);
+    ioc.run();
+    CHECK(why.find("shorter than 8 characters: refused") != std::string::npos);
+    CHECK(sec.redact("a cat") == "a cat"); // "a" did not become a redaction pattern
 }

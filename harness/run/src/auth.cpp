@@ -101,6 +101,14 @@ authenticator::fetch_token(std::optional<http::exchange>& exchange) {
         token_.clear();
         co_return "OAuth2 token response from " + a.token_url + " has no access_token";
     }
+    // The token becomes a redaction pattern: a very short one would garble every output
+    // (and could not be told apart from ordinary text), so it is refused.
+    if (token_.size() < min_token_length) {
+        token_.clear();
+        co_return "OAuth2 token response from " + a.token_url +
+            " has an access_token shorter than " + std::to_string(min_token_length) +
+            " characters: refused";
+    }
     secrets_.add(token_, "${KONFORM_OAUTH2_ACCESS_TOKEN}");
     co_return std::string();
 }

@@ -26,6 +26,9 @@ public:
     boost::asio::awaitable<std::string> apply(http::request& req,
                                               std::optional<http::exchange>& token_exchange);
 
+    // The shortest access token accepted from a token endpoint.
+    static constexpr std::size_t min_token_length = 8;
+
 private:
     const model::target& target_;
     http::client& client_;
