@@ -26,6 +26,18 @@ http::request get(const std::string& url) {
     return r;
 }
 
+// A target with OAuth2 client credentials whose token endpoint is `base_url`/token.
+model::target oauth2_target(const std::string& base_url) {
+    ::setenv("KONFORM_TEST_CLIENT_SECRET", "s3cret", 1);
+    model::target t;
+    t.base_url = base_url;
+    t.auth.type = model::auth_config::kind::oauth2_client_credentials;
+    t.auth.token_url = base_url + "/token";
+    t.auth.client_id = "konform";
+    t.auth.secret.env = "KONFORM_TEST_CLIENT_SECRET";
+    return t;
+}
+
 } // namespace
 
 TEST_CASE("http client: keep-alive reuses one connection; the body limit is explicit") {
@@ -98,13 +110,7 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
     });
     server.set_latency(std::chrono::milliseconds(50));
     server.start();
-    ::setenv("KONFORM_TEST_CLIENT_SECRET", "s3cret", 1);
-    model::target t;
-    t.base_url = server.base_url();
-    t.auth.type = model::auth_config::kind::oauth2_client_credentials;
-    t.auth.token_url = server.base_url() + "/token";
-    t.auth.client_id = "konform";
-    t.auth.secret.env = "KONFORM_TEST_CLIENT_SECRET";
+    model::target t = oauth2_target(server.base_url());
     boost::asio::io_context ioc;
     http::client c(ioc, {});
     run::secrets sec;
@@ -166,13 +172,7 @@ TEST_CASE("auth: an access token too short to redact safely is refused") {
         return server_response::json(200, "{}");
     });
     server.start();
-    ::setenv("KONFORM_TEST_CLIENT_SECRET", "s3cret", 1);
-    model::target t;
-    t.base_url = server.base_url();
-    t.auth.type = model::auth_config::kind::oauth2_client_credentials;
-    t.auth.token_url = server.base_url() + "/token";
-    t.auth.client_id = "konform";
-    t.auth.secret.env = "KONFORM_TEST_CLIENT_SECRET";
+    model::target t = oauth2_target(server.base_url());
     boost::asio::io_context ioc;
     http::client c(ioc, {});
     run::secrets sec;
