@@ -156,7 +156,7 @@ TEST_CASE("report: junit.xml stays well-formed XML whatever bytes the system sen
     a.v = run::verdict::fail;
     a.proves = {"R1"};
     a.expected = "equals \"x\"";
-    a.actual = std::string("\x01\x02 \xEF\xBF\xBF \xC3\x28 <b>&", 16);
+    a.actual = "\x01\x02 \xEF\xBF\xBF \xC3\x28 <b>&";
     tc.failures.push_back(a);
     r.testcases.push_back(tc);
     const std::string xml = report::to_junit(r);
