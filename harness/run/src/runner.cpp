@@ -130,7 +130,7 @@ private:
         order_.resize(slots_.size());
         for (std::size_t i = 0; i < order_.size(); ++i)
             order_[i] = i;
-        if (opt_.jobs <= 1) return;
+        if (opt_.jobs <= 1 || order_.size() < 2) return;
         std::vector<std::size_t> weight(order_.size());
         for (std::size_t i = 0; i < order_.size(); ++i)
             weight[i] = estimated_exchanges(p_.testcases[i]);
