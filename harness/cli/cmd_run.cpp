@@ -34,7 +34,7 @@ struct run_args {
     bool quiet = false, json = false, force = false;
     int jobs = 4;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
-    std::uint64_t max_body = 0, max_header = 0;
+    std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0;
 };
 
 exit_code execute(const run_args& a) {
@@ -84,12 +84,14 @@ exit_code execute(const run_args& a) {
     if (tl.read_timeout) lim.read_timeout = *tl.read_timeout;
     if (tl.total_timeout) lim.total_timeout = *tl.total_timeout;
     if (tl.max_header_bytes) lim.max_header_bytes = *tl.max_header_bytes;
+    if (tl.max_header_fields) lim.max_header_fields = *tl.max_header_fields;
     if (tl.max_body_bytes) lim.max_body_bytes = *tl.max_body_bytes;
     if (a.connect_ms > 0) lim.connect_timeout = std::chrono::milliseconds(a.connect_ms);
     if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
     if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
     if (a.max_body > 0) lim.max_body_bytes = a.max_body;
     if (a.max_header > 0) lim.max_header_bytes = a.max_header;
+    if (a.max_header_fields > 0) lim.max_header_fields = a.max_header_fields;
     for (const auto& id : a.only) {
         bool known = false;
         for (const auto& tc : prof.testcases)
@@ -171,6 +173,8 @@ action add_run(CLI::App& app) {
                     "Largest response body accepted, bytes (default 32 MiB)");
     cmd->add_option("--max-header", a->max_header,
                     "Largest response header accepted, bytes (default 64 KiB)");
+    cmd->add_option("--max-header-fields", a->max_header_fields,
+                    "Most header and trailer fields accepted in a response (default 256)");
     return [a] { return execute(*a); };
 }
 

@@ -34,7 +34,11 @@ std::vector<std::pair<hostile_server::mode, std::string>> hostile_server::all_mo
             {mode::always_500, "always_500"},
             {mode::tls_stall, "tls_stall"},
             {mode::wrong_length_json, "wrong_length_json"},
-            {mode::endless_interim, "endless_interim"}};
+            {mode::endless_interim, "endless_interim"},
+            {mode::many_fields, "many_fields"},
+            {mode::many_trailers, "many_trailers"},
+            {mode::long_chunk_line, "long_chunk_line"},
+            {mode::drip_body, "drip_body"}};
 }
 
 hostile_server::hostile_server(mode m) : mode_(m) {
@@ -240,6 +244,32 @@ void hostile_server::serve(int fd) {
             while (!stopping_ && send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n"))
                 pause(10);
             break;
+        case mode::many_fields:
+        case mode::many_trailers: {
+            std::string fields;
+            for (int i = 0; i < 1000000; ++i)
+                fields += "a:\r\n";
+            if (mode_ == mode::many_fields)
+                send_all(fd, "HTTP/1.1 200 OK\r\n" + fields + "Content-Length: 2\r\n\r\n{}");
+            else
+                send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n" +
+                                 fields + "\r\n");
+            break;
+        }
+        case mode::long_chunk_line:
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n2;ext=");
+            while (!stopping_ && send_all(fd, std::string(65536, 'x'))) {
+            }
+            break;
+        case mode::drip_body: {
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         "1000\r\n\r\n");
+            while (!stopping_ && send_all(fd, " "))
+                pause(1000);
+            break;
+        }
         case mode::interim_then_ok:
             send_all(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: "
                          "</style.css>; rel=preload\r\n\r\n" +

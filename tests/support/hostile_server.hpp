@@ -38,6 +38,10 @@ public:
         tls_stall,           // https: accepts TCP, never answers the handshake
         wrong_length_json,   // Content-Length larger than the body, then keep-alive silence
         endless_interim,     // "100 Continue", again and again, never the answer
+        many_fields,         // 1,000,000 tiny header fields (4 MB, each under any limit)
+        many_trailers,       // a chunked body with 1,000,000 tiny trailer fields
+        long_chunk_line,     // a chunk size line that never ends
+        drip_body,           // a prompt header, then the body one byte a second
         interim_then_ok,     // 100 Continue and 103 Early Hints, then a good answer (not
                              // a misbehaviour: not in all_modes)
     };

@@ -1,5 +1,6 @@
 #include "konform/http/client.hpp"
 
+#include "read_header.hpp"
 #include "tls_facts.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -147,6 +148,14 @@ struct client::impl {
         return ssl.emplace(std::move(ctx));
     }
 
+    // Plain words when a response carries more header and trailer fields than the limit.
+    template <class Message> std::string too_many_fields(const Message& m) const {
+        const auto n = static_cast<std::uint64_t>(std::distance(m.begin(), m.end()));
+        if (n <= opt.lim.max_header_fields) return {};
+        return "response has " + std::to_string(n) + " header fields, more than the limit of " +
+               std::to_string(opt.lim.max_header_fields);
+    }
+
     clock_type::time_point bounded(clock_type::time_point deadline, std::chrono::milliseconds t) {
         return std::min(deadline, clock_type::now() + t);
     }
@@ -170,6 +179,10 @@ struct client::impl {
                    std::to_string(opt.lim.max_body_bytes) + " bytes";
         if (ec == bhttp::error::header_limit)
             return "response header larger than the limit of " +
+                   std::to_string(opt.lim.max_header_bytes) + " bytes";
+        if (ec == bhttp::error::buffer_overflow) // a chunk line or trailer section
+            return "response framing (chunk line or trailer section) larger than the limit "
+                   "of " +
                    std::to_string(opt.lim.max_header_bytes) + " bytes";
         if (ec == bhttp::error::end_of_stream || ec == asio::error::eof)
             return "the server at " + where + " closed the connection during " + phase;
@@ -260,18 +273,23 @@ struct client::impl {
         auto t1 = clock_type::now();
         for (int interim = 0;; ++interim) {
             parser.emplace();
-            parser->header_limit(static_cast<std::uint32_t>(
-                std::min<std::uint64_t>(opt.lim.max_header_bytes, UINT32_MAX)));
             parser->body_limit(opt.lim.max_body_bytes);
             if (req.method() == bhttp::verb::head) parser->skip(true);
             c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
-            auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, *parser, use_ec);
+            const auto [hec, used] = co_await detail::async_read_header_bounded(
+                stream, c.buffer, *parser, opt.lim.max_header_bytes);
+            if (used > 0 || c.buffer.size() > 0) nothing_received = false;
             x.time.wait = ms_since(t1);
-            nothing_received = nothing_received && hn == 0 && c.buffer.size() == 0;
+            x.answered = !nothing_received;
             if (hec) {
                 x.failed_in = phase::wait;
                 x.explanation = explain(hec, "waiting for the response", o, deadline);
                 co_return hec;
+            }
+            if (auto why = too_many_fields(parser->get()); !why.empty()) {
+                x.failed_in = phase::wait;
+                x.explanation = why;
+                co_return beast::error_code(bhttp::error::header_limit);
             }
             const unsigned status = parser->get().result_int();
             if (status < 100 || status >= 200 || status == 101) break;
@@ -291,6 +309,12 @@ struct client::impl {
                 x.time.receive = ms_since(t2);
                 x.explanation = explain(bec, "reading the response body", o, deadline);
                 co_return bec;
+            }
+            // Trailer fields join the header: the field limit covers both.
+            if (auto why = too_many_fields(parser->get()); !why.empty()) {
+                x.failed_in = phase::receive;
+                x.explanation = why;
+                co_return beast::error_code(bhttp::error::header_limit);
             }
         }
         x.time.receive = ms_since(t2);
@@ -384,6 +408,8 @@ struct client::impl {
                 x.reused_connection = false;
                 c = std::make_unique<connection>();
                 c->key = o.key();
+                // What waits unparsed (a header, a chunk line, a trailer section) is bounded.
+                c->buffer.max_size(std::max<std::uint64_t>(opt.lim.max_header_bytes, 4096));
                 if (auto ec = co_await connect(*c, o, deadline, x)) {
                     x.error = ec;
                     break;
@@ -409,6 +435,7 @@ struct client::impl {
             x.explanation.clear();
         }
         x.time.total = ms_since(start);
+        x.timed_out = x.error == beast::error::timeout;
         co_return x;
     }
 };

@@ -24,9 +24,12 @@ struct interpreter::state {
 
 namespace {
 
-// The system could not be reached or did not answer at all (as opposed to a broken answer).
+// The system could not be reached, did not answer at all, or did not finish its answer in
+// time: what the "N test cases in a row" rule counts.
 bool is_connection_failure(const http::exchange& x) {
-    return x.error && !x.resp &&
+    if (!x.error || x.resp) return false;
+    if (x.timed_out) return true;
+    return !x.answered &&
            (x.failed_in == http::phase::resolve || x.failed_in == http::phase::connect ||
             x.failed_in == http::phase::tls_handshake || x.failed_in == http::phase::send ||
             x.failed_in == http::phase::wait);
@@ -206,7 +209,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         finish_step(std::move(sr), st, x);
         if (!cleanup) {
             st.stopped = true;
-            st.stop_verdict = v;
+            st.stop_verdict = v == verdict::fail ? verdict::inconclusive : v;
         }
     };
 
@@ -245,7 +248,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         }
         if (hops == max_redirects) {
             sr.exchange = record(x, st);
-            give_up(verdict::error,
+            give_up(verdict::fail,
                     "more than " + std::to_string(max_redirects) + " redirects (last to " +
                         next->url + ")",
                     &x);
@@ -265,7 +268,13 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     if (x.resp) sr.status = x.resp->status;
     sr.duration_ms = x.time.total;
     if (!x.ok()) {
-        give_up(verdict::error, x.explanation, &x);
+        // An answer the system did send is its own: one that breaks HTTP/1.1 or a stated
+        // limit fails the step (else a system could turn the one request that exposes a
+        // defect into a harness error). Only no answer at all is an error.
+        if (x.answered)
+            give_up(verdict::fail, "broken answer: " + x.explanation, &x);
+        else
+            give_up(verdict::error, x.explanation, &x);
         co_return;
     }
     check::response_view view(x, schemas_.namespaces);

@@ -100,7 +100,7 @@ private:
                 finish(i, not_run(p_, tc, verdict::error,
                                   "not run: system unreachable (" +
                                       std::to_string(unreachable_streak_) +
-                                      " test cases in a row could not reach it)"));
+                                      " test cases in a row got no complete answer in time)"));
                 continue;
             }
             if (running_ >= jobs() || serial_running_ || (tc.serial && running_ > 0)) return;

@@ -17,7 +17,8 @@ struct limits {
     std::chrono::milliseconds connect_timeout{5000}; // TCP connect and TLS handshake
     std::chrono::milliseconds read_timeout{15000};   // from request sent to response complete
     std::chrono::milliseconds total_timeout{30000};  // the whole exchange, a hard deadline
-    std::uint64_t max_header_bytes = 64 * 1024;
+    std::uint64_t max_header_bytes = 64 * 1024;      // status line, header and trailer sections
+    std::uint64_t max_header_fields = 256;           // header and trailer fields together
     std::uint64_t max_body_bytes = 32 * 1024 * 1024;
     double max_requests_per_second = 0; // 0: no cap; else exchanges start at most this often
 };

@@ -35,6 +35,10 @@ struct exchange {
     boost::system::error_code error; // set when no complete response was received
     phase failed_in = phase::none;
     std::string explanation; // plain words for `error`
+    // Bytes of an answer arrived before the error: the system did answer, and what it sent
+    // broke HTTP or a stated limit (as opposed to no answer at all).
+    bool answered = false;
+    bool timed_out = false; // a timeout ended it
     timings time;
     std::optional<tls_facts> tls;
     std::string remote_address; // "127.0.0.1:8080"
