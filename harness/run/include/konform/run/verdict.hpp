@@ -9,7 +9,7 @@ enum class verdict {
     pass,         // the system did what the standard asks
     fail,         // the system violates the standard
     inconclusive, // could not tell (a precondition the system did not meet)
-    error,        // the harness or the network failed: never blamed on the system
+    error,        // no answer at all, or the harness failed: never blamed on the system
     inapplicable, // the target does not claim the class
     skipped,      // filtered out by the user
 };
