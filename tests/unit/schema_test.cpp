@@ -1,6 +1,7 @@
 #include "konform/schema/json_schema.hpp"
 #include "konform/schema/xml_schema.hpp"
 
+#include <atomic>
 #include <doctest/doctest.h>
 
 using namespace konform::schema;
@@ -42,4 +43,73 @@ TEST_CASE("xml schema: the example profile's XSD with its import") {
     CHECK(errors.front().find("line") == 0);
     CHECK_FALSE(xsd.validate("<not closed").empty());
     CHECK_THROWS_AS(xml_schema::load("/nonexistent.xsd"), std::invalid_argument);
+}
+
+namespace {
+const std::string envelope_open =
+    R"(<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><g:GreetingResponse xmlns:g="urn:konform:example:greetings:1"><g:Id>6f1e2a3b-0000-4000-8000-000000000001</g:Id><g:Text>Hej</g:Text><g:Language>da</g:Language>)";
+const std::string envelope_close = "</g:GreetingResponse></S:Body></S:Envelope>";
+} // namespace
+
+TEST_CASE("xml schema: validation stops after the budget's errors, not after every element") {
+    auto xsd = xml_schema::load(KONFORM_SOURCE_DIR "/profiles/example/schemas/greetings.xsd");
+    // 200,000 incomplete elements where the SOAP Body allows any: libxml2 reports (and
+    // formats) errors for each, in quadratic time (100,000 took 13 s before the budget).
+    std::string doc = R"(<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/" )"
+                      R"(xmlns:g="urn:konform:example:greetings:1"><S:Body>)";
+    for (int i = 0; i < 200000; ++i)
+        doc += "<g:GreetingResponse/>";
+    doc += "</S:Body></S:Envelope>";
+    validation_budget budget;
+    budget.max_errors = 5;
+    auto errors = xsd.validate(doc, budget);
+    REQUIRE(errors.size() == 6);
+    CHECK(errors.back() == "validation stopped after 5 errors");
+    CHECK(errors.front().find("line 1: ") == 0);
+}
+
+TEST_CASE("xml schema: validation honours the deadline and the stop flag") {
+    auto xsd = xml_schema::load(KONFORM_SOURCE_DIR "/profiles/example/schemas/greetings.xsd");
+    std::string doc = envelope_open;
+    for (int i = 0; i < 2000; ++i)
+        doc += "<g:Extra/>";
+    doc += envelope_close;
+    validation_budget past;
+    past.max_errors = 100000;
+    past.deadline = std::chrono::steady_clock::now();
+    auto errors = xsd.validate(doc, past);
+    REQUIRE_FALSE(errors.empty());
+    CHECK(errors.back() == "validation stopped: it took longer than the time limit");
+    CHECK(errors.size() < 300);
+
+    std::atomic<bool> stop{true};
+    validation_budget stopped;
+    stopped.max_errors = 100000;
+    stopped.stop = &stop;
+    CHECK(xsd.validate(doc, stopped).back() == "validation stopped: the run was interrupted");
+    // A valid document within budget has no entries at all.
+    CHECK(xsd.validate(envelope_open + envelope_close, stopped).empty());
+}
+
+TEST_CASE("xml schema: a hostile document is neither expanded nor allowed to read files") {
+    auto xsd = xml_schema::load(KONFORM_SOURCE_DIR "/profiles/example/schemas/greetings.xsd");
+    std::string dtd = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY l0 \"lol\">";
+    for (int i = 1; i < 10; ++i) {
+        dtd += "<!ENTITY l" + std::to_string(i) + " \"";
+        for (int k = 0; k < 10; ++k)
+            dtd += "&l" + std::to_string(i - 1) + ";";
+        dtd += "\">";
+    }
+    auto bomb = xsd.validate(dtd + "]><r>&l9;</r>");
+    REQUIRE_FALSE(bomb.empty());
+    std::string all;
+    for (const auto& e : bomb)
+        all += e;
+    CHECK(all.find("lollol") == std::string::npos);
+    auto xxe = xsd.validate("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM "
+                            "\"file:///etc/passwd\">]><r>&x;</r>");
+    REQUIRE_FALSE(xxe.empty());
+    for (const auto& e : xxe)
+        CHECK(e.find("root:") == std::string::npos);
+    CHECK(xsd.validate("<not closed").front().find("not well-formed XML") == 0);
 }

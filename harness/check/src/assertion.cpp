@@ -75,11 +75,17 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
                 std::to_string(violations.size()) + " violation(s)", list};
     }
     if (auto it = schemas.xml.find(a.selector); it != schemas.xml.end()) {
-        auto errors = it->second->validate(view.exchange().resp->body);
+        schema::validation_budget budget;
+        budget.max_errors = schemas.xsd_max_errors;
+        budget.deadline = std::chrono::steady_clock::now() + schemas.xsd_time_limit;
+        budget.stop = schemas.stop;
+        auto errors = it->second->validate(view.exchange().resp->body, budget);
         if (errors.empty()) return {true, "valid against XSD " + a.selector, "valid", {}};
         std::string list;
         for (std::size_t i = 0; i < errors.size() && i < 5; ++i)
             list += (i ? "; " : "") + errors[i];
+        if (errors.size() > 5 && errors.back().rfind("validation stopped", 0) == 0)
+            list += "; ... " + errors.back();
         return {false, "valid against XSD " + a.selector,
                 std::to_string(errors.size()) + " violation(s)", list};
     }

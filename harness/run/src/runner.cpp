@@ -267,7 +267,9 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     r.tgt = &t;
     r.binding.url = t.base_url;
     r.started = std::chrono::system_clock::now();
-    const check::schema_set schemas = check::schema_set::of(p);
+    check::schema_set schemas = check::schema_set::of(p);
+    schemas.xsd_time_limit = opt.http.lim.total_timeout;
+    schemas.stop = opt.stop;
 
     boost::asio::io_context ioc;
     http::client_options copt = opt.http;

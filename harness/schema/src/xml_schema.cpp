@@ -1,6 +1,7 @@
 #include "konform/schema/xml_schema.hpp"
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <stdexcept>
 
@@ -28,6 +29,21 @@ void collect_structured(void* ctx, xmlErrorPtr error) {
     collect(ctx, error);
 }
 
+struct reader_errors {
+    std::vector<std::string> validity;
+    std::vector<std::string> parse; // well-formedness: only the first is kept
+};
+
+// The reader relays both kinds to whichever handler was set last: sort them by origin.
+void collect_reader(void* ctx, xmlErrorPtr error) {
+    auto* out = static_cast<reader_errors*>(ctx);
+    if (!error) return;
+    if (error->domain == XML_FROM_SCHEMASV || error->domain == XML_FROM_VALID)
+        collect(&out->validity, error);
+    else if (out->parse.empty())
+        collect(&out->parse, error);
+}
+
 } // namespace
 
 xml_schema xml_schema::load(const std::string& xsd_file) {
@@ -48,27 +64,53 @@ xml_schema xml_schema::load(const std::string& xsd_file) {
     return s;
 }
 
-std::vector<std::string> xml_schema::validate(std::string_view xml_document) const {
-    std::vector<std::string> errors;
+std::vector<std::string> xml_schema::validate(std::string_view xml_document,
+                                              const validation_budget& budget) const {
+    reader_errors found;
+    auto& errors = found.validity;
     // No network, no DTD loading, no entity substitution: a hostile document cannot make
-    // the validator read local files or expand entity bombs.
-    xmlDocPtr doc =
-        xmlReadMemory(xml_document.data(), static_cast<int>(xml_document.size()), "response.xml",
-                      nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError* e = xmlGetLastError();
-        errors.push_back(std::string("not well-formed XML") +
-                         (e && e->message ? std::string(": ") + e->message : ""));
-        while (!errors.back().empty() && errors.back().back() == '\n')
-            errors.back().pop_back();
-        return errors;
-    }
+    // the validator read local files or expand entity bombs. The reader streams: it keeps
+    // only the current element's ancestry, and the loop below can stop it at any element.
+    xmlTextReaderPtr reader = xmlReaderForMemory(
+        xml_document.data(), static_cast<int>(xml_document.size()), "response.xml", nullptr,
+        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!reader) return {"not well-formed XML: the document cannot be read"};
+    // The handler is set before validation is plugged in: the reader then relays the
+    // validator's errors to it too (set after, it would be called with the wrong context).
+    xmlTextReaderSetStructuredErrorHandler(reader, collect_reader, &found);
     xmlSchemaValidCtxtPtr ctx = xmlSchemaNewValidCtxt(impl_->schema);
-    xmlSchemaSetValidStructuredErrors(ctx, collect_structured, &errors);
-    int rc = xmlSchemaValidateDoc(ctx, doc);
+    int rc = xmlTextReaderSchemaValidateCtxt(reader, ctx, 0);
+    std::string stopped;
+    std::size_t nodes = 0;
+    while (rc == 0 && (rc = xmlTextReaderRead(reader)) == 1) {
+        rc = 0;
+        if (errors.size() >= budget.max_errors) {
+            errors.resize(budget.max_errors);
+            stopped = "validation stopped after " + std::to_string(budget.max_errors) + " errors";
+            break;
+        }
+        if (++nodes % 256 == 0) {
+            if (budget.stop && budget.stop->load()) {
+                stopped = "validation stopped: the run was interrupted";
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= budget.deadline) {
+                stopped = "validation stopped: it took longer than the time limit";
+                break;
+            }
+        }
+    }
+    const bool well_formed = rc == 0 && found.parse.empty();
+    const bool valid = stopped.empty() && xmlTextReaderIsValid(reader) == 1;
+    xmlFreeTextReader(reader);
     xmlSchemaFreeValidCtxt(ctx);
-    xmlFreeDoc(doc);
-    if (rc != 0 && errors.empty()) errors.push_back("document is not valid");
+    if (!well_formed)
+        return {"not well-formed XML" +
+                (found.parse.empty() ? std::string() : ": " + found.parse.front())};
+    if (!stopped.empty())
+        errors.push_back(stopped);
+    else if (!valid && errors.empty())
+        errors.push_back("document is not valid");
     return errors;
 }
 

@@ -7,6 +7,8 @@
 #include "konform/schema/json_schema.hpp"
 #include "konform/schema/xml_schema.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +20,11 @@ struct schema_set {
     std::map<std::string, const schema::json_schema*> json;
     std::map<std::string, const schema::xml_schema*> xml;
     xml_document::namespace_map namespaces;
+    // What one XSD validation may cost: at most this many errors, this long (from its
+    // start), and no longer than the run goes on.
+    std::size_t xsd_max_errors = 20;
+    std::chrono::milliseconds xsd_time_limit{30000};
+    const std::atomic<bool>* stop = nullptr;
 
     // Views the profile's compiled schemas; the profile must outlive the set.
     static schema_set of(const model::profile& p);

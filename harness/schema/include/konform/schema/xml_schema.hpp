@@ -1,11 +1,22 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace konform::schema {
+
+// How much work one validation may do: a hostile document of many invalid elements makes
+// libxml2 report (and format) one error per element.
+struct validation_budget {
+    std::size_t max_errors = 20; // validation stops after this many
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    const std::atomic<bool>* stop = nullptr; // set when the run is interrupted
+};
 
 // A compiled W3C XML Schema (XSD 1.0, as libxml2 implements it). Documents are parsed
 // without network access, external entities or DTD loading.
@@ -15,8 +26,11 @@ public:
     // std::invalid_argument with libxml2's explanation when the schema is not usable.
     static xml_schema load(const std::string& xsd_file);
 
-    // Every violation, as "line N: message"; empty when the document is valid.
-    std::vector<std::string> validate(std::string_view xml_document) const;
+    // The violations, as "line N: message"; empty when the document is valid. The document
+    // is validated as it is read, and validation stops at the budget's error count, its
+    // deadline or its stop flag, with a last entry that says so.
+    std::vector<std::string> validate(std::string_view xml_document,
+                                      const validation_budget& budget = {}) const;
 
 private:
     struct impl;
