@@ -34,7 +34,7 @@ struct run_args {
     bool quiet = false, json = false, force = false;
     int jobs = 4;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
-    std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0;
+    std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0, max_json_values = 0;
 };
 
 exit_code execute(const run_args& a) {
@@ -92,6 +92,8 @@ exit_code execute(const run_args& a) {
     if (a.max_body > 0) lim.max_body_bytes = a.max_body;
     if (a.max_header > 0) lim.max_header_bytes = a.max_header;
     if (a.max_header_fields > 0) lim.max_header_fields = a.max_header_fields;
+    if (tl.max_json_values) opt.max_json_values = *tl.max_json_values;
+    if (a.max_json_values > 0) opt.max_json_values = a.max_json_values;
     for (const auto& id : a.only) {
         bool known = false;
         for (const auto& tc : prof.testcases)
@@ -175,6 +177,8 @@ action add_run(CLI::App& app) {
                     "Largest response header accepted, bytes (default 64 KiB)");
     cmd->add_option("--max-header-fields", a->max_header_fields,
                     "Most header and trailer fields accepted in a response (default 256)");
+    cmd->add_option("--max-json-values", a->max_json_values,
+                    "Most values a JSON response body may hold (default 1000000)");
     return [a] { return execute(*a); };
 }
 

@@ -130,6 +130,8 @@ TEST_CASE("hostile: no answer is an error, every answer the system did send is i
         {hostile::mode::always_500, "fail", "500"},
         {hostile::mode::deep_json, "fail", "deeper than 512"},
         {hostile::mode::invalid_utf8_json, "fail", "not valid JSON"},
+        {hostile::mode::wide_json, "fail", "holds more than 100000 values",
+         "--max-json-values 100000"},
         {hostile::mode::endless_interim, "fail", "more than 10 interim (1xx) responses"},
     };
     for (const auto& c : cases) {

@@ -38,7 +38,8 @@ std::vector<std::pair<hostile_server::mode, std::string>> hostile_server::all_mo
             {mode::many_fields, "many_fields"},
             {mode::many_trailers, "many_trailers"},
             {mode::long_chunk_line, "long_chunk_line"},
-            {mode::drip_body, "drip_body"}};
+            {mode::drip_body, "drip_body"},
+            {mode::wide_json, "wide_json"}};
 }
 
 hostile_server::hostile_server(mode m) : mode_(m) {
@@ -255,6 +256,13 @@ void hostile_server::serve(int fd) {
                 send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                              "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n" +
                                  fields + "\r\n");
+            break;
+        }
+        case mode::wide_json: {
+            std::string body = "[{}";
+            for (int i = 1; i < 200000; ++i)
+                body += ",{}";
+            send_all(fd, response(200, "application/json", body + "]"));
             break;
         }
         case mode::long_chunk_line:

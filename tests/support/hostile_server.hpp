@@ -42,6 +42,7 @@ public:
         many_trailers,       // a chunked body with 1,000,000 tiny trailer fields
         long_chunk_line,     // a chunk size line that never ends
         drip_body,           // a prompt header, then the body one byte a second
+        wide_json,           // 200,000 empty objects in an array (600 KB)
         interim_then_ok,     // 100 Continue and 103 Early Hints, then a good answer (not
                              // a misbehaviour: not in all_modes)
     };

@@ -97,3 +97,16 @@ TEST_CASE("parse_json: wide documents in linear time, deep ones refused") {
     CHECK_NOTHROW(parse_strict(ok));
     CHECK_THROWS_AS(parse_json("{\"a\": }"), nlohmann::json::parse_error);
 }
+
+TEST_CASE("parse_json: a value limit bounds the memory a short text can cost") {
+    std::string wide = "[{}";
+    for (int i = 1; i < 5000; ++i)
+        wide += ",{}";
+    wide += "]";
+    CHECK(konform::util::parse_json(wide).size() == 5000);
+    CHECK_NOTHROW(konform::util::parse_json(wide, 5001)); // the array and its 5,000 objects
+    CHECK_THROWS_AS(konform::util::parse_json(wide, 5000), konform::util::json_too_large);
+    CHECK_THROWS_AS(konform::util::parse_json("[1, \"a\", null, true, 2.5]", 5),
+                    konform::util::json_too_large);
+    CHECK(konform::util::parse_json("[1, \"a\", null, true, 2.5]", 6).size() == 5);
+}

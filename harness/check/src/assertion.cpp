@@ -8,8 +8,9 @@ namespace konform::check {
 
 using nlohmann::json;
 
-response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns)
-    : x_(x), ns_(ns) {}
+response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns,
+                             std::size_t max_json_values)
+    : x_(x), ns_(ns), max_json_values_(max_json_values) {}
 
 const json* response_view::json(std::string& error) {
     if (!json_tried_) {
@@ -21,9 +22,12 @@ const json* response_view::json(std::string& error) {
             try {
                 // A hostile body may nest deeper than any real document; refuse it before
                 // anything recursive (printing, comparing) walks it. Linear in the body.
-                json_ = util::parse_json(body);
+                json_ = util::parse_json(body, max_json_values_);
             } catch (const util::json_too_deep&) {
                 json_error_ = "the response body nests deeper than 512 levels";
+            } catch (const util::json_too_large& e) {
+                json_error_ = std::string("the response body ") + e.what() +
+                              " (the limit is --max-json-values)";
             } catch (const json::exception& e) {
                 std::string what = e.what();
                 auto pos = what.find("] ");

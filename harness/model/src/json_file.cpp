@@ -32,8 +32,8 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, 
     }
     try {
         return util::parse_json(text);
-    } catch (const util::json_too_deep& e) {
-        diag.add(file.string(), "", std::string("invalid JSON: the document ") + e.what());
+    } catch (const std::invalid_argument& e) { // json_too_deep, json_too_large
+        diag.add(file.string(), "", std::string("refused JSON: the document ") + e.what());
         return std::nullopt;
     } catch (const nlohmann::json::parse_error& e) {
         // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,

@@ -177,6 +177,8 @@ target load_target(const fs::path& file, diagnostics& diag) {
             t.limits.max_header_bytes = j["max_header_bytes"].get<std::uint64_t>();
         if (j.contains("max_header_fields"))
             t.limits.max_header_fields = j["max_header_fields"].get<std::uint64_t>();
+        if (j.contains("max_json_values"))
+            t.limits.max_json_values = j["max_json_values"].get<std::uint64_t>();
         if (j.contains("max_body_bytes"))
             t.limits.max_body_bytes = j["max_body_bytes"].get<std::uint64_t>();
         if (j.contains("max_connections"))

@@ -277,7 +277,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
             give_up(verdict::error, x.explanation, &x);
         co_return;
     }
-    check::response_view view(x, schemas_.namespaces);
+    check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
     sr.v = verdict::pass;
     judge(s, st, view, sr);
     take_captures(s, st, view, sr);

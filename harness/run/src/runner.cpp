@@ -270,6 +270,7 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     check::schema_set schemas = check::schema_set::of(p);
     schemas.xsd_time_limit = opt.http.lim.total_timeout;
     schemas.stop = opt.stop;
+    schemas.max_json_values = opt.max_json_values;
 
     boost::asio::io_context ioc;
     http::client_options copt = opt.http;

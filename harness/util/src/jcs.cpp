@@ -256,8 +256,23 @@ private:
 // refuses deep documents makes nlohmann rescan each parent (quadratic in its size).
 class depth_limited_dom : public nlohmann::detail::json_sax_dom_parser<json> {
 public:
-    explicit depth_limited_dom(json& root) : json_sax_dom_parser(root, true) {}
+    depth_limited_dom(json& root, std::size_t max_values)
+        : json_sax_dom_parser(root, true), max_values_(max_values) {}
+    bool null() { return counted(), json_sax_dom_parser::null(); }
+    bool boolean(bool v) { return counted(), json_sax_dom_parser::boolean(v); }
+    bool number_integer(json::number_integer_t v) {
+        return counted(), json_sax_dom_parser::number_integer(v);
+    }
+    bool number_unsigned(json::number_unsigned_t v) {
+        return counted(), json_sax_dom_parser::number_unsigned(v);
+    }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return counted(), json_sax_dom_parser::number_float(v, s);
+    }
+    bool string(json::string_t& v) { return counted(), json_sax_dom_parser::string(v); }
+    bool binary(json::binary_t& v) { return counted(), json_sax_dom_parser::binary(v); }
     bool start_object(std::size_t n) {
+        counted();
         deeper();
         return json_sax_dom_parser::start_object(n);
     }
@@ -266,6 +281,7 @@ public:
         return json_sax_dom_parser::end_object();
     }
     bool start_array(std::size_t n) {
+        counted();
         deeper();
         return json_sax_dom_parser::start_array(n);
     }
@@ -278,14 +294,19 @@ private:
     void deeper() {
         if (++depth_ > max_json_depth) throw json_too_deep();
     }
+    void counted() {
+        if (++values_ > max_values_) throw json_too_large(max_values_);
+    }
     std::size_t depth_ = 0;
+    std::size_t values_ = 0;
+    std::size_t max_values_;
 };
 
 } // namespace
 
-json parse_json(std::string_view text) {
+json parse_json(std::string_view text, std::size_t max_values) {
     json root;
-    depth_limited_dom sax(root);
+    depth_limited_dom sax(root, max_values);
     json::sax_parse(text, &sax);
     return root;
 }

@@ -6,6 +6,7 @@
 #include "konform/model/profile.hpp"
 #include "konform/schema/json_schema.hpp"
 #include "konform/schema/xml_schema.hpp"
+#include "konform/util/jcs.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -25,6 +26,8 @@ struct schema_set {
     std::size_t xsd_max_errors = 20;
     std::chrono::milliseconds xsd_time_limit{30000};
     const std::atomic<bool>* stop = nullptr;
+    // The most values a JSON response body may hold (each costs up to ~100 bytes parsed).
+    std::size_t max_json_values = util::default_max_json_values;
 
     // Views the profile's compiled schemas; the profile must outlive the set.
     static schema_set of(const model::profile& p);
@@ -34,7 +37,8 @@ struct schema_set {
 // assertion and capture of the step.
 class response_view {
 public:
-    response_view(const http::exchange& x, const xml_document::namespace_map& ns);
+    response_view(const http::exchange& x, const xml_document::namespace_map& ns,
+                  std::size_t max_json_values = util::default_max_json_values);
 
     const http::exchange& exchange() const { return x_; }
     // The parsed JSON body, or nothing with `error` set.
@@ -44,6 +48,7 @@ public:
 private:
     const http::exchange& x_;
     const xml_document::namespace_map& ns_;
+    std::size_t max_json_values_;
     bool json_tried_ = false, xml_tried_ = false;
     std::optional<nlohmann::json> json_;
     std::optional<xml_document> xml_;

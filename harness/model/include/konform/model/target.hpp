@@ -47,6 +47,7 @@ struct limits_config {
     std::optional<std::chrono::milliseconds> total_timeout;
     std::optional<std::uint64_t> max_header_bytes;
     std::optional<std::uint64_t> max_header_fields;
+    std::optional<std::uint64_t> max_json_values;
     std::optional<std::uint64_t> max_body_bytes;
     std::optional<int> max_connections;            // caps --jobs: at most this many at once
     std::optional<double> max_requests_per_second; // 0 or unset: no cap

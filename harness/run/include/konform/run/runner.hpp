@@ -3,6 +3,7 @@
 #include "konform/http/client.hpp"
 #include "konform/run/result.hpp"
 #include "konform/run/sink.hpp"
+#include "konform/util/jcs.hpp"
 
 #include <atomic>
 #include <string>
@@ -21,6 +22,7 @@ struct run_options {
     // are marked `error` ("system unreachable") without being tried.
     int unreachable_after = 3;
     const std::atomic<bool>* stop = nullptr; // set by a signal handler to end the run early
+    std::size_t max_json_values = util::default_max_json_values; // in one response body
 };
 
 // Checks that the target fits the profile (claims, required parameters). Problems name

@@ -33,8 +33,20 @@ struct json_too_deep : std::invalid_argument {
     json_too_deep() : std::invalid_argument("nests deeper than 512 levels") {}
 };
 
+// The most values (objects, arrays, strings, numbers, literals) one document may hold by
+// default: a value costs up to ~100 bytes in memory however short its text ("{}" is 2
+// bytes), so this bounds a parsed document near 100 MB.
+inline constexpr std::size_t default_max_json_values = 1'000'000;
+
+// Thrown by parse_json for a document with more values than its limit.
+struct json_too_large : std::invalid_argument {
+    explicit json_too_large(std::size_t limit)
+        : std::invalid_argument("holds more than " + std::to_string(limit) + " values") {}
+};
+
 // Parses JSON text in linear time, refusing nesting deeper than max_json_depth
-// (json_too_deep); syntax errors throw nlohmann::json::parse_error as json::parse does.
-nlohmann::json parse_json(std::string_view text);
+// (json_too_deep) and more than max_values values (json_too_large); syntax errors throw
+// nlohmann::json::parse_error as json::parse does.
+nlohmann::json parse_json(std::string_view text, std::size_t max_values = default_max_json_values);
 
 } // namespace konform::util
