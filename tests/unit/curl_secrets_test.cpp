@@ -1,5 +1,12 @@
 #include "konform/http/curl_line.hpp"
+#include "konform/model/target.hpp"
 #include "konform/run/secrets.hpp"
+#include "konform/util/text.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -25,9 +32,35 @@ TEST_CASE("curl: quoting, method, headers, body and placeholders left to the she
     std::string line = http::curl_line(r, {"${TOKEN}"});
     CHECK(
         line ==
-        R"(curl -sS -i -X POST 'http://127.0.0.1:8080/a?b=c' -H 'Content-Type: application/json' -H 'Authorization: Bearer '"${TOKEN}" --data-binary '{"text":"it'\''s"}')");
+        R"(curl -sS -i --globoff -X POST 'http://127.0.0.1:8080/a?b=c' -H 'Content-Type: application/json' -H 'Authorization: Bearer '"${TOKEN}" --data-binary '{"text":"it'\''s"}')");
     r.method = "GET";
     r.body.clear();
     r.headers.clear();
-    CHECK(http::curl_line(r, {}, true) == "curl -sS -i -k 'http://127.0.0.1:8080/a?b=c'");
+    CHECK(http::curl_line(r, {}, true) == "curl -sS -i --globoff -k 'http://127.0.0.1:8080/a?b=c'");
+}
+
+TEST_CASE("curl: a target-controlled file path or URL runs nothing when the line is pasted") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("konform-curl-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    // A secret file whose name is a command substitution: the placeholder must read the
+    // file, not run the command.
+    const fs::path secret = dir / "a'$(touch INJECTED)'b";
+    std::ofstream(secret) << "s3cret";
+    model::secret_ref ref;
+    ref.file = secret;
+    const std::string cmd =
+        "cd '" + dir.string() + "' && printf '%s' " + ref.placeholder() + " > out.txt";
+    CHECK(std::system(cmd.c_str()) == 0);
+    std::ifstream in(dir / "out.txt");
+    std::string got((std::istreambuf_iterator<char>(in)), {});
+    CHECK(got == "s3cret");
+    CHECK_FALSE(fs::exists(dir / "INJECTED"));
+    CHECK(util::shell_quote("it's") == R"('it'\''s')");
+    // A URL with [ ] is one URL, not a curl glob pattern.
+    http::request r;
+    r.method = "GET";
+    r.url = "http://127.0.0.1:8080/a?f=[1-9]";
+    CHECK(http::curl_line(r, {}).find(" --globoff ") != std::string::npos);
+    fs::remove_all(dir);
 }

@@ -1,21 +1,12 @@
 #include "konform/http/curl_line.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 namespace konform::http {
 
 namespace {
-
-std::string single_quoted(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 // Quotes `s`, leaving each placeholder outside the single quotes (in double quotes) so
 // the shell expands it.
@@ -34,10 +25,10 @@ std::string quoted(const std::string& s, const std::vector<std::string>& placeho
             }
         }
         if (!which) {
-            if (pos < s.size() || out.empty()) out += single_quoted(s.substr(pos));
+            if (pos < s.size() || out.empty()) out += util::shell_quote(s.substr(pos));
             break;
         }
-        if (best > pos) out += single_quoted(s.substr(pos, best - pos));
+        if (best > pos) out += util::shell_quote(s.substr(pos, best - pos));
         out += "\"" + *which + "\"";
         pos = best + which->size();
         if (pos == s.size()) break;
@@ -54,7 +45,8 @@ bool skip_header(const std::string& name) {
 
 std::string curl_line(const request& req, const std::vector<std::string>& placeholders,
                       bool insecure) {
-    std::string out = "curl -sS -i";
+    // --globoff: curl would read [ ] { } in the URL as a pattern of many URLs.
+    std::string out = "curl -sS -i --globoff";
     if (insecure) out += " -k";
     if (req.method != "GET") out += " -X " + req.method;
     out += " " + quoted(req.url, placeholders);

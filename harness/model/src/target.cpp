@@ -3,6 +3,7 @@
 #include "konform/model/json_file.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
+#include "konform/util/text.hpp"
 
 #include <cstdlib>
 
@@ -13,7 +14,7 @@ using nlohmann::json;
 
 std::string secret_ref::placeholder() const {
     if (!env.empty()) return "${" + env + "}";
-    return "$(cat " + file.string() + ")";
+    return "$(cat " + util::shell_quote(file.string()) + ")";
 }
 
 std::string secret_ref::resolve(const std::string& target_file, const std::string& where) const {

@@ -1,5 +1,7 @@
 #include "konform/run/auth.hpp"
 
+#include "konform/util/text.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/detail/base64.hpp>
@@ -34,7 +36,7 @@ authenticator::authenticator(const model::target& t, http::client& c, secrets& s
     if (a.type == kind::basic) {
         std::string pass = s.redact(value_);
         s.add(base64(a.username + ":" + value_),
-              "$(printf '%s' \"" + a.username + ":" + pass + "\" | base64 -w0)");
+              "$(printf '%s' " + util::shell_quote(a.username) + "\":" + pass + "\" | base64 -w0)");
     }
 }
 

@@ -143,4 +143,15 @@ std::string visible(std::string_view s) {
     return out;
 }
 
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
 } // namespace konform::util

@@ -28,6 +28,10 @@ std::string visible(std::string_view s);
 // what is written are the same bytes.
 void sanitize_utf8(nlohmann::json& j);
 
+// `s` as one POSIX shell word that expands to nothing else: single-quoted, with each
+// single quote written as '\''.
+std::string shell_quote(std::string_view s);
+
 // ISO 8601 in UTC with milliseconds: "2026-11-26T14:54:12.345Z".
 std::string iso8601(std::chrono::system_clock::time_point t);
 
