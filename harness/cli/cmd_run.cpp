@@ -55,10 +55,10 @@ exit_code execute(const run_args& a) {
                                    : secret_from_env("--sign-key-pass-env", a.sign_pass_env);
             key = sign::key::load_private(a.sign_key, pass);
             std::string chain = a.sign_cert.empty() ? "" : util::read_file(a.sign_cert);
-            seal =
-                report::sealer{sign::signature_metadata(*key, chain), [&key](std::string_view m) {
-                                   return sign::signature_value(*key, m);
-                               }};
+            sign::signature_metadata(*key, chain); // a chain that does not fit fails now
+            seal = report::sealer{
+                [&key, chain] { return sign::signature_metadata(*key, chain); },
+                [&key](std::string_view m) { return sign::signature_value(*key, m); }};
         } catch (const std::exception& e) {
             throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
         }

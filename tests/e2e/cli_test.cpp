@@ -233,6 +233,28 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     CHECK(out.find("refusing to sign: signature mismatch") != std::string::npos);
 }
 
+TEST_CASE("cli: a signed run that lasts past a second boundary is stamped when it is sealed") {
+    // signed_at has whole seconds and must not precede the run's end: stamped before the
+    // run, it did whenever the run crossed a second boundary (and verify refused it).
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.set_latency(std::chrono::milliseconds(150));
+    server.start();
+    test::temp_dir tmp;
+    const std::string keys = src + "/reports/demo-key";
+    std::string out;
+    CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(),
+                              "--force --quiet --jobs 1 --sign-key " + keys +
+                                  "/private.pem --sign-cert " + keys + "/signer.pem"),
+                      &out) == 0);
+    auto doc = nlohmann::json::parse(test::read_text(tmp.path / "report.json"));
+    CHECK(doc["started"].get<std::string>().substr(0, 19) !=
+          doc["finished"].get<std::string>().substr(0, 19));
+    CHECK(test::shell(bin + " verify '" + (tmp.path / "report.json").string() + "' --trust " +
+                          keys + "/root.pem",
+                      &out) == 0);
+}
+
 TEST_CASE("cli: konform sign seals a report a run wrote, which then verifies") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make(""));

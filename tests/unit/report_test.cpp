@@ -127,7 +127,7 @@ TEST_CASE("report: report.json streamed from the spool is canonical, and signed 
 
     // Signed: the value is made over the streamed bytes and verifies over the file.
     sign::key k = sign::key::generate();
-    report::sealer seal{sign::signature_metadata(k),
+    report::sealer seal{[&] { return sign::signature_metadata(k); },
                         [&](std::string_view m) { return sign::signature_value(k, m); }};
     json written = report::write_report_json(file, head, spool, seal);
     const std::string signed_text = util::read_file(file);

@@ -228,8 +228,9 @@ json write_report_json(const std::filesystem::path& file, const json& head, step
     doc.erase("signature");
     if (seal) {
         // Stage the signed bytes, map them, sign.
+        const json metadata = seal->metadata();
         json message = doc;
-        message["signature_metadata"] = seal->metadata;
+        message["signature_metadata"] = metadata;
         std::FILE* staged = std::tmpfile();
         if (!staged) throw std::runtime_error("cannot create a temporary file to sign");
         std::unique_ptr<std::FILE, int (*)(std::FILE*)> close(staged, std::fclose);
@@ -252,7 +253,7 @@ json write_report_json(const std::filesystem::path& file, const json& head, step
             throw;
         }
         ::munmap(map, size);
-        json block = seal->metadata;
+        json block = metadata;
         block["value"] = value;
         doc["signature"] = block;
     }

@@ -43,10 +43,11 @@ private:
     std::vector<range> ranges_;
 };
 
-// Seals a report as it is written: the signature block without its value, and a
-// function that makes the value from the signed bytes.
+// Seals a report as it is written: a function that makes the signature block without its
+// value (called when the report is sealed, so its signed_at is then, after the run
+// finished), and one that makes the value from the signed bytes.
 struct sealer {
-    nlohmann::json metadata;
+    std::function<nlohmann::json()> metadata;
     std::function<std::string(std::string_view)> sign;
 };
 
