@@ -1,5 +1,6 @@
 #include "fuzz_targets.hpp"
 
+#include "../../harness/http/src/read_header.hpp"
 #include "konform/check/assertion.hpp"
 #include "konform/check/predicate.hpp"
 #include "konform/check/xml_document.hpp"
@@ -8,6 +9,11 @@
 #include "konform/run/template.hpp"
 #include "konform/util/jcs.hpp"
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -178,6 +184,82 @@ int canonical(const std::uint8_t* data, std::size_t size) {
     // Canonical form is a fixed point: parsing and canonicalising it again changes nothing.
     json again = util::parse_strict(once);
     invariant(util::canonicalize(again) == once);
+    return 0;
+}
+
+// konform's JSON parser either refuses a document (too deep, too many values, invalid) or
+// reads exactly what nlohmann's own parser reads.
+int json_parse(const std::uint8_t* data, std::size_t size) {
+    const std::string_view s = text(data, size);
+    json ours;
+    try {
+        ours = util::parse_json(s, 1000);
+    } catch (const util::json_too_deep&) {
+        return 0;
+    } catch (const util::json_too_large&) {
+        return 0;
+    } catch (const json::parse_error&) {
+        invariant(!json::accept(s));
+        return 0;
+    }
+    invariant(ours == json::parse(s));
+    return 0;
+}
+
+namespace {
+
+// An in-memory stream that hands out its bytes in chunks whose sizes the input chooses.
+class chunked_stream {
+public:
+    chunked_stream(boost::asio::io_context& ioc, std::string_view bytes, std::uint8_t step)
+        : ioc_(ioc), bytes_(bytes), step_(step == 0 ? 1 : step) {}
+
+    template <class Buffers, class Token> auto async_read_some(const Buffers& b, Token&& token) {
+        return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+            [this](auto handler, const Buffers& buffers) {
+                std::size_t n = std::min<std::size_t>(
+                    {boost::asio::buffer_size(buffers), bytes_.size() - pos_, step_});
+                boost::asio::buffer_copy(buffers, boost::asio::buffer(bytes_.data() + pos_, n));
+                pos_ += n;
+                boost::system::error_code ec;
+                if (n == 0) ec = boost::asio::error::eof;
+                boost::asio::post(ioc_, [h = std::move(handler), ec, n]() mutable { h(ec, n); });
+            },
+            token, b);
+    }
+
+private:
+    boost::asio::io_context& ioc_;
+    std::string_view bytes_;
+    std::size_t step_;
+    std::size_t pos_ = 0;
+};
+
+} // namespace
+
+// The bounded header read never hands the parser more than its limit, and ends every input
+// (a complete header, an error, or the end of the bytes) without hanging.
+int header(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    const std::uint64_t limit = 64 + data[0] * 4; // 64..1084 bytes
+    boost::asio::io_context ioc;
+    chunked_stream stream(ioc, text(data + 2, size - 2), data[1]);
+    boost::beast::flat_buffer buffer;
+    buffer.max_size(std::max<std::uint64_t>(limit, 4096));
+    boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+    bool done = false;
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+            auto r =
+                co_await http::detail::async_read_header_bounded(stream, buffer, parser, limit);
+            invariant(r.bytes <= limit);
+            invariant(r.ec || parser.is_header_done());
+            done = true;
+        },
+        boost::asio::detached);
+    ioc.run();
+    invariant(done);
     return 0;
 }
 

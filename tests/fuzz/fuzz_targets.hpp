@@ -13,5 +13,7 @@ int templates(const std::uint8_t* data, std::size_t size);  // the template engi
 int predicates(const std::uint8_t* data, std::size_t size); // JSON Pointer, predicates, XPath
 int response(const std::uint8_t* data, std::size_t size);   // HTTP response parsing and checks
 int canonical(const std::uint8_t* data, std::size_t size);  // strict parse and RFC 8785
+int json_parse(const std::uint8_t* data, std::size_t size); // the linear, limited JSON parser
+int header(const std::uint8_t* data, std::size_t size);     // the bounded response-header read
 
 } // namespace konform::fuzz

@@ -12,11 +12,10 @@ namespace fs = std::filesystem;
 
 TEST_CASE("fuzz regressions: every kept input and seed runs cleanly through its target") {
     const std::map<std::string, int (*)(const std::uint8_t*, std::size_t)> targets{
-        {"loaders", konform::fuzz::loaders},
-        {"templates", konform::fuzz::templates},
-        {"predicates", konform::fuzz::predicates},
-        {"response", konform::fuzz::response},
-        {"canonical", konform::fuzz::canonical}};
+        {"loaders", konform::fuzz::loaders},       {"templates", konform::fuzz::templates},
+        {"predicates", konform::fuzz::predicates}, {"response", konform::fuzz::response},
+        {"canonical", konform::fuzz::canonical},   {"json_parse", konform::fuzz::json_parse},
+        {"header", konform::fuzz::header}};
     int replayed = 0;
     for (const char* kind : {"regressions", "corpus"}) {
         for (const auto& [name, fn] : targets) {
