@@ -21,7 +21,7 @@ struct verify_args {
 exit_code execute(const verify_args& a) {
     namespace fs = std::filesystem;
     nlohmann::json doc;
-    std::optional<std::string> trust, evidence;
+    std::optional<std::string> trust;
     try {
         doc = util::parse_strict(util::read_file(a.report));
     } catch (const std::invalid_argument& e) {
@@ -33,16 +33,43 @@ exit_code execute(const verify_args& a) {
     }
     try {
         if (!a.trust.empty()) trust = util::read_file(a.trust);
-        std::string ev = a.evidence;
-        if (ev.empty() && !a.no_evidence && doc.contains("evidence") && doc["evidence"].is_object())
-            ev = (fs::path(a.report).parent_path() / doc["evidence"].value("file", "evidence.har"))
-                     .string();
-        if (!ev.empty()) evidence = util::read_file(ev);
     } catch (const std::exception& e) {
         std::cerr << "konform: " << e.what() << '\n';
         return exit_code::input_error;
     }
-    auto v = sign::verify_report(doc, trust, evidence);
+    // The signature first: a forged report must not make konform open any file it names.
+    auto v = sign::verify_report(doc, trust, std::nullopt);
+    // Then the evidence, from beside the report whatever path the report names (only its
+    // file name is taken), hashed as it is read.
+    bool evidence = false;
+    if (v.valid && !a.no_evidence) {
+        fs::path ev = a.evidence;
+        if (ev.empty() && doc.contains("evidence") && doc["evidence"].is_object()) {
+            fs::path name = fs::path(doc["evidence"].value("file", "evidence.har")).filename();
+            if (name.empty() || name == "." || name == "..") name = "evidence.har";
+            ev = fs::path(a.report).parent_path() / name;
+        }
+        if (!ev.empty()) {
+            std::string digest;
+            try {
+                digest = util::sha256_file(ev);
+            } catch (const std::exception& e) {
+                std::cerr << "konform: " << e.what() << '\n';
+                return exit_code::input_error;
+            }
+            const std::string want =
+                doc["evidence"].is_object() ? doc["evidence"].value("sha256", "") : std::string();
+            if (want.empty()) {
+                v.valid = false;
+                v.reason = "the report names no evidence digest";
+            } else if (digest != want) {
+                v.valid = false;
+                v.reason =
+                    "digest mismatch: the evidence file is not the one the report was signed with";
+            }
+            evidence = v.valid;
+        }
+    }
     // Everything printed comes from the report or its signer's certificate: written
     // through util::visible, so no escape sequence or bidi control can rewrite the screen.
     std::ostringstream out;

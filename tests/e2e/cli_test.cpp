@@ -233,6 +233,33 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     CHECK(out.find("refusing to sign: signature mismatch") != std::string::npos);
 }
 
+TEST_CASE("cli: verify checks the signature before it opens any evidence, and never hangs on one") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    const std::string keys = src + "/reports/demo-key";
+    std::string out;
+    REQUIRE(test::shell(run_cmd(server.base_url(), tmp.path.string(),
+                                "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " +
+                                    keys + "/signer.pem"),
+                        &out) == 0);
+    const std::string report = (tmp.path / "report.json").string();
+    // The evidence is a FIFO: opening it for reading would wait for a writer forever.
+    std::filesystem::remove(tmp.path / "evidence.har");
+    REQUIRE(test::shell("mkfifo '" + (tmp.path / "evidence.har").string() + "'", &out) == 0);
+    CHECK(test::shell("timeout 10 " + bin + " verify '" + report + "' --trust " + keys +
+                          "/root.pem 2>&1",
+                      &out) == 2);
+    CHECK(out.find("not a regular file") != std::string::npos);
+    // A changed report is refused on its signature; its evidence is never opened.
+    std::string rtext = test::read_text(report);
+    rtext.replace(rtext.find("\"conformant\""), 12, "\"incomplete\"");
+    std::ofstream(report, std::ios::binary) << rtext;
+    CHECK(test::shell("timeout 10 " + bin + " verify '" + report + "' 2>&1", &out) == 1);
+    CHECK(out.find("signature mismatch") != std::string::npos);
+}
+
 TEST_CASE("cli: a signed run that lasts past a second boundary is stamped when it is sealed") {
     // signed_at has whole seconds and must not precede the run's end: stamped before the
     // run, it did whenever the run crossed a second boundary (and verify refused it).

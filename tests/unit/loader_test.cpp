@@ -2,10 +2,12 @@
 #include "konform/model/profile.hpp"
 #include "konform/model/target.hpp"
 #include "konform/run/runner.hpp"
+#include "konform/util/file.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <sys/stat.h>
 
 using namespace konform::model;
 namespace fs = std::filesystem;
@@ -217,4 +219,22 @@ TEST_CASE("csv data sets: quotes, commas, CRLF and ragged rows") {
     REQUIRE(data.size() == 1);
     CHECK(data.row(0) == nlohmann::json{{"a", "1"}, {"b", "2"}});
     CHECK(has(d.problems(), "row 3", "expected 2 cells"));
+}
+
+TEST_CASE("files: only regular files are read, and only up to the limit") {
+    scratch s;
+    s.write("small.json", "{}");
+    CHECK(konform::util::read_file(s.dir / "small.json") == "{}");
+    CHECK_THROWS_WITH_AS(konform::util::read_file("/dev/urandom"),
+                         doctest::Contains("not a regular file"), std::runtime_error);
+    CHECK_THROWS_WITH_AS(konform::util::read_file(s.dir), doctest::Contains("not a regular file"),
+                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(konform::util::read_file(s.dir / "small.json", 1),
+                         doctest::Contains("larger than the limit of 1 bytes"), std::runtime_error);
+    // A FIFO is refused at once, not waited on.
+    REQUIRE(::mkfifo((s.dir / "fifo").c_str(), 0600) == 0);
+    CHECK_THROWS_WITH_AS(konform::util::read_file(s.dir / "fifo"),
+                         doctest::Contains("not a regular file"), std::runtime_error);
+    CHECK(konform::util::sha256_file(s.dir / "small.json") ==
+          "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
 }

@@ -1,5 +1,7 @@
 #include "konform/util/file.hpp"
 
+#include "konform/util/sha256.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -7,17 +9,74 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace konform::util {
 
-std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(file.string() + ": cannot be read");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw std::runtime_error(file.string() + ": read failed");
-    return std::move(ss).str();
+namespace {
+
+// Opens a regular file for reading; O_NONBLOCK so that opening a FIFO never waits for a
+// writer. Returns the descriptor and the file's size.
+std::pair<int, std::uint64_t> open_regular(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw std::runtime_error(file.string() + ": cannot be read (" + std::strerror(errno) + ")");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw std::runtime_error(file.string() + ": not a regular file");
+    }
+    return {fd, static_cast<std::uint64_t>(st.st_size)};
+}
+
+// Calls `use` with each piece of the file until it returns false; throws on a read error.
+template <class Use> void read_pieces(int fd, const std::filesystem::path& file, Use use) {
+    std::string buf(1 << 16, '\0');
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            throw std::runtime_error(file.string() + ": read failed");
+        }
+        if (n == 0 || !use(std::string_view(buf.data(), static_cast<std::size_t>(n)))) break;
+    }
+    ::close(fd);
+}
+
+} // namespace
+
+std::string read_file(const std::filesystem::path& file, std::uint64_t max_bytes) {
+    auto [fd, size] = open_regular(file);
+    if (size > max_bytes) {
+        ::close(fd);
+        throw std::runtime_error(file.string() + ": larger than the limit of " +
+                                 std::to_string(max_bytes) + " bytes");
+    }
+    std::string out;
+    out.reserve(static_cast<std::size_t>(size));
+    bool too_large = false;
+    read_pieces(fd, file, [&](std::string_view piece) {
+        too_large = out.size() + piece.size() > max_bytes; // it grew meanwhile
+        if (!too_large) out.append(piece);
+        return !too_large;
+    });
+    if (too_large)
+        throw std::runtime_error(file.string() + ": larger than the limit of " +
+                                 std::to_string(max_bytes) + " bytes");
+    return out;
+}
+
+std::string sha256_file(const std::filesystem::path& file) {
+    auto [fd, size] = open_regular(file);
+    (void)size;
+    sha256_stream digest;
+    read_pieces(fd, file, [&](std::string_view piece) {
+        digest.update(piece);
+        return true;
+    });
+    return digest.hex();
 }
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view content) {

@@ -1,13 +1,23 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace konform::util {
 
-// Reads a whole file; throws std::runtime_error naming the file if it cannot.
-std::string read_file(const std::filesystem::path& file);
+// The largest file konform reads whole (a profile's files, a target, a key, a report).
+inline constexpr std::uint64_t max_input_bytes = 256ull * 1024 * 1024;
+
+// Reads a whole regular file of at most max_bytes; throws std::runtime_error naming the
+// file if it cannot, or if it is a device, a FIFO, a folder or larger than the limit (so
+// /dev/urandom or a FIFO named as an input neither hangs konform nor fills its memory).
+std::string read_file(const std::filesystem::path& file, std::uint64_t max_bytes = max_input_bytes);
+
+// Lower-case hex SHA-256 of a regular file of any size, read piece by piece; throws
+// std::runtime_error as read_file does.
+std::string sha256_file(const std::filesystem::path& file);
 
 // Writes a file through a temporary file in the same folder and a rename, so a crash
 // never leaves half a file behind. Throws std::runtime_error naming the file on failure.
