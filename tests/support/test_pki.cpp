@@ -34,11 +34,19 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
     X509_EXTENSION_free(ext);
 }
 
+struct extensions {
+    int version = 2; // v3
+    const char* basic = nullptr;
+    const char* key_usage = nullptr;
+    const char* extended = nullptr;
+};
+
 std::string make_cert(const std::string& cn, const sign::key& subject, X509* issuer,
-                      const sign::key& issuer_key, bool ca, int from_days, int to_days) {
+                      const sign::key& issuer_key, const extensions& ext, int from_days,
+                      int to_days) {
     static long serial = 1;
     std::unique_ptr<X509, decltype(&X509_free)> c(X509_new(), X509_free);
-    X509_set_version(c.get(), 2);
+    X509_set_version(c.get(), ext.version);
     ASN1_INTEGER_set(X509_get_serialNumber(c.get()), serial++);
     X509_gmtime_adj(X509_getm_notBefore(c.get()), static_cast<long>(from_days) * 86400 - 60);
     X509_gmtime_adj(X509_getm_notAfter(c.get()), static_cast<long>(to_days) * 86400);
@@ -47,11 +55,11 @@ std::string make_cert(const std::string& cn, const sign::key& subject, X509* iss
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
     X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name);
-    add_ext(c.get(), issuer ? issuer : c.get(), NID_basic_constraints,
-            ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-    add_ext(c.get(), issuer ? issuer : c.get(), NID_key_usage,
-            ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
-    add_ext(c.get(), issuer ? issuer : c.get(), NID_subject_key_identifier, "hash");
+    X509* by = issuer ? issuer : c.get();
+    if (ext.basic) add_ext(c.get(), by, NID_basic_constraints, ext.basic);
+    if (ext.key_usage) add_ext(c.get(), by, NID_key_usage, ext.key_usage);
+    if (ext.extended) add_ext(c.get(), by, NID_ext_key_usage, ext.extended);
+    if (ext.version == 2) add_ext(c.get(), by, NID_subject_key_identifier, "hash");
     if (X509_sign(c.get(), issuer_key.native(), nullptr) == 0)
         throw std::runtime_error("X509_sign failed");
     return pem_of(c.get());
@@ -59,16 +67,38 @@ std::string make_cert(const std::string& cn, const sign::key& subject, X509* iss
 
 } // namespace
 
+const extensions ca_ext{2, "critical,CA:TRUE", "critical,keyCertSign,cRLSign", nullptr};
+
 pki::pki() {
-    root_pem = make_cert("konform test root", root_key, nullptr, root_key, true, -1, 365);
+    root_pem = make_cert("konform test root", root_key, nullptr, root_key, ca_ext, -1, 365);
     std::unique_ptr<X509, decltype(&X509_free)> root(read_pem(root_pem), X509_free);
     intermediate_pem = make_cert("konform test intermediate", intermediate_key, root.get(),
-                                 root_key, true, -1, 365);
+                                 root_key, ca_ext, -1, 365);
 }
 
-std::string pki::issue_signer(const sign::key& signer, int from_days, int to_days) const {
+std::string pki::issue_signer(const sign::key& signer, int from_days, int to_days,
+                              purpose p) const {
+    constexpr const char* document_signing = "1.3.6.1.5.5.7.3.36";
+    extensions ext;
+    switch (p) {
+    case purpose::document_signer:
+        ext = {2, "critical,CA:FALSE", "critical,digitalSignature", document_signing};
+        break;
+    case purpose::tls_server:
+        ext = {2, "critical,CA:FALSE", "critical,digitalSignature", "serverAuth"};
+        break;
+    case purpose::ca:
+        ext = {2, "critical,CA:TRUE", "critical,keyCertSign,digitalSignature", document_signing};
+        break;
+    case purpose::cert_sign_only:
+        ext = {2, "critical,CA:FALSE", "critical,keyCertSign", document_signing};
+        break;
+    case purpose::v1:
+        ext = {0, nullptr, nullptr, nullptr};
+        break;
+    }
     std::unique_ptr<X509, decltype(&X509_free)> inter(read_pem(intermediate_pem), X509_free);
-    return make_cert("konform test signer", signer, inter.get(), intermediate_key, false, from_days,
+    return make_cert("konform test signer", signer, inter.get(), intermediate_key, ext, from_days,
                      to_days) +
            intermediate_pem;
 }

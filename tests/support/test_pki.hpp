@@ -15,9 +15,19 @@ struct pki {
     std::string intermediate_pem;
 
     pki();
+    // What a signer certificate is for: only document_signer may sign reports.
+    enum class purpose {
+        document_signer, // v3, CA:FALSE, digitalSignature, extendedKeyUsage documentSigning
+        tls_server,      // v3, CA:FALSE, digitalSignature, extendedKeyUsage serverAuth
+        ca,              // v3, CA:TRUE, keyCertSign (and documentSigning)
+        cert_sign_only,  // v3, CA:FALSE, keyCertSign only (and documentSigning)
+        v1,              // X.509 v1: no extensions at all
+    };
+
     // A signer certificate for `signer`, valid from `from_days` to `to_days` relative to
     // now, followed by the intermediate: the chain to embed, signer first.
-    std::string issue_signer(const sign::key& signer, int from_days, int to_days) const;
+    std::string issue_signer(const sign::key& signer, int from_days, int to_days,
+                             purpose p = purpose::document_signer) const;
 };
 
 } // namespace konform::test

@@ -109,6 +109,46 @@ TEST_CASE("signature: chain root -> intermediate -> signer, made at test time") 
     CHECK(v.reason.find("untrusted chain") == 0);
 }
 
+TEST_CASE("signature: only a document-signing end-entity certificate may sign") {
+    konform::test::pki pki;
+    using purpose = konform::test::pki::purpose;
+    const std::pair<purpose, const char*> unfit[] = {
+        {purpose::tls_server, "does not name document signing"},
+        {purpose::ca, "is a CA certificate"},
+        {purpose::cert_sign_only, "does not allow digitalSignature"},
+        {purpose::v1, "not X.509 v3"},
+    };
+    for (const auto& [p, words] : unfit) {
+        CAPTURE(words);
+        key signer = key::generate();
+        const std::string chain = pki.issue_signer(signer, 0, 30, p);
+        // konform refuses to sign with it...
+        json r = sample_report();
+        CHECK_THROWS_WITH_AS(sign_report(r, signer, chain), doctest::Contains(words),
+                             std::invalid_argument);
+        // ...and refuses a report a forger signed with it (the chain itself is sound).
+        json forged = sample_report();
+        sign_report(forged, signer);
+        json block = forged["signature"];
+        block.erase("value");
+        json chain_pems = json::array();
+        for (std::size_t at = 0; (at = chain.find("-----BEGIN", at)) != std::string::npos;) {
+            const std::size_t end = chain.find("-----END CERTIFICATE-----", at) + 25;
+            chain_pems.push_back(chain.substr(at, end - at) + "\n");
+            at = end;
+        }
+        block["certificate_chain"] = chain_pems;
+        forged.erase("signature");
+        json message = forged;
+        message["signature_metadata"] = block;
+        block["value"] = signature_value(signer, konform::util::canonicalize(message));
+        forged["signature"] = block;
+        auto v = verify_report(forged, pki.root_pem, std::nullopt);
+        CHECK_FALSE(v.valid);
+        CHECK(v.reason.find(words) != std::string::npos);
+    }
+}
+
 TEST_CASE("signature: an expired signer certificate fails with that reason") {
     konform::test::pki pki;
     key signer = key::generate();

@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <optional>
 #include <set>
 #include <vector>
@@ -20,6 +21,9 @@ using nlohmann::json;
 using util::canonicalize;
 
 namespace {
+
+// id-kp-documentSigning (RFC 9336): the purpose a signer certificate must name.
+constexpr const char* document_signing_oid = "1.3.6.1.5.5.7.3.36";
 
 std::string now_utc() {
     std::time_t t = std::time(nullptr);
@@ -49,6 +53,31 @@ std::string subject(X509* c) {
 }
 
 // Checks the chain up to `trust` at time `when`; returns the reason on failure.
+// Why a certificate may not sign reports, or nothing: it must be an X.509 v3 end-entity
+// certificate (CA:FALSE) whose key usage allows digitalSignature and whose extended key
+// usage names document signing (RFC 9336). A TLS server certificate, a CA certificate, a
+// keyCertSign-only or a v1 certificate chains to a root as well, but is not a signer.
+std::string signer_certificate_problem(X509* cert) {
+    if (X509_get_version(cert) != 2)
+        return "the signer certificate is not X.509 v3 (it states no key usage)";
+    if (X509_check_ca(cert) != 0) return "the signer certificate is a CA certificate";
+    if (!(X509_get_extension_flags(cert) & EXFLAG_KUSAGE) ||
+        !(X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE))
+        return "the signer certificate's key usage does not allow digitalSignature";
+    std::unique_ptr<EXTENDED_KEY_USAGE, decltype(&EXTENDED_KEY_USAGE_free)> eku(
+        static_cast<EXTENDED_KEY_USAGE*>(
+            X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)),
+        EXTENDED_KEY_USAGE_free);
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
+        char oid[80];
+        OBJ_obj2txt(oid, sizeof oid, sk_ASN1_OBJECT_value(eku.get(), i), 1);
+        if (std::string_view(oid) == document_signing_oid) return {};
+    }
+    return "the signer certificate's extended key usage does not name document signing "
+           "(" +
+           std::string(document_signing_oid) + ")";
+}
+
 std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& trust_pem,
                         std::time_t when) {
     auto anchors = read_certs(trust_pem);
@@ -65,7 +94,7 @@ std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& t
                                                                         X509_STORE_CTX_free);
     X509_STORE_CTX_init(ctx.get(), store.get(), chain.front().get(), untrusted.get());
     X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), when);
-    if (X509_verify_cert(ctx.get()) == 1) return {};
+    if (X509_verify_cert(ctx.get()) == 1) return signer_certificate_problem(chain.front().get());
     int err = X509_STORE_CTX_get_error(ctx.get());
     if (err == X509_V_ERR_CERT_HAS_EXPIRED) return "expired certificate in the signer's chain";
     if (err == X509_V_ERR_CERT_NOT_YET_VALID)
@@ -101,6 +130,8 @@ json signature_metadata(const key& k, const std::string& chain_pem) {
         if (EVP_PKEY_eq(X509_get0_pubkey(certs.front().get()), k.native()) != 1)
             throw std::invalid_argument(
                 "the first certificate of the chain is not for the signing key");
+        if (std::string why = signer_certificate_problem(certs.front().get()); !why.empty())
+            throw std::invalid_argument(why);
         json chain = json::array();
         for (auto& c : certs) {
             std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
