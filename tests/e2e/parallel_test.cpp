@@ -87,10 +87,9 @@ TEST_CASE("parallel: serial test cases and the target's max_connections are neve
     std::filesystem::create_directories(dir.parent_path());
     std::filesystem::copy(KONFORM_SOURCE_DIR "/profiles/example", dir,
                           std::filesystem::copy_options::recursive);
-    const auto tcs = tmp.path / "testcases/example";
-    std::filesystem::create_directories(tcs);
+    const auto tcs = dir / "testcases";
     for (const auto& e :
-         std::filesystem::directory_iterator(KONFORM_SOURCE_DIR "/testcases/example")) {
+         std::filesystem::directory_iterator(KONFORM_SOURCE_DIR "/profiles/example/testcases")) {
         auto doc = nlohmann::json::parse(test::read_text(e.path()));
         doc["serial"] = true;
         std::ofstream(tcs / e.path().filename()) << doc.dump(2);

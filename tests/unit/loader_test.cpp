@@ -238,3 +238,32 @@ TEST_CASE("files: only regular files are read, and only up to the limit") {
     CHECK(konform::util::sha256_file(s.dir / "small.json") ==
           "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
 }
+
+TEST_CASE("loader: every file a profile names stays inside the profile folder") {
+    scratch s;
+    // A secret beside the profile folder, reached by .., by an absolute path and by a link.
+    const fs::path outside = s.dir.parent_path() / (s.dir.filename().string() + "-secret.csv");
+    std::ofstream(outside) << "key\nAAAA-private\n";
+    fs::create_symlink(outside, s.dir / "linked.csv");
+    fs::create_symlink("/dev/zero", s.dir / "dev.schema.json");
+    const fs::path outside_tc = s.dir.parent_path() / (s.dir.filename().string() + "-tc.json");
+    std::ofstream(outside_tc) << tc_doc(R"([{"request": {"method": "GET", "path": "/"}}])");
+    fs::create_symlink(outside_tc, s.dir / "tc" / "linked.json");
+    s.write("p.json", R"({"id": "p", "version": "1.0.0", "title": "P",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+      "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+      "datasets": {"up": "../)" +
+                          outside.filename().string() + R"(", "abs": ")" + outside.string() +
+                          R"(", "link": "linked.csv"},
+      "schemas": {"dev": "dev.schema.json"},
+      "testcases": ["tc/*.json"]})");
+    fs::rename(s.dir / "p.json", s.dir / "profile.json");
+    auto ps = s.load();
+    CHECK(has(ps, "/datasets/up", "is outside the profile folder"));
+    CHECK(has(ps, "/datasets/abs", "is outside the profile folder"));
+    CHECK(has(ps, "/datasets/link", "is outside the profile folder"));
+    CHECK(has(ps, "/schemas/dev", "is outside the profile folder"));
+    CHECK(has(ps, "/testcases/0", "is outside the profile folder"));
+    fs::remove(outside);
+    fs::remove(outside_tc);
+}

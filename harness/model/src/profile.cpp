@@ -44,7 +44,7 @@ const requirement* profile::find_requirement(std::string_view id) const {
 namespace {
 
 // Expands one test-case entry: a file, or a folder-relative pattern whose last part has
-// wildcards ("../../testcases/example/*.json"). Returns the files in name order.
+// wildcards ("testcases/*.json"). Returns the files in name order.
 std::vector<fs::path> expand(const fs::path& base, const std::string& entry) {
     fs::path pattern = base / entry;
     std::string leaf = pattern.filename().string();
@@ -189,6 +189,22 @@ struct loader {
         }
     }
 
+    // Why a file the profile names may not be used, or nothing: with symlinks resolved, it
+    // must be a regular file inside the profile folder. A profile is one folder, frozen
+    // and digested as a whole; it cannot reach a key file elsewhere on the machine.
+    std::string unconfined(const fs::path& file) const {
+        std::error_code e;
+        const fs::path real = fs::canonical(file, e);
+        if (e) return "does not exist";
+        const fs::path root = fs::canonical(prof.dir, e);
+        const fs::path rel = real.lexically_relative(root);
+        if (e || rel.empty() || *rel.begin() == "..")
+            return "is outside the profile folder " + root.string() + " (it resolves to " +
+                   real.string() + ")";
+        if (!fs::is_regular_file(real, e)) return "is not a regular file";
+        return {};
+    }
+
     void schemas() {
         if (doc.contains("schemas")) {
             for (const auto& [name, rel] : doc["schemas"].items()) {
@@ -197,8 +213,8 @@ struct loader {
                 s.file = (prof.dir / rel.get<std::string>()).lexically_normal();
                 s.is_xsd = s.file.extension() == ".xsd";
                 const std::string where = "/schemas/" + name;
-                if (!fs::is_regular_file(s.file, ec)) {
-                    diag.add(pfile, where, "schema file " + s.file.string() + " does not exist");
+                if (std::string why = unconfined(s.file); !why.empty()) {
+                    diag.add(pfile, where, "schema file " + s.file.string() + " " + why);
                     continue;
                 }
                 files.push_back(s.file);
@@ -221,9 +237,9 @@ struct loader {
         if (doc.contains("datasets")) {
             for (const auto& [name, rel] : doc["datasets"].items()) {
                 dataset d{name, (prof.dir / rel.get<std::string>()).lexically_normal(), {}};
-                if (!fs::is_regular_file(d.file, ec)) {
+                if (std::string why = unconfined(d.file); !why.empty()) {
                     diag.add(pfile, "/datasets/" + name,
-                             "data set file " + d.file.string() + " does not exist");
+                             "data set file " + d.file.string() + " " + why);
                     continue;
                 }
                 files.push_back(d.file);
@@ -256,6 +272,11 @@ struct loader {
                 diag.add(pfile, "/testcases/" + std::to_string(i),
                          "no test case file matches \"" + tcs[i].get<std::string>() + "\"");
             for (const auto& f : matched) {
+                if (std::string why = unconfined(f); !why.empty()) {
+                    diag.add(pfile, "/testcases/" + std::to_string(i),
+                             "test case file " + f.string() + " " + why);
+                    continue;
+                }
                 auto tdoc = read_json_file(f, diag);
                 if (!tdoc) continue;
                 files.push_back(f);
