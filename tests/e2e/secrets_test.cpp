@@ -142,3 +142,51 @@ TEST_CASE("secrets: basic, API key and OAuth2 credentials never reach an output"
     CHECK(rc == 2);
     CHECK(console.find("passphrase") != std::string::npos);
 }
+
+TEST_CASE("secrets: assertions judge what the system sent; only what is written is redacted") {
+    // A system that echoes the Authorization header it received.
+    reference::http_server server(0, [](const reference::server_request& r) {
+        nlohmann::json body{{"auth", r.header("authorization")}};
+        return reference::server_response::json(200, body.dump());
+    });
+    server.start();
+    test::temp_dir tmp;
+    const std::string token = "echo-secret-T0k3n";
+    const auto dir = tmp.path / "p";
+    std::filesystem::create_directories(dir / "testcases");
+    std::ofstream(dir / "profile.json") << R"({"id": "echo", "version": "1.0.0", "title": "Echo",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+      "requirements": [
+        {"id": "E-1", "class": "core", "level": "MUST", "text": "The credential arrives."},
+        {"id": "E-2", "class": "core", "level": "MUST", "text": "The credential is never echoed."}],
+      "parameters": {"token": {"description": "The bearer token", "required": true, "secret": true}},
+      "testcases": ["testcases/*.json"]})";
+    std::ofstream(dir / "testcases/arrives.json")
+        << R"({"id": "TC-E-1", "title": "arrives", "class": "core", "verifies": ["E-1"],
+      "steps": [{"request": {"method": "GET", "path": "/"},
+                 "expect": [{"json": "/auth", "equals": "Bearer {{token}}"}]}]})";
+    std::ofstream(dir / "testcases/echoed.json")
+        << R"({"id": "TC-E-2", "title": "not echoed", "class": "core", "verifies": ["E-2"],
+      "steps": [{"request": {"method": "GET", "path": "/"},
+                 "expect": [{"json": "/auth", "not_matches": "{{token}}"}]}]})";
+    std::ofstream(tmp.path / "target.json")
+        << R"({"base_url": ")" + server.base_url() +
+               R"(", "auth": {"type": "bearer", "token": {"env": "ECHO_TOKEN"}},
+      "parameters": {"token": {"env": "ECHO_TOKEN"}}})";
+    std::string console;
+    const int rc =
+        test::shell("ECHO_TOKEN=" + token + " " + bin + " run --profile '" + dir.string() +
+                        "' --target '" + (tmp.path / "target.json").string() + "' --out '" +
+                        (tmp.path / "out").string() + "' 2>&1",
+                    &console);
+    CHECK(rc == 1);
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "out/report.json"));
+    for (const auto& tc : report["testcases"]) {
+        CAPTURE(tc["id"]);
+        // Redacted before judging, the first failed (the echo read "Bearer ${ECHO_TOKEN}")
+        // and the second, which must fail, passed.
+        CHECK(tc["verdict"] == (tc["id"] == "TC-E-1" ? "pass" : "fail"));
+    }
+    check_clean(tmp.path / "out", console, {token});
+    CHECK(console.find("${ECHO_TOKEN}") != std::string::npos);
+}

@@ -64,3 +64,21 @@ TEST_CASE("curl: a target-controlled file path or URL runs nothing when the line
     CHECK(http::curl_line(r, {}).find(" --globoff ") != std::string::npos);
     fs::remove_all(dir);
 }
+
+TEST_CASE("secrets: encoded reflections and a value cut for display are redacted too") {
+    run::secrets s;
+    s.add("token-1234567890", "${TOKEN}");
+    CHECK(s.redact("dG9rZW4tMTIzNDU2Nzg5MA==") == "<base64 of ${TOKEN}>==");
+    CHECK(s.redact("746f6b656e2d31323334353637383930") == "<hex of ${TOKEN}>");
+    CHECK(s.redact("%74%6F%6B%65%6E%2D%31%32%33%34%35%36%37%38%39%30") ==
+          "<percent-encoded ${TOKEN}>");
+    CHECK(s.redact(R"(\u0074\u006f\u006b\u0065\u006e\u002d\u0031\u0032\u0033\u0034\u0035)"
+                   R"(\u0036\u0037\u0038\u0039\u0030)") == "<\\u-escaped ${TOKEN}>");
+    // Cut at the display limit: "token-12345678" is all but the last two characters.
+    CHECK(s.redact("\"x token-12345678... (900 characters)") == "\"x ${TOKEN}... (900 characters)");
+    CHECK(s.redact("tok... (9 characters)") == "tok... (9 characters)"); // under 4: kept
+    // Short secrets get no encoded forms (they would garble every output).
+    run::secrets short_one;
+    short_one.add("abc", "${A}");
+    CHECK(short_one.redact("YWJj 616263") == "YWJj 616263");
+}

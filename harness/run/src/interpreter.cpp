@@ -82,8 +82,10 @@ interpreter::interpreter(const model::profile& p, const model::target& t, http::
                          authenticator& auth, const secrets& s, const check::schema_set& schemas)
     : prof_(p), target_(t), client_(c), auth_(auth), secrets_(s), schemas_(schemas) {}
 
-std::size_t interpreter::record(http::exchange& x, state& st) {
-    // Redact before anything else sees the exchange: request, response and explanation.
+// The exchange as it may be written: request, response and explanation redacted.
+http::exchange interpreter::redacted(const http::exchange& raw) const {
+    http::exchange x = raw;
+    if (secrets_.empty()) return x;
     secrets_.redact_in_place(x.req.url);
     for (auto& [k, v] : x.req.headers)
         secrets_.redact_in_place(v);
@@ -94,17 +96,26 @@ std::size_t interpreter::record(http::exchange& x, state& st) {
         secrets_.redact_in_place(x.resp->body);
     }
     secrets_.redact_in_place(x.explanation);
+    return x;
+}
+
+// Writes the exchange, redacted, to evidence; assertions judge the raw exchange (so a
+// check that a system never echoes a credential can fail), and only what they write out
+// is redacted.
+std::size_t interpreter::record(const http::exchange& x, state& st) {
     ++st.result->exchange_count;
-    return st.out->add_exchange(x, st.tc->id);
+    return st.out->add_exchange(redacted(x), st.tc->id);
 }
 
 // Adds a judged step to the result and the stream; keeps excerpts of its exchange when an
 // assertion failed on it.
-void interpreter::finish_step(step_result sr, state& st, const http::exchange* x) {
+void interpreter::finish_step(step_result sr, state& st, const http::exchange* raw) {
     testcase_result& tc = *st.result;
     const std::size_t before = tc.failures.size();
     account_step(tc, sr);
-    if (x && tc.failures.size() > before) {
+    if (raw && tc.failures.size() > before) {
+        const http::exchange shown = redacted(*raw);
+        const http::exchange* x = &shown;
         if (placeholders_.empty())
             for (const auto& [value, placeholder] : secrets_.items())
                 placeholders_.push_back(placeholder);

@@ -38,7 +38,8 @@ private:
     void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
     void take_captures(const model::step& s, state& st, check::response_view& view,
                        step_result& sr);
-    std::size_t record(http::exchange& x, state& st);
+    std::size_t record(const http::exchange& x, state& st);
+    http::exchange redacted(const http::exchange& raw) const;
     void finish_step(step_result sr, state& st, const http::exchange* x);
     void not_reached(const model::step& s, state& st);
     std::string redact(const std::string& s) const { return secrets_.redact(s); }

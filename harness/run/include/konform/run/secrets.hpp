@@ -7,8 +7,11 @@
 namespace konform::run {
 
 // The secret values of a run and the shell placeholders that stand for them in every
-// output ("${ORG_TOKEN}", "$(cat key.txt)"). Redaction happens when an exchange is
-// recorded, so no report, evidence, log or console line ever holds a secret.
+// output ("${ORG_TOKEN}", "$(cat key.txt)"). Assertions judge the exchange as it was;
+// redaction happens on everything written (evidence, report, console), so no output ever
+// holds a secret. A system may reflect a secret encoded: the base64 (standard and URL
+// alphabet), hex (either case), percent- and \u-escaped forms of every secret of 8 bytes
+// or more are redacted too, as "<base64 of ${ORG_TOKEN}>" and the like.
 class secrets {
 public:
     void add(std::string value, std::string placeholder);
@@ -19,7 +22,8 @@ public:
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
 private:
-    std::vector<std::pair<std::string, std::string>> items_; // longest value first
+    std::vector<std::pair<std::string, std::string>> items_;   // longest value first
+    std::vector<std::pair<std::string, std::string>> derived_; // encoded forms, longest first
 };
 
 } // namespace konform::run
