@@ -14,7 +14,7 @@ namespace konform::cli {
 namespace {
 
 struct verify_args {
-    std::string report, trust, evidence;
+    std::string report, trust, evidence, crl;
     bool no_evidence = false;
 };
 
@@ -22,6 +22,7 @@ exit_code execute(const verify_args& a) {
     namespace fs = std::filesystem;
     nlohmann::json doc;
     std::optional<std::string> trust;
+    std::string crl;
     try {
         doc = util::parse_strict(util::read_file(a.report));
     } catch (const std::invalid_argument& e) {
@@ -33,12 +34,13 @@ exit_code execute(const verify_args& a) {
     }
     try {
         if (!a.trust.empty()) trust = util::read_file(a.trust);
+        if (!a.crl.empty()) crl = util::read_file(a.crl);
     } catch (const std::exception& e) {
         std::cerr << "konform: " << e.what() << '\n';
         return exit_code::input_error;
     }
     // The signature first: a forged report must not make konform open any file it names.
-    auto v = sign::verify_report(doc, trust, std::nullopt);
+    auto v = sign::verify_report(doc, trust, std::nullopt, crl);
     // Then the evidence, from beside the report whatever path the report names (only its
     // file name is taken), hashed as it is read.
     bool evidence = false;
@@ -113,6 +115,8 @@ action add_verify(CLI::App& app) {
         "verify", "Verify a signed report offline: signature, signer chain, evidence");
     cmd->add_option("report", a->report, "report.json")->required();
     cmd->add_option("--trust", a->trust, "Trust anchor: root certificate (PEM)");
+    cmd->add_option("--crl", a->crl,
+                    "Certificate revocation lists (PEM): a revoked signer chain is invalid");
     cmd->add_option("--evidence", a->evidence,
                     "Evidence file (default: the one the report names, beside it)");
     cmd->add_flag("--no-evidence", a->no_evidence, "Do not check the evidence digest");

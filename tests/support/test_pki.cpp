@@ -103,4 +103,32 @@ std::string pki::issue_signer(const sign::key& signer, int from_days, int to_day
            intermediate_pem;
 }
 
+std::string pki::revocation_list(const std::string& chain_pem, const sign::key* by) const {
+    std::unique_ptr<X509, decltype(&X509_free)> inter(read_pem(intermediate_pem), X509_free);
+    std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> crl(X509_CRL_new(), X509_CRL_free);
+    X509_CRL_set_version(crl.get(), 1);
+    X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(inter.get()));
+    std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> now(ASN1_TIME_new(), ASN1_TIME_free);
+    X509_gmtime_adj(now.get(), 0);
+    X509_CRL_set1_lastUpdate(crl.get(), now.get());
+    X509_gmtime_adj(now.get(), 30 * 86400);
+    X509_CRL_set1_nextUpdate(crl.get(), now.get());
+    if (!chain_pem.empty()) {
+        std::unique_ptr<X509, decltype(&X509_free)> cert(read_pem(chain_pem), X509_free);
+        X509_REVOKED* r = X509_REVOKED_new();
+        X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(cert.get()));
+        X509_gmtime_adj(now.get(), 0);
+        X509_REVOKED_set_revocationDate(r, now.get());
+        X509_CRL_add0_revoked(crl.get(), r);
+    }
+    X509_CRL_sort(crl.get());
+    if (X509_CRL_sign(crl.get(), (by ? *by : intermediate_key).native(), nullptr) == 0)
+        throw std::runtime_error("X509_CRL_sign failed");
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509_CRL(bio.get(), crl.get());
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
 } // namespace konform::test

@@ -28,6 +28,11 @@ struct pki {
     // now, followed by the intermediate: the chain to embed, signer first.
     std::string issue_signer(const sign::key& signer, int from_days, int to_days,
                              purpose p = purpose::document_signer) const;
+
+    // A revocation list (PEM) in the intermediate's name that revokes the first certificate
+    // of `chain_pem` (none when `chain_pem` is empty), signed by `by` (the intermediate's
+    // key unless a forger's is given).
+    std::string revocation_list(const std::string& chain_pem, const sign::key* by = nullptr) const;
 };
 
 } // namespace konform::test

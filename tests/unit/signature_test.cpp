@@ -149,6 +149,30 @@ TEST_CASE("signature: only a document-signing end-entity certificate may sign") 
     }
 }
 
+TEST_CASE("signature: a revocation list revokes the signer, and a forged list is refused") {
+    konform::test::pki pki;
+    key signer = key::generate();
+    const std::string chain = pki.issue_signer(signer, 0, 30);
+    json r = sample_report();
+    sign_report(r, signer, chain);
+    // A list that revokes another certificate leaves the report valid.
+    key other = key::generate();
+    CHECK(verify_report(r, pki.root_pem, std::nullopt,
+                        pki.revocation_list(pki.issue_signer(other, 0, 30)))
+              .valid);
+    CHECK(verify_report(r, pki.root_pem, std::nullopt, pki.revocation_list("")).valid);
+    auto v = verify_report(r, pki.root_pem, std::nullopt, pki.revocation_list(chain));
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("revoked certificate in the signer's chain") == 0);
+    // A list in the intermediate's name but signed by another key is not believed.
+    key forger = key::generate();
+    v = verify_report(r, pki.root_pem, std::nullopt, pki.revocation_list("", &forger));
+    CHECK_FALSE(v.valid);
+    CHECK(v.reason.find("signature does not verify") != std::string::npos);
+    CHECK(verify_report(r, pki.root_pem, std::nullopt, "not a CRL").reason ==
+          "the revocation list file holds no PEM CRL");
+}
+
 TEST_CASE("signature: an expired signer certificate fails with that reason") {
     konform::test::pki pki;
     key signer = key::generate();

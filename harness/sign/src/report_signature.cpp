@@ -78,6 +78,38 @@ std::string signer_certificate_problem(X509* cert) {
            std::string(document_signing_oid) + ")";
 }
 
+// Why the chain is revoked by one of the lists, or nothing. Each list must be signed by
+// the certificate that issued it (one of the chain or the anchors).
+std::string revoked(const std::vector<x509_ptr>& chain, const std::vector<x509_ptr>& anchors,
+                    const std::string& crl_pem) {
+    if (crl_pem.empty()) return {};
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())), BIO_free);
+    std::vector<std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)>> crls;
+    while (X509_CRL* c = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr))
+        crls.emplace_back(c, X509_CRL_free);
+    ERR_clear_error();
+    if (crls.empty()) return "the revocation list file holds no PEM CRL";
+    for (auto& crl : crls) {
+        X509* issuer = nullptr;
+        for (const auto* list : {&chain, &anchors})
+            for (const auto& c : *list)
+                if (!issuer && X509_NAME_cmp(X509_get_subject_name(c.get()),
+                                             X509_CRL_get_issuer(crl.get())) == 0)
+                    issuer = c.get();
+        if (!issuer) continue; // a list for another issuer
+        if (X509_CRL_verify(crl.get(), X509_get0_pubkey(issuer)) != 1)
+            return "a revocation list's signature does not verify against its issuer " +
+                   subject(issuer);
+        for (const auto& c : chain) {
+            X509_REVOKED* entry = nullptr;
+            if (X509_CRL_get0_by_cert(crl.get(), &entry, c.get()) == 1)
+                return "revoked certificate in the signer's chain: " + subject(c.get());
+        }
+    }
+    return {};
+}
+
 std::string check_chain(const std::vector<x509_ptr>& chain, const std::string& trust_pem,
                         std::time_t when) {
     auto anchors = read_certs(trust_pem);
@@ -189,7 +221,7 @@ std::string verdict_problem(const json& report) {
 }
 
 verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
-                           const std::optional<std::string>& evidence) {
+                           const std::optional<std::string>& evidence, const std::string& crl_pem) {
     verification v;
     if (!report.is_object() || !report.contains("signature") || !report["signature"].is_object()) {
         v.reason = "the report is not signed";
@@ -252,6 +284,7 @@ verification verify_report(const json& report, const std::optional<std::string>&
                 return v;
             }
             std::string why = check_chain(chain, *trust_pem, *signed_at);
+            if (why.empty()) why = revoked(chain, read_certs(*trust_pem), crl_pem);
             if (!why.empty()) {
                 v.reason = why;
                 return v;

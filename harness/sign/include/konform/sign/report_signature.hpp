@@ -36,8 +36,13 @@ struct verification {
 // Verifies a report (as parsed with parse_strict). `trust_pem` is a trust anchor (root
 // certificate, PEM); without it the signature is checked but the signer is not anchored.
 // `evidence` is the evidence file's content, checked against the report's digest.
+// `crl_pem` holds certificate revocation lists (PEM, any number): a certificate of the
+// signer's chain that one of them revokes makes the report invalid, whenever it was
+// signed (signed_at is the signer's own word), and a list whose signature does not verify
+// is refused.
 verification verify_report(const nlohmann::json& report,
                            const std::optional<std::string>& trust_pem,
-                           const std::optional<std::string>& evidence);
+                           const std::optional<std::string>& evidence,
+                           const std::string& crl_pem = {});
 
 } // namespace konform::sign
