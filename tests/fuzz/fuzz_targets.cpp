@@ -198,7 +198,7 @@ int json_parse(const std::uint8_t* data, std::size_t size) {
         return 0;
     } catch (const util::json_too_large&) {
         return 0;
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) { // a syntax error, or a number too large (out_of_range)
         invariant(!json::accept(s));
         return 0;
     }

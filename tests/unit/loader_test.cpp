@@ -267,3 +267,11 @@ TEST_CASE("loader: every file a profile names stays inside the profile folder") 
     fs::remove(outside);
     fs::remove(outside_tc);
 }
+
+TEST_CASE("loader: a number too large for a double is a problem naming the file, not a crash") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/t.json", tc_doc(R"([{"request": {"method": "GET", "path": "/"},
+        "expect": [{"status": 1e4444}]}])"));
+    CHECK(has(s.load(), "", "number overflow"));
+}

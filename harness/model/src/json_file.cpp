@@ -47,6 +47,12 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, 
         else
             diag.add(file.string(), "byte " + std::to_string(e.byte), "invalid JSON: " + what);
         return std::nullopt;
+    } catch (const nlohmann::json::exception& e) { // a number too large for a double
+        std::string what = e.what();
+        const auto pos = what.find("] ");
+        diag.add(file.string(), "",
+                 "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+        return std::nullopt;
     }
 }
 
