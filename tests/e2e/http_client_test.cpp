@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <thread>
 
 using namespace konform;
 using reference::server_request;
@@ -189,4 +190,27 @@ TEST_CASE("auth: an access token too short to redact safely is refused") {
     ioc.run();
     CHECK(why.find("shorter than 8 characters: refused") != std::string::npos);
     CHECK(sec.redact("a cat") == "a cat"); // "a" did not become a redaction pattern
+}
+
+TEST_CASE(
+    "http client: two stale kept-alive connections in the pool, the retry takes a fresh one") {
+    // The server answers one request per connection and then closes it, without saying so.
+    test::hostile_server server(test::hostile_server::mode::always_500);
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    int done = 0;
+    for (int i = 0; i < 2; ++i) // two at once: two connections, both pooled when answered
+        boost::asio::co_spawn(ioc, c.async_perform(get(server.url() + "/")),
+                              [&](std::exception_ptr, http::exchange x) {
+                                  CHECK(x.ok());
+                                  ++done;
+                              });
+    ioc.run();
+    REQUIRE(done == 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // both closed by the server
+    auto x = c.perform(get(server.url() + "/"));
+    CAPTURE(x.explanation);
+    CHECK(x.ok());
+    CHECK_FALSE(x.reused_connection);
+    CHECK(server.connections() == 3);
 }
