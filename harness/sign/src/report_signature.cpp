@@ -25,8 +25,11 @@ namespace {
 // id-kp-documentSigning (RFC 9336): the purpose a signer certificate must name.
 constexpr const char* document_signing_oid = "1.3.6.1.5.5.7.3.36";
 
+// The same clock as the report's `finished` (std::time may read a coarse clock that lags
+// it by a tick, and a signature sealed just after a second boundary would then read as
+// back-dated).
 std::string now_utc() {
-    std::time_t t = std::time(nullptr);
+    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[32];
