@@ -32,23 +32,19 @@ exit_code execute(const sign_args& a) {
     // must still hold, the evidence beside it must match its digest, and its verdict must
     // follow from its results.
     {
-        namespace fs = std::filesystem;
-        std::optional<std::string> evidence;
+        std::optional<std::string> evidence_sha256;
         std::error_code ec;
-        if (doc.contains("evidence") && doc["evidence"].is_object()) {
-            const fs::path file =
-                fs::path(a.report).parent_path() /
-                fs::path(doc["evidence"].value("file", "evidence.har")).filename();
-            if (fs::is_regular_file(file, ec)) evidence = util::read_file(file);
-        }
+        const auto file = evidence_beside(a.report, doc);
+        if (doc.contains("evidence") && std::filesystem::is_regular_file(file, ec))
+            evidence_sha256 = util::sha256_file(file);
         std::string why;
         if (doc.contains("signature")) {
-            auto v = sign::verify_report(doc, std::nullopt, evidence);
+            auto v = sign::verify_report(doc, std::nullopt, evidence_sha256);
             if (!v.valid) why = v.reason;
         } else if (std::string vp = sign::verdict_problem(doc); !vp.empty())
             why = vp;
-        else if (evidence && doc["evidence"].value("sha256", "") != util::sha256_hex(*evidence))
-            why = "digest mismatch: the evidence file is not the one the report names";
+        else if (evidence_sha256)
+            why = sign::evidence_problem(doc, *evidence_sha256);
         if (!why.empty()) throw model::load_error(a.report, "", "refusing to sign: " + why);
     }
     try {

@@ -11,6 +11,15 @@
 
 namespace konform::cli {
 
+std::filesystem::path evidence_beside(const std::filesystem::path& report,
+                                      const nlohmann::json& doc) {
+    std::filesystem::path name = "evidence.har";
+    if (doc.contains("evidence") && doc["evidence"].is_object())
+        name = std::filesystem::path(doc["evidence"].value("file", "evidence.har")).filename();
+    if (name.empty() || name == "." || name == "..") name = "evidence.har";
+    return report.parent_path() / name;
+}
+
 namespace {
 
 struct verify_args {
@@ -44,33 +53,19 @@ exit_code execute(const verify_args& a) {
     // Then the evidence, from beside the report whatever path the report names (only its
     // file name is taken), hashed as it is read.
     bool evidence = false;
-    if (v.valid && !a.no_evidence) {
-        fs::path ev = a.evidence;
-        if (ev.empty() && doc.contains("evidence") && doc["evidence"].is_object()) {
-            fs::path name = fs::path(doc["evidence"].value("file", "evidence.har")).filename();
-            if (name.empty() || name == "." || name == "..") name = "evidence.har";
-            ev = fs::path(a.report).parent_path() / name;
+    const bool names_evidence = doc.contains("evidence") && doc["evidence"].is_object();
+    if (v.valid && !a.no_evidence && (names_evidence || !a.evidence.empty())) {
+        const fs::path ev =
+            a.evidence.empty() ? evidence_beside(a.report, doc) : fs::path(a.evidence);
+        std::string digest;
+        try {
+            digest = util::sha256_file(ev);
+        } catch (const std::exception& e) {
+            std::cerr << "konform: " << e.what() << '\n';
+            return exit_code::input_error;
         }
-        if (!ev.empty()) {
-            std::string digest;
-            try {
-                digest = util::sha256_file(ev);
-            } catch (const std::exception& e) {
-                std::cerr << "konform: " << e.what() << '\n';
-                return exit_code::input_error;
-            }
-            const std::string want =
-                doc["evidence"].is_object() ? doc["evidence"].value("sha256", "") : std::string();
-            if (want.empty()) {
-                v.valid = false;
-                v.reason = "the report names no evidence digest";
-            } else if (digest != want) {
-                v.valid = false;
-                v.reason =
-                    "digest mismatch: the evidence file is not the one the report was signed with";
-            }
-            evidence = v.valid;
-        }
+        v.reason = sign::evidence_problem(doc, digest);
+        v.valid = evidence = v.reason.empty();
     }
     // Everything printed comes from the report or its signer's certificate: written
     // through util::visible, so no escape sequence or bidi control can rewrite the screen.

@@ -3,7 +3,9 @@
 #include "exit_code.hpp"
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace konform::cli {
@@ -11,6 +13,11 @@ namespace konform::cli {
 // The value of an environment variable that holds a secret (a key passphrase); throws
 // model::load_error naming the option when it is not set.
 std::string secret_from_env(const std::string& option, const std::string& variable);
+
+// The evidence file of a report: the file the report names, taken from beside the report
+// (only its file name counts, so a report cannot point konform at any other file).
+std::filesystem::path evidence_beside(const std::filesystem::path& report,
+                                      const nlohmann::json& doc);
 
 // Each command registers its subcommand and returns the action to run when it is chosen.
 using action = std::function<exit_code()>;

@@ -80,8 +80,8 @@ TEST_CASE("signature: the evidence digest binds the evidence file") {
     json r = sample_report();
     r["evidence"]["sha256"] = konform::util::sha256_hex("evidence bytes");
     sign_report(r, k);
-    CHECK(verify_report(r, std::nullopt, std::string("evidence bytes")).valid);
-    auto v = verify_report(r, std::nullopt, std::string("evidence bytez"));
+    CHECK(verify_report(r, std::nullopt, konform::util::sha256_hex("evidence bytes")).valid);
+    auto v = verify_report(r, std::nullopt, konform::util::sha256_hex("evidence bytez"));
     CHECK_FALSE(v.valid);
     CHECK(v.reason.find("digest mismatch") == 0);
 }

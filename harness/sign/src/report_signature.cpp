@@ -1,7 +1,6 @@
 #include "konform/sign/report_signature.hpp"
 
 #include "konform/util/jcs.hpp"
-#include "konform/util/sha256.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -224,7 +223,8 @@ std::string verdict_problem(const json& report) {
 }
 
 verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
-                           const std::optional<std::string>& evidence, const std::string& crl_pem) {
+                           const std::optional<std::string>& evidence_sha256,
+                           const std::string& crl_pem) {
     verification v;
     if (!report.is_object() || !report.contains("signature") || !report["signature"].is_object()) {
         v.reason = "the report is not signed";
@@ -302,21 +302,22 @@ verification verify_report(const json& report, const std::optional<std::string>&
         v.reason = why;
         return v;
     }
-    if (evidence) {
-        std::string want =
-            report.contains("evidence") ? report["evidence"].value("sha256", "") : "";
-        if (want.empty()) {
-            v.reason = "the report names no evidence digest";
-            return v;
-        }
-        if (util::sha256_hex(*evidence) != want) {
-            v.reason =
-                "digest mismatch: the evidence file is not the one the report was signed with";
-            return v;
-        }
+    if (evidence_sha256) {
+        v.reason = evidence_problem(report, *evidence_sha256);
+        if (!v.reason.empty()) return v;
     }
     v.valid = true;
     return v;
+}
+
+std::string evidence_problem(const json& report, const std::string& evidence_sha256) {
+    const std::string want = report.contains("evidence") && report["evidence"].is_object()
+                                 ? report["evidence"].value("sha256", "")
+                                 : "";
+    if (want.empty()) return "the report names no evidence digest";
+    if (evidence_sha256 != want)
+        return "digest mismatch: the evidence file is not the one the report was signed with";
+    return {};
 }
 
 } // namespace konform::sign

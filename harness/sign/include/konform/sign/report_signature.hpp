@@ -25,6 +25,10 @@ std::string signature_value(const key& k, std::string_view message);
 // incomplete whatever its results).
 std::string verdict_problem(const nlohmann::json& report);
 
+// Why the evidence whose SHA-256 is `evidence_sha256` (lower-case hex) is not the report's,
+// or nothing.
+std::string evidence_problem(const nlohmann::json& report, const std::string& evidence_sha256);
+
 struct verification {
     bool valid = false;    // signature, chain (when anchored) and evidence all hold
     bool anchored = false; // the signer's chain leads to the given trust anchor
@@ -35,14 +39,14 @@ struct verification {
 
 // Verifies a report (as parsed with parse_strict). `trust_pem` is a trust anchor (root
 // certificate, PEM); without it the signature is checked but the signer is not anchored.
-// `evidence` is the evidence file's content, checked against the report's digest.
+// `evidence_sha256` is the evidence file's digest, checked with evidence_problem.
 // `crl_pem` holds certificate revocation lists (PEM, any number): a certificate of the
 // signer's chain that one of them revokes makes the report invalid, whenever it was
 // signed (signed_at is the signer's own word), and a list whose signature does not verify
 // is refused.
 verification verify_report(const nlohmann::json& report,
                            const std::optional<std::string>& trust_pem,
-                           const std::optional<std::string>& evidence,
+                           const std::optional<std::string>& evidence_sha256,
                            const std::string& crl_pem = {});
 
 } // namespace konform::sign
