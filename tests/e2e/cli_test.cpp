@@ -24,6 +24,15 @@ std::string run_cmd(const std::string& base_url, const std::string& out,
            "' " + extra + " 2>&1";
 }
 
+// A run of the example profile into `out`, signed with the demo key and chain.
+std::string signed_run_cmd(const std::string& base_url, const std::string& out,
+                           const std::string& extra = "") {
+    const std::string keys = src + "/reports/demo-key";
+    return run_cmd(base_url, out,
+                   "--force --quiet " + extra + " --sign-key " + keys +
+                       "/private.pem --sign-cert " + keys + "/signer.pem");
+}
+
 } // namespace
 
 TEST_CASE("cli: a conformant run exits 0 and writes report.json and junit.xml") {
@@ -192,10 +201,7 @@ TEST_CASE("cli: a signed run verifies offline, a changed report or evidence does
     test::temp_dir tmp;
     const std::string keys = src + "/reports/demo-key";
     std::string out;
-    CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(),
-                              "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " +
-                                  keys + "/signer.pem"),
-                      &out) == 0);
+    CHECK(test::shell(signed_run_cmd(server.base_url(), tmp.path.string()), &out) == 0);
     const std::string report = (tmp.path / "report.json").string();
     CHECK(test::shell(bin + " verify '" + report + "' --trust " + keys + "/root.pem", &out) == 0);
     CHECK(out.find("VALID: signature by key") != std::string::npos);
@@ -240,10 +246,7 @@ TEST_CASE("cli: verify checks the signature before it opens any evidence, and ne
     test::temp_dir tmp;
     const std::string keys = src + "/reports/demo-key";
     std::string out;
-    REQUIRE(test::shell(run_cmd(server.base_url(), tmp.path.string(),
-                                "--force --quiet --sign-key " + keys + "/private.pem --sign-cert " +
-                                    keys + "/signer.pem"),
-                        &out) == 0);
+    REQUIRE(test::shell(signed_run_cmd(server.base_url(), tmp.path.string()), &out) == 0);
     const std::string report = (tmp.path / "report.json").string();
     // The evidence is a FIFO: opening it for reading would wait for a writer forever.
     std::filesystem::remove(tmp.path / "evidence.har");
@@ -270,10 +273,7 @@ TEST_CASE("cli: a signed run that lasts past a second boundary is stamped when i
     test::temp_dir tmp;
     const std::string keys = src + "/reports/demo-key";
     std::string out;
-    CHECK(test::shell(run_cmd(server.base_url(), tmp.path.string(),
-                              "--force --quiet --jobs 1 --sign-key " + keys +
-                                  "/private.pem --sign-cert " + keys + "/signer.pem"),
-                      &out) == 0);
+    CHECK(test::shell(signed_run_cmd(server.base_url(), tmp.path.string(), "--jobs 1"), &out) == 0);
     auto doc = nlohmann::json::parse(test::read_text(tmp.path / "report.json"));
     CHECK(doc["started"].get<std::string>().substr(0, 19) !=
           doc["finished"].get<std::string>().substr(0, 19));
