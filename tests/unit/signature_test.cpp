@@ -226,3 +226,8 @@ TEST_CASE("signature: a verdict that does not follow from the requirements is re
     interrupted["verdict_reason"] = "the run was interrupted";
     CHECK(verdict_problem(interrupted).empty());
 }
+
+TEST_CASE("keys: a key path that is a device is refused, never read forever") {
+    CHECK_THROWS_WITH_AS(key::load_private("/dev/zero", ""),
+                         doctest::Contains("not a regular file"), std::invalid_argument);
+}

@@ -44,8 +44,13 @@ key key::generate() {
 }
 
 key key::load_private(const std::filesystem::path& pem_file, const std::string& passphrase) {
-    bio_ptr bio(BIO_new_file(pem_file.c_str(), "r"), BIO_free);
-    if (!bio) throw std::invalid_argument(pem_file.string() + ": cannot be read");
+    std::string pem;
+    try {
+        pem = util::read_file(pem_file); // a regular file: a FIFO or device never hangs here
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(e.what());
+    }
+    bio_ptr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
     // Without a passphrase, an encrypted key must fail rather than prompt on the terminal.
     static char empty[] = "";
     void* pass =
