@@ -67,3 +67,49 @@ TEST_CASE("template: case filters") {
     CHECK_THROWS_WITH_AS(render("{{id | reverse}}", v), doctest::Contains("unknown filter"),
                          template_error);
 }
+
+TEST_CASE("template: a sole placeholder keeps the type its filters give") {
+    variables v{{"n", "4"}, {"f", "2.5"}, {"yes", "TRUE"}, {"count", 3}};
+    CHECK(render_value("{{n | int}}", v) == json(4));
+    CHECK(render_value("{{f | number}}", v) == json(2.5));
+    CHECK(render_value("{{yes | bool}}", v) == json(true));
+    CHECK(render_value("{{count | string}}", v) == json("3"));
+    CHECK(render_value("{{count}}", v) == json(3));
+    CHECK(render_value("n={{n | int}}", v) == json("n=4")); // not sole: text
+    CHECK_THROWS_WITH_AS(render_value("{{f | int}}", v), doctest::Contains("not a whole number"),
+                         template_error);
+    CHECK_THROWS_WITH_AS(render_value("{{yes | number}}", v), doctest::Contains("not a number"),
+                         template_error);
+}
+
+TEST_CASE("template: text filters, Danish letters included") {
+    variables v{{"by", "  Ærø Å  "}, {"q", "dør/1 & æ"}};
+    CHECK(render("{{by | trim | lower}}", v) == "ærø å");
+    CHECK(render("{{by | upper | trim}}", v) == "ÆRØ Å");
+    CHECK(render("{{q | urlencode}}", v) == "d%C3%B8r%2F1%20%26%20%C3%A6");
+    CHECK(render_value("{{by | trim | length}}", v) == json(5)); // characters, not bytes
+}
+
+TEST_CASE("template: array filters and arguments") {
+    variables v{{"list", json::array({3, 1, 2})}, {"obj", json{{"a", 1}}}, {"nil", nullptr}};
+    CHECK(render_value("{{list | first}}", v) == json(3));
+    CHECK(render_value("{{list | last}}", v) == json(2));
+    CHECK(render_value("{{list | sort}}", v) == json::array({1, 2, 3}));
+    CHECK(render_value("{{list | slice(1, 3)}}", v) == json::array({1, 2}));
+    CHECK(render_value("{{list | slice(-1)}}", v) == json::array({2}));
+    CHECK(render("{{list | sort | join(', ')}}", v) == "1, 2, 3");
+    CHECK(render("{{list | join}}", v) == "3,1,2");
+    CHECK(render_value("{{list | length}}", v) == json(3));
+    CHECK(render("{{obj | json}}", v) == R"({"a":1})");
+    CHECK(render("{{missing | default('none')}}", v) == "none");
+    CHECK(render_value("{{nil | default(7)}}", v) == json(7));
+    CHECK(render_value("{{list.0 | default(7)}}", v) == json(3));
+    CHECK(render_value("{{ 'abc' | upper }}", v) == json("ABC"));
+    CHECK_THROWS_WITH_AS(render("{{obj | first}}", v), doctest::Contains("takes an array"),
+                         template_error);
+    CHECK_THROWS_WITH_AS(render("{{list | slice}}", v), doctest::Contains("takes 1-2 argument"),
+                         template_error);
+    CHECK_THROWS_WITH_AS(render("{{list | join(,)}}", v), doctest::Contains("filter arguments"),
+                         template_error);
+    CHECK_THROWS_AS(render("{{missing | upper}}", v), template_error);
+}

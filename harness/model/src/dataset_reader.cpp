@@ -4,6 +4,8 @@
 #include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
 
+#include <algorithm>
+
 namespace konform::model {
 
 std::size_t dataset_rows::size() const {
@@ -14,9 +16,14 @@ nlohmann::json dataset_rows::row(std::size_t i) const {
     if (columns_.empty()) return json_.at(i);
     nlohmann::json obj = nlohmann::json::object();
     const std::size_t first = i * columns_.size();
-    for (std::size_t c = 0; c < columns_.size(); ++c)
-        obj[columns_[c]] = std::string_view(cells_).substr(
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+        const std::string_view cell = std::string_view(cells_).substr(
             offsets_[first + c], offsets_[first + c + 1] - offsets_[first + c]);
+        if (types_[c] == column_type::string)
+            obj[columns_[c]] = cell;
+        else
+            obj[columns_[c]] = typed_cell(cell, types_[c]).value_or(nlohmann::json(cell));
+    }
     return obj;
 }
 
@@ -26,6 +33,7 @@ void dataset_rows::add_json(nlohmann::json row) {
 
 void dataset_rows::set_columns(std::vector<std::string> columns) {
     columns_ = std::move(columns);
+    types_.assign(columns_.size(), column_type::string);
     offsets_ = {0};
 }
 
@@ -81,7 +89,40 @@ void parse_csv(std::string_view text, const std::function<void(std::vector<std::
     if (any || !cell.empty()) end_row();
 }
 
-dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag) {
+namespace {
+
+dataset_rows::column_type type_named(const std::string& name) {
+    using type = dataset_rows::column_type;
+    return name == "integer"   ? type::integer
+           : name == "number"  ? type::number
+           : name == "boolean" ? type::boolean
+                               : type::string;
+}
+
+} // namespace
+
+std::optional<nlohmann::json> typed_cell(std::string_view text, dataset_rows::column_type t) {
+    using type = dataset_rows::column_type;
+    switch (t) {
+    case type::string:
+        return nlohmann::json(text);
+    case type::boolean:
+        if (text == "true") return true;
+        if (text == "false") return false;
+        return std::nullopt;
+    case type::integer:
+    case type::number: {
+        auto v = nlohmann::json::parse(text, nullptr, false);
+        if (v.is_discarded() || !v.is_number()) return std::nullopt;
+        if (t == type::integer && !v.is_number_integer()) return std::nullopt;
+        return v;
+    }
+    }
+    return std::nullopt;
+}
+
+dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag,
+                          const std::map<std::string, std::string>& types) {
     dataset_rows out;
     if (file.extension() == ".csv") {
         std::string text;
@@ -92,6 +133,7 @@ dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag) 
             return out;
         }
         std::size_t line = 0, width = 0;
+        std::vector<std::pair<std::size_t, std::string>> column_types;
         if (text.size() >= UINT32_MAX) {
             diag.add(file.string(), "", "a CSV data set must be smaller than 4 GiB");
             return out;
@@ -100,12 +142,31 @@ dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag) 
             if (++line == 1) {
                 width = cells.size();
                 out.set_columns(std::move(cells));
+                for (const auto& [column, name] : types) {
+                    const auto& cols = out.columns();
+                    auto it = std::find(cols.begin(), cols.end(), column);
+                    if (it == cols.end()) {
+                        diag.add(file.string(), "line 1",
+                                 "the profile declares a type for column \"" + column +
+                                     "\", which the header does not name");
+                        continue;
+                    }
+                    const auto c = static_cast<std::size_t>(it - cols.begin());
+                    out.set_type(c, type_named(name));
+                    column_types.emplace_back(c, name);
+                }
             } else if (cells.size() != width)
                 diag.add(file.string(), "row " + std::to_string(line),
                          "expected " + std::to_string(width) + " cells, found " +
                              std::to_string(cells.size()));
-            else
+            else {
+                for (const auto& [c, name] : column_types)
+                    if (!typed_cell(cells[c], type_named(name)))
+                        diag.add(file.string(), "row " + std::to_string(line),
+                                 "column \"" + out.columns()[c] + "\" is declared " + name +
+                                     ", but the cell is \"" + cells[c].substr(0, 60) + "\"");
                 out.add_cells(cells);
+            }
         });
         if (line == 0)
             diag.add(file.string(), "line 1", "expected a header row naming the columns");

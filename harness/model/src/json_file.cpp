@@ -31,7 +31,7 @@ std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, 
         return std::nullopt;
     }
     try {
-        return util::parse_json(text);
+        return util::parse_json(text, util::default_max_json_values, util::json_comments::allowed);
     } catch (const std::invalid_argument& e) { // json_too_deep, json_too_large
         diag.add(file.string(), "", std::string("refused JSON: the document ") + e.what());
         return std::nullopt;

@@ -235,15 +235,24 @@ struct loader {
 
     void datasets() {
         if (doc.contains("datasets")) {
-            for (const auto& [name, rel] : doc["datasets"].items()) {
-                dataset d{name, (prof.dir / rel.get<std::string>()).lexically_normal(), {}};
+            for (const auto& [name, entry] : doc["datasets"].items()) {
+                // "name": "file.csv", or {"file": "file.csv", "types": {"column": "integer"}}
+                const std::string rel =
+                    entry.is_string() ? entry.get<std::string>() : entry["file"].get<std::string>();
+                std::map<std::string, std::string> types;
+                if (entry.is_object() && entry.contains("types"))
+                    types = entry["types"].get<std::map<std::string, std::string>>();
+                dataset d{name, (prof.dir / rel).lexically_normal(), {}};
                 if (std::string why = unconfined(d.file); !why.empty()) {
                     diag.add(pfile, "/datasets/" + name,
                              "data set file " + d.file.string() + " " + why);
                     continue;
                 }
                 files.push_back(d.file);
-                d.rows = read_dataset(d.file, diag);
+                if (!types.empty() && d.file.extension() != ".csv")
+                    diag.add(pfile, "/datasets/" + name + "/types",
+                             "column types apply to CSV data sets (JSON values keep their type)");
+                d.rows = read_dataset(d.file, diag, types);
                 prof.datasets.emplace(name, std::move(d));
             }
         }

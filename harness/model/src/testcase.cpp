@@ -212,8 +212,10 @@ struct parser {
         request_spec out;
         out.method = r["method"].get<std::string>();
         out.path = r["path"].get<std::string>();
-        if (!out.path.empty() && out.path.front() != '/' && out.path.rfind("http", 0) != 0)
-            error(where + "/path", "a path starts with '/'");
+        // A templated path is checked once rendered (request_builder).
+        if (!out.path.empty() && out.path.front() != '/' && out.path.rfind("http", 0) != 0 &&
+            out.path.find("{{") == std::string::npos)
+            error(where + "/path", "a path starts with '/' (or is a full http(s) URL)");
         if (r.contains("query"))
             for (const auto& [k, v] : r["query"].items()) {
                 if (v.is_array())
@@ -283,7 +285,7 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
         tc.requires_parameters = doc["requires_parameters"].get<std::vector<std::string>>();
     if (doc.contains("variables"))
         for (const auto& [k, v] : doc["variables"].items())
-            tc.variables.emplace_back(k, v.get<std::string>());
+            tc.variables.emplace_back(k, v);
     const json& steps = doc["steps"];
     for (std::size_t i = 0; i < steps.size(); ++i)
         tc.steps.push_back(p.parse_step(steps[i], "/steps/" + std::to_string(i)));

@@ -336,7 +336,7 @@ boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& 
         if (!st.vars.count(name) && spec.default_value) st.vars[name] = *spec.default_value;
     try {
         for (const auto& [name, value] : tc.variables)
-            st.vars[name] = render(value, st.vars);
+            st.vars[name] = render_json(value, st.vars);
     } catch (const std::exception& e) {
         st.stopped = true;
         st.stop_verdict = verdict::error;

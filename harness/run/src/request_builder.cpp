@@ -35,8 +35,11 @@ http::request build_request(const model::request_spec& spec, const variables& va
     http::request req;
     req.method = spec.method;
     std::string path = render(spec.path, vars);
-    std::string url =
-        path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0 ? path : base_url + path;
+    const bool absolute = path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0;
+    if (!absolute && !path.empty() && path.front() != '/')
+        throw template_error("the path \"" + spec.path + "\" renders to \"" + path.substr(0, 200) +
+                             "\": a path starts with '/' (or is a full http(s) URL)");
+    std::string url = absolute ? path : base_url + path;
     url = encode_unsafe(url);
     std::string query;
     for (const auto& [k, v] : spec.query) {

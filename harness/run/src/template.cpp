@@ -2,6 +2,10 @@
 
 #include "konform/util/text.hpp"
 
+#include <algorithm>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -35,14 +39,6 @@ std::string now_iso8601() {
 
 namespace {
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ')
-        s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ')
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
 std::optional<json> generate(const std::string& name) {
     if (name == "$uuid") return detail::new_uuid();
     if (name == "$now") return detail::now_iso8601();
@@ -59,37 +55,19 @@ std::optional<json> generate(const std::string& name) {
     return std::nullopt;
 }
 
-json lookup_plain(const std::string& name, const variables& vars);
-
-// "name | upper" and "name | lower" change the case of a text value.
-json lookup(const std::string& expr, const variables& vars) {
-    auto bar = expr.find('|');
-    if (bar == std::string::npos) return lookup_plain(expr, vars);
-    std::string name = trim(std::string_view(expr).substr(0, bar));
-    std::string filter = trim(std::string_view(expr).substr(bar + 1));
-    json v = lookup_plain(name, vars);
-    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
-    if (filter == "upper")
-        for (auto& c : text)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    else if (filter == "lower")
-        for (auto& c : text)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else
-        throw template_error("unknown filter \"" + filter + "\" in {{" + expr +
-                             "}}: expected upper or lower");
-    return text;
-}
-
-json lookup_plain(const std::string& name, const variables& vars) {
+// The variable a name denotes, or nothing when it is undefined (`why` says how).
+std::optional<json> lookup_name(const std::string& name, const variables& vars, std::string& why) {
     if (!name.empty() && name.front() == '$') {
-        if (auto g = generate(name)) return *g;
+        if (auto g = generate(name)) return g;
         throw template_error("unknown generator {{" + name +
                              "}}: expected $uuid, $now, $today, $timestamp or $random");
     }
     std::size_t dot = name.find('.');
     auto it = vars.find(std::string_view(name).substr(0, dot));
-    if (it == vars.end()) throw template_error("undefined variable {{" + name + "}}");
+    if (it == vars.end()) {
+        why = "undefined variable {{" + name + "}}";
+        return std::nullopt;
+    }
     const json* v = &it->second;
     while (dot != std::string::npos) {
         std::size_t next = name.find('.', dot + 1);
@@ -104,11 +82,180 @@ json lookup_plain(const std::string& name, const variables& vars) {
             v = &(*v)[key];
         else if (v->is_array() && is_index && index < v->size())
             v = &(*v)[index];
-        else
-            throw template_error("undefined variable {{" + name + "}}: no field \"" + key + "\"");
+        else {
+            why = "undefined variable {{" + name + "}}: no field \"" + key + "\"";
+            return std::nullopt;
+        }
         dot = next;
     }
     return *v;
+}
+
+std::string as_text(const json& v);
+
+// Changes the case of ASCII letters and of the Latin-1 letters (æ, ø, å, é, ...).
+std::string change_case(std::string text, bool upper) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto& c = text[i];
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x80)
+            c = static_cast<char>(upper ? std::toupper(u) : std::tolower(u));
+        else if (u == 0xC3 && i + 1 < text.size()) {
+            const auto n = static_cast<unsigned char>(text[i + 1]);
+            if (upper && n >= 0xA0 && n <= 0xBE && n != 0xB7)
+                text[i + 1] = static_cast<char>(n - 0x20);
+            else if (!upper && n >= 0x80 && n <= 0x9E && n != 0x97)
+                text[i + 1] = static_cast<char>(n + 0x20);
+            ++i;
+        }
+    }
+    return text;
+}
+
+std::size_t code_points(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// A whole number from text or a number; throws when there is none.
+json to_int(const json& v, const std::string& expr) {
+    if (v.is_number_integer()) return v;
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (d == static_cast<double>(static_cast<long long>(d))) return static_cast<long long>(d);
+    }
+    if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+    if (v.is_string()) {
+        std::string_view t = v.get_ref<const std::string&>();
+        while (!t.empty() && t.front() == ' ')
+            t.remove_prefix(1);
+        while (!t.empty() && t.back() == ' ')
+            t.remove_suffix(1);
+        long long n = 0;
+        auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (!t.empty() && ec == std::errc() && end == t.data() + t.size()) return n;
+    }
+    throw template_error("{{" + expr + "}}: " + as_text(v).substr(0, 60) +
+                         " is not a whole number");
+}
+
+json to_number(const json& v, const std::string& expr) {
+    if (v.is_number()) return v;
+    if (v.is_string()) {
+        json n = json::parse(v.get_ref<const std::string&>(), nullptr, false);
+        if (!n.is_discarded() && n.is_number()) return n;
+    }
+    throw template_error("{{" + expr + "}}: " + as_text(v).substr(0, 60) + " is not a number");
+}
+
+json to_bool(const json& v, const std::string& expr) {
+    if (v.is_boolean()) return v;
+    const std::string t = v.is_string() ? change_case(v.get<std::string>(), false) : v.dump();
+    if (t == "true" || t == "1") return true;
+    if (t == "false" || t == "0") return false;
+    throw template_error("{{" + expr + "}}: " + as_text(v).substr(0, 60) +
+                         " is not a boolean (true, false, 1 or 0)");
+}
+
+const json& need_array(const json& v, const std::string& filter, const std::string& expr) {
+    if (!v.is_array())
+        throw template_error("{{" + expr + "}}: the filter " + filter + " takes an array, not " +
+                             std::string(v.type_name()));
+    return v;
+}
+
+// Index arguments of slice: negative counts from the end, like Python's.
+std::size_t clamp_index(const json& arg, std::size_t size) {
+    long long i = arg.is_number() ? arg.get<long long>() : 0;
+    if (i < 0) i += static_cast<long long>(size);
+    return static_cast<std::size_t>(std::clamp<long long>(i, 0, static_cast<long long>(size)));
+}
+
+json apply(const model::filter_call& f, const json& v, const std::string& expr) {
+    const std::string& n = f.name;
+    if (n == "int") return to_int(v, expr);
+    if (n == "number") return to_number(v, expr);
+    if (n == "bool") return to_bool(v, expr);
+    if (n == "string") return as_text(v);
+    if (n == "lower" || n == "upper") return change_case(as_text(v), n == "upper");
+    if (n == "trim") {
+        std::string t = as_text(v);
+        const auto b = t.find_first_not_of(" \t\r\n");
+        if (b == std::string::npos) return std::string();
+        return t.substr(b, t.find_last_not_of(" \t\r\n") - b + 1);
+    }
+    if (n == "urlencode") return boost::urls::encode(as_text(v), boost::urls::unreserved_chars);
+    if (n == "json") return v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (n == "length") {
+        if (v.is_string()) return code_points(v.get_ref<const std::string&>());
+        if (v.is_array() || v.is_object()) return v.size();
+        throw template_error("{{" + expr + "}}: length takes text, an array or an object");
+    }
+    if (n == "first" || n == "last") {
+        const json& a = need_array(v, n, expr);
+        if (a.empty()) throw template_error("{{" + expr + "}}: " + n + " of an empty array");
+        return n == "first" ? a.front() : a.back();
+    }
+    if (n == "sort") {
+        json a = need_array(v, n, expr);
+        std::stable_sort(a.begin(), a.end());
+        return a;
+    }
+    if (n == "slice") {
+        const std::size_t size =
+            v.is_string() ? v.get_ref<const std::string&>().size() : need_array(v, n, expr).size();
+        const std::size_t from = clamp_index(f.args.at(0), size);
+        const std::size_t to = f.args.size() > 1 ? clamp_index(f.args[1], size) : size;
+        if (v.is_string()) return v.get<std::string>().substr(from, to > from ? to - from : 0);
+        json out = json::array();
+        for (std::size_t i = from; i < to; ++i)
+            out.push_back(v[i]);
+        return out;
+    }
+    if (n == "join") {
+        const std::string sep = f.args.empty() ? "," : as_text(f.args[0]);
+        std::string out;
+        bool first = true;
+        for (const auto& item : need_array(v, n, expr)) {
+            out += (first ? "" : sep) + as_text(item);
+            first = false;
+        }
+        return out;
+    }
+    if (n == "default") return v.is_null() ? f.args.at(0) : v;
+    throw template_error("unknown filter \"" + n + "\" in {{" + expr + "}}");
+}
+
+// Evaluates one expression: its name or literal, then its filters left to right.
+json lookup(const std::string& text, const variables& vars) {
+    const model::expression e = model::parse_expression(text);
+    std::optional<json> v;
+    std::string why;
+    if (e.literal)
+        v = e.literal;
+    else
+        v = lookup_name(e.name, vars, why);
+    for (const auto& f : e.filters) {
+        const model::filter_info* info = model::find_filter(f.name);
+        if (!info) throw template_error("unknown filter \"" + f.name + "\" in {{" + text + "}}");
+        if (f.args.size() < info->min_args || f.args.size() > info->max_args)
+            throw template_error("{{" + text + "}}: the filter " + f.name + " takes " +
+                                 std::to_string(info->min_args) +
+                                 (info->max_args != info->min_args
+                                      ? "-" + std::to_string(info->max_args)
+                                      : std::string()) +
+                                 " argument(s)");
+        if (!v) {
+            if (f.name != "default") throw template_error(why);
+            v = f.args.at(0);
+            continue;
+        }
+        v = apply(f, *v, text);
+    }
+    if (!v) throw template_error(why);
+    return std::move(*v);
 }
 
 std::string as_text(const json& v) {
@@ -129,8 +276,8 @@ template <class F> void scan(std::string_view text, F&& on_name, std::string* ou
         if (close == std::string_view::npos)
             throw template_error("unterminated placeholder at character " + std::to_string(open) +
                                  ": missing \"}}\"");
-        std::string name = trim(text.substr(open + 2, close - open - 2));
-        if (name.empty())
+        std::string name(text.substr(open + 2, close - open - 2));
+        if (name.find_first_not_of(" \t") == std::string::npos)
             throw template_error("empty placeholder {{}} at character " + std::to_string(open));
         std::string value = on_name(name);
         if (out) out->append(value);
@@ -152,13 +299,18 @@ std::string render(std::string_view text, const variables& vars, escaping esc) {
     return out;
 }
 
+json evaluate(std::string_view expression, const variables& vars) {
+    return lookup(std::string(expression), vars);
+}
+
+json render_value(std::string_view text, const variables& vars) {
+    if (auto sole = model::sole_placeholder(text)) return lookup(*sole, vars);
+    return render(text, vars);
+}
+
 json render_json(const json& value, const variables& vars) {
     if (value.is_string()) {
-        const std::string& s = value.get_ref<const std::string&>();
-        if (s.size() > 4 && s.rfind("{{", 0) == 0 && s.find("{{", 2) == std::string::npos &&
-            s.find("}}") == s.size() - 2)
-            return lookup(trim(std::string_view(s).substr(2, s.size() - 4)), vars);
-        return render(s, vars);
+        return render_value(value.get_ref<const std::string&>(), vars);
     }
     if (value.is_array()) {
         json out = json::array();

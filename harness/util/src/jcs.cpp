@@ -304,10 +304,11 @@ private:
 
 } // namespace
 
-json parse_json(std::string_view text, std::size_t max_values) {
+json parse_json(std::string_view text, std::size_t max_values, json_comments comments) {
     json root;
     depth_limited_dom sax(root, max_values);
-    json::sax_parse(text, &sax);
+    json::sax_parse(text, &sax, json::input_format_t::json, true,
+                    comments == json_comments::allowed);
     return root;
 }
 

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,16 +28,28 @@ public:
     void set_columns(std::vector<std::string> columns);
     void add_cells(const std::vector<std::string>& cells); // one per column
 
+    // A CSV column's declared type: its cells become numbers or booleans in row().
+    enum class column_type { string, integer, number, boolean };
+    void set_type(std::size_t column, column_type t) { types_.at(column) = t; }
+    const std::vector<std::string>& columns() const { return columns_; }
+
 private:
     std::vector<nlohmann::json> json_;
     std::vector<std::string> columns_;
+    std::vector<column_type> types_;
     std::string cells_;                  // every cell, one after the other
     std::vector<std::uint32_t> offsets_; // where each cell starts; one more at the end
 };
 
 // Reads a data set: a JSON array of objects, or CSV (RFC 4180) with a header row, whose
-// cells become strings. Problems name the file and the row.
-dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag);
+// cells become strings unless `types` names the column ("integer", "number", "boolean",
+// "string"); every cell of a typed column is checked. Problems name the file, the row
+// and the column.
+dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag,
+                          const std::map<std::string, std::string>& types = {});
+
+// The value of one CSV cell of a declared type, or nothing when the text is not one.
+std::optional<nlohmann::json> typed_cell(std::string_view text, dataset_rows::column_type t);
 
 // Parses CSV text (quoted cells, doubled quotes, CRLF or LF), handing each row of cells
 // to `row` as it is read.

@@ -73,8 +73,9 @@ struct testcase {
     std::vector<std::string> verifies;
     std::vector<std::string> requires_parameters; // inapplicable unless the target sets them
     bool serial = false; // never runs beside another test case (e.g. it counts all objects)
-    // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}).
-    std::vector<std::pair<std::string, std::string>> variables;
+    // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}); templates keep
+    // their value's type, and any JSON value may stand here.
+    std::vector<std::pair<std::string, nlohmann::json>> variables;
     std::vector<step> steps;
     std::vector<step> cleanup; // always run; they prove nothing
 };

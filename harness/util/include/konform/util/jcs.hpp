@@ -46,7 +46,10 @@ struct json_too_large : std::invalid_argument {
 
 // Parses JSON text in linear time, refusing nesting deeper than max_json_depth
 // (json_too_deep) and more than max_values values (json_too_large); syntax errors throw
-// nlohmann::json::parse_error as json::parse does.
-nlohmann::json parse_json(std::string_view text, std::size_t max_values = default_max_json_values);
+// nlohmann::json::parse_error as json::parse does. With `comments`, // and /* */
+// comments are read as white space (JSON with comments, as konform's own files allow).
+enum class json_comments { refused, allowed };
+nlohmann::json parse_json(std::string_view text, std::size_t max_values = default_max_json_values,
+                          json_comments comments = json_comments::refused);
 
 } // namespace konform::util
