@@ -65,7 +65,18 @@ const schema::json_schema& compiled_format(std::string_view format) {
     auto it = cache.find(format);
     if (it == cache.end()) {
         auto doc = nlohmann::json::parse(format_schema_text(format));
-        it = cache.emplace(std::string(format), schema::json_schema::compile(doc)).first;
+        // The format schemas name each other ("testcase.schema.json#/definitions/step").
+        auto sibling = [](const std::string& uri) -> std::optional<nlohmann::json> {
+            static const std::string base = "https://konform.invalid/schemas/";
+            std::string name = uri.rfind(base, 0) == 0 ? uri.substr(base.size()) : uri;
+            const std::string suffix = ".schema.json";
+            if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix)
+                return std::nullopt;
+            std::string_view text = format_schema_text(name.substr(0, name.size() - suffix.size()));
+            if (text.empty()) return std::nullopt;
+            return nlohmann::json::parse(text);
+        };
+        it = cache.emplace(std::string(format), schema::json_schema::compile(doc, sibling)).first;
     }
     return it->second;
 }

@@ -2,10 +2,12 @@
 
 #include "konform/model/dataset_reader.hpp"
 #include "konform/model/json_file.hpp"
+#include "konform/model/template_expression.hpp"
 #include "konform/schema/json_schema.hpp"
 #include "konform/schema/xml_schema.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/sha256.hpp"
+#include "template_lint.hpp"
 
 #include <algorithm>
 #include <boost/regex.hpp>
@@ -87,7 +89,7 @@ struct checker {
     const profile& prof;
     diagnostics& diag;
 
-    void step(const testcase& tc, const step& s, std::set<std::string>& loop_vars) {
+    void step(const testcase& tc, const step& s) {
         const std::string file = tc.file.string();
         for (const auto& a : s.expect) {
             for (const auto& id : a.proves) {
@@ -107,15 +109,20 @@ struct checker {
         }
         for (const auto& c : s.captures)
             if (c.source == capture::from::xpath) prefixes(file, s.pointer, c.selector);
-        if (!s.for_each.empty()) {
-            if (!prof.datasets.count(s.for_each))
-                diag.add(file, s.pointer + "/for_each",
-                         "unknown data set \"" + s.for_each +
-                             "\": not declared in the profile's datasets");
-            loop_vars.insert(s.as);
-            for (const auto& inner : s.steps)
-                step(tc, inner, loop_vars);
+        if (s.loop && s.loop->from == loop_source::kind::dataset &&
+            !prof.datasets.count(s.loop->name)) {
+            std::vector<std::string> names;
+            for (const auto& [name, d] : prof.datasets)
+                names.push_back(name);
+            auto hint = closest(s.loop->name, names);
+            diag.add(file, s.pointer + "/for_each",
+                     "unknown data set \"" + s.loop->name + "\"" +
+                         (hint ? ": did you mean \"" + *hint + "\"?"
+                               : ": not declared in the profile's datasets (a template "
+                                 "such as \"{{list}}\" loops over an array)"));
         }
+        for (const auto& inner : s.steps)
+            step(tc, inner);
     }
 
     void prefixes(const std::string& file, const std::string& where, const std::string& expr) {
@@ -142,6 +149,8 @@ struct loader {
     const std::string pfile;
     std::vector<fs::path> files; // every file the profile consists of
     std::error_code ec;
+    fragment_library fragment_lib;
+    std::map<std::string, std::vector<step>> class_setup, class_cleanup;
 
     void classes() {
         std::set<std::string> seen;
@@ -272,6 +281,61 @@ struct loader {
         }
     }
 
+    // Reads the fragment files the profile lists; they are expanded where test cases use them.
+    void fragments() {
+        if (!doc.contains("fragments")) return;
+        const json& list = doc["fragments"];
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string where = "/fragments/" + std::to_string(i);
+            auto matched = expand(prof.dir, list[i].get<std::string>());
+            if (matched.empty())
+                diag.add(pfile, where,
+                         "no fragment file matches \"" + list[i].get<std::string>() + "\"");
+            for (const auto& f : matched) {
+                if (std::string why = unconfined(f); !why.empty()) {
+                    diag.add(pfile, where, "fragment file " + f.string() + " " + why);
+                    continue;
+                }
+                auto fdoc = read_json_file(f, diag);
+                if (!fdoc) continue;
+                files.push_back(f);
+                std::size_t n = diag.problems().size();
+                check_format(*fdoc, "fragment", f, diag);
+                if (diag.problems().size() != n) continue;
+                fragment fr;
+                fr.id = (*fdoc)["id"].get<std::string>();
+                fr.file = f;
+                fr.description = fdoc->value("description", "");
+                const json params = fdoc->value("parameters", json::object());
+                for (const auto& [name, spec] : params.items())
+                    fr.parameters.emplace_back(name, spec.contains("default")
+                                                         ? std::optional<json>(spec["default"])
+                                                         : std::nullopt);
+                fr.steps = (*fdoc)["steps"];
+                if (fragment_lib.count(fr.id))
+                    diag.add(f.string(), "/id",
+                             "duplicate fragment id \"" + fr.id + "\" (also in " +
+                                 fragment_lib[fr.id].file.string() + ")");
+                else
+                    fragment_lib.emplace(fr.id, std::move(fr));
+            }
+        }
+    }
+
+    // A class's setup and cleanup steps, run around each of its test cases.
+    void class_steps() {
+        const json& classes = doc["classes"];
+        for (std::size_t i = 0; i < classes.size(); ++i)
+            for (const char* phase : {"setup", "cleanup"})
+                if (classes[i].contains(phase))
+                    (std::string_view(phase) == "setup"
+                         ? class_setup
+                         : class_cleanup)[classes[i]["id"].get<std::string>()] =
+                        parse_steps(classes[i][phase],
+                                    "/classes/" + std::to_string(i) + "/" + phase, prof.file, diag,
+                                    fragment_lib);
+    }
+
     void testcases() {
         const json& tcs = doc["testcases"];
         std::set<std::string> tc_ids;
@@ -292,7 +356,11 @@ struct loader {
                 std::size_t n = diag.problems().size();
                 check_format(*tdoc, "testcase", f, diag);
                 if (diag.problems().size() != n) continue;
-                testcase tc = parse_testcase(*tdoc, f, diag);
+                testcase tc = parse_testcase(*tdoc, f, diag, fragment_lib);
+                if (auto it = class_setup.find(tc.cls); it != class_setup.end())
+                    tc.setup.insert(tc.setup.begin(), it->second.begin(), it->second.end());
+                if (auto it = class_cleanup.find(tc.cls); it != class_cleanup.end())
+                    tc.cleanup.insert(tc.cleanup.end(), it->second.begin(), it->second.end());
                 if (!tc_ids.insert(tc.id).second)
                     diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
                 prof.testcases.push_back(std::move(tc));
@@ -319,11 +387,10 @@ struct loader {
                 if (!prof.parameters.count(tc.requires_parameters[p]))
                     diag.add(f, "/requires_parameters/" + std::to_string(p),
                              "unknown parameter \"" + tc.requires_parameters[p] + "\"");
-            std::set<std::string> loop_vars;
-            for (const auto& s : tc.steps)
-                chk.step(tc, s, loop_vars);
-            for (const auto& s : tc.cleanup)
-                chk.step(tc, s, loop_vars);
+            for (const auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})
+                for (const auto& s : *phase)
+                    chk.step(tc, s);
+            detail::lint_templates(prof, tc, diag);
         }
     }
 
@@ -372,6 +439,8 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
     l.schemas();
     l.datasets();
     l.parameters();
+    l.fragments();
+    l.class_steps();
     l.testcases();
     l.cross_check();
     l.digest();

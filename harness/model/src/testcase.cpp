@@ -1,5 +1,8 @@
 #include "konform/model/testcase.hpp"
 
+#include "konform/model/template_expression.hpp"
+
+#include <algorithm>
 #include <boost/regex.hpp>
 #include <pugixml.hpp>
 
@@ -42,9 +45,13 @@ bool is_predicate(const std::string& key) {
 struct parser {
     const std::filesystem::path& file;
     diagnostics& diag;
+    const fragment_library& fragments;
+    std::string prefix;                   // pointer of the using step, inside a fragment
+    std::string used_at;                  // "(used at tc.json /steps/2)", inside a fragment
+    std::vector<const fragment*> chain{}; // the fragments being expanded, outermost first
 
     void error(const std::string& where, const std::string& message) {
-        diag.add(file.string(), where, message);
+        diag.add(file.string(), where, message + used_at);
     }
 
     // Checks regexes inside a predicate object (recursively for each/some/count).
@@ -83,7 +90,7 @@ struct parser {
 
     assertion parse_assertion(const json& a, const std::string& where) {
         assertion out;
-        out.pointer = where;
+        out.pointer = prefix + where;
         int subjects = 0;
         json preds = json::object();
         for (const auto& [key, value] : a.items()) {
@@ -204,6 +211,15 @@ struct parser {
         return out;
     }
 
+    // Setup and cleanup steps prove nothing.
+    void no_proof(const step& s) {
+        for (const auto& a : s.expect)
+            if (!a.proves.empty())
+                diag.add(file.string(), a.pointer, "setup and cleanup steps prove no requirement");
+        for (const auto& inner : s.steps)
+            no_proof(inner);
+    }
+
     static std::string scalar_text(const json& v) {
         return v.is_string() ? v.get<std::string>() : v.dump();
     }
@@ -245,10 +261,75 @@ struct parser {
         return out;
     }
 
+    // Expands {"use": "<fragment>", "with": {...}}: the fragment's steps, parsed in the
+    // fragment's file, with their pointers under the using step's.
+    void parse_use(const json& s, const std::string& where, step& out) {
+        const std::string id = s["use"].get<std::string>();
+        auto it = fragments.find(id);
+        if (it == fragments.end()) {
+            std::vector<std::string> ids;
+            for (const auto& [name, f] : fragments)
+                ids.push_back(name);
+            auto hint = closest(id, ids);
+            error(where + "/use", "unknown fragment \"" + id + "\"" +
+                                      (hint ? ": did you mean \"" + *hint + "\"?"
+                                            : ": not among the profile's fragments"));
+            return;
+        }
+        const fragment& f = it->second;
+        for (const fragment* outer : chain)
+            if (outer == &f) {
+                std::string cycle;
+                for (const fragment* c : chain)
+                    cycle += c->file.filename().string() + " -> ";
+                error(where + "/use",
+                      "fragments use each other in a cycle: " + cycle + f.file.filename().string());
+                return;
+            }
+        out.fragment = id;
+        if (out.name.empty()) out.name = id;
+        std::vector<std::string> names;
+        for (const auto& [name, def] : f.parameters)
+            names.push_back(name);
+        const json with = s.value("with", json::object());
+        for (const auto& [key, value] : with.items()) {
+            if (std::find(names.begin(), names.end(), key) == names.end()) {
+                auto hint = closest(key, names);
+                error(where + "/with/" + key,
+                      "fragment \"" + id + "\" has no parameter \"" + key + "\"" +
+                          (hint ? ": did you mean \"" + *hint + "\"?" : ""));
+                continue;
+            }
+            out.bindings.emplace_back(key, value);
+        }
+        for (const auto& [name, def] : f.parameters) {
+            if (with.contains(name)) continue;
+            if (def)
+                out.bindings.emplace_back(name, *def);
+            else
+                error(where + "/with",
+                      "fragment \"" + id + "\" needs the parameter \"" + name + "\"");
+        }
+        parser inner{f.file,
+                     diag,
+                     fragments,
+                     prefix + where,
+                     used_at.empty() ? " (used at " + file.string() + " " + where + ")" : used_at,
+                     chain};
+        inner.chain.push_back(&f);
+        for (std::size_t i = 0; i < f.steps.size(); ++i)
+            out.steps.push_back(inner.parse_step(f.steps[i], "/steps/" + std::to_string(i)));
+    }
+
     step parse_step(const json& s, const std::string& where) {
         step out;
-        out.pointer = where;
+        out.pointer = prefix + where;
+        if (!chain.empty()) out.written_at = file.string() + " " + where;
         out.name = s.value("name", "");
+        if (s.contains("use")) {
+            parse_use(s, where, out);
+            return out;
+        }
         if (s.contains("request")) out.request = parse_request(s["request"], where + "/request");
         if (s.contains("expect")) {
             const json& e = s["expect"];
@@ -259,8 +340,23 @@ struct parser {
             for (const auto& [name, c] : s["capture"].items())
                 out.captures.push_back(parse_capture(name, c, where + "/capture/" + name));
         if (s.contains("for_each")) {
-            out.for_each = s["for_each"].get<std::string>();
+            const json& f = s["for_each"];
+            loop_source src;
+            if (f.is_array()) {
+                src.from = loop_source::kind::rows;
+                src.rows = f;
+            } else if (f.is_object()) {
+                src.from = loop_source::kind::range;
+                src.first = f["from"];
+                src.last = f["to"];
+            } else {
+                src.name = f.get<std::string>();
+                src.from = src.name.find("{{") == std::string::npos ? loop_source::kind::dataset
+                                                                    : loop_source::kind::expression;
+            }
+            out.loop = std::move(src);
             out.as = s.value("as", "row");
+            out.stop_on_failure = s.value("stop_on_failure", false);
             const json& inner = s["steps"];
             for (std::size_t i = 0; i < inner.size(); ++i)
                 out.steps.push_back(parse_step(inner[i], where + "/steps/" + std::to_string(i)));
@@ -271,8 +367,21 @@ struct parser {
 
 } // namespace
 
-testcase parse_testcase(const json& doc, const std::filesystem::path& file, diagnostics& diag) {
-    parser p{file, diag};
+std::vector<step> parse_steps(const json& steps, const std::string& where,
+                              const std::filesystem::path& file, diagnostics& diag,
+                              const fragment_library& fragments) {
+    parser p{file, diag, fragments, "", ""};
+    std::vector<step> out;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        out.push_back(p.parse_step(steps[i], where + "/" + std::to_string(i)));
+        p.no_proof(out.back());
+    }
+    return out;
+}
+
+testcase parse_testcase(const json& doc, const std::filesystem::path& file, diagnostics& diag,
+                        const fragment_library& fragments) {
+    parser p{file, diag, fragments, "", ""};
     testcase tc;
     tc.file = file;
     tc.id = doc["id"].get<std::string>();
@@ -289,13 +398,14 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
     const json& steps = doc["steps"];
     for (std::size_t i = 0; i < steps.size(); ++i)
         tc.steps.push_back(p.parse_step(steps[i], "/steps/" + std::to_string(i)));
-    if (doc.contains("cleanup")) {
-        const json& cleanup = doc["cleanup"];
-        for (std::size_t i = 0; i < cleanup.size(); ++i) {
-            tc.cleanup.push_back(p.parse_step(cleanup[i], "/cleanup/" + std::to_string(i)));
-            for (const auto& a : tc.cleanup.back().expect)
-                if (!a.proves.empty())
-                    diag.add(file.string(), a.pointer, "cleanup steps prove no requirement");
+    for (const char* phase : {"setup", "cleanup"}) {
+        if (!doc.contains(phase)) continue;
+        const json& list = doc[phase];
+        auto& into = std::string_view(phase) == "setup" ? tc.setup : tc.cleanup;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            into.push_back(
+                p.parse_step(list[i], "/" + std::string(phase) + "/" + std::to_string(i)));
+            p.no_proof(into.back());
         }
     }
     return tc;

@@ -77,6 +77,8 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
                 proves += (proves.empty() ? "" : ", ") + id;
             out_ << "        " << upper(run::to_string(a.v)) << " " << proves << " (" << a.pointer
                  << ")\n";
+            if (!a.step.empty()) out_ << "          step:     " << a.step << '\n';
+            if (!a.row.empty()) out_ << "          " << a.row << '\n';
             if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
             if (!a.actual.empty()) out_ << "          actual:   " << a.actual << '\n';
             if (!a.explanation.empty()) out_ << "          why:      " << a.explanation << '\n';

@@ -245,6 +245,8 @@ std::string to_html(const json& r, const json& failure_list) {
         h += "<div class=\"failure " + esc(v) + "\" data-verdict=\"" + esc(v) + "\"><div>" +
              badge(v) + " <b>" + esc(proves) + "</b> in " + esc(str(a, "testcase")) + " <small>" +
              esc(str(a, "file")) + " " + esc(str(a, "pointer")) + "</small></div>";
+        if (!str(a, "step").empty()) h += "<div>step: " + esc(str(a, "step")) + "</div>";
+        if (!str(a, "row").empty()) h += "<div>" + esc(str(a, "row")) + "</div>";
         if (!str(a, "expected").empty())
             h += "<div>expected: <code>" + esc(str(a, "expected")) + "</code></div>";
         if (!str(a, "actual").empty())
@@ -267,7 +269,8 @@ json failures_of(const run::run_result& r) {
             json f = {{"testcase", tc.id},    {"file", tc.file},
                       {"pointer", a.pointer}, {"verdict", run::to_string(a.v)},
                       {"proves", a.proves},   {"expected", a.expected},
-                      {"actual", a.actual},   {"explanation", a.explanation}};
+                      {"actual", a.actual},   {"explanation", a.explanation},
+                      {"step", a.step},       {"row", a.row}};
             if (const auto* e = tc.excerpt_of(a.exchange)) {
                 f["exchange"] = a.exchange;
                 f["curl"] = e->curl;
@@ -297,6 +300,8 @@ json failures_from_files(const json& report, const json& evidence) {
                           {"expected", str(a, "expected")},
                           {"actual", str(a, "actual")},
                           {"explanation", str(a, "explanation")},
+                          {"step", str(s, "name")},
+                          {"row", str(s, "row")},
                           {"curl", str(s, "curl")}};
                 if (a.contains("exchange")) {
                     auto [rq, rs] = entry_text(evidence, a["exchange"]);

@@ -110,6 +110,8 @@ std::string canonical_step(const run::step_result& s) {
         j.key("request").open().key("method").str(s.method).key("url").str(s.url).close();
         if (s.status) j.key("response").open().key("status").integer(*s.status).close();
     }
+    if (!s.row.empty()) j.key("row").str(s.row);
+    if (s.setup) j.key("setup").boolean(true);
     j.key("verdict").str(run::to_string(s.v)).close();
     return out;
 }

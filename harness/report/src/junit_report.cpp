@@ -33,6 +33,8 @@ std::string details(const run::testcase_result& tc) {
                 proves += (proves.empty() ? "" : ", ") + id;
             out +=
                 "[" + std::string(run::to_string(a.v)) + "] " + proves + " at " + a.pointer + "\n";
+            if (!a.step.empty()) out += "  step:     " + a.step + "\n";
+            if (!a.row.empty()) out += "  " + a.row + "\n";
             if (!a.expected.empty()) out += "  expected: " + a.expected + "\n";
             if (!a.actual.empty()) out += "  actual:   " + a.actual + "\n";
             if (!a.explanation.empty()) out += "  why:      " + a.explanation + "\n";

@@ -20,6 +20,12 @@ struct interpreter::state {
     verdict stop_verdict = verdict::inconclusive;
     bool reached = false;     // some exchange got an answer
     bool unreachable = false; // some exchange could not reach the system at all
+    enum class phase { setup, main, cleanup } ph = phase::main;
+    int iteration = -1; // the row index inside a for_each
+    std::string row;    // the row's label inside a for_each
+
+    bool cleanup() const { return ph == phase::cleanup; }
+    bool proving() const { return ph == phase::main; }
 };
 
 namespace {
@@ -48,9 +54,29 @@ std::string headers_text(const http::header_list& headers) {
     return out;
 }
 
-// The requirements an assertion proves: its own `proves`, else all its test case verifies.
-std::vector<std::string> proves_of(const model::assertion& a, const model::testcase& tc) {
+// The requirements an assertion proves: its own `proves`, else all its test case verifies;
+// none in setup and cleanup.
+std::vector<std::string> proves_of(const model::assertion& a, const model::testcase& tc,
+                                   bool proving = true) {
+    if (!proving) return {};
     return a.proves.empty() ? tc.verifies : a.proves;
+}
+
+// A step's name as it is shown: its template rendered, or as written if it cannot be.
+std::string step_name(const model::step& s, const variables& vars) {
+    if (s.name.find("{{") == std::string::npos) return s.name;
+    try {
+        return render(s.name, vars);
+    } catch (const std::exception&) {
+        return s.name;
+    }
+}
+
+// "row 3: {"postnr":"8000"}", cut to a readable length.
+std::string row_label(std::size_t index, const json& row) {
+    std::string values = row.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (values.size() > 200) values = values.substr(0, 197) + "...";
+    return "row " + std::to_string(index) + ": " + values;
 }
 
 assertion_result unjudged(const model::assertion& a, std::vector<std::string> proves, verdict v,
@@ -138,14 +164,17 @@ void interpreter::finish_step(step_result sr, state& st, const http::exchange* r
 
 void interpreter::not_reached(const model::step& s, state& st) {
     step_result sr;
-    sr.name = s.name;
+    sr.name = step_name(s, st.vars);
     sr.pointer = s.pointer;
+    sr.iteration = st.iteration;
+    sr.row = redact(st.row);
+    sr.setup = st.ph == state::phase::setup;
     sr.v = st.stop_verdict;
     sr.message = "not reached: an earlier step did not pass";
     auto add = [&](const model::step& step, auto& self) -> void {
         for (const auto& a : step.expect)
-            sr.assertions.push_back(
-                unjudged(a, proves_of(a, *st.tc), st.stop_verdict, "not reached", no_exchange));
+            sr.assertions.push_back(unjudged(a, proves_of(a, *st.tc, st.proving()), st.stop_verdict,
+                                             "not reached", no_exchange));
         for (const auto& inner : step.steps)
             self(inner, self);
     };
@@ -170,13 +199,15 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
             o = {false, a.predicates.dump(), "(not evaluated)",
                  std::string("the assertion could not be built: ") + e.what()};
         }
-        assertion_result ar = unjudged(a, proves_of(a, *st.tc),
+        assertion_result ar = unjudged(a, proves_of(a, *st.tc, st.proving()),
                                        harness_error ? verdict::error
                                        : o.passed    ? verdict::pass
                                                      : verdict::fail,
                                        redact(o.explanation), sr.exchange);
         ar.expected = redact(o.expected);
         ar.actual = redact(o.actual);
+        ar.step = sr.name;
+        ar.row = sr.row;
         sr.v = worst(sr.v, ar.v);
         sr.assertions.push_back(std::move(ar));
     }
@@ -205,19 +236,26 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
     }
 }
 
-boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st,
-                                                        int iteration, bool cleanup) {
+boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st) {
+    const bool cleanup = st.cleanup();
     step_result sr;
-    sr.name = s.name;
+    sr.name = step_name(s, st.vars);
     sr.pointer = s.pointer;
-    sr.iteration = iteration;
+    sr.iteration = st.iteration;
+    sr.row = redact(st.row);
     sr.cleanup = cleanup;
+    sr.setup = st.ph == state::phase::setup;
     // The step cannot be judged: every assertion takes verdict `v`, and the test case stops.
     auto give_up = [&](verdict v, const std::string& why, const http::exchange* x) {
         sr.v = v;
         sr.message = redact(why);
-        for (const auto& a : s.expect)
-            sr.assertions.push_back(unjudged(a, proves_of(a, *st.tc), v, sr.message, sr.exchange));
+        for (const auto& a : s.expect) {
+            sr.assertions.push_back(
+                unjudged(a, proves_of(a, *st.tc, st.proving()), v, sr.message, sr.exchange));
+            sr.assertions.back().step = sr.name;
+            sr.assertions.back().row = sr.row;
+        }
+        if (sr.setup && sr.v == verdict::fail) sr.v = verdict::inconclusive;
         finish_step(std::move(sr), st, x);
         if (!cleanup) {
             st.stopped = true;
@@ -294,6 +332,11 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     judge(s, st, view, sr);
     take_captures(s, st, view, sr);
     if (cleanup) sr.v = verdict::pass; // cleanup proves nothing
+    if (sr.setup && sr.v == verdict::fail) {
+        // What a test case stands on did not hold: it cannot be judged.
+        sr.v = verdict::inconclusive;
+        if (sr.message.empty()) sr.message = "setup step \"" + sr.name + "\" did not pass";
+    }
     const verdict v = sr.v;
     finish_step(std::move(sr), st, &x);
     if (!cleanup && v != verdict::pass) {
@@ -302,24 +345,143 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     }
 }
 
-boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& st, int iteration,
-                                                   bool cleanup) {
-    if (st.stopped && !cleanup) {
+boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& st) {
+    if (st.stopped && !st.cleanup()) {
         not_reached(s, st);
         co_return;
     }
-    if (s.request) {
-        co_await exchange_step(s, st, iteration, cleanup);
+    if (s.request)
+        co_await exchange_step(s, st);
+    else if (s.loop)
+        co_await loop_step(s, st);
+    else
+        co_await fragment_step(s, st);
+}
+
+// A used fragment: its parameters are set for its steps and put back after them; what its
+// steps capture stays.
+boost::asio::awaitable<void> interpreter::fragment_step(const model::step& s, state& st) {
+    std::vector<std::pair<std::string, std::optional<json>>> saved;
+    std::vector<std::pair<std::string, json>> values;
+    try {
+        for (const auto& [name, v] : s.bindings)
+            values.emplace_back(name, render_json(v, st.vars));
+    } catch (const std::exception& e) {
+        step_result sr;
+        sr.name = step_name(s, st.vars);
+        sr.pointer = s.pointer;
+        sr.v = verdict::error;
+        sr.message =
+            redact("the fragment's parameters could not be built: " + std::string(e.what()));
+        finish_step(std::move(sr), st, nullptr);
+        if (!st.cleanup()) st.stopped = true, st.stop_verdict = verdict::error;
         co_return;
     }
-    const auto& rows = prof_.datasets.at(s.for_each).rows;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        st.vars[s.as] = rows.row(i);
-        for (const auto& inner : s.steps)
-            co_await run_step(inner, st, static_cast<int>(i), cleanup);
-        if (st.stopped && !cleanup) break;
+    for (auto& [name, v] : values) {
+        auto it = st.vars.find(name);
+        saved.emplace_back(name,
+                           it == st.vars.end() ? std::nullopt : std::optional<json>(it->second));
+        st.vars[name] = std::move(v);
     }
-    st.vars.erase(s.as);
+    for (const auto& inner : s.steps)
+        co_await run_step(inner, st);
+    for (auto& [name, old] : saved)
+        if (old)
+            st.vars[name] = std::move(*old);
+        else
+            st.vars.erase(name);
+}
+
+// The rows a for_each runs over, or nothing (and why).
+std::optional<json> interpreter::loop_rows(const model::step& s, state& st, std::string& why) {
+    const model::loop_source& src = *s.loop;
+    try {
+        switch (src.from) {
+        case model::loop_source::kind::dataset:
+            return json(); // read row by row (loop_step): a data set may be large
+        case model::loop_source::kind::expression: {
+            json v = render_value(src.name, st.vars);
+            if (v.is_array()) return v;
+            why =
+                "for_each \"" + src.name + "\" is " + std::string(v.type_name()) + ", not an array";
+            return std::nullopt;
+        }
+        case model::loop_source::kind::rows:
+            return render_json(src.rows, st.vars);
+        case model::loop_source::kind::range: {
+            auto bound = [&](const json& b) {
+                json v = b.is_string() ? render_value(b.get<std::string>(), st.vars) : b;
+                if (v.is_string()) v = evaluate("v | int", {{"v", v}});
+                if (!v.is_number_integer()) throw template_error("a range bound is a whole number");
+                return v.get<long long>();
+            };
+            const long long first = bound(src.first), last = bound(src.last);
+            constexpr long long max_rows = 100'000;
+            if (last - first >= max_rows) {
+                why = "the range " + std::to_string(first) + ".." + std::to_string(last) +
+                      " has more than " + std::to_string(max_rows) + " rows";
+                return std::nullopt;
+            }
+            json out = json::array();
+            for (long long i = first; i <= last; ++i)
+                out.push_back(i);
+            return out;
+        }
+        }
+    } catch (const std::exception& e) {
+        why = e.what();
+    }
+    return std::nullopt;
+}
+
+// Every row runs (unless the step says stop_on_failure); a row whose step does not pass
+// ends that row only. The steps after the loop run only when every row passed.
+boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state& st) {
+    std::string why;
+    auto rows = loop_rows(s, st, why);
+    if (!rows) {
+        step_result sr;
+        sr.name = step_name(s, st.vars);
+        sr.pointer = s.pointer;
+        sr.v = verdict::error;
+        sr.message = redact("the rows of for_each could not be built: " + why);
+        finish_step(std::move(sr), st, nullptr);
+        if (!st.cleanup()) st.stopped = true, st.stop_verdict = verdict::error;
+        co_return;
+    }
+    const int outer_iteration = st.iteration;
+    const std::string outer_row = st.row;
+    const std::optional<json> outer_value =
+        st.vars.count(s.as) ? std::optional<json>(st.vars[s.as]) : std::nullopt;
+    bool any_stopped = false;
+    verdict stop_verdict = verdict::pass;
+    const model::dataset_rows* dataset = s.loop->from == model::loop_source::kind::dataset
+                                             ? &prof_.datasets.at(s.loop->name).rows
+                                             : nullptr;
+    const std::size_t count = dataset ? dataset->size() : rows->size();
+    for (std::size_t i = 0; i < count; ++i) {
+        st.vars[s.as] = dataset ? dataset->row(i) : (*rows)[i];
+        st.iteration = static_cast<int>(i);
+        st.row = (outer_row.empty() ? "" : outer_row + ", ") + row_label(i, st.vars[s.as]);
+        for (const auto& inner : s.steps)
+            co_await run_step(inner, st);
+        if (st.stopped && !st.cleanup()) {
+            any_stopped = true;
+            stop_verdict = worst(stop_verdict, st.stop_verdict);
+            if (s.stop_on_failure || st.unreachable) break;
+            st.stopped = false; // the next row runs
+        }
+    }
+    st.iteration = outer_iteration;
+    st.row = outer_row;
+    if (outer_value)
+        st.vars[s.as] = *outer_value;
+    else
+        st.vars.erase(s.as);
+    if (any_stopped) {
+        st.stopped = true;
+        st.stop_verdict = stop_verdict;
+    }
 }
 
 boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& tc,
@@ -342,10 +504,15 @@ boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& 
         st.stop_verdict = verdict::error;
         r.reason = std::string("test case variables: ") + e.what();
     }
+    st.ph = state::phase::setup;
+    for (const auto& s : tc.setup)
+        co_await run_step(s, st);
+    st.ph = state::phase::main;
     for (const auto& s : tc.steps)
-        co_await run_step(s, st, -1, false);
+        co_await run_step(s, st);
+    st.ph = state::phase::cleanup;
     for (const auto& s : tc.cleanup)
-        co_await run_step(s, st, -1, true);
+        co_await run_step(s, st);
     unreachable = st.unreachable && !st.reached;
     r.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -31,10 +31,11 @@ public:
 private:
     struct state;
 
-    boost::asio::awaitable<void> run_step(const model::step& s, state& st, int iteration,
-                                          bool cleanup);
-    boost::asio::awaitable<void> exchange_step(const model::step& s, state& st, int iteration,
-                                               bool cleanup);
+    boost::asio::awaitable<void> run_step(const model::step& s, state& st);
+    boost::asio::awaitable<void> exchange_step(const model::step& s, state& st);
+    boost::asio::awaitable<void> loop_step(const model::step& s, state& st);
+    boost::asio::awaitable<void> fragment_step(const model::step& s, state& st);
+    std::optional<nlohmann::json> loop_rows(const model::step& s, state& st, std::string& why);
     void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
     void take_captures(const model::step& s, state& st, check::response_view& view,
                        step_result& sr);

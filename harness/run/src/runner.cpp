@@ -145,12 +145,18 @@ private:
             for (const auto& st : steps) {
                 if (st.request)
                     ++n;
-                else if (auto d = p_.datasets.find(st.for_each); d != p_.datasets.end())
+                else if (!st.loop)
+                    n += self(st.steps, self); // a used fragment
+                else if (auto d = p_.datasets.find(st.loop->name); d != p_.datasets.end())
                     n += d->second.rows.size() * self(st.steps, self);
+                else if (st.loop->rows.is_array())
+                    n += st.loop->rows.size() * self(st.steps, self);
+                else
+                    n += self(st.steps, self);
             }
             return n;
         };
-        return count(tc.steps, count) + count(tc.cleanup, count);
+        return count(tc.setup, count) + count(tc.steps, count) + count(tc.cleanup, count);
     }
 
     static std::string what(std::exception_ptr e) {

@@ -39,12 +39,23 @@ std::string to_pointer(const std::vector<std::string>& context) {
 
 } // namespace
 
-json_schema json_schema::compile(const nlohmann::json& schema_document) {
+json_schema json_schema::compile(const nlohmann::json& schema_document, const resolver& fetch) {
     auto p = std::make_shared<impl>();
     try {
         valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
         valijson::adapters::NlohmannJsonAdapter adapter(schema_document);
-        parser.populateSchema(adapter, p->schema);
+        if (!fetch) {
+            parser.populateSchema(adapter, p->schema);
+        } else {
+            // valijson holds each fetched document until it has parsed the schema.
+            auto fetch_doc = [&](const std::string& uri) -> const nlohmann::json* {
+                auto doc = fetch(uri);
+                if (!doc) throw std::invalid_argument("cannot use \"" + uri + "\"");
+                return new nlohmann::json(std::move(*doc));
+            };
+            auto free_doc = [](const nlohmann::json* doc) { delete doc; };
+            parser.populateSchema(adapter, p->schema, fetch_doc, free_doc);
+        }
     } catch (const std::exception& e) {
         throw std::invalid_argument(std::string("not a usable JSON Schema: ") + e.what());
     }

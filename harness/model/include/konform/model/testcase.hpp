@@ -3,6 +3,7 @@
 #include "konform/model/problem.hpp"
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -52,17 +53,44 @@ struct request_spec {
     bool authenticate = true;         // false sends the request without the target's credentials
 };
 
+// Where the rows of a for_each come from.
+struct loop_source {
+    enum class kind { dataset, expression, rows, range };
+    kind from = kind::dataset;
+    std::string name;           // the data set, or the template of an array ("{{units}}")
+    nlohmann::json rows;        // inline rows, templated
+    nlohmann::json first, last; // a range's bounds, inclusive (numbers or templates)
+};
+
 struct step {
-    std::string name;
-    std::string pointer;
+    std::string name;       // template, rendered in every output
+    std::string pointer;    // in the expanded test case ("/steps/2/steps/0" inside a fragment)
+    std::string written_at; // inside a fragment: its file and the step's pointer there
     std::optional<request_spec> request;
     std::vector<assertion> expect;
     std::vector<capture> captures;
-    // Control flow: run `steps` once per row of a data set, the row bound to `as`.
-    std::string for_each;
+    // A for_each: run `steps` once per row, the row bound to `as`; every row runs unless
+    // `stop_on_failure`.
+    std::optional<loop_source> loop;
     std::string as = "row";
+    bool stop_on_failure = false;
+    // A used fragment: `steps` are its steps, run with `bindings` (its parameters, templates
+    // of the using step) set; its captures stay visible to the steps after it.
+    std::string fragment;
+    std::vector<std::pair<std::string, nlohmann::json>> bindings;
     std::vector<step> steps;
 };
+
+// Named, parameterised steps kept in the profile folder, used from a step with
+// {"use": "<id>", "with": {...}}; expanded where they are used, when the profile loads.
+struct fragment {
+    std::string id;
+    std::filesystem::path file;
+    std::string description;
+    std::vector<std::pair<std::string, std::optional<nlohmann::json>>> parameters; // default
+    nlohmann::json steps;                                                          // as written
+};
+using fragment_library = std::map<std::string, fragment, std::less<>>;
 
 struct testcase {
     std::filesystem::path file;
@@ -76,12 +104,20 @@ struct testcase {
     // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}); templates keep
     // their value's type, and any JSON value may stand here.
     std::vector<std::pair<std::string, nlohmann::json>> variables;
+    std::vector<step> setup; // the class's, then its own; they prove nothing
     std::vector<step> steps;
-    std::vector<step> cleanup; // always run; they prove nothing
+    std::vector<step> cleanup; // its own, then the class's; always run; they prove nothing
 };
 
-// Parses a test case document (already checked against the format schema).
+// Parses a test case document (already checked against the format schema), expanding the
+// fragments its steps use from `fragments`.
 testcase parse_testcase(const nlohmann::json& doc, const std::filesystem::path& file,
-                        diagnostics& diag);
+                        diagnostics& diag, const fragment_library& fragments = {});
+
+// Parses steps written elsewhere than a test case (a class's setup in profile.json):
+// `where` is their array's pointer in `file`.
+std::vector<step> parse_steps(const nlohmann::json& steps, const std::string& where,
+                              const std::filesystem::path& file, diagnostics& diag,
+                              const fragment_library& fragments);
 
 } // namespace konform::model

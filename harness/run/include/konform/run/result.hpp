@@ -26,12 +26,15 @@ struct assertion_result {
     std::string actual;
     std::string explanation;
     std::size_t exchange = no_exchange; // index of the exchange in the run's evidence
+    std::string step;                   // the step's rendered name
+    std::string row;                    // inside a for_each: "row 3: {...}"
 };
 
 struct step_result {
     std::string name;
     std::string pointer;
     int iteration = -1; // row index inside a for_each, else -1
+    std::string row;    // the row's values, inside a for_each
     verdict v = verdict::pass;
     std::size_t exchange = no_exchange;
     std::string method, url; // the request, when one was sent
@@ -41,6 +44,7 @@ struct step_result {
     std::string message; // why the step could not be judged, if so
     std::string curl;    // repeats the request, when an assertion of the step failed
     bool cleanup = false;
+    bool setup = false;
 };
 
 // What the console, JUnit and HTML show of a failed exchange: request and response

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,13 @@ struct violation {
 // A compiled JSON Schema (draft 7, as valijson implements it).
 class json_schema {
 public:
-    // Throws std::invalid_argument when the schema itself is not a usable schema.
-    static json_schema compile(const nlohmann::json& schema_document);
+    // Finds the document a "$ref" names outside the schema (its URI, resolved against the
+    // schema's "$id" or file): nothing when it may not or cannot be read.
+    using resolver = std::function<std::optional<nlohmann::json>(const std::string& uri)>;
+
+    // Throws std::invalid_argument when the schema itself is not a usable schema, or names
+    // a document the resolver does not give (no resolver: no document outside it).
+    static json_schema compile(const nlohmann::json& schema_document, const resolver& fetch = {});
 
     // Every violation found; empty when the document is valid.
     std::vector<violation> validate(const nlohmann::json& document) const;

@@ -1,0 +1,169 @@
+#include "template_lint.hpp"
+
+#include "konform/model/template_expression.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace konform::model::detail {
+
+namespace {
+
+using nlohmann::json;
+
+struct linter {
+    const profile& prof;
+    const testcase& tc;
+    diagnostics& diag;
+    std::set<std::string> scope;
+
+    void problem(const step* s, const std::string& where, const std::string& message) {
+        std::string at = s && !s->written_at.empty() ? " (written in " + s->written_at + ")" : "";
+        diag.add(tc.file.string(), where, message + at);
+    }
+
+    // Checks one template string.
+    void text(const std::string& t, const std::string& where, const step* s) {
+        std::vector<std::string> exprs;
+        try {
+            exprs = template_placeholders(t);
+        } catch (const template_error& e) {
+            problem(s, where, e.what());
+            return;
+        }
+        for (const auto& text : exprs) {
+            expression e;
+            try {
+                e = parse_expression(text);
+            } catch (const template_error& err) {
+                problem(s, where, err.what());
+                continue;
+            }
+            bool has_default = false;
+            for (const auto& f : e.filters) {
+                const filter_info* info = find_filter(f.name);
+                if (!info) {
+                    std::vector<std::string_view> names;
+                    for (const auto& k : known_filters())
+                        names.push_back(k.name);
+                    auto hint = closest(f.name, names);
+                    problem(s, where,
+                            "unknown filter \"" + f.name + "\" in {{" + text + "}}" +
+                                (hint ? ": did you mean \"" + *hint + "\"?"
+                                      : ": see docs/writing-profiles.md#filters"));
+                } else if (f.args.size() < info->min_args || f.args.size() > info->max_args) {
+                    problem(s, where,
+                            "the filter " + f.name + " in {{" + text + "}} takes " +
+                                std::to_string(info->min_args) +
+                                (info->max_args != info->min_args
+                                     ? " to " + std::to_string(info->max_args)
+                                     : std::string()) +
+                                " argument(s), not " + std::to_string(f.args.size()));
+                }
+                has_default = has_default || f.name == "default";
+            }
+            if (e.literal || has_default) continue;
+            const std::string root = e.root();
+            if (!root.empty() && root.front() == '$') {
+                const auto gens = known_generators();
+                if (std::find(gens.begin(), gens.end(), root) == gens.end()) {
+                    auto hint = closest(root, gens);
+                    problem(s, where,
+                            "unknown generator {{" + root + "}}" +
+                                (hint ? ": did you mean {{" + *hint + "}}?"
+                                      : ": expected $uuid, $now, $today, $timestamp or $random"));
+                }
+                continue;
+            }
+            if (scope.count(root)) continue;
+            std::vector<std::string> names(scope.begin(), scope.end());
+            auto hint = closest(root, names);
+            problem(s, where,
+                    "undefined name {{" + root + "}}" +
+                        (hint ? ": did you mean {{" + *hint + "}}?"
+                              : ": not a parameter, variable, loop variable, fragment parameter "
+                                "or capture of an earlier step"));
+        }
+    }
+
+    // Checks every string (and object key) of a JSON value.
+    void value(const json& v, const std::string& where, const step* s) {
+        if (v.is_string())
+            text(v.get<std::string>(), where, s);
+        else if (v.is_array())
+            for (std::size_t i = 0; i < v.size(); ++i)
+                value(v[i], where + "/" + std::to_string(i), s);
+        else if (v.is_object())
+            for (const auto& [k, item] : v.items()) {
+                text(k, where, s);
+                value(item, where + "/" + k, s);
+            }
+    }
+
+    void request(const request_spec& r, const std::string& where, const step& s) {
+        text(r.path, where + "/path", &s);
+        for (const auto& [k, v] : r.query) {
+            text(k, where + "/query", &s);
+            text(v, where + "/query/" + k, &s);
+        }
+        for (const auto& [k, v] : r.headers)
+            text(v, where + "/headers/" + k, &s);
+        if (r.json_body) value(*r.json_body, where + "/json", &s);
+        if (r.xml_body) text(*r.xml_body, where + "/xml", &s);
+        if (r.text_body) text(*r.text_body, where + "/body", &s);
+        if (r.form_body)
+            for (const auto& [k, v] : *r.form_body)
+                text(v, where + "/form/" + k, &s);
+        text(r.soap_action, where + "/soap_action", &s);
+    }
+
+    void run(const step& s) {
+        text(s.name, s.pointer + "/name", &s);
+        if (s.request) request(*s.request, s.pointer + "/request", s);
+        for (const auto& a : s.expect) {
+            value(a.predicates, a.pointer, &s);
+            if (a.what != subject::schema) text(a.selector, a.pointer, &s);
+        }
+        for (const auto& c : s.captures)
+            text(c.selector, s.pointer + "/capture/" + c.variable, &s);
+        for (const auto& c : s.captures)
+            scope.insert(c.variable);
+        if (s.loop) {
+            if (s.loop->from == loop_source::kind::expression)
+                text(s.loop->name, s.pointer + "/for_each", &s);
+            value(s.loop->rows, s.pointer + "/for_each", &s);
+            value(s.loop->first, s.pointer + "/for_each/from", &s);
+            value(s.loop->last, s.pointer + "/for_each/to", &s);
+        }
+        std::vector<std::string> added;
+        auto bind = [&](const std::string& name) {
+            if (scope.insert(name).second) added.push_back(name);
+        };
+        for (const auto& [name, v] : s.bindings)
+            value(v, s.pointer + "/with/" + name, &s);
+        for (const auto& [name, v] : s.bindings)
+            bind(name);
+        if (s.loop) bind(s.as);
+        for (const auto& inner : s.steps)
+            run(inner);
+        for (const auto& name : added) // loop variables and fragment parameters end here
+            scope.erase(name);
+    }
+};
+
+} // namespace
+
+void lint_templates(const profile& prof, const testcase& tc, diagnostics& diag) {
+    linter l{prof, tc, diag, {}};
+    for (const auto& [name, p] : prof.parameters)
+        l.scope.insert(name);
+    for (const auto& [name, v] : tc.variables) {
+        l.value(v, "/variables/" + name, nullptr);
+        l.scope.insert(name);
+    }
+    for (const auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})
+        for (const auto& s : *phase)
+            l.run(s);
+}
+
+} // namespace konform::model::detail

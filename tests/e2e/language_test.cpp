@@ -1,0 +1,230 @@
+// Profile language 2 end to end: fragments, setup, loops over every kind of row source,
+// typed values and the lint, run against the example reference system on 127.0.0.1.
+#include "e2e_support.hpp"
+#include "example/greetings.hpp"
+#include "server/http_server.hpp"
+#include "system.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+
+using namespace konform;
+using run::verdict;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A profile folder for the example system, written by the test.
+struct language_profile {
+    test::temp_dir tmp;
+    language_profile() {
+        fs::create_directories(tmp.path / "testcases");
+        fs::create_directories(tmp.path / "fragments");
+        write("profile.json", R"({
+  // comments are allowed in every file konform reads
+  "id": "lang2", "version": "1.0.0", "title": "Language 2",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true},
+              {"id": "write", "title": "Write", "setup": [{"use": "create", "with": {"text": "class {{$uuid}}"}}],
+               "cleanup": [{"request": {"method": "DELETE", "path": "/greetings/{{id}}"}}]}],
+  "requirements": [
+    {"id": "R-SEARCH", "class": "core", "level": "MUST", "text": "search"},
+    {"id": "R-READ", "class": "write", "level": "MUST", "text": "read"}],
+  "datasets": {"languages": {"file": "languages.csv", "types": {"min": "integer"}}},
+  "parameters": {"existing_id": {"default": "6f1e2a3b-0000-4000-8000-000000000001"}},
+  "fragments": ["fragments/*.json"],
+  "testcases": ["testcases/*.json"]
+})");
+        write("languages.csv", "language,min\nda,2\nen,1\n");
+        write("fragments/create.json", R"({
+  "id": "create", /* a greeting, its id captured */
+  "parameters": {"text": {}, "language": {"default": "da"}},
+  "steps": [{"name": "create {{language}}",
+             "request": {"method": "POST", "path": "/greetings", "json": {"text": "{{text}}", "language": "{{language}}"}},
+             "expect": [{"status": 201}], "capture": {"id": {"json": "/id"}}}]
+})");
+    }
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(tmp.path / name) << text;
+    }
+    std::vector<model::problem> lint() {
+        model::diagnostics d;
+        model::load_profile(tmp.path, d);
+        return d.problems();
+    }
+};
+
+run::run_result run_profile(const model::profile& p, test::recording_sink& sink) {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    static model::target keep;
+    keep = test::example_target(server.base_url());
+    return run::run_profile(p, keep, {}, &sink);
+}
+
+bool has(const std::vector<model::problem>& ps, const std::string& words) {
+    std::string all;
+    for (const auto& p : ps) {
+        if (p.to_string().find(words) != std::string::npos) return true;
+        all += "\n  " + p.to_string();
+    }
+    MESSAGE("problems:" << all);
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("language 2: every row runs, and each failing row is listed with its values") {
+    language_profile lp;
+    lp.write("testcases/rows.json",
+             R"({"id": "T-ROWS", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [
+    {"for_each": "languages", "steps": [{"name": "search {{row.language}}",
+      "request": {"method": "GET", "path": "/greetings", "query": {"language": "{{row.language}}"}},
+      "expect": [{"json": "/results", "count": {"ge": "{{row.min}}"}}]}]},
+    {"for_each": [{"l": "da", "n": 2}, {"l": "xx", "n": 1}, {"l": "yy", "n": 1}], "as": "r",
+     "steps": [{"name": "search {{r.l}}",
+      "request": {"method": "GET", "path": "/greetings", "query": {"language": "{{r.l}}"}},
+      "expect": [{"json": "/results", "count": {"ge": "{{r.n}}"}}]}]},
+    {"name": "never reached", "request": {"method": "GET", "path": "/greetings"}, "expect": [{"status": 200}]}
+  ]})");
+    auto p = model::load_profile(lp.tmp.path);
+    test::recording_sink sink;
+    auto r = run_profile(p, sink);
+    REQUIRE(r.testcases.size() == 1);
+    const auto& tc = r.testcases[0];
+    CHECK(tc.v == verdict::fail);
+    // Both failing rows are reported, by name and values; the passing ones are not.
+    REQUIRE(tc.failures.size() == 2);
+    CHECK(tc.failures[0].step == "search xx");
+    CHECK(tc.failures[0].row == R"(row 1: {"l":"xx","n":1})");
+    CHECK(tc.failures[1].step == "search yy");
+    CHECK(tc.failures[1].row == R"(row 2: {"l":"yy","n":1})");
+    // Five searches ran (2 data-set rows, 3 inline rows); the step after the loop did not.
+    int searches = 0;
+    for (const auto& [i, s] : sink.steps)
+        searches += s.name.rfind("search ", 0) == 0 && s.status ? 1 : 0;
+    CHECK(searches == 5);
+    CHECK(sink.steps.back().second.name == "never reached");
+    CHECK(sink.steps.back().second.message.rfind("not reached", 0) == 0);
+}
+
+TEST_CASE("language 2: stop_on_failure ends the loop at the first failing row") {
+    language_profile lp;
+    lp.write("testcases/rows.json",
+             R"({"id": "T-STOP", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"for_each": ["xx", "yy", "da"], "as": "l", "stop_on_failure": true, "steps": [{
+      "request": {"method": "GET", "path": "/greetings", "query": {"language": "{{l}}"}},
+      "expect": [{"json": "/results", "count": {"ge": 1}}]}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK(r.testcases[0].v == verdict::fail);
+    CHECK(r.testcases[0].failures.size() == 1);
+    CHECK(sink.exchanges.size() == 1);
+}
+
+TEST_CASE("language 2: fragments and class setup create data; captures flow; cleanup removes it") {
+    language_profile lp;
+    lp.write("testcases/read.json",
+             R"({"id": "T-READ", "title": "t", "class": "write", "verifies": ["R-READ"],
+  "setup": [{"use": "create", "with": {"text": "own", "language": "en"}},
+            {"name": "keep the first", "request": {"method": "GET", "path": "/greetings/{{id}}"},
+             "capture": {"first": {"json": "/id"}}}],
+  "steps": [
+    {"name": "read {{id | slice(0, 8)}}", "request": {"method": "GET", "path": "/greetings/{{first}}"},
+     "expect": [{"status": 200}, {"json": "/language", "equals": "en"}, {"json": "/text", "equals": "{{'OWN' | lower}}"}]},
+    {"for_each": {"from": 1, "to": 3}, "as": "n", "steps": [
+      {"use": "create", "with": {"text": "number {{n}}"}}]},
+    {"request": {"method": "GET", "path": "/greetings", "query": {"language": "da"}},
+     "capture": {"all": {"json": "/results"}}},
+    {"for_each": "{{all | slice(0, 2)}}", "as": "g", "steps": [
+      {"name": "reread {{g.id}}", "request": {"method": "GET", "path": "/greetings/{{g.id}}"}, "expect": [{"status": 200}]}]}
+  ],
+  "cleanup": [{"request": {"method": "DELETE", "path": "/greetings/{{first}}"}}]})");
+    auto p = model::load_profile(lp.tmp.path);
+    // The class's setup comes first, the class's cleanup last.
+    REQUIRE(p.testcases[0].setup.size() == 3);
+    CHECK(p.testcases[0].setup[0].fragment == "create");
+    CHECK(p.testcases[0].setup[0].steps[0].pointer == "/classes/1/setup/0/steps/0");
+    CHECK(p.testcases[0].cleanup.size() == 2);
+    test::recording_sink sink;
+    auto r = run_profile(p, sink);
+    CHECK_MESSAGE(r.testcases[0].v == verdict::pass, r.testcases[0].reason);
+    std::vector<std::string> names;
+    for (const auto& [i, s] : sink.steps)
+        names.push_back(s.name);
+    REQUIRE(names.size() >= 8);
+    CHECK(names[0] == "create da");
+    CHECK(names[1] == "create en");
+    CHECK(names[3].rfind("read ", 0) == 0);
+    CHECK(names[3].size() == 13); // "read " + 8 characters of a uuid
+    CHECK(names[4] == "create da");
+    CHECK(sink.steps[0].second.setup);
+    // Setup proves nothing: only the test case's own assertions count.
+    CHECK(r.testcases[0].proven.at("R-READ") == verdict::pass);
+    int deletes = 0;
+    for (const auto& x : sink.exchanges)
+        deletes += x.x.req.method == "DELETE";
+    CHECK(deletes == 2); // the test case's own cleanup and the class's
+}
+
+TEST_CASE("language 2: a failing setup makes the test case inconclusive, not failed") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-SETUP", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "setup": [{"request": {"method": "GET", "path": "/greetings/00000000-0000-4000-8000-000000000000"}, "expect": [{"status": 200}]}],
+  "steps": [{"request": {"method": "GET", "path": "/greetings"}, "expect": [{"status": 200}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK(r.testcases[0].v == verdict::inconclusive);
+    CHECK(r.testcases[0].proven.at("R-SEARCH") == verdict::inconclusive);
+    CHECK(sink.exchanges.size() == 1);
+}
+
+TEST_CASE(
+    "language 2: lint finds misspelled names, keys, filters and fragment misuse at load time") {
+    language_profile lp;
+    lp.write("fragments/a.json", R"({"id": "a", "steps": [{"use": "b"}]})");
+    lp.write("fragments/b.json", R"({"id": "b", "steps": [{"use": "a"}]})");
+    lp.write("testcases/t.json",
+             R"({"id": "T", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "variables": {"known_postnr": "8000"},
+  "steps": [
+    {"request": {"method": "GET", "path": "/x/{{knwon_postnr}}"}, "expect": [{"status": 200}]},
+    {"request": {"method": "GET", "path": "/x/{{known_postnr | uper}}"}},
+    {"request": {"method": "GET", "path": "{{$uuidd}}"}},
+    {"request": {"method": "GET", "path": "/{{later}}"}, "capture": {"later": {"json": "/id"}}},
+    {"use": "craete"},
+    {"use": "create", "with": {"txt": "x"}},
+    {"use": "a"},
+    {"for_each": "langauges", "steps": [{"request": {"method": "GET", "path": "/"}}]}
+  ]})");
+    auto ps = lp.lint();
+    const std::string f = (lp.tmp.path / "testcases/t.json").string();
+    CHECK(has(ps, f + ": /steps/0/request/path: undefined name {{knwon_postnr}}: did you mean "
+                      "{{known_postnr}}?"));
+    CHECK(has(ps, "unknown filter \"uper\" in {{known_postnr | uper}}: did you mean \"upper\"?"));
+    CHECK(has(ps, "unknown generator {{$uuidd}}: did you mean {{$uuid}}?"));
+    CHECK(has(ps, f + ": /steps/3/request/path: undefined name {{later}}")); // captured after
+    CHECK(has(ps, "unknown fragment \"craete\": did you mean \"create\"?"));
+    CHECK(has(ps, "fragment \"create\" has no parameter \"txt\": did you mean \"text\"?"));
+    CHECK(has(ps, "fragment \"create\" needs the parameter \"text\""));
+    CHECK(has(ps, "fragments use each other in a cycle: a.json -> b.json -> a.json"));
+    CHECK(has(ps, "unknown data set \"langauges\": did you mean \"languages\"?"));
+}
+
+TEST_CASE("language 2: an error inside a fragment names the fragment file and the using step") {
+    language_profile lp;
+    lp.write("fragments/bad.json", R"({"id": "bad", "parameters": {"p": {}},
+  "steps": [{"request": {"method": "GET", "path": "/{{q}}"}, "expect": [{"json": "no-slash"}]}]})");
+    lp.write("testcases/t.json",
+             R"({"id": "T", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"use": "bad", "with": {"p": 1}}]})");
+    auto ps = lp.lint();
+    const std::string frag = (lp.tmp.path / "fragments/bad.json").string();
+    const std::string tc = (lp.tmp.path / "testcases/t.json").string();
+    CHECK(has(ps, frag + ": /steps/0/expect/0/json: invalid JSON Pointer"));
+    CHECK(has(ps, "(used at " + tc + " /steps/0)"));
+    CHECK(has(ps, "undefined name {{q}}"));
+    CHECK(has(ps, "(written in " + frag + " /steps/0)"));
+}
