@@ -125,9 +125,17 @@ TEST_CASE("loader: unknown step and assertion kinds") {
         tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"stauts": 200}]}])"));
     auto ps = s.load();
     REQUIRE_FALSE(ps.empty());
-    CHECK(has(ps, "/steps/0/expect/0", "format"));
+    // The validator's message is rewritten to say what to write instead.
+    CHECK(has(ps, "/steps/0/expect/0/stauts", "unknown key \"stauts\": did you mean \"status\"?"));
     s.write("tc/a.json", tc_doc(R"([{"sleep": 5}])"));
-    CHECK_FALSE(s.load().empty());
+    ps = s.load();
+    CHECK(has(ps, "/steps/0/sleep", "unknown key \"sleep\" here"));
+    CHECK(has(ps, "/steps/0",
+              "expected one of the keys \"request\", \"for_each\", \"steps\", \"use\""));
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GETT", "path": "/x"}}])"));
+    CHECK(has(s.load(), "/steps/0/request/method",
+              "\"GETT\" is not one of \"GET\", \"HEAD\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", "
+              "\"OPTIONS\": did you mean \"GET\"?"));
 }
 
 TEST_CASE("loader: bad regex, JSON Pointer and XPath are found before any request") {

@@ -1,13 +1,16 @@
 #include "konform/model/json_file.hpp"
 
+#include "konform/model/template_expression.hpp"
 #include "konform/schema/json_schema.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 
 namespace konform::model {
 
@@ -83,6 +86,66 @@ const schema::json_schema& compiled_format(std::string_view format) {
 
 } // namespace
 
+namespace {
+
+// What an author may write, read from a format schema: every key it names anywhere, and
+// the allowed values of each key that has an enum.
+struct format_vocabulary {
+    std::vector<std::string> keys;
+    std::map<std::string, std::vector<std::string>> enums;
+
+    void collect(const nlohmann::json& s) {
+        if (s.is_array()) {
+            for (const auto& item : s)
+                collect(item);
+            return;
+        }
+        if (!s.is_object()) return;
+        if (s.contains("properties") && s["properties"].is_object())
+            for (const auto& [key, sub] : s["properties"].items()) {
+                if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+                if (sub.is_object() && sub.contains("enum"))
+                    for (const auto& v : sub["enum"]) {
+                        auto& values = enums[key];
+                        if (v.is_string() &&
+                            std::find(values.begin(), values.end(), v) == values.end())
+                            values.push_back(v.get<std::string>());
+                    }
+            }
+        for (const auto& [key, sub] : s.items())
+            collect(sub);
+    }
+};
+
+const format_vocabulary& vocabulary(std::string_view format) {
+    static std::mutex mutex;
+    static std::map<std::string, format_vocabulary, std::less<>> cache;
+    std::lock_guard lock(mutex);
+    auto it = cache.find(format);
+    if (it == cache.end()) {
+        format_vocabulary v;
+        v.collect(nlohmann::json::parse(format_schema_text(format)));
+        if (format == "fragment" || format == "profile") // they name the test-case format
+            v.collect(nlohmann::json::parse(format_schema_text("testcase")));
+        it = cache.emplace(std::string(format), std::move(v)).first;
+    }
+    return it->second;
+}
+
+std::string last_token(const std::string& pointer) {
+    const auto slash = pointer.rfind('/');
+    return slash == std::string::npos ? pointer : pointer.substr(slash + 1);
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items)
+        out += (out.empty() ? "\"" : ", \"") + i + "\"";
+    return out;
+}
+
+} // namespace
+
 void check_format(const nlohmann::json& doc, std::string_view format,
                   const std::filesystem::path& file, diagnostics& diag) {
     auto violations = compiled_format(format).validate(doc);
@@ -94,9 +157,63 @@ void check_format(const nlohmann::json& doc, std::string_view format,
         if (!enclosing) kept.push_back(v);
     }
     if (kept.empty()) kept = violations;
-    for (const auto& v : kept)
-        diag.add(file.string(), v.pointer.empty() ? "/" : v.pointer,
-                 "does not match the " + std::string(format) + " format: " + v.message);
+    // Validator messages rewritten to say what to write instead.
+    const format_vocabulary& vocab = vocabulary(format);
+    static const std::regex unknown_key(
+        R"(could not be validated using 'properties' or 'additionalProperties' constraints: '(.*)'\.$)");
+    static const std::regex missing_key(R"(^Missing required property '(.*)'\.$)");
+    std::map<std::string, std::vector<std::string>> missing; // pointer -> keys
+    std::set<std::string> unknown_at;
+    for (const auto& v : kept) {
+        std::smatch m;
+        if (std::regex_search(v.message, m, missing_key))
+            missing[v.pointer].push_back(m[1].str());
+        else if (std::regex_search(v.message, m, unknown_key) && closest(m[1].str(), vocab.keys))
+            unknown_at.insert(v.pointer); // a misspelling: its hint says enough
+    }
+    const std::string fname = file.string();
+    for (const auto& v : kept) {
+        const std::string where = v.pointer.empty() ? "/" : v.pointer;
+        std::smatch m;
+        if (std::regex_search(v.message, m, unknown_key)) {
+            const std::string key = m[1].str();
+            auto hint = closest(key, vocab.keys);
+            diag.add(fname, where + "/" + key,
+                     "unknown key \"" + key + "\"" +
+                         (hint && *hint != key ? ": did you mean \"" + *hint + "\"?"
+                                               : " here: see the " + std::string(format) +
+                                                     " format in docs/writing-profiles.md"));
+        } else if (std::regex_search(v.message, m, missing_key)) {
+            auto& keys = missing[v.pointer];
+            if (keys.empty()) continue; // said once for the place
+            // A misspelled key explains a missing one: say only that.
+            if (!unknown_at.count(v.pointer))
+                diag.add(fname, where,
+                         keys.size() == 1 ? "missing key \"" + keys[0] + "\""
+                                          : "expected one of the keys " + quoted_list(keys));
+            keys.clear();
+        } else if (v.message.find("any enum values") != std::string::npos) {
+            const nlohmann::json* value = nullptr;
+            try {
+                value = &doc.at(nlohmann::json::json_pointer(v.pointer));
+            } catch (const nlohmann::json::exception&) {
+            }
+            auto it = vocab.enums.find(last_token(v.pointer));
+            std::string text = value ? value->dump() : "the value";
+            if (it == vocab.enums.end()) {
+                diag.add(fname, where, text + " is not one of the allowed values");
+                continue;
+            }
+            auto hint = value && value->is_string() ? closest(value->get<std::string>(), it->second)
+                                                    : std::nullopt;
+            diag.add(fname, where,
+                     text + " is not one of " + quoted_list(it->second) +
+                         (hint ? ": did you mean \"" + *hint + "\"?" : ""));
+        } else {
+            diag.add(fname, where,
+                     "does not match the " + std::string(format) + " format: " + v.message);
+        }
+    }
 }
 
 } // namespace konform::model
