@@ -160,3 +160,19 @@ TEST_CASE("account_step: cleanup proves nothing; failures are kept up to the cap
     CHECK(t.reason == "capture x failed");
     CHECK(t.proven.at("R2") == verdict::inconclusive);
 }
+
+TEST_CASE("rollup: a test case that fails only a SHOULD is advisory, counted apart from fail") {
+    fixture f;
+    f.tc("T-SHOULD", "core", {{"R2", verdict::fail}});
+    f.tc("T-MUST", "core", {{"R1", verdict::pass}, {"R4", verdict::pass}});
+    f.tc("T-BOTH", "core", {{"R2", verdict::fail}, {"R4", verdict::fail}});
+    run::roll_up(f.r);
+    CHECK(f.r.testcases[0].advisory);
+    CHECK_FALSE(f.r.testcases[1].advisory);
+    CHECK_FALSE(f.r.testcases[2].advisory); // a MUST failed beside the SHOULD
+    CHECK(f.r.testcase_advisory == 1);
+    CHECK(f.r.testcase_counts[verdict::fail] == 1);
+    CHECK(f.r.requirement_advisory == 1);
+    CHECK(f.r.requirement_counts[verdict::fail] == 1); // R4 only
+    CHECK(f.r.overall == run::run_verdict::not_conformant);
+}

@@ -61,8 +61,9 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     const std::string width = std::to_string(total);
     std::string counter = std::to_string(index + 1);
     counter.insert(0, width.size() - counter.size(), ' ');
-    out_ << "[" << counter << "/" << total << "] " << pad(upper(run::to_string(tc.v)), 12) << " "
-         << pad(tc.id, 18) << " " << tc.title;
+    const std::string shown = tc.advisory ? "advisory" : std::string(run::to_string(tc.v));
+    out_ << "[" << counter << "/" << total << "] " << pad(upper(shown), 12) << " " << pad(tc.id, 18)
+         << " " << tc.title;
     if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped)
         out_ << " (" << ms_text(tc.duration_ms) << ")";
     else
@@ -75,8 +76,8 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
             std::string proves;
             for (const auto& id : a.proves)
                 proves += (proves.empty() ? "" : ", ") + id;
-            out_ << "        " << upper(run::to_string(a.v)) << " " << proves << " (" << a.pointer
-                 << ")\n";
+            out_ << "        " << (tc.advisory ? "NOT MET (advisory)" : upper(run::to_string(a.v)))
+                 << " " << proves << " (" << a.pointer << ")\n";
             if (!a.step.empty()) out_ << "          step:     " << a.step << '\n';
             if (!a.row.empty()) out_ << "          " << a.row << '\n';
             if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
@@ -124,6 +125,10 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
     out_ << '\n';
     row("test cases", r.testcase_counts);
     row("requirements", r.requirement_counts);
+    if (r.testcase_advisory || r.requirement_advisory)
+        out_ << "advisory: " << r.requirement_advisory << " SHOULD/MAY requirement(s) not met, in "
+             << r.testcase_advisory
+             << " test case(s); they do not decide conformance and are not counted as fail\n";
     out_ << '\n';
     for (const auto& c : r.classes)
         out_ << "  class " << pad(c.cls->id, 16) << pad(upper(run::to_string(c.v)), 14)

@@ -29,6 +29,11 @@ std::string excerpt(const std::string& s, std::size_t max = 2000) {
            " bytes in all; see evidence.har)";
 }
 
+// A SHOULD or MAY not met reads as advisory, never as fail.
+std::string shown_verdict(const json& item) {
+    return item.value("advisory", false) ? "advisory" : str(item, "verdict");
+}
+
 std::string badge(const std::string& verdict) {
     return "<span class=\"v v-" + esc(verdict) + "\">" + esc(verdict) + "</span>";
 }
@@ -91,7 +96,7 @@ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #d0d7de; v
 th { background: #eaeef2; }
 .v { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-error { background: var(--error); }
-.v-inconclusive { background: var(--inconclusive); } .v-inapplicable, .v-skipped { background: var(--na); }
+.v-inconclusive { background: var(--inconclusive); } .v-advisory { background: #8c6d1f; } .v-inapplicable, .v-skipped { background: var(--na); }
 .filters { margin: 8px 0; } .filters label { margin-right: 12px; }
 .failure { background: #fff; border-left: 4px solid var(--fail); padding: 8px 12px; margin: 10px 0; }
 .failure.error, .failure.inconclusive { border-color: var(--error); }
@@ -211,12 +216,12 @@ std::string to_html(const json& r, const json& failure_list) {
         std::string tcs;
         for (const auto& id : q.value("testcases", json::array()))
             tcs += (tcs.empty() ? "" : ", ") + id.get<std::string>();
-        h += "<tr data-verdict=\"" + esc(str(q, "verdict")) + "\"><td>" + esc(str(q, "id")) +
+        h += "<tr data-verdict=\"" + esc(shown_verdict(q)) + "\"><td>" + esc(str(q, "id")) +
              "</td><td>" + esc(str(q, "level")) + "</td><td>" + esc(str(q, "class")) + "</td><td>" +
              esc(str(q, "text"));
         if (q.contains("ref")) h += "<br><small>" + esc(str(q, "ref")) + "</small>";
         if (q.contains("reason")) h += "<br><small>" + esc(str(q, "reason")) + "</small>";
-        h += "</td><td>" + esc(tcs) + "</td><td>" + badge(str(q, "verdict")) + "</td></tr>";
+        h += "</td><td>" + esc(tcs) + "</td><td>" + badge(shown_verdict(q)) + "</td></tr>";
     }
     h += "</table>";
 
@@ -226,11 +231,11 @@ std::string to_html(const json& r, const json& failure_list) {
     for (const auto& tc : r["testcases"]) {
         char ms[32];
         std::snprintf(ms, sizeof ms, "%.1f ms", tc.value("duration_ms", 0.0));
-        h += "<tr data-verdict=\"" + esc(str(tc, "verdict")) + "\"><td>" + esc(str(tc, "id")) +
+        h += "<tr data-verdict=\"" + esc(shown_verdict(tc)) + "\"><td>" + esc(str(tc, "id")) +
              "</td><td>" + esc(str(tc, "title"));
         if (tc.contains("reason")) h += "<br><small>" + esc(str(tc, "reason")) + "</small>";
         h += "</td><td>" + esc(str(tc, "class")) + "</td><td>" + ms + "</td><td>" +
-             badge(str(tc, "verdict")) + "</td></tr>";
+             badge(shown_verdict(tc)) + "</td></tr>";
     }
     h += "</table>";
 
@@ -266,11 +271,12 @@ json failures_of(const run::run_result& r) {
     json out = json::array();
     for (const auto& tc : r.testcases)
         for (const auto& a : tc.failures) {
-            json f = {{"testcase", tc.id},    {"file", tc.file},
-                      {"pointer", a.pointer}, {"verdict", run::to_string(a.v)},
-                      {"proves", a.proves},   {"expected", a.expected},
-                      {"actual", a.actual},   {"explanation", a.explanation},
-                      {"step", a.step},       {"row", a.row}};
+            json f = {
+                {"testcase", tc.id},    {"file", tc.file},
+                {"pointer", a.pointer}, {"verdict", tc.advisory ? "advisory" : run::to_string(a.v)},
+                {"proves", a.proves},   {"expected", a.expected},
+                {"actual", a.actual},   {"explanation", a.explanation},
+                {"step", a.step},       {"row", a.row}};
             if (const auto* e = tc.excerpt_of(a.exchange)) {
                 f["exchange"] = a.exchange;
                 f["curl"] = e->curl;
@@ -295,7 +301,7 @@ json failures_from_files(const json& report, const json& evidence) {
                 json f = {{"testcase", str(tc, "id")},
                           {"file", str(tc, "file")},
                           {"pointer", str(a, "pointer")},
-                          {"verdict", v},
+                          {"verdict", tc.value("advisory", false) ? "advisory" : v},
                           {"proves", a.value("proves", json::array())},
                           {"expected", str(a, "expected")},
                           {"actual", str(a, "actual")},

@@ -2,6 +2,7 @@
 
 #include "json_text.hpp"
 
+#include "konform/run/roll_up.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
@@ -148,6 +149,7 @@ json report_head(const run::run_result& r, const json& evidence) {
                   {"testcases", rr.testcases}};
         if (!rr.req->ref.empty()) j["ref"] = rr.req->ref;
         if (!rr.reason.empty()) j["reason"] = rr.reason;
+        if (run::is_advisory(rr)) j["advisory"] = true;
         reqs.push_back(std::move(j));
     }
     json tcs = json::array();
@@ -160,6 +162,7 @@ json report_head(const run::run_result& r, const json& evidence) {
                   {"verdict", run::to_string(tc.v)},
                   {"duration_ms", tc.duration_ms}};
         if (!tc.reason.empty()) j["reason"] = tc.reason;
+        if (tc.advisory) j["advisory"] = true;
         tcs.push_back(std::move(j));
     }
     json doc = {
@@ -177,6 +180,8 @@ json report_head(const run::run_result& r, const json& evidence) {
         {"summary",
          {{"testcases", counts(r.testcase_counts)},
           {"requirements", counts(r.requirement_counts)},
+          {"advisory",
+           {{"testcases", r.testcase_advisory}, {"requirements", r.requirement_advisory}}},
           {"exchanges", r.exchange_count}}},
         {"classes", classes},
         {"requirements", reqs},

@@ -81,6 +81,14 @@ std::string to_junit(const run::run_result& r) {
                 msg = proves + ": expected " + a->expected + ", actual " + a->actual;
                 if (!a->explanation.empty()) msg += " (" + a->explanation + ")";
             }
+            if (tc.advisory) { // a SHOULD not met: reported, not a failure
+                auto p = e.append_child("properties").append_child("property");
+                p.append_attribute("name") = "advisory";
+                p.append_attribute("value") = "SHOULD or MAY requirement not met";
+                e.append_child("system-out").text() =
+                    ("advisory (not a failure):\n" + details(tc)).c_str();
+                continue;
+            }
             switch (tc.v) {
             case run::verdict::pass:
                 break;

@@ -47,6 +47,23 @@ void account_step(testcase_result& tc, const step_result& s) {
     }
 }
 
+void mark_advisory(testcase_result& tc, const model::profile& p) {
+    tc.advisory = false;
+    if (tc.v != verdict::fail) return;
+    bool any = false;
+    for (const auto& [id, v] : tc.proven) {
+        if (v != verdict::fail) continue;
+        const auto* req = p.find_requirement(id);
+        if (!req || req->lvl == model::level::must) return;
+        any = true;
+    }
+    tc.advisory = any;
+}
+
+bool is_advisory(const requirement_result& rr) {
+    return rr.v == verdict::fail && rr.req && rr.req->lvl != model::level::must;
+}
+
 void roll_up(run_result& r) {
     const model::profile& p = *r.prof;
     const model::target& t = *r.tgt;
@@ -54,8 +71,14 @@ void roll_up(run_result& r) {
     r.classes.clear();
     r.testcase_counts.clear();
     r.requirement_counts.clear();
-    for (const auto& tc : r.testcases)
-        ++r.testcase_counts[tc.v];
+    r.testcase_advisory = r.requirement_advisory = 0;
+    for (auto& tc : r.testcases) {
+        mark_advisory(tc, p);
+        if (tc.advisory)
+            ++r.testcase_advisory;
+        else
+            ++r.testcase_counts[tc.v];
+    }
 
     for (const auto& req : p.requirements) {
         requirement_result rr;
@@ -83,7 +106,10 @@ void roll_up(run_result& r) {
         } else {
             rr.v = excluded == verdict::inapplicable ? verdict::inconclusive : excluded;
         }
-        ++r.requirement_counts[rr.v];
+        if (is_advisory(rr))
+            ++r.requirement_advisory;
+        else
+            ++r.requirement_counts[rr.v];
         r.requirements.push_back(std::move(rr));
     }
 

@@ -189,6 +189,7 @@ private:
     void commit(std::size_t i) {
         slot& s = slots_[i];
         testcase_result& res = *s.result;
+        mark_advisory(res, p_);
         for (auto& f : res.failures)
             f.exchange = s.stream.global(f.exchange);
         for (auto& e : res.evidence)

@@ -66,7 +66,8 @@ struct testcase_result {
     std::string file; // relative to the profile folder
     std::vector<std::string> verifies;
     verdict v = verdict::pass;
-    std::string reason; // for inapplicable, skipped, error and inconclusive
+    bool advisory = false; // failed, but only SHOULD or MAY requirements (mark_advisory)
+    std::string reason;    // for inapplicable, skipped, error and inconclusive
     double duration_ms = 0;
     // Worst verdict of the (non-cleanup) assertions that prove each requirement.
     std::map<std::string, verdict> proven;
@@ -127,7 +128,9 @@ struct run_result {
     std::string incomplete_reason;
     bool interrupted = false;
     int jobs = 1;
-    std::map<verdict, int> testcase_counts;
+    std::map<verdict, int> testcase_counts; // advisory ones apart:
+    int testcase_advisory = 0;
+    int requirement_advisory = 0;
     std::map<verdict, int> requirement_counts;
 };
 

@@ -22,4 +22,11 @@ void account_step(testcase_result& tc, const step_result& s);
 // core and the claimed classes passes.
 void roll_up(run_result& r);
 
+// A failed test case is advisory when every requirement it failed is a SHOULD or MAY: it
+// reads as advisory in every output, never as a failure beside the MUST failures.
+void mark_advisory(testcase_result& tc, const model::profile& p);
+
+// A requirement's result is advisory when it failed and is a SHOULD or MAY.
+bool is_advisory(const requirement_result& rr);
+
 } // namespace konform::run
