@@ -283,3 +283,30 @@ TEST_CASE("loader: a number too large for a double is a problem naming the file,
         "expect": [{"status": 1e4444}]}])"));
     CHECK(has(s.load(), "", "number overflow"));
 }
+
+TEST_CASE("loader: every ref cites a declared source, a file it lists, and the standard in a "
+          "mandatory class") {
+    scratch s;
+    s.write("profile.json", R"x({"id": "p", "version": "1.0.0", "title": "P",
+  "sources": [{"id": "std", "title": "The standard", "version": "1.3.0", "files": ["doc/read.rst", "doc/search.rst"]},
+              {"id": "profile", "title": "This profile", "own": true}],
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}, {"id": "opt", "title": "Optional"}],
+  "requirements": [
+    {"id": "R1", "class": "core", "level": "MUST", "text": "t", "ref": "std doc/read.rst §2; std doc/search.rst"},
+    {"id": "R2", "class": "core", "level": "MUST", "text": "t", "ref": "std doc/read-operation.rst"},
+    {"id": "R3", "class": "core", "level": "MUST", "text": "t", "ref": "sdt doc/read.rst"},
+    {"id": "R4", "class": "core", "level": "MUST", "text": "t", "ref": "profile (our idea)"},
+    {"id": "R5", "class": "opt", "level": "MUST", "text": "t", "ref": "profile (our idea)"},
+    {"id": "R6", "class": "opt", "level": "MUST", "text": "t"}],
+  "testcases": ["tc/*.json"]})x");
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}}])"));
+    auto ps = s.load();
+    CHECK_FALSE(has(ps, "/requirements/0/ref", ""));
+    CHECK(has(
+        ps, "/requirements/1/ref",
+        "source std 1.3.0 has no file \"doc/read-operation.rst\": did you mean \"doc/read.rst\"?"));
+    CHECK(has(ps, "/requirements/2/ref", "names no declared source: did you mean \"std\"?"));
+    CHECK(has(ps, "/requirements/3/ref", "cites only the profile itself"));
+    CHECK_FALSE(has(ps, "/requirements/4/ref", ""));
+    CHECK(has(ps, "/requirements/5/ref", "cites no source (declared: std, profile)"));
+}

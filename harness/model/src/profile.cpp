@@ -198,6 +198,73 @@ struct loader {
         }
     }
 
+    // With sources declared by id, every ref cites them: "<id> <file> ..." parts separated
+    // by ';', each file one the source lists; a requirement of a mandatory class cites the
+    // standard, not only the profile itself.
+    void references() {
+        std::vector<std::string> ids;
+        for (const auto& s : prof.sources)
+            if (!s.id.empty()) ids.push_back(s.id);
+        if (ids.empty()) return;
+        for (std::size_t i = 0; i < prof.requirements.size(); ++i) {
+            const requirement& r = prof.requirements[i];
+            const std::string where = "/requirements/" + std::to_string(i) + "/ref";
+            const conformance_class* c = prof.find_class(r.cls);
+            if (r.ref.empty()) {
+                diag.add(pfile, where,
+                         "requirement " + r.id + " cites no source (declared: " + join_ids(ids) +
+                             ")");
+                continue;
+            }
+            bool cites_standard = false, unknown = false;
+            std::size_t start = 0;
+            while (start <= r.ref.size()) {
+                std::size_t end = r.ref.find(';', start);
+                if (end == std::string::npos) end = r.ref.size();
+                std::string part = r.ref.substr(start, end - start);
+                start = end + 1;
+                part.erase(0, part.find_first_not_of(' '));
+                const std::string id = part.substr(0, part.find(' '));
+                const source* src = nullptr;
+                for (const auto& s : prof.sources)
+                    if (s.id == id) src = &s;
+                if (!src) {
+                    auto hint = closest(id, ids);
+                    diag.add(pfile, where,
+                             "\"" + part + "\" names no declared source" +
+                                 (hint ? ": did you mean \"" + *hint + "\"?"
+                                       : " (declared: " + join_ids(ids) + ")"));
+                    unknown = true;
+                    continue;
+                }
+                cites_standard = cites_standard || !src->own;
+                if (src->files.empty()) continue;
+                std::string rest = part.size() > id.size() ? part.substr(id.size() + 1) : "";
+                const std::string file = rest.substr(0, rest.find(' '));
+                if (std::find(src->files.begin(), src->files.end(), file) == src->files.end()) {
+                    auto hint = closest(file, src->files, file.size() / 2);
+                    diag.add(pfile, where,
+                             "source " + id + (src->version.empty() ? "" : " " + src->version) +
+                                 " has no file \"" + file + "\"" +
+                                 (hint ? ": did you mean \"" + *hint + "\"?"
+                                       : " among the files it lists"));
+                }
+            }
+            if (c && c->mandatory && !cites_standard && !unknown)
+                diag.add(pfile, where,
+                         "requirement " + r.id + " is in the mandatory class " + r.cls +
+                             " but cites only the profile itself: cite the standard, or move it "
+                             "to an optional class");
+        }
+    }
+
+    static std::string join_ids(const std::vector<std::string>& ids) {
+        std::string out;
+        for (const auto& id : ids)
+            out += (out.empty() ? "" : ", ") + id;
+        return out;
+    }
+
     // Why a file the profile names may not be used, or nothing: with symlinks resolved, it
     // must be a regular file inside the profile folder. A profile is one folder, frozen
     // and digested as a whole; it cannot reach a key file elsewhere on the machine.
@@ -430,12 +497,27 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
     prof.id = (*doc)["id"];
     prof.version = (*doc)["version"];
     prof.title = (*doc)["title"];
-    if (doc->contains("sources")) prof.sources = (*doc)["sources"].get<std::vector<std::string>>();
+    if (doc->contains("sources"))
+        for (const auto& s : (*doc)["sources"]) {
+            source src;
+            if (s.is_string()) {
+                src.title = s.get<std::string>();
+            } else {
+                src.id = s["id"].get<std::string>();
+                src.title = s["title"].get<std::string>();
+                src.version = s.value("version", "");
+                src.url = s.value("url", "");
+                src.own = s.value("own", false);
+                if (s.contains("files")) src.files = s["files"].get<std::vector<std::string>>();
+            }
+            prof.sources.push_back(std::move(src));
+        }
     if (doc->contains("namespaces"))
         prof.namespaces = (*doc)["namespaces"].get<std::map<std::string, std::string>>();
     loader l(prof, *doc, diag);
     l.classes();
     l.requirements();
+    l.references();
     l.schemas();
     l.datasets();
     l.parameters();

@@ -117,20 +117,21 @@ struct reader {
     }
 };
 
+// Edits (insert, delete, replace, swap two neighbours) that turn a into b.
 std::size_t distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
     for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                                d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
-    }
-    return row[b.size()];
+    return d[a.size()][b.size()];
 }
 
 } // namespace
@@ -209,9 +210,11 @@ std::span<const std::string_view> known_generators() {
 }
 
 std::optional<std::string> closest(std::string_view word,
-                                   std::span<const std::string_view> candidates) {
+                                   std::span<const std::string_view> candidates,
+                                   std::size_t max_distance) {
     std::optional<std::string> best;
-    std::size_t best_d = std::max<std::size_t>(1, word.size() / 3) + 1;
+    std::size_t best_d =
+        (max_distance ? max_distance : std::max<std::size_t>(1, word.size() / 3)) + 1;
     for (auto c : candidates) {
         const std::size_t d = distance(word, c);
         if (d < best_d) best_d = d, best = std::string(c);
@@ -220,9 +223,10 @@ std::optional<std::string> closest(std::string_view word,
 }
 
 std::optional<std::string> closest(std::string_view word,
-                                   const std::vector<std::string>& candidates) {
+                                   const std::vector<std::string>& candidates,
+                                   std::size_t max_distance) {
     std::vector<std::string_view> views(candidates.begin(), candidates.end());
-    return closest(word, std::span<const std::string_view>(views));
+    return closest(word, std::span<const std::string_view>(views), max_distance);
 }
 
 } // namespace konform::model

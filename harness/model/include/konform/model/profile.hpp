@@ -33,6 +33,18 @@ struct requirement {
     std::string note; // e.g. where the written docs and the implementation disagree
 };
 
+// A document a profile's requirements cite: "ref": "<id> <file or section> ...". A source
+// that lists its files is checked: a ref must name one of them. An `own` source is the
+// profile itself; requirements citing only it stand in optional classes.
+struct source {
+    std::string id; // empty for a source given as plain text
+    std::string title;
+    std::string version;
+    std::string url;
+    std::vector<std::string> files;
+    bool own = false;
+};
+
 struct parameter_spec {
     std::string name;
     std::string description;
@@ -68,7 +80,7 @@ struct profile {
     std::string id;
     std::string version;
     std::string title;
-    std::vector<std::string> sources;
+    std::vector<source> sources;
     std::vector<conformance_class> classes;
     std::vector<requirement> requirements;
     std::map<std::string, schema_ref> schemas;

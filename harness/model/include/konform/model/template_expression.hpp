@@ -58,11 +58,13 @@ const filter_info* find_filter(std::string_view name);
 // The generators: $uuid, $now, $today, $timestamp, $random.
 std::span<const std::string_view> known_generators();
 
-// The closest of `candidates` to `word` (edit distance at most a third of its length, at
-// least 1), or nothing: for "did you mean" hints.
+// The closest of `candidates` to `word` within `max_distance` edits (by default a third
+// of its length, at least 1), or nothing: for "did you mean" hints.
 std::optional<std::string> closest(std::string_view word,
-                                   std::span<const std::string_view> candidates);
+                                   std::span<const std::string_view> candidates,
+                                   std::size_t max_distance = 0);
 std::optional<std::string> closest(std::string_view word,
-                                   const std::vector<std::string>& candidates);
+                                   const std::vector<std::string>& candidates,
+                                   std::size_t max_distance = 0);
 
 } // namespace konform::model
