@@ -3,6 +3,7 @@
 #include "konform/model/json_file.hpp"
 #include "konform/model/testcase.hpp"
 #include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
 
 #include <doctest/doctest.h>
@@ -13,6 +14,26 @@ TEST_CASE("docs: every checked example in the profile writers' guide loads") {
     const std::string guide = util::read_file(KONFORM_SOURCE_DIR "/docs/writing-profiles.md");
     const std::string marker = "<!-- check: ";
     int checked = 0;
+    // The guide's fragments, for the test cases that use them.
+    model::fragment_library fragments;
+    for (std::size_t pos = guide.find(marker); pos != std::string::npos;
+         pos = guide.find(marker, pos + 1)) {
+        if (guide.compare(pos + marker.size(), 8, "fragment") != 0) continue;
+        std::size_t open = guide.find("```json\n", pos);
+        std::size_t close = guide.find("\n```", open + 8);
+        auto doc = util::parse_json(guide.substr(open + 8, close - open - 8),
+                                    util::default_max_json_values, util::json_comments::allowed);
+        model::fragment f;
+        f.id = doc["id"];
+        f.file = "writing-profiles.md";
+        for (const auto& [name, spec] : doc["parameters"].items())
+            f.parameters.emplace_back(name, spec.contains("default")
+                                                ? std::optional<nlohmann::json>(spec["default"])
+                                                : std::nullopt);
+        f.steps = doc["steps"];
+        fragments.emplace(f.id, f);
+    }
+    CHECK(fragments.size() >= 1);
     for (std::size_t pos = guide.find(marker); pos != std::string::npos;
          pos = guide.find(marker, pos + 1)) {
         std::size_t kind_end = guide.find(" -->", pos);
@@ -25,11 +46,12 @@ TEST_CASE("docs: every checked example in the profile writers' guide loads") {
         CAPTURE(kind);
         CAPTURE(text.substr(0, 60));
         nlohmann::json doc;
-        REQUIRE_NOTHROW(doc = nlohmann::json::parse(text));
+        REQUIRE_NOTHROW(doc = util::parse_json(text, util::default_max_json_values,
+                                               util::json_comments::allowed));
         model::diagnostics diag;
         model::check_format(doc, kind, "writing-profiles.md", diag);
         if (diag.empty() && kind == "testcase")
-            model::parse_testcase(doc, "writing-profiles.md", diag);
+            model::parse_testcase(doc, "writing-profiles.md", diag, fragments);
         for (const auto& p : diag.problems())
             MESSAGE(p.to_string());
         CHECK(diag.empty());
