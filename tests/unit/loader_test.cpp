@@ -310,3 +310,45 @@ TEST_CASE("loader: every ref cites a declared source, a file it lists, and the s
     CHECK_FALSE(has(ps, "/requirements/4/ref", ""));
     CHECK(has(ps, "/requirements/5/ref", "cites no source (declared: std, profile)"));
 }
+
+TEST_CASE("loader: a JSON Schema's $ref reaches sibling files in the profile folder, never the "
+          "network or outside") {
+    scratch s;
+    fs::create_directories(s.dir / "schemas");
+    s.write("profile.json", R"({"id": "p", "version": "1.0.0", "title": "P",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+  "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+  "schemas": {"unit": "schemas/unit.json", "by_id": "schemas/by-id.json"},
+  "testcases": ["tc/*.json"]})");
+    s.write("schemas/common.json",
+            R"({"definitions": {"uuid": {"type": "string", "pattern": "^[0-9a-f-]{36}$"}}})");
+    s.write(
+        "schemas/unit.json",
+        R"({"type": "object", "properties": {"id": {"$ref": "common.json#/definitions/uuid"}}})");
+    s.write(
+        "schemas/by-id.json",
+        R"({"$id": "https://example.invalid/s/by-id.json", "properties": {"id": {"$ref": "https://example.invalid/s/common.json#/definitions/uuid"}}})");
+    s.write(
+        "tc/a.json",
+        tc_doc(
+            R"([{"request": {"method": "GET", "path": "/x"}, "expect": [{"schema": "unit"}]}])"));
+    diagnostics d;
+    auto p = load_profile(s.dir, d);
+    CHECK(d.empty());
+    REQUIRE(p.schemas.count("unit"));
+    CHECK(p.schemas.at("unit").json->validate({{"id", "x"}}).size() >= 1);
+    CHECK(p.schemas.at("unit")
+              .json->validate({{"id", "6f1e2a3b-0000-4000-8000-000000000001"}})
+              .empty());
+    CHECK(p.schemas.at("by_id").json->validate({{"id", "x"}}).size() >= 1);
+    bool digested = false;
+    for (const auto& f : p.files)
+        digested = digested || f.path == "schemas/common.json";
+    CHECK(digested); // the referenced file is part of the profile's digest
+    s.write("schemas/unit.json",
+            R"({"properties": {"id": {"$ref": "https://example.org/uuid.json"}}})");
+    CHECK(has(s.load(), "", "never fetches schemas from the network"));
+    fs::create_symlink("/etc/passwd", s.dir / "schemas/link.json");
+    s.write("schemas/unit.json", R"({"properties": {"id": {"$ref": "link.json"}}})");
+    CHECK(has(s.load(), "", "outside the profile folder"));
+}
