@@ -38,6 +38,11 @@ struct run_args {
 };
 
 exit_code execute(const run_args& a) {
+    // From the start: a signal while the profile loads still ends in an incomplete report
+    // (the run stops before its first test case), not in a killed process without one.
+    stop_requested = false;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     model::diagnostics diag;
     model::profile prof = model::load_profile(a.profile, diag);
     model::target tgt = model::load_target(a.target, diag);
@@ -105,10 +110,7 @@ exit_code execute(const run_args& a) {
     for (const auto& c : a.classes)
         if (!prof.find_class(c))
             throw model::load_error("--class", c, "no such class in profile " + prof.id);
-    stop_requested = false;
     opt.stop = &stop_requested;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
 
     report::console_mode mode = a.json    ? report::console_mode::json
                                 : a.quiet ? report::console_mode::quiet
