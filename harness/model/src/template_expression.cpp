@@ -170,12 +170,16 @@ expression parse_expression(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> template_placeholders(std::string_view text) {
-    std::vector<std::string> out;
+void scan_template(std::string_view text, const std::function<void(std::string_view)>& literal,
+                   const std::function<void(std::string_view)>& expression) {
     std::size_t pos = 0;
-    while (true) {
+    while (pos < text.size()) {
         const std::size_t open = text.find("{{", pos);
-        if (open == std::string_view::npos) return out;
+        if (open == std::string_view::npos) {
+            literal(text.substr(pos));
+            return;
+        }
+        if (open > pos) literal(text.substr(pos, open - pos));
         const std::size_t close = text.find("}}", open + 2);
         if (close == std::string_view::npos)
             throw template_error("unterminated placeholder at character " + std::to_string(open) +
@@ -183,9 +187,36 @@ std::vector<std::string> template_placeholders(std::string_view text) {
         std::string_view inner = trim(text.substr(open + 2, close - open - 2));
         if (inner.empty())
             throw template_error("empty placeholder {{}} at character " + std::to_string(open));
-        out.emplace_back(inner);
+        expression(inner);
         pos = close + 2;
     }
+}
+
+std::vector<std::string> template_placeholders(std::string_view text) {
+    std::vector<std::string> out;
+    scan_template(
+        text, [](std::string_view) {}, [&](std::string_view e) { out.emplace_back(e); });
+    return out;
+}
+
+std::string filter_problem(const filter_call& f, std::string_view expr) {
+    const filter_info* info = find_filter(f.name);
+    if (!info) {
+        std::vector<std::string_view> names;
+        for (const auto& k : filter_table)
+            names.push_back(k.name);
+        auto hint = closest(f.name, names);
+        return "unknown filter \"" + f.name + "\" in {{" + std::string(expr) + "}}" +
+               (hint ? ": did you mean \"" + *hint + "\"?"
+                     : ": see the filters in docs/writing-profiles.md");
+    }
+    if (f.args.size() < info->min_args || f.args.size() > info->max_args)
+        return "the filter " + f.name + " in {{" + std::string(expr) + "}} takes " +
+               std::to_string(info->min_args) +
+               (info->max_args != info->min_args ? " to " + std::to_string(info->max_args)
+                                                 : std::string()) +
+               " argument(s), not " + std::to_string(f.args.size());
+    return {};
 }
 
 std::optional<std::string> sole_placeholder(std::string_view s) {

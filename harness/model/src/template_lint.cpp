@@ -41,25 +41,7 @@ struct linter {
             }
             bool has_default = false;
             for (const auto& f : e.filters) {
-                const filter_info* info = find_filter(f.name);
-                if (!info) {
-                    std::vector<std::string_view> names;
-                    for (const auto& k : known_filters())
-                        names.push_back(k.name);
-                    auto hint = closest(f.name, names);
-                    problem(s, where,
-                            "unknown filter \"" + f.name + "\" in {{" + text + "}}" +
-                                (hint ? ": did you mean \"" + *hint + "\"?"
-                                      : ": see docs/writing-profiles.md#filters"));
-                } else if (f.args.size() < info->min_args || f.args.size() > info->max_args) {
-                    problem(s, where,
-                            "the filter " + f.name + " in {{" + text + "}} takes " +
-                                std::to_string(info->min_args) +
-                                (info->max_args != info->min_args
-                                     ? " to " + std::to_string(info->max_args)
-                                     : std::string()) +
-                                " argument(s), not " + std::to_string(f.args.size()));
-                }
+                if (std::string why = filter_problem(f, text); !why.empty()) problem(s, where, why);
                 has_default = has_default || f.name == "default";
             }
             if (e.literal || has_default) continue;

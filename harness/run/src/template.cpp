@@ -238,15 +238,8 @@ json lookup(const std::string& text, const variables& vars) {
     else
         v = lookup_name(e.name, vars, why);
     for (const auto& f : e.filters) {
-        const model::filter_info* info = model::find_filter(f.name);
-        if (!info) throw template_error("unknown filter \"" + f.name + "\" in {{" + text + "}}");
-        if (f.args.size() < info->min_args || f.args.size() > info->max_args)
-            throw template_error("{{" + text + "}}: the filter " + f.name + " takes " +
-                                 std::to_string(info->min_args) +
-                                 (info->max_args != info->min_args
-                                      ? "-" + std::to_string(info->max_args)
-                                      : std::string()) +
-                                 " argument(s)");
+        if (std::string why = model::filter_problem(f, text); !why.empty())
+            throw template_error(why);
         if (!v) {
             if (f.name != "default") throw template_error(why);
             v = f.args.at(0);
@@ -263,39 +256,16 @@ std::string as_text(const json& v) {
                          : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-template <class F> void scan(std::string_view text, F&& on_name, std::string* out) {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t open = text.find("{{", pos);
-        if (open == std::string_view::npos) {
-            if (out) out->append(text.substr(pos));
-            return;
-        }
-        if (out) out->append(text.substr(pos, open - pos));
-        std::size_t close = text.find("}}", open + 2);
-        if (close == std::string_view::npos)
-            throw template_error("unterminated placeholder at character " + std::to_string(open) +
-                                 ": missing \"}}\"");
-        std::string name(text.substr(open + 2, close - open - 2));
-        if (name.find_first_not_of(" \t") == std::string::npos)
-            throw template_error("empty placeholder {{}} at character " + std::to_string(open));
-        std::string value = on_name(name);
-        if (out) out->append(value);
-        pos = close + 2;
-    }
-}
-
 } // namespace
 
 std::string render(std::string_view text, const variables& vars, escaping esc) {
     std::string out;
-    scan(
-        text,
-        [&](const std::string& name) {
-            std::string v = as_text(lookup(name, vars));
-            return esc == escaping::xml ? util::xml_escape(v) : v;
-        },
-        &out);
+    model::scan_template(
+        text, [&](std::string_view literal) { out.append(literal); },
+        [&](std::string_view expr) {
+            std::string v = as_text(lookup(std::string(expr), vars));
+            out += esc == escaping::xml ? util::xml_escape(v) : v;
+        });
     return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -37,8 +38,13 @@ struct expression {
 // Reads an expression. Throws template_error naming what is wrong.
 expression parse_expression(std::string_view text);
 
-// The expressions of a template, each {{...}} in order, trimmed. Throws template_error
-// for an unterminated or empty placeholder.
+// Walks a template: `literal` gets each run of text between placeholders, `expression`
+// what stands inside each {{...}}, in order. Throws template_error for an unterminated or
+// empty placeholder.
+void scan_template(std::string_view text, const std::function<void(std::string_view)>& literal,
+                   const std::function<void(std::string_view)>& expression);
+
+// The expressions of a template, each {{...}} in order, trimmed.
 std::vector<std::string> template_placeholders(std::string_view text);
 
 // The expression when the whole text is exactly one placeholder ("{{n}}"): such a template
@@ -54,6 +60,10 @@ struct filter_info {
 // The filters konform knows; nullptr for an unknown name.
 std::span<const filter_info> known_filters();
 const filter_info* find_filter(std::string_view name);
+
+// What is wrong with a filter of the expression `expr` (unknown, with "did you mean", or
+// given the wrong number of arguments), or "" when nothing is.
+std::string filter_problem(const filter_call& f, std::string_view expr);
 
 // The generators: $uuid, $now, $today, $timestamp, $random.
 std::span<const std::string_view> known_generators();
