@@ -228,3 +228,46 @@ TEST_CASE("language 2: an error inside a fragment names the fragment file and th
     CHECK(has(ps, "undefined name {{q}}"));
     CHECK(has(ps, "(written in " + frag + " /steps/0)"));
 }
+
+TEST_CASE("language 2: rows built at run time are bounded, whatever an array or range holds") {
+    language_profile lp;
+    std::string big = "[0";
+    for (int i = 1; i <= 100'000; ++i)
+        big += "," + std::to_string(i);
+    big += "]";
+    lp.write("testcases/big.json",
+             R"({"id": "T-BIG", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "variables": {"big": )" +
+                 big + R"(},
+  "steps": [{"for_each": "{{big}}", "as": "n", "steps": [{"request": {"method": "GET", "path": "/greetings"}}]}]})");
+    lp.write("testcases/wide.json",
+             R"({"id": "T-WIDE", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"for_each": {"from": -9000000000000000000, "to": 9000000000000000000}, "as": "n",
+             "steps": [{"request": {"method": "GET", "path": "/greetings"}}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    REQUIRE(r.testcases.size() == 2);
+    for (const auto& tc : r.testcases) {
+        CHECK(tc.v == verdict::error);
+        CHECK_MESSAGE(tc.reason.find("more than 100000 rows") != std::string::npos, tc.reason);
+    }
+    CHECK(sink.exchanges.empty());
+}
+
+TEST_CASE("language 2: fragments that fan out are stopped at a bound, not expanded forever") {
+    language_profile lp;
+    // f0 uses f1 twice, f1 uses f2 twice, ... : 2^30 steps if nothing stopped it.
+    for (int i = 0; i < 30; ++i)
+        lp.write("fragments/f" + std::to_string(i) + ".json",
+                 R"({"id": "f)" + std::to_string(i) + R"(", "steps": [{"use": "f)" +
+                     std::to_string(i + 1) + R"("}, {"use": "f)" + std::to_string(i + 1) +
+                     R"("}]})");
+    lp.write("fragments/f30.json",
+             R"({"id": "f30", "steps": [{"request": {"method": "GET", "path": "/greetings"}}]})");
+    lp.write("testcases/t.json",
+             R"({"id": "T", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"use": "f0"}]})");
+    auto ps = lp.lint();
+    CHECK(has(ps, "the fragments expand to more than 10000 steps in one test case"));
+    CHECK(ps.size() < 40); // said once per level, not once per use
+}

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/regex.hpp>
+#include <memory>
 #include <pugixml.hpp>
 
 namespace konform::model {
@@ -49,6 +50,11 @@ struct parser {
     std::string prefix;                   // pointer of the using step, inside a fragment
     std::string used_at;                  // "(used at tc.json /steps/2)", inside a fragment
     std::vector<const fragment*> chain{}; // the fragments being expanded, outermost first
+    std::shared_ptr<std::size_t> expanded = std::make_shared<std::size_t>(0); // steps so far
+
+    // Fragments that use fragments several times could expand without end in practice
+    // (2 uses at each of 30 levels): a test case stops at this many steps.
+    static constexpr std::size_t max_expanded_steps = 10'000;
 
     void error(const std::string& where, const std::string& message) {
         diag.add(file.string(), where, message + used_at);
@@ -315,13 +321,22 @@ struct parser {
                      fragments,
                      prefix + where,
                      used_at.empty() ? " (used at " + file.string() + " " + where + ")" : used_at,
-                     chain};
+                     chain,
+                     expanded};
         inner.chain.push_back(&f);
-        for (std::size_t i = 0; i < f.steps.size(); ++i)
+        for (std::size_t i = 0; i < f.steps.size(); ++i) {
+            if (*expanded >= max_expanded_steps) {
+                error(where + "/use", "the fragments expand to more than " +
+                                          std::to_string(max_expanded_steps) +
+                                          " steps in one test case");
+                return;
+            }
             out.steps.push_back(inner.parse_step(f.steps[i], "/steps/" + std::to_string(i)));
+        }
     }
 
     step parse_step(const json& s, const std::string& where) {
+        ++*expanded;
         step out;
         out.pointer = prefix + where;
         if (!chain.empty()) out.written_at = file.string() + " " + where;

@@ -395,19 +395,27 @@ boost::asio::awaitable<void> interpreter::fragment_step(const model::step& s, st
 // The rows a for_each runs over, or nothing (and why).
 std::optional<json> interpreter::loop_rows(const model::step& s, state& st, std::string& why) {
     const model::loop_source& src = *s.loop;
+    // Rows built at run time may come from the system (a captured array): bounded, as a
+    // range is, so no answer can make a loop send an unbounded number of requests.
+    constexpr std::size_t max_rows = 100'000;
+    const std::string too_many = "more than " + std::to_string(max_rows) + " rows";
+    std::optional<json> rows;
     try {
         switch (src.from) {
-        case model::loop_source::kind::dataset:
-            return json(); // read row by row (loop_step): a data set may be large
-        case model::loop_source::kind::expression: {
-            json v = render_value(src.name, st.vars);
-            if (v.is_array()) return v;
-            why =
-                "for_each \"" + src.name + "\" is " + std::string(v.type_name()) + ", not an array";
+        case model::loop_source::kind::dataset: // read row by row in loop_step
+            why = "a data set is not built at run time";
             return std::nullopt;
-        }
+        case model::loop_source::kind::expression:
+            rows = render_value(src.name, st.vars);
+            if (!rows->is_array()) {
+                why = "for_each \"" + src.name + "\" is " + std::string(rows->type_name()) +
+                      ", not an array";
+                return std::nullopt;
+            }
+            break;
         case model::loop_source::kind::rows:
-            return render_json(src.rows, st.vars);
+            rows = render_json(src.rows, st.vars);
+            break;
         case model::loop_source::kind::range: {
             auto bound = [&](const json& b) {
                 json v = b.is_string() ? render_value(b.get<std::string>(), st.vars) : b;
@@ -416,30 +424,41 @@ std::optional<json> interpreter::loop_rows(const model::step& s, state& st, std:
                 return v.get<long long>();
             };
             const long long first = bound(src.first), last = bound(src.last);
-            constexpr long long max_rows = 100'000;
-            if (last - first >= max_rows) {
-                why = "the range " + std::to_string(first) + ".." + std::to_string(last) +
-                      " has more than " + std::to_string(max_rows) + " rows";
+            // The count in unsigned arithmetic: last - first may not fit a long long.
+            if (first <= last &&
+                static_cast<unsigned long long>(last) - static_cast<unsigned long long>(first) >=
+                    max_rows) {
+                why = "the range " + std::to_string(first) + ".." + std::to_string(last) + " has " +
+                      too_many;
                 return std::nullopt;
             }
-            json out = json::array();
+            rows = json::array();
             for (long long i = first; i <= last; ++i)
-                out.push_back(i);
-            return out;
+                rows->push_back(i);
+            return rows;
         }
         }
     } catch (const std::exception& e) {
         why = e.what();
+        return std::nullopt;
     }
-    return std::nullopt;
+    if (rows->size() > max_rows) {
+        why = "for_each has " + std::to_string(rows->size()) + " rows, " + too_many;
+        return std::nullopt;
+    }
+    return rows;
 }
 
 // Every row runs (unless the step says stop_on_failure); a row whose step does not pass
 // ends that row only. The steps after the loop run only when every row passed.
 boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state& st) {
+    const model::dataset_rows* dataset = s.loop->from == model::loop_source::kind::dataset
+                                             ? &prof_.datasets.at(s.loop->name).rows
+                                             : nullptr;
     std::string why;
-    auto rows = loop_rows(s, st, why);
-    if (!rows) {
+    std::optional<json> rows;
+    if (!dataset) rows = loop_rows(s, st, why);
+    if (!dataset && !rows) {
         step_result sr;
         sr.name = step_name(s, st.vars);
         sr.pointer = s.pointer;
@@ -455,9 +474,6 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
         st.vars.count(s.as) ? std::optional<json>(st.vars[s.as]) : std::nullopt;
     bool any_stopped = false;
     verdict stop_verdict = verdict::pass;
-    const model::dataset_rows* dataset = s.loop->from == model::loop_source::kind::dataset
-                                             ? &prof_.datasets.at(s.loop->name).rows
-                                             : nullptr;
     const std::size_t count = dataset ? dataset->size() : rows->size();
     for (std::size_t i = 0; i < count; ++i) {
         st.vars[s.as] = dataset ? dataset->row(i) : (*rows)[i];

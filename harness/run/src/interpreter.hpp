@@ -35,6 +35,8 @@ private:
     boost::asio::awaitable<void> exchange_step(const model::step& s, state& st);
     boost::asio::awaitable<void> loop_step(const model::step& s, state& st);
     boost::asio::awaitable<void> fragment_step(const model::step& s, state& st);
+    // The rows of a for_each built at run time (inline, a template, a range), at most
+    // 100,000, or nothing (and why); a data set's rows are read one at a time instead.
     std::optional<nlohmann::json> loop_rows(const model::step& s, state& st, std::string& why);
     void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
     void take_captures(const model::step& s, state& st, check::response_view& view,
