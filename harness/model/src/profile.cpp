@@ -420,14 +420,13 @@ struct loader {
     void class_steps() {
         const json& classes = doc["classes"];
         for (std::size_t i = 0; i < classes.size(); ++i)
-            for (const char* phase : {"setup", "cleanup"})
-                if (classes[i].contains(phase))
-                    (std::string_view(phase) == "setup"
-                         ? class_setup
-                         : class_cleanup)[classes[i]["id"].get<std::string>()] =
-                        parse_steps(classes[i][phase],
-                                    "/classes/" + std::to_string(i) + "/" + phase, prof.file, diag,
-                                    fragment_lib);
+            for (const std::string phase : {"setup", "cleanup"}) {
+                if (!classes[i].contains(phase)) continue;
+                auto& by_class = phase == "setup" ? class_setup : class_cleanup;
+                by_class[classes[i]["id"].get<std::string>()] =
+                    parse_steps(classes[i][phase], "/classes/" + std::to_string(i) + "/" + phase,
+                                prof.file, diag, fragment_lib);
+            }
     }
 
     void testcases() {
