@@ -377,43 +377,24 @@ struct loader {
 
     // Reads the fragment files the profile lists; they are expanded where test cases use them.
     void fragments() {
-        if (!doc.contains("fragments")) return;
-        const json& list = doc["fragments"];
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const std::string where = "/fragments/" + std::to_string(i);
-            auto matched = expand(prof.dir, list[i].get<std::string>());
-            if (matched.empty())
-                diag.add(pfile, where,
-                         "no fragment file matches \"" + list[i].get<std::string>() + "\"");
-            for (const auto& f : matched) {
-                if (std::string why = unconfined(f); !why.empty()) {
-                    diag.add(pfile, where, "fragment file " + f.string() + " " + why);
-                    continue;
-                }
-                auto fdoc = read_json_file(f, diag);
-                if (!fdoc) continue;
-                files.push_back(f);
-                std::size_t n = diag.problems().size();
-                check_format(*fdoc, "fragment", f, diag);
-                if (diag.problems().size() != n) continue;
-                fragment fr;
-                fr.id = (*fdoc)["id"].get<std::string>();
-                fr.file = f;
-                fr.description = fdoc->value("description", "");
-                const json params = fdoc->value("parameters", json::object());
-                for (const auto& [name, spec] : params.items())
-                    fr.parameters.emplace_back(name, spec.contains("default")
-                                                         ? std::optional<json>(spec["default"])
-                                                         : std::nullopt);
-                fr.steps = (*fdoc)["steps"];
-                if (fragment_lib.count(fr.id))
-                    diag.add(f.string(), "/id",
-                             "duplicate fragment id \"" + fr.id + "\" (also in " +
-                                 fragment_lib[fr.id].file.string() + ")");
-                else
-                    fragment_lib.emplace(fr.id, std::move(fr));
-            }
-        }
+        each_listed("fragments", "fragment", "fragment", [&](const fs::path& f, const json& fdoc) {
+            fragment fr;
+            fr.id = fdoc["id"].get<std::string>();
+            fr.file = f;
+            fr.description = fdoc.value("description", "");
+            const json params = fdoc.value("parameters", json::object());
+            for (const auto& [name, spec] : params.items())
+                fr.parameters.emplace_back(name, spec.contains("default")
+                                                     ? std::optional<json>(spec["default"])
+                                                     : std::nullopt);
+            fr.steps = fdoc["steps"];
+            if (fragment_lib.count(fr.id))
+                diag.add(f.string(), "/id",
+                         "duplicate fragment id \"" + fr.id + "\" (also in " +
+                             fragment_lib[fr.id].file.string() + ")");
+            else
+                fragment_lib.emplace(fr.id, std::move(fr));
+        });
     }
 
     // A class's setup and cleanup steps, run around each of its test cases.
@@ -429,36 +410,46 @@ struct loader {
             }
     }
 
-    void testcases() {
-        const json& tcs = doc["testcases"];
-        std::set<std::string> tc_ids;
-        for (std::size_t i = 0; i < tcs.size(); ++i) {
-            auto matched = expand(prof.dir, tcs[i].get<std::string>());
+    // The files a list of the profile names ("testcases": ["testcases/*.json"]), each one
+    // confined to the profile folder, read, digested and checked against its format before
+    // `use` sees it.
+    template <class F>
+    void each_listed(const char* key, std::string_view format, const std::string& what, F&& use) {
+        if (!doc.contains(key)) return;
+        const json& list = doc[key];
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string where = "/" + std::string(key) + "/" + std::to_string(i);
+            auto matched = expand(prof.dir, list[i].get<std::string>());
             if (matched.empty())
-                diag.add(pfile, "/testcases/" + std::to_string(i),
-                         "no test case file matches \"" + tcs[i].get<std::string>() + "\"");
+                diag.add(pfile, where,
+                         "no " + what + " file matches \"" + list[i].get<std::string>() + "\"");
             for (const auto& f : matched) {
                 if (std::string why = unconfined(f); !why.empty()) {
-                    diag.add(pfile, "/testcases/" + std::to_string(i),
-                             "test case file " + f.string() + " " + why);
+                    diag.add(pfile, where, what + " file " + f.string() + " " + why);
                     continue;
                 }
-                auto tdoc = read_json_file(f, diag);
-                if (!tdoc) continue;
+                auto fdoc = read_json_file(f, diag);
+                if (!fdoc) continue;
                 files.push_back(f);
                 std::size_t n = diag.problems().size();
-                check_format(*tdoc, "testcase", f, diag);
-                if (diag.problems().size() != n) continue;
-                testcase tc = parse_testcase(*tdoc, f, diag, fragment_lib);
-                if (auto it = class_setup.find(tc.cls); it != class_setup.end())
-                    tc.setup.insert(tc.setup.begin(), it->second.begin(), it->second.end());
-                if (auto it = class_cleanup.find(tc.cls); it != class_cleanup.end())
-                    tc.cleanup.insert(tc.cleanup.end(), it->second.begin(), it->second.end());
-                if (!tc_ids.insert(tc.id).second)
-                    diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
-                prof.testcases.push_back(std::move(tc));
+                check_format(*fdoc, format, f, diag);
+                if (diag.problems().size() == n) use(f, *fdoc);
             }
         }
+    }
+
+    void testcases() {
+        std::set<std::string> tc_ids;
+        each_listed("testcases", "testcase", "test case", [&](const fs::path& f, const json& tdoc) {
+            testcase tc = parse_testcase(tdoc, f, diag, fragment_lib);
+            if (auto it = class_setup.find(tc.cls); it != class_setup.end())
+                tc.setup.insert(tc.setup.begin(), it->second.begin(), it->second.end());
+            if (auto it = class_cleanup.find(tc.cls); it != class_cleanup.end())
+                tc.cleanup.insert(tc.cleanup.end(), it->second.begin(), it->second.end());
+            if (!tc_ids.insert(tc.id).second)
+                diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
+            prof.testcases.push_back(std::move(tc));
+        });
     }
 
     // Every reference between test cases and the profile resolves.
