@@ -24,6 +24,7 @@ using action = std::function<exit_code()>;
 
 action add_run(CLI::App& app);
 action add_lint(CLI::App& app);
+action add_fmt(CLI::App& app);
 action add_validate(CLI::App& app);
 action add_keygen(CLI::App& app);
 action add_sign(CLI::App& app);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     };
     add(add_run);
     add(add_lint);
+    add(add_fmt);
     add(add_validate);
     add(add_keygen);
     add(add_sign);

@@ -149,10 +149,8 @@ TEST_CASE("cli: input errors exit 2 and name the file and place") {
                           (tmp.path / "target.json").string() + " --out " +
                           (tmp.path / "o").string() + " 2>&1",
                       &out) == 2);
-    CHECK(
-        out.find(
-            "target.json: /claims/0: profile dk.konform.example.greetings has no class \"nope\"") !=
-        std::string::npos);
+    CHECK(out.find("target.json:1: /claims/0: profile dk.konform.example.greetings has no class "
+                   "\"nope\"") != std::string::npos);
     CHECK(test::shell(bin + " run --profile /nonexistent --target x.json 2>&1", &out) == 2);
     CHECK(out.find("/nonexistent: no such file") != std::string::npos);
     CHECK(out.find("x.json: no such file") != std::string::npos);
@@ -308,4 +306,28 @@ TEST_CASE("cli: konform sign seals a report a run wrote, which then verifies") {
     CHECK(test::shell(bin + " sign '" + edited + "' --key " + keys + "/private.pem 2>&1", &out) ==
           2);
     CHECK(out.find("refusing to sign") != std::string::npos);
+}
+
+TEST_CASE("cli: fmt rewrites files in place, --check lists them and changes nothing") {
+    test::temp_dir tmp;
+    std::filesystem::create_directories(tmp.path / "p/testcases");
+    std::filesystem::create_directories(tmp.path / "p/.hidden");
+    const std::string messy = "{\n\"title\": \"t\", // why\n\"id\": \"A\"}\n";
+    std::ofstream(tmp.path / "p/testcases/t.json") << messy;
+    std::ofstream(tmp.path / "p/.hidden/h.json") << messy;
+    std::ofstream(tmp.path / "p/ok.json") << "{\"id\": \"B\"}\n";
+    std::string out;
+    const std::string dir = (tmp.path / "p").string();
+    CHECK(test::shell(bin + " fmt --check " + dir, &out) == 1);
+    CHECK(out.find("testcases/t.json:2: not in konform fmt style") != std::string::npos);
+    CHECK(out.find("1 of 2 file(s) not formatted") != std::string::npos);
+    CHECK(test::read_text(tmp.path / "p/testcases/t.json") == messy);
+    CHECK(test::shell(bin + " fmt " + dir, &out) == 0);
+    CHECK(test::read_text(tmp.path / "p/testcases/t.json") ==
+          "{\n  \"id\": \"A\",\n  \"title\": \"t\" // why\n}\n");
+    CHECK(test::read_text(tmp.path / "p/.hidden/h.json") == messy); // hidden folders are skipped
+    CHECK(test::shell(bin + " fmt --check " + dir, &out) == 0);
+    std::ofstream(tmp.path / "p/broken.json") << "{\"id\":\n  [1, }";
+    CHECK(test::shell(bin + " fmt " + dir + " 2>&1", &out) == 2);
+    CHECK(out.find("broken.json: line 2, column 7: invalid JSON") != std::string::npos);
 }

@@ -201,11 +201,11 @@ TEST_CASE(
   ]})");
     auto ps = lp.lint();
     const std::string f = (lp.tmp.path / "testcases/t.json").string();
-    CHECK(has(ps, f + ": /steps/0/request/path: undefined name {{knwon_postnr}}: did you mean "
+    CHECK(has(ps, f + ":4: /steps/0/request/path: undefined name {{knwon_postnr}}: did you mean "
                       "{{known_postnr}}?"));
     CHECK(has(ps, "unknown filter \"uper\" in {{known_postnr | uper}}: did you mean \"upper\"?"));
     CHECK(has(ps, "unknown generator {{$uuidd}}: did you mean {{$uuid}}?"));
-    CHECK(has(ps, f + ": /steps/3/request/path: undefined name {{later}}")); // captured after
+    CHECK(has(ps, f + ":7: /steps/3/request/path: undefined name {{later}}")); // captured after
     CHECK(has(ps, "unknown fragment \"craete\": did you mean \"create\"?"));
     CHECK(has(ps, "fragment \"create\" has no parameter \"txt\": did you mean \"text\"?"));
     CHECK(has(ps, "fragment \"create\" needs the parameter \"text\""));
@@ -223,7 +223,7 @@ TEST_CASE("language 2: an error inside a fragment names the fragment file and th
     auto ps = lp.lint();
     const std::string frag = (lp.tmp.path / "fragments/bad.json").string();
     const std::string tc = (lp.tmp.path / "testcases/t.json").string();
-    CHECK(has(ps, frag + ": /steps/0/expect/0/json: invalid JSON Pointer"));
+    CHECK(has(ps, frag + ":2: /steps/0/expect/0/json: invalid JSON Pointer"));
     CHECK(has(ps, "(used at " + tc + " /steps/0)"));
     CHECK(has(ps, "undefined name {{q}}"));
     CHECK(has(ps, "(written in " + frag + " /steps/0)"));

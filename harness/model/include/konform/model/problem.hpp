@@ -7,14 +7,20 @@
 namespace konform::model {
 
 // One thing wrong with an input file: which file, where in it (a JSON Pointer or
-// "line L, column C") and what was expected there.
+// "line L, column C") and what was expected there. A pointer also gets the line it points
+// at, so the problem reads "file:LINE: /pointer: message", as editors jump to it.
 struct problem {
     std::string file;
     std::string where;
     std::string message;
+    std::size_t line = 0; // 0: not known
 
     std::string to_string() const;
 };
+
+// The line of `file` that the JSON Pointer at the start of `where` names ("/steps/2" or
+// "/steps/2 (used at ...)"); 0 when `where` holds no pointer or the file cannot be read.
+std::size_t line_of_pointer(const std::string& file, const std::string& where);
 
 // Collects problems while a file set is read, so `konform lint` can list them all.
 class diagnostics {
