@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <set>
 
 using namespace konform;
 using run::verdict;
@@ -270,4 +271,30 @@ TEST_CASE("language 2: fragments that fan out are stopped at a bound, not expand
     auto ps = lp.lint();
     CHECK(has(ps, "the fragments expand to more than 10000 steps in one test case"));
     CHECK(ps.size() < 40); // said once per level, not once per use
+}
+
+TEST_CASE("language 2: an appending capture collects a loop's values for later steps") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-APPEND", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "setup": [{"for_each": ["Hej", "Hallo", "Hei"], "as": "text",
+             "steps": [{"request": {"method": "POST", "path": "/greetings", "json": {"text": "{{text}}", "language": "da"}},
+                        "capture": {"created": {"json": "/id", "append": true}}}]}],
+  "steps": [{"name": "read {{created | length}}: {{created.1}}",
+             "request": {"method": "GET", "path": "/greetings/{{created.1}}"},
+             "expect": [{"json": "/text", "equals": "Hallo"}]}],
+  "cleanup": [{"for_each": "{{created}}", "as": "id",
+               "steps": [{"request": {"method": "DELETE", "path": "/greetings/{{id}}"}, "expect": [{"status": 204}]}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK_MESSAGE(r.testcases[0].v == verdict::pass, r.testcases[0].reason);
+    std::vector<std::string> deleted;
+    std::string read_name;
+    for (const auto& x : sink.exchanges)
+        if (x.x.req.method == "DELETE") deleted.push_back(x.x.req.url);
+    for (const auto& [i, s] : sink.steps)
+        if (s.name.rfind("read ", 0) == 0) read_name = s.name;
+    CHECK(deleted.size() == 3);
+    CHECK(std::set<std::string>(deleted.begin(), deleted.end()).size() == 3);
+    CHECK(read_name.rfind("read 3: ", 0) == 0);
 }

@@ -214,6 +214,7 @@ struct parser {
         } else if (out.source == capture::from::body) {
             error(where, "a body capture needs a regex");
         }
+        out.append = c.value("append", false);
         return out;
     }
 

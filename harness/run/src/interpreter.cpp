@@ -227,9 +227,22 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
         } catch (const std::exception& e) {
             error = e.what();
         }
-        if (value)
+        if (value && c.append) {
+            // Appended values are bounded as rows are: a loop cannot grow one without end.
+            constexpr std::size_t max_appended = 100'000;
+            json& list = st.vars[c.variable];
+            if (!list.is_array()) list = json::array();
+            if (list.size() < max_appended) {
+                list.push_back(std::move(*value));
+                continue;
+            }
+            error = "more than " + std::to_string(max_appended) + " appended values";
+            value.reset();
+        } else if (value) {
             st.vars[c.variable] = *value;
-        else if (sr.v == verdict::pass) {
+            continue;
+        }
+        if (sr.v == verdict::pass) {
             sr.v = verdict::inconclusive;
             sr.message = redact("capture " + c.variable + " failed: " + error);
         }

@@ -35,6 +35,7 @@ struct capture {
     std::string selector;             // pointer, XPath or header name
     std::optional<std::string> regex; // applied to the value; group `group` is kept
     int group = 1;
+    bool append = false; // add the value to an array variable (made on first use)
 };
 
 struct request_spec {
