@@ -42,9 +42,21 @@ http::request build_request(const model::request_spec& spec, const variables& va
     std::string url = absolute ? path : base_url + path;
     url = encode_unsafe(url);
     std::string query;
-    for (const auto& [k, v] : spec.query) {
+    auto add_pair = [&](const std::string& k, const nlohmann::json& v) {
         query += query.empty() ? "" : "&";
-        query += query_encode(render(k, vars)) + "=" + query_encode(render(v, vars));
+        query +=
+            query_encode(k) + "=" + query_encode(v.is_string() ? v.get<std::string>() : v.dump());
+    };
+    for (const auto& [k, v] : spec.query) {
+        // A value that is one placeholder giving an array repeats the parameter, as an
+        // array written in the test case does: "uuid": "{{created}}".
+        const auto value = render_value(v, vars);
+        const auto key = render(k, vars);
+        if (value.is_array())
+            for (const auto& item : value)
+                add_pair(key, item);
+        else
+            add_pair(key, value);
     }
     if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
     req.url = url;
