@@ -14,41 +14,86 @@ namespace konform::cli {
 namespace {
 
 struct validate_args {
-    std::string schema, document;
+    std::string schema;
+    std::vector<std::string> documents;
 };
 
-exit_code execute(const validate_args& a) {
-    namespace fs = std::filesystem;
-    if (fs::path(a.schema).extension() == ".xsd") {
+namespace fs = std::filesystem;
+
+// A "$ref" to another file: relative to the schema's file (or under its "$id"), inside the
+// schema's folder. Never the network.
+schema::json_schema::resolver sibling_files(const fs::path& schema_file,
+                                            const nlohmann::json& doc) {
+    const std::string id = doc.is_object() ? doc.value("$id", "") : "";
+    const std::string id_dir = id.substr(0, id.rfind('/') + 1);
+    return [schema_file, id_dir](const std::string& uri) -> std::optional<nlohmann::json> {
+        std::string rel = uri;
+        if (!id_dir.empty() && uri.rfind(id_dir, 0) == 0)
+            rel = uri.substr(id_dir.size());
+        else if (uri.find("://") != std::string::npos || uri.rfind("urn:", 0) == 0)
+            throw std::invalid_argument("the $ref \"" + uri +
+                                        "\" is not a file beside the schema: konform never "
+                                        "fetches schemas from the network");
+        std::error_code ec;
+        const fs::path dir = fs::canonical(fs::absolute(schema_file).parent_path(), ec);
+        const fs::path target = fs::canonical(dir / rel, ec);
+        const fs::path inside = target.lexically_relative(dir);
+        if (ec || inside.empty() || *inside.begin() == "..")
+            throw std::invalid_argument("the $ref \"" + uri +
+                                        "\" is not a file in the schema's folder " + dir.string());
+        model::diagnostics diag;
+        auto doc = model::read_json_file(target, diag);
+        if (!doc) throw model::load_error(diag.problems());
+        return doc;
+    };
+}
+
+exit_code validate_xml(const validate_args& a) {
+    auto xsd = schema::xml_schema::load(a.schema); // invalid_argument -> caught below
+    bool all_valid = true;
+    for (const auto& document : a.documents) {
         std::string doc;
         try {
-            doc = util::read_file(a.document);
+            doc = util::read_file(document);
         } catch (const std::exception& e) {
             std::cerr << e.what() << '\n';
             return exit_code::input_error;
         }
-        auto xsd = schema::xml_schema::load(a.schema); // invalid_argument -> caught below
         auto errors = xsd.validate(doc);
         for (const auto& e : errors)
-            std::cout << util::visible(a.document + ": " + e) << '\n';
-        std::cout << a.document << (errors.empty() ? ": valid\n" : ": invalid\n");
-        return errors.empty() ? exit_code::ok : exit_code::not_ok;
+            std::cout << util::visible(document + ": " + e) << '\n';
+        std::cout << util::visible(document) << (errors.empty() ? ": valid\n" : ": invalid\n");
+        all_valid = all_valid && errors.empty();
     }
+    return all_valid ? exit_code::ok : exit_code::not_ok;
+}
+
+exit_code execute(const validate_args& a) {
+    if (fs::path(a.schema).extension() == ".xsd") return validate_xml(a);
     model::diagnostics diag;
     auto schema_doc = model::read_json_file(a.schema, diag);
-    auto doc = model::read_json_file(a.document, diag);
+    std::vector<std::optional<nlohmann::json>> docs;
+    for (const auto& d : a.documents)
+        docs.push_back(model::read_json_file(d, diag));
     if (!diag.empty()) {
         for (const auto& p : diag.problems())
-            std::cerr << p.to_string() << '\n';
+            std::cerr << util::visible(p.to_string()) << '\n';
         return exit_code::input_error;
     }
-    auto violations = schema::json_schema::compile(*schema_doc).validate(*doc);
-    for (const auto& v : violations)
-        std::cout << util::visible(a.document + ": " + (v.pointer.empty() ? "/" : v.pointer) +
-                                   ": " + v.message)
-                  << '\n';
-    std::cout << a.document << (violations.empty() ? ": valid\n" : ": invalid\n");
-    return violations.empty() ? exit_code::ok : exit_code::not_ok;
+    const auto compiled =
+        schema::json_schema::compile(*schema_doc, sibling_files(a.schema, *schema_doc));
+    bool all_valid = true;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        const auto violations = compiled.validate(*docs[i]);
+        for (const auto& v : violations)
+            std::cout << util::visible(a.documents[i] + ": " +
+                                       (v.pointer.empty() ? "/" : v.pointer) + ": " + v.message)
+                      << '\n';
+        std::cout << util::visible(a.documents[i])
+                  << (violations.empty() ? ": valid\n" : ": invalid\n");
+        all_valid = all_valid && violations.empty();
+    }
+    return all_valid ? exit_code::ok : exit_code::not_ok;
 }
 
 } // namespace
@@ -56,9 +101,11 @@ exit_code execute(const validate_args& a) {
 action add_validate(CLI::App& app) {
     auto a = std::make_shared<validate_args>();
     auto* cmd = app.add_subcommand(
-        "validate", "Validate a JSON document against a JSON Schema (or XML against an XSD)");
+        "validate", "Validate JSON documents against a JSON Schema (or XML against an XSD)");
     cmd->add_option("--schema", a->schema, "JSON Schema (draft 7) or XSD file")->required();
-    cmd->add_option("document", a->document, "Document to validate")->required();
+    cmd->add_option("documents", a->documents,
+                    "Documents to validate (each gets a line: valid or invalid)")
+        ->required();
     return [a]() {
         try {
             return execute(*a);

@@ -331,3 +331,31 @@ TEST_CASE("cli: fmt rewrites files in place, --check lists them and changes noth
     CHECK(test::shell(bin + " fmt " + dir + " 2>&1", &out) == 2);
     CHECK(out.find("broken.json: line 2, column 7: invalid JSON") != std::string::npos);
 }
+
+TEST_CASE("cli: validate takes several documents and resolves $ref to files beside the schema") {
+    test::temp_dir tmp;
+    std::ofstream(tmp.path / "item.schema.json") << R"({"type": "integer", "minimum": 0})";
+    std::ofstream(tmp.path / "list.schema.json")
+        << R"({"type": "array", "items": {"$ref": "item.schema.json"}})";
+    std::ofstream(tmp.path / "good.json") << "[1, 2]";
+    std::ofstream(tmp.path / "bad.json") << "[1, -2]";
+    std::string out;
+    const std::string schema = (tmp.path / "list.schema.json").string();
+    CHECK(
+        test::shell(bin + " validate --schema " + schema + " " + (tmp.path / "good.json").string(),
+                    &out) == 0);
+    CHECK(test::shell(bin + " validate --schema " + schema + " " +
+                          (tmp.path / "good.json").string() + " " +
+                          (tmp.path / "bad.json").string(),
+                      &out) == 1);
+    CHECK(out.find("good.json: valid\n") != std::string::npos);
+    CHECK(out.find("bad.json: /1: ") != std::string::npos);
+    CHECK(out.find("bad.json: invalid\n") != std::string::npos);
+    // A $ref out of the schema's folder is refused.
+    std::filesystem::create_directories(tmp.path / "sub");
+    std::ofstream(tmp.path / "sub/escape.schema.json") << R"({"$ref": "../item.schema.json"})";
+    CHECK(test::shell(bin + " validate --schema " + (tmp.path / "sub/escape.schema.json").string() +
+                          " " + (tmp.path / "good.json").string() + " 2>&1",
+                      &out) == 2);
+    CHECK(out.find("is not a file in the schema's folder") != std::string::npos);
+}

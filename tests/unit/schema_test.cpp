@@ -31,6 +31,68 @@ TEST_CASE("json schema: an unusable schema is refused") {
     CHECK_THROWS_AS(json_schema::compile(json{{"type", 12}}), std::invalid_argument);
 }
 
+TEST_CASE("json schema: false schemas and propertyNames reject with a reason") {
+    auto none = json_schema::compile(json(false));
+    CHECK(none.validate(json(1)).size() == 1);
+    CHECK(none.validate(json::object()).front().message.find("rejects") != std::string::npos);
+    CHECK(json_schema::compile(json(true)).validate(json(1)).empty());
+    auto names = json_schema::compile(json::parse(R"({"propertyNames": {"maxLength": 3}})"));
+    CHECK(names.validate(json{{"foo", 1}}).empty());
+    CHECK(names.validate(json{{"foobar", 1}}).size() == 1);
+    auto no_foo = json_schema::compile(json::parse(R"({"properties": {"foo": false}})"));
+    CHECK(no_foo.validate(json{{"bar", 1}}).empty());
+    CHECK_FALSE(no_foo.validate(json{{"foo", 1}}).empty());
+}
+
+TEST_CASE("json schema: a $ref to a subschema's $id is answered from the schema itself") {
+    auto tree = json_schema::compile(json::parse(R"({
+        "$id": "https://konform.invalid/tree", "type": "object",
+        "properties": {"nodes": {"type": "array", "items": {"$ref": "node"}}},
+        "definitions": {"node": {"$id": "https://konform.invalid/node", "type": "object",
+            "properties": {"value": {"type": "number"}, "subtree": {"$ref": "tree"}}}}})"));
+    CHECK(tree.validate(json::parse(R"({"nodes": [{"value": 1, "subtree": {"nodes": []}}]})"))
+              .empty());
+    CHECK_FALSE(
+        tree.validate(
+                json::parse(R"({"nodes": [{"value": 1, "subtree": {"nodes": [{"value": "x"}]}}]})"))
+            .empty());
+    // A document outside the schema is never fetched.
+    CHECK_THROWS_WITH_AS(
+        json_schema::compile(json::parse(R"({"$ref": "https://konform.invalid/x.json"})")),
+        doctest::Contains("never fetches schemas from the network"), std::invalid_argument);
+}
+
+TEST_CASE("json schema: a schema whose validation would never end is refused, not run") {
+    for (
+        const char* endless :
+        {R"({"$ref": "#"})",
+         R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}})",
+         R"({"definitions": {"a": {"allOf": [{"$ref": "#/definitions/a"}]}}, "properties": {"x": {"$ref": "#/definitions/a"}}})",
+         R"({"anyOf": [{"not": {"$ref": "#"}}]})"}) {
+        CAPTURE(endless);
+        CHECK_THROWS_AS(json_schema::compile(json::parse(endless)), std::invalid_argument);
+    }
+    // Recursion that looks deeper into the value ends, and is allowed.
+    auto list = json_schema::compile(json::parse(
+        R"({"type": "object", "properties": {"next": {"$ref": "#"}, "value": {"type": "integer"}}})"));
+    CHECK(list.validate(json::parse(R"({"value": 1, "next": {"value": 2, "next": {}}})")).empty());
+    CHECK_FALSE(list.validate(json::parse(R"({"value": 1, "next": {"value": "x"}})")).empty());
+}
+
+TEST_CASE("json schema: a $ref to another file where valijson would loop is resolved") {
+    auto fetch = [](const std::string& uri) -> std::optional<json> {
+        if (uri == "item.json") return json::parse(R"({"type": "integer"})");
+        if (uri == "a.json") return json::parse(R"({"$ref": "b.json"})");
+        if (uri == "b.json") return json::parse(R"({"$ref": "a.json"})");
+        return std::nullopt;
+    };
+    auto root_ref = json_schema::compile(json::parse(R"({"$ref": "item.json"})"), fetch);
+    CHECK(root_ref.validate(json(1)).empty());
+    CHECK_FALSE(root_ref.validate(json("x")).empty());
+    CHECK_THROWS_AS(json_schema::compile(json::parse(R"({"$ref": "a.json"})"), fetch),
+                    std::invalid_argument);
+}
+
 TEST_CASE("xml schema: the example profile's XSD with its import") {
     auto xsd = xml_schema::load(KONFORM_SOURCE_DIR "/profiles/example/schemas/greetings.xsd");
     const std::string good =

@@ -1,0 +1,197 @@
+#include "schema_documents.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace konform::schema::detail {
+
+namespace {
+
+// valijson resolves a "$ref" that a schema position holds directly (the root, or the
+// target of another "$ref") by following it in a loop, so two shapes never end: a chain of
+// local "$ref"s that comes back to itself ({"$ref": "#"}), and a "$ref" to another file
+// there (it reads the file name as a place in the same document). The first is refused
+// with a plain message; the second is written as {"allOf": [{"$ref": ...}]}, which means
+// the same (draft 7 ignores what stands beside a "$ref") and which valijson resolves.
+void prepare(nlohmann::json& node, std::size_t depth = 0) {
+    if (depth > 512) return;
+    if (node.is_object()) {
+        if (auto it = node.find("$ref"); it != node.end() && it->is_string() &&
+                                         !it->get<std::string>().empty() &&
+                                         it->get<std::string>().front() != '#') {
+            nlohmann::json wrapped = {{"allOf", nlohmann::json::array({{{"$ref", *it}}})}};
+            for (const char* keep : {"$id", "$schema", "definitions"})
+                if (node.contains(keep)) wrapped[keep] = std::move(node[keep]);
+            node = std::move(wrapped);
+            if (node.contains("definitions")) prepare(node["definitions"], depth + 1);
+            return;
+        }
+        for (auto& [key, value] : node.items())
+            if (key != "enum" && key != "const" && key != "examples" && key != "default")
+                prepare(value, depth + 1);
+    } else if (node.is_array()) {
+        for (auto& value : node)
+            prepare(value, depth + 1);
+    }
+}
+
+// Throws when a local "$ref" leads, through nothing but "$ref"s, back to where it began.
+void refuse_ref_cycles(const nlohmann::json& root, const nlohmann::json& node,
+                       const std::string& at, std::size_t depth = 0) {
+    if (depth > 512) return;
+    if (node.is_object()) {
+        std::vector<const nlohmann::json*> seen{&node};
+        const nlohmann::json* cur = &node;
+        while (cur->is_object() && cur->contains("$ref") && (*cur)["$ref"].is_string()) {
+            const std::string ref = (*cur)["$ref"].get<std::string>();
+            if (ref.empty() || ref.front() != '#') break;
+            try {
+                cur = &root.at(nlohmann::json::json_pointer(ref.substr(1)));
+            } catch (const nlohmann::json::exception&) {
+                break; // valijson names a pointer that leads nowhere
+            }
+            if (std::find(seen.begin(), seen.end(), cur) != seen.end())
+                throw std::invalid_argument("the $ref at " + (at.empty() ? "/" : at) +
+                                            " leads only to $refs that come back to it");
+            seen.push_back(cur);
+        }
+        for (const auto& [key, value] : node.items())
+            if (key != "enum" && key != "const" && key != "examples" && key != "default")
+                refuse_ref_cycles(root, value, at + "/" + key, depth + 1);
+    } else if (node.is_array()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+            refuse_ref_cycles(root, node[i], at + "/" + std::to_string(i), depth + 1);
+    }
+}
+
+// Keys whose value is data, never a schema.
+bool is_data_key(const std::string& key) {
+    return key == "enum" || key == "const" || key == "examples" || key == "default";
+}
+
+// Walks subschemas that apply to the same value as their parent, looking for a way back.
+class endless_check {
+public:
+    endless_check(const std::map<std::string, const nlohmann::json*>& docs, std::string root_id)
+        : docs_(docs), root_id_(std::move(root_id)) {}
+
+    void every_node(const nlohmann::json& node, const nlohmann::json& root, const std::string& uri,
+                    std::size_t depth = 0) {
+        if (depth > 512) return;
+        if (node.is_object()) {
+            visit(node, root, uri, 0);
+            for (const auto& [key, value] : node.items())
+                if (!is_data_key(key)) every_node(value, root, uri, depth + 1);
+        } else if (node.is_array()) {
+            for (const auto& value : node)
+                every_node(value, root, uri, depth + 1);
+        }
+    }
+
+private:
+    enum class mark { open, done };
+
+    void visit(const nlohmann::json& node, const nlohmann::json& root, const std::string& uri,
+               std::size_t steps) {
+        if (!node.is_object()) return;
+        if (auto it = marks_.find(&node); it != marks_.end()) {
+            if (it->second == mark::open)
+                throw std::invalid_argument(
+                    "it refers to itself without looking deeper into the value (through "
+                    "$ref, allOf, anyOf, oneOf, not or if/then/else): validation would never end");
+            return;
+        }
+        if (steps > 10'000)
+            throw std::invalid_argument("its $refs lead more than 10,000 steps deep");
+        marks_[&node] = mark::open;
+        for (const char* key : {"allOf", "anyOf", "oneOf"})
+            if (auto it = node.find(key); it != node.end() && it->is_array())
+                for (const auto& sub : *it)
+                    visit(sub, root, uri, steps + 1);
+        for (const char* key : {"not", "if", "then", "else"})
+            if (auto it = node.find(key); it != node.end()) visit(*it, root, uri, steps + 1);
+        if (auto it = node.find("dependencies"); it != node.end() && it->is_object())
+            for (const auto& [name, sub] : it->items())
+                visit(sub, root, uri, steps + 1);
+        if (auto it = node.find("$ref"); it != node.end() && it->is_string())
+            follow(it->get<std::string>(), root, uri, steps + 1);
+        marks_[&node] = mark::done;
+    }
+
+    void follow(const std::string& ref, const nlohmann::json& root, const std::string& uri,
+                std::size_t steps) {
+        const auto hash = ref.find('#');
+        const std::string doc_uri = ref.substr(0, hash);
+        const std::string pointer = hash == std::string::npos ? "" : ref.substr(hash + 1);
+        const nlohmann::json* doc = &root;
+        std::string at = uri;
+        if (!doc_uri.empty()) {
+            doc = nullptr;
+            for (const auto& candidate :
+                 {doc_uri, resolve_uri(uri, doc_uri), resolve_uri(root_id_, doc_uri)})
+                if (auto it = docs_.find(candidate); it != docs_.end()) {
+                    doc = it->second;
+                    at = it->first;
+                    break;
+                }
+            if (!doc) return; // valijson resolved it some other way, or refused it
+        }
+        try {
+            visit(doc->at(nlohmann::json::json_pointer(pointer)), *doc, at, steps);
+        } catch (const nlohmann::json::exception&) {
+        }
+    }
+
+    const std::map<std::string, const nlohmann::json*>& docs_;
+    std::string root_id_;
+    std::map<const nlohmann::json*, mark> marks_;
+};
+
+} // namespace
+
+bool is_absolute_uri(const std::string& uri) {
+    return uri.find("://") != std::string::npos || uri.rfind("urn:", 0) == 0;
+}
+
+std::string resolve_uri(const std::string& base, const std::string& ref) {
+    if (is_absolute_uri(ref) || base.empty()) return ref;
+    return base.substr(0, base.rfind('/') + 1) + ref;
+}
+
+void index_ids(const nlohmann::json& node, const std::string& base,
+               std::map<std::string, const nlohmann::json*>& out, std::size_t depth) {
+    if (depth > 512) return;
+    std::string here = base;
+    if (node.is_object()) {
+        if (auto it = node.find("$id"); it != node.end() && it->is_string()) {
+            const std::string id = it->get<std::string>();
+            if (!id.empty() && id.front() != '#') {
+                here = resolve_uri(base, id.substr(0, id.find('#')));
+                if (is_absolute_uri(here)) out.emplace(here, &node);
+            }
+        }
+        for (const auto& [key, value] : node.items())
+            if (key != "enum" && key != "const" && key != "examples" && key != "default")
+                index_ids(value, here, out, depth + 1);
+    } else if (node.is_array()) {
+        for (const auto& value : node)
+            index_ids(value, here, out, depth + 1);
+    }
+}
+
+nlohmann::json prepared(const nlohmann::json& doc) {
+    refuse_ref_cycles(doc, doc, "");
+    nlohmann::json out = doc;
+    prepare(out);
+    return out;
+}
+
+void refuse_endless_validation(const std::map<std::string, const nlohmann::json*>& docs,
+                               const std::string& root_id) {
+    endless_check check(docs, root_id);
+    for (const auto& [uri, doc] : docs)
+        check.every_node(*doc, *doc, uri);
+}
+
+} // namespace konform::schema::detail
