@@ -5,9 +5,12 @@
 #include "konform/check/predicate.hpp"
 #include "konform/check/xml_document.hpp"
 #include "konform/model/json_file.hpp"
+#include "konform/model/json_style.hpp"
 #include "konform/model/testcase.hpp"
 #include "konform/run/template.hpp"
+#include "konform/schema/json_schema.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/jsonc.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -189,6 +192,41 @@ int canonical(const std::uint8_t* data, std::size_t size) {
 
 // konform's JSON parser either refuses a document (too deep, too many values, invalid) or
 // reads exactly what nlohmann's own parser reads.
+int style(const std::uint8_t* data, std::size_t size) {
+    const auto [doc, pointer] = two_parts(text(data, size));
+    std::string once;
+    try {
+        once = model::restyle(doc);
+    } catch (const json::exception&) { // not JSON with comments
+        return 0;
+    } catch (const std::invalid_argument&) { // too deep, too large
+        return 0;
+    }
+    invariant(model::restyle(once) == once); // idempotent; a logic_error would escape
+    (void)util::jsonc::line_of(once, pointer);
+    return 0;
+}
+
+int schema(const std::uint8_t* data, std::size_t size) {
+    const auto [schema_text, document_text] = two_parts(text(data, size));
+    json schema_doc, document;
+    try {
+        schema_doc = util::parse_json(schema_text, 10'000);
+        document = util::parse_json(document_text, 10'000);
+    } catch (const std::exception&) {
+        return 0;
+    }
+    auto fetch = [&](const std::string& uri) -> std::optional<json> {
+        if (uri == "self.json") return schema_doc; // a file that names the schema again
+        return std::nullopt;
+    };
+    try {
+        (void)schema::json_schema::compile(schema_doc, fetch).validate(document);
+    } catch (const std::invalid_argument&) { // not a usable schema
+    }
+    return 0;
+}
+
 int json_parse(const std::uint8_t* data, std::size_t size) {
     const std::string_view s = text(data, size);
     json ours;

@@ -15,5 +15,7 @@ int response(const std::uint8_t* data, std::size_t size);   // HTTP response par
 int canonical(const std::uint8_t* data, std::size_t size);  // strict parse and RFC 8785
 int json_parse(const std::uint8_t* data, std::size_t size); // the linear, limited JSON parser
 int header(const std::uint8_t* data, std::size_t size);     // the bounded response-header read
+int style(const std::uint8_t* data, std::size_t size);      // konform fmt and pointer lines
+int schema(const std::uint8_t* data, std::size_t size);     // JSON Schema compile and validate
 
 } // namespace konform::fuzz
