@@ -72,6 +72,13 @@ TEST_CASE("json schema: a schema whose validation would never end is refused, no
         CAPTURE(endless);
         CHECK_THROWS_AS(json_schema::compile(json::parse(endless)), std::invalid_argument);
     }
+    // A pointer of many empty tokens is the root (valijson skips them, once recursing each).
+    CHECK_THROWS_AS(json_schema::compile(json{{"$ref", "#" + std::string(100'000, '/')}}),
+                    std::invalid_argument);
+    auto slashes = json_schema::compile(json::parse(
+        R"({"$ref": "#//definitions///a/", "definitions": {"a": {"type": "integer"}}})"));
+    CHECK(slashes.validate(json(1)).empty());
+    CHECK_FALSE(slashes.validate(json("x")).empty());
     // Recursion that looks deeper into the value ends, and is allowed.
     auto list = json_schema::compile(json::parse(
         R"({"type": "object", "properties": {"next": {"$ref": "#"}, "value": {"type": "integer"}}})"));

@@ -1,6 +1,7 @@
 #include "schema_documents.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <vector>
 
@@ -8,15 +9,75 @@ namespace konform::schema::detail {
 
 namespace {
 
+// The value a "$ref" fragment names, read as valijson reads it (trailing slashes dropped,
+// empty reference tokens skipped, ~1 ~0 and %XX decoded), or nullptr.
+const nlohmann::json* at_pointer(const nlohmann::json& root, std::string pointer) {
+    pointer.erase(pointer.find_last_not_of('/') + 1);
+    const nlohmann::json* node = &root;
+    std::size_t pos = 0;
+    while (pos < pointer.size()) {
+        if (pointer[pos] != '/') return nullptr;
+        const std::size_t next = std::min(pointer.find('/', pos + 1), pointer.size());
+        std::string token;
+        for (std::size_t i = pos + 1; i < next; ++i) {
+            if (pointer[i] == '~' && i + 1 < next &&
+                (pointer[i + 1] == '0' || pointer[i + 1] == '1'))
+                token += pointer[++i] == '1' ? '/' : '~';
+            else if (pointer[i] == '%' && i + 2 < next &&
+                     std::isxdigit(static_cast<unsigned char>(pointer[i + 1])) &&
+                     std::isxdigit(static_cast<unsigned char>(pointer[i + 2]))) {
+                token += static_cast<char>(std::stoi(pointer.substr(i + 1, 2), nullptr, 16));
+                i += 2;
+            } else
+                token += pointer[i];
+        }
+        pos = next;
+        if (token.empty()) continue;
+        if (node->is_array()) {
+            if (token.find_first_not_of("0123456789") != std::string::npos || token.size() > 18)
+                return nullptr;
+            const auto i = std::stoull(token);
+            if (i >= node->size()) return nullptr;
+            node = &(*node)[i];
+        } else if (node->is_object()) {
+            auto it = node->find(token);
+            if (it == node->end()) return nullptr;
+            node = &*it;
+        } else {
+            return nullptr;
+        }
+    }
+    return node;
+}
+
 // valijson resolves a "$ref" that a schema position holds directly (the root, or the
 // target of another "$ref") by following it in a loop, so two shapes never end: a chain of
 // local "$ref"s that comes back to itself ({"$ref": "#"}), and a "$ref" to another file
 // there (it reads the file name as a place in the same document). The first is refused
 // with a plain message; the second is written as {"allOf": [{"$ref": ...}]}, which means
 // the same (draft 7 ignores what stands beside a "$ref") and which valijson resolves.
+// A "$ref" with its fragment's empty reference tokens dropped ("#//a///b/" is "#/a/b"):
+// valijson skips them one recursion each, so thousands of slashes overflowed its stack.
+std::string without_empty_tokens(const std::string& ref) {
+    const auto hash = ref.find('#');
+    if (hash == std::string::npos) return ref;
+    std::string out = ref.substr(0, hash + 1);
+    std::size_t pos = hash + 1;
+    while (pos < ref.size()) {
+        const auto next = std::min(ref.find('/', pos), ref.size());
+        if (next > pos)
+            out += (out.size() == hash + 1 && ref[hash + 1] != '/' ? "" : "/") +
+                   ref.substr(pos, next - pos);
+        pos = next + 1;
+    }
+    return out;
+}
+
 void prepare(nlohmann::json& node, std::size_t depth = 0) {
     if (depth > 512) return;
     if (node.is_object()) {
+        if (auto it = node.find("$ref"); it != node.end() && it->is_string())
+            *it = without_empty_tokens(it->get<std::string>());
         if (auto it = node.find("$ref"); it != node.end() && it->is_string() &&
                                          !it->get<std::string>().empty() &&
                                          it->get<std::string>().front() != '#') {
@@ -46,11 +107,8 @@ void refuse_ref_cycles(const nlohmann::json& root, const nlohmann::json& node,
         while (cur->is_object() && cur->contains("$ref") && (*cur)["$ref"].is_string()) {
             const std::string ref = (*cur)["$ref"].get<std::string>();
             if (ref.empty() || ref.front() != '#') break;
-            try {
-                cur = &root.at(nlohmann::json::json_pointer(ref.substr(1)));
-            } catch (const nlohmann::json::exception&) {
-                break; // valijson names a pointer that leads nowhere
-            }
+            cur = at_pointer(root, ref.substr(1));
+            if (!cur) break; // valijson names a pointer that leads nowhere
             if (std::find(seen.begin(), seen.end(), cur) != seen.end())
                 throw std::invalid_argument("the $ref at " + (at.empty() ? "/" : at) +
                                             " leads only to $refs that come back to it");
@@ -137,10 +195,7 @@ private:
                 }
             if (!doc) return; // valijson resolved it some other way, or refused it
         }
-        try {
-            visit(doc->at(nlohmann::json::json_pointer(pointer)), *doc, at, steps);
-        } catch (const nlohmann::json::exception&) {
-        }
+        if (const auto* target = at_pointer(*doc, pointer)) visit(*target, *doc, at, steps);
     }
 
     const std::map<std::string, const nlohmann::json*>& docs_;
