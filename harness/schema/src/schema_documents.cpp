@@ -59,6 +59,7 @@ const nlohmann::json* at_pointer(const nlohmann::json& root, std::string pointer
 // A "$ref" with its fragment's empty reference tokens dropped ("#//a///b/" is "#/a/b"):
 // valijson skips them one recursion each, so thousands of slashes overflowed its stack.
 std::string without_empty_tokens(const std::string& ref) {
+    if (ref.empty()) return "#"; // the document itself, as valijson reads it
     const auto hash = ref.find('#');
     if (hash == std::string::npos) return ref;
     std::string out = ref.substr(0, hash + 1);
@@ -106,8 +107,8 @@ void refuse_ref_cycles(const nlohmann::json& root, const nlohmann::json& node,
         const nlohmann::json* cur = &node;
         while (cur->is_object() && cur->contains("$ref") && (*cur)["$ref"].is_string()) {
             const std::string ref = (*cur)["$ref"].get<std::string>();
-            if (ref.empty() || ref.front() != '#') break;
-            cur = at_pointer(root, ref.substr(1));
+            if (!ref.empty() && ref.front() != '#') break;
+            cur = at_pointer(root, ref.empty() ? ref : ref.substr(1)); // "" is the document
             if (!cur) break; // valijson names a pointer that leads nowhere
             if (std::find(seen.begin(), seen.end(), cur) != seen.end())
                 throw std::invalid_argument("the $ref at " + (at.empty() ? "/" : at) +
