@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 namespace {
 konform::reference::http_server* running = nullptr;
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     int port = 0;
     int latency_ms = 0;
     bool list = false;
+    std::string cert, key, client_ca;
     app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")
         ->required();
     app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")
@@ -29,6 +31,12 @@ int main(int argc, char** argv) {
                    "Hold every answer back this many ms (a slow system; connections are "
                    "still served at once)")
         ->check(CLI::Range(0, 60000));
+    app.add_option("--cert", cert, "Serve HTTPS with this certificate chain (PEM)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--key", key, "The key of --cert (PEM)")->check(CLI::ExistingFile);
+    app.add_option("--client-ca", client_ca,
+                   "Require a client certificate issued by this CA (PEM; needs --cert)")
+        ->check(CLI::ExistingFile);
     app.add_flag("--list-faults", list,
                  "Print each fault: name, a tab, the requirements it must fail");
     CLI11_PARSE(app, argc, argv);
@@ -56,8 +64,20 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    if (cert.empty() != key.empty() || (!client_ca.empty() && cert.empty())) {
+        std::cerr << "konform-reference: --cert and --key go together, and --client-ca needs "
+                     "them\n";
+        return 2;
+    }
     try {
-        http_server server(static_cast<std::uint16_t>(port), sys->make(fault));
+        auto made = [&] {
+            return cert.empty() ? std::make_unique<http_server>(static_cast<std::uint16_t>(port),
+                                                                sys->make(fault))
+                                : std::make_unique<http_server>(static_cast<std::uint16_t>(port),
+                                                                sys->make(fault), cert, key);
+        }();
+        http_server& server = *made;
+        if (!client_ca.empty()) server.require_client_certificate(client_ca);
         server.set_latency(std::chrono::milliseconds(latency_ms));
         running = &server;
         std::signal(SIGINT, on_signal);

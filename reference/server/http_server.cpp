@@ -196,6 +196,12 @@ http_server::~http_server() {
     stop();
 }
 
+void http_server::require_client_certificate(const std::string& ca_file) {
+    if (!impl_->ssl) throw std::logic_error("a client certificate needs an HTTPS server");
+    impl_->ssl->load_verify_file(ca_file);
+    impl_->ssl->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+}
+
 void http_server::set_latency(std::chrono::milliseconds latency) {
     impl_->latency = latency;
 }

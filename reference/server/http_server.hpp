@@ -55,6 +55,10 @@ public:
         return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
     }
 
+    // Mutual TLS: the handshake fails for a client without a certificate that `ca_file`
+    // (PEM) issued. HTTPS servers only; call before start() or run().
+    void require_client_certificate(const std::string& ca_file);
+
     // Holds every answer back this long before sending it (connections are still served
     // at once), to stand in for a system that takes time. Set before start() or run().
     void set_latency(std::chrono::milliseconds latency);

@@ -36,7 +36,8 @@ TEST_CASE("curl: quoting, method, headers, body and placeholders left to the she
     r.method = "GET";
     r.body.clear();
     r.headers.clear();
-    CHECK(http::curl_line(r, {}, true) == "curl -sS -i --globoff -k 'http://127.0.0.1:8080/a?b=c'");
+    CHECK(http::curl_line(r, {}, http::curl_tls{.insecure = true}) ==
+          "curl -sS -i --globoff -k 'http://127.0.0.1:8080/a?b=c'");
 }
 
 TEST_CASE("curl: a target-controlled file path or URL runs nothing when the line is pasted") {
@@ -81,4 +82,25 @@ TEST_CASE("secrets: encoded reflections and a value cut for display are redacted
     run::secrets short_one;
     short_one.add("abc", "${A}");
     CHECK(short_one.redact("YWJj 616263") == "YWJj 616263");
+}
+
+TEST_CASE("curl line: the target's CA and client certificate, the passphrase as a placeholder") {
+    http::request r;
+    r.url = "https://127.0.0.1:8443/a";
+    http::curl_tls pem;
+    pem.ca_file = "/etc/ca dir/ca.pem";
+    pem.client_cert = "org.pem";
+    pem.client_key = "org.key";
+    pem.password_placeholder = "${ORG_CERT_PASS}";
+    CHECK(http::curl_line(r, {}, pem) ==
+          "curl -sS -i --globoff --cacert '/etc/ca dir/ca.pem' --cert 'org.pem' --key 'org.key' "
+          "--pass \"${ORG_CERT_PASS}\" 'https://127.0.0.1:8443/a'");
+    http::curl_tls p12;
+    p12.client_cert = "org.p12";
+    p12.pkcs12 = true;
+    CHECK(http::curl_line(r, {}, p12) ==
+          "curl -sS -i --globoff --cert-type P12 --cert 'org.p12' 'https://127.0.0.1:8443/a'");
+    p12.password_placeholder = "$(cat '/run/pass')";
+    CHECK(http::curl_line(r, {}, p12).find("--cert 'org.p12:'\"$(cat '/run/pass')\"") !=
+          std::string::npos);
 }

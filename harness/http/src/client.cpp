@@ -1,5 +1,6 @@
 #include "konform/http/client.hpp"
 
+#include "client_certificate.hpp"
 #include "read_header.hpp"
 #include "tls_facts.hpp"
 
@@ -14,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <map>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <optional>
 #include <set>
@@ -137,14 +139,8 @@ struct client::impl {
             } else
                 ctx.set_default_verify_paths(ec); // on failure, verification fails and says so
         }
-        if (!opt.tls.client_cert.empty()) {
-            ctx.use_certificate_chain_file(opt.tls.client_cert.string(), ec);
-            if (!ec)
-                ctx.use_private_key_file(opt.tls.client_key.string(), asio::ssl::context::pem, ec);
-            if (ec)
-                throw std::invalid_argument("client certificate or key cannot be used: " +
-                                            ec.message());
-        }
+        if (!opt.tls.client_cert.empty())
+            detail::use_client_certificate(ctx.native_handle(), opt.tls);
         return ssl.emplace(std::move(ctx));
     }
 
@@ -191,6 +187,23 @@ struct client::impl {
                    " closed the connection before the response was complete";
         if (ec.category() == beast::error_code(bhttp::error::bad_version).category())
             return "the answer from " + where + " is not valid HTTP/1.1 (" + ec.message() + ")";
+        if (ec.category() == asio::error::get_ssl_category()) {
+            const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+            // TLS 1.3 says "certificate required"; TLS 1.2 servers end the handshake.
+            const bool wants_certificate =
+                reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
+                (opt.tls.client_cert.empty() && reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
+            if (wants_certificate && opt.tls.client_cert.empty())
+                return "the system at " + where +
+                       " asks for a client certificate; set tls.client_cert in the target (" +
+                       ec.message() + ")";
+            if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
+                reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+                reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA ||
+                reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN)
+                return "the system at " + where + " refused the client certificate " +
+                       opt.tls.client_cert.string() + " (" + ec.message() + ")";
+        }
         return phase + " with " + where + " failed: " + ec.message();
     }
 

@@ -44,10 +44,27 @@ bool skip_header(const std::string& name) {
 } // namespace
 
 std::string curl_line(const request& req, const std::vector<std::string>& placeholders,
-                      bool insecure) {
+                      const curl_tls& tls) {
     // --globoff: curl would read [ ] { } in the URL as a pattern of many URLs.
     std::string out = "curl -sS -i --globoff";
-    if (insecure) out += " -k";
+    if (tls.insecure) out += " -k";
+    if (!tls.ca_file.empty()) out += " --cacert " + util::shell_quote(tls.ca_file);
+    if (!tls.client_cert.empty()) {
+        const std::vector<std::string> pw{tls.password_placeholder};
+        // curl takes a PKCS#12 passphrase after the file name, a PEM key's with --pass.
+        if (tls.pkcs12)
+            out +=
+                " --cert-type P12 --cert " +
+                quoted(tls.client_cert +
+                           (tls.password_placeholder.empty() ? "" : ":" + tls.password_placeholder),
+                       pw);
+        else
+            out += " --cert " + util::shell_quote(tls.client_cert);
+        if (!tls.pkcs12 && !tls.client_key.empty())
+            out += " --key " + util::shell_quote(tls.client_key);
+        if (!tls.pkcs12 && !tls.password_placeholder.empty())
+            out += " --pass " + quoted(tls.password_placeholder, pw);
+    }
     if (req.method != "GET") out += " -X " + req.method;
     out += " " + quoted(req.url, placeholders);
     for (const auto& [k, v] : req.headers)

@@ -29,6 +29,8 @@ tls_facts read_tls_facts(SSL* ssl, bool verified) {
     f.protocol = SSL_get_version(ssl);
     if (const char* c = SSL_get_cipher_name(ssl)) f.cipher = c;
     f.verified = verified;
+    if (X509* mine = SSL_get_certificate(ssl))
+        f.client_subject = name_text(X509_get_subject_name(mine));
     std::unique_ptr<X509, decltype(&X509_free)> cert(SSL_get1_peer_certificate(ssl), X509_free);
     if (!cert) return f;
     f.peer_subject = name_text(X509_get_subject_name(cert.get()));

@@ -159,6 +159,10 @@ target load_target(const fs::path& file, diagnostics& diag) {
         t.tls.insecure = j.value("insecure", false);
         if (j.contains("client_cert")) t.tls.client_cert = relative_to(base, j["client_cert"]);
         if (j.contains("client_key")) t.tls.client_key = relative_to(base, j["client_key"]);
+        if (j.contains("client_key_password")) {
+            t.tls.client_key_password = parse_secret(j["client_key_password"], base);
+            resolve(t.tls.client_key_password, "/tls/client_key_password"); // fail early
+        }
         std::error_code ec;
         for (const auto* p : {&t.tls.ca_file, &t.tls.client_cert, &t.tls.client_key})
             if (!p->empty() && !fs::is_regular_file(*p, ec))

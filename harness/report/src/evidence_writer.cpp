@@ -109,7 +109,7 @@ std::string har_entry(const http::exchange& x, const std::string& testcase) {
     j.key("_konform").open().key("testcase").str(testcase);
     j.key("reused_connection").boolean(x.reused_connection);
     if (x.error) j.key("error").str(x.explanation);
-    if (x.tls)
+    if (x.tls) {
         j.key("tls")
             .open()
             .key("protocol")
@@ -120,9 +120,13 @@ std::string har_entry(const http::exchange& x, const std::string& testcase) {
             .str(x.tls->peer_sha256)
             .key("subject")
             .str(x.tls->peer_subject)
+            .key("not_after")
+            .str(x.tls->peer_not_after)
             .key("verified")
-            .boolean(x.tls->verified)
-            .close();
+            .boolean(x.tls->verified);
+        if (!x.tls->client_subject.empty()) j.key("client_subject").str(x.tls->client_subject);
+        j.close();
+    }
     j.close().close();
     return out;
 }

@@ -29,13 +29,15 @@ json counts(const std::map<run::verdict, int>& m) {
 }
 
 json tls_json(const http::tls_facts& t) {
-    return {{"protocol", t.protocol},
-            {"cipher", t.cipher},
-            {"certificate_sha256", t.peer_sha256},
-            {"subject", t.peer_subject},
-            {"issuer", t.peer_issuer},
-            {"not_after", t.peer_not_after},
-            {"verified", t.verified}};
+    json out = {{"protocol", t.protocol},
+                {"cipher", t.cipher},
+                {"certificate_sha256", t.peer_sha256},
+                {"subject", t.peer_subject},
+                {"issuer", t.peer_issuer},
+                {"not_after", t.peer_not_after},
+                {"verified", t.verified}};
+    if (!t.client_subject.empty()) out["client_subject"] = t.client_subject;
+    return out;
 }
 
 // A member value no report holds: canonical JSON writes it as "\u0000konform-stream", so

@@ -106,7 +106,15 @@ testcase_result start_result(const model::profile& p, const model::testcase& tc)
 
 interpreter::interpreter(const model::profile& p, const model::target& t, http::client& c,
                          authenticator& auth, const secrets& s, const check::schema_set& schemas)
-    : prof_(p), target_(t), client_(c), auth_(auth), secrets_(s), schemas_(schemas) {}
+    : prof_(p), target_(t), client_(c), auth_(auth), secrets_(s), schemas_(schemas) {
+    curl_tls_.insecure = t.tls.insecure;
+    curl_tls_.ca_file = t.tls.ca_file.string();
+    curl_tls_.client_cert = t.tls.client_cert.string();
+    curl_tls_.client_key = t.tls.client_key.string();
+    curl_tls_.pkcs12 = !t.tls.client_cert.empty() && http::is_pkcs12(t.tls.client_cert);
+    if (!t.tls.client_key_password.empty())
+        curl_tls_.password_placeholder = t.tls.client_key_password.placeholder();
+}
 
 // The exchange as it may be written: request, response and explanation redacted.
 http::exchange interpreter::redacted(const http::exchange& raw) const {
@@ -148,7 +156,7 @@ void interpreter::finish_step(step_result sr, state& st, const http::exchange* r
                 placeholders_.push_back(placeholder);
         exchange_excerpt e;
         e.exchange = sr.exchange;
-        e.curl = http::curl_line(x->req, placeholders_, target_.tls.insecure);
+        e.curl = http::curl_line(x->req, placeholders_, curl_tls_);
         e.request = x->req.method + " " + x->req.url + "\n" + headers_text(x->req.headers);
         if (!x->req.body.empty()) e.request += "\n" + excerpt(x->req.body);
         if (!x->resp)

@@ -2,6 +2,8 @@
 
 #include "konform/check/assertion.hpp"
 #include "konform/http/client.hpp"
+#include "konform/http/client_certificate.hpp"
+#include "konform/http/curl_line.hpp"
 #include "konform/model/profile.hpp"
 #include "konform/run/auth.hpp"
 #include "konform/run/result.hpp"
@@ -54,6 +56,7 @@ private:
     const secrets& secrets_;
     const check::schema_set& schemas_;
     std::vector<std::string> placeholders_;
+    http::curl_tls curl_tls_; // the target's TLS options as curl takes them
 };
 
 } // namespace konform::run::detail

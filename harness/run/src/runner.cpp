@@ -286,6 +286,13 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     copt.tls.insecure = copt.tls.insecure || t.tls.insecure;
     copt.tls.client_cert = t.tls.client_cert;
     copt.tls.client_key = t.tls.client_key;
+    secrets sec;
+    if (!t.tls.client_key_password.empty()) {
+        copt.tls.client_key_password =
+            t.tls.client_key_password.resolve(t.file.string(), "/tls/client_key_password");
+        copt.tls.has_client_key_password = true;
+        sec.add(copt.tls.client_key_password, t.tls.client_key_password.placeholder());
+    }
     if (!t.user_agent.empty()) copt.user_agent = t.user_agent;
     if (t.limits.max_requests_per_second)
         copt.lim.max_requests_per_second = *t.limits.max_requests_per_second;
@@ -295,7 +302,6 @@ run_result run_profile(const model::profile& p, const model::target& t, const ru
     } catch (const std::invalid_argument& e) {
         throw model::load_error(t.file.string(), "/tls", e.what());
     }
-    secrets sec;
     for (const auto& [name, value] : t.parameters)
         if (value.secret || (p.parameters.count(name) && p.parameters.at(name).secret))
             sec.add(value.value, value.placeholder.empty() ? "${" + name + "}" : value.placeholder);

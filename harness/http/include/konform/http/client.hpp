@@ -24,10 +24,12 @@ struct limits {
 };
 
 struct tls_options {
-    std::filesystem::path ca_file; // empty: the system's trust store
-    bool insecure = false;         // accept any certificate (self-tests only)
-    std::filesystem::path client_cert;
-    std::filesystem::path client_key;
+    std::filesystem::path ca_file;     // empty: the system's trust store
+    bool insecure = false;             // accept any certificate (self-tests only)
+    std::filesystem::path client_cert; // PEM (with client_key, or holding the key) or PKCS#12
+    std::filesystem::path client_key;  // PEM, optionally encrypted
+    std::string client_key_password;   // decrypts client_key or opens the PKCS#12 file
+    bool has_client_key_password = false;
 };
 
 struct client_options {

@@ -36,9 +36,10 @@ struct auth_config {
 
 struct tls_config {
     std::filesystem::path ca_file;
-    bool insecure = false; // self-tests only: accepts any certificate
-    std::filesystem::path client_cert;
-    std::filesystem::path client_key;
+    bool insecure = false;             // self-tests only: accepts any certificate
+    std::filesystem::path client_cert; // PEM, or PKCS#12 (.p12, .pfx) holding the key too
+    std::filesystem::path client_key;  // PEM, optionally encrypted; empty: in client_cert
+    secret_ref client_key_password;    // decrypts the key or opens the PKCS#12 file
 };
 
 struct limits_config {

@@ -1,0 +1,195 @@
+// Mutual TLS with client certificates as organisations hold them: PEM, encrypted PEM and
+// PKCS#12, against a reference system that requires one (a CA made at test time).
+#include "e2e_support.hpp"
+#include "konform/http/curl_line.hpp"
+#include "server/http_server.hpp"
+#include "system.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+
+using namespace konform;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string bin = KONFORM_BINARY;
+const std::string src = KONFORM_SOURCE_DIR;
+const std::string passphrase = "Konform-Pass-3317"; // must appear in no output
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate in every form: PEM
+// (client.pem + client.key), an encrypted key (client-enc.key) and PKCS#12 (client.p12).
+struct mtls_pki {
+    test::temp_dir tmp;
+    mtls_pki() {
+        const std::string cmd =
+            "cd '" + tmp.path.string() +
+            "' && "
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+            "-subj '/CN=konform test CA' -keyout ca.key -out ca.pem 2>/dev/null && "
+            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+            "-subj '/CN=reference' -keyout server.key -out server.csr 2>/dev/null && "
+            "printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > server.cnf && "
+            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+            "-extfile server.cnf -out server.pem 2>/dev/null && "
+            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+            "-subj '/O=Konform Kommune/CN=konform client' -keyout client.key -out client.csr "
+            "2>/dev/null && "
+            "printf 'basicConstraints=CA:FALSE\\nextendedKeyUsage=clientAuth\\n' > client.cnf && "
+            "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+            "-extfile client.cnf -out client.pem 2>/dev/null && "
+            "openssl pkcs8 -topk8 -v2 aes-256-cbc -in client.key -out client-enc.key "
+            "-passout pass:" +
+            passphrase +
+            " && "
+            "openssl pkcs12 -export -in client.pem -inkey client.key -certfile ca.pem "
+            "-out client.p12 -passout pass:" +
+            passphrase + " && " +
+            // A certificate from a CA the server does not trust.
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+            "-subj '/CN=stranger' -keyout stranger.key -out stranger.pem 2>/dev/null";
+        REQUIRE(test::shell(cmd) == 0);
+    }
+    std::string path(const std::string& name) const { return (tmp.path / name).string(); }
+};
+
+// The example reference system over HTTPS, asking every client for a certificate.
+struct mtls_server {
+    reference::http_server server;
+    explicit mtls_server(const mtls_pki& pki)
+        : server(0, reference::find_system("example")->make(""), pki.path("server.pem"),
+                 pki.path("server.key")) {
+        server.require_client_certificate(pki.path("ca.pem"));
+        server.start();
+    }
+};
+
+// Writes a target for the example profile with this `tls` object; returns its path.
+std::string write_target(const mtls_pki& pki, const mtls_server& s, const std::string& tls) {
+    const std::string file = pki.path("target.json");
+    std::ofstream(file) << R"({"base_url": ")" << s.server.base_url() << R"(",
+  "parameters": {"existing_id": "6f1e2a3b-0000-4000-8000-000000000001", "existing_text": "Hej"},
+  "claims": ["write", "xml"], "auth": {"type": "bearer", "token": {"env": "GREETINGS_TOKEN"}},
+  "tls": )" << tls << "}";
+    return file;
+}
+
+// Runs konform with the passphrase in CERT_PASS; returns the exit code, output in `out`.
+int run_konform(const mtls_pki& pki, const std::string& target, std::string& out,
+                const std::string& outdir = "out") {
+    return test::shell("GREETINGS_TOKEN=example-token CERT_PASS='" + passphrase + "' " + bin +
+                           " run --profile " + src + "/profiles/example --target " + target +
+                           " --out " + pki.path(outdir) + " 2>&1",
+                       &out);
+}
+
+} // namespace
+
+TEST_CASE("client certificates: PEM, encrypted PEM and PKCS#12 are presented to a system that "
+          "requires one") {
+    mtls_pki pki;
+    mtls_server s(pki);
+    const std::string ca = R"("ca_file": ")" + pki.path("ca.pem") + R"(")";
+    const std::vector<std::pair<std::string, std::string>> forms{
+        {"pem", R"({)" + ca + R"(, "client_cert": "client.pem", "client_key": "client.key"})"},
+        {"encrypted",
+         R"({)" + ca + R"(, "client_cert": "client.pem", "client_key": "client-enc.key",
+                "client_key_password": {"env": "CERT_PASS"}})"},
+        {"p12",
+         R"({)" + ca +
+             R"(, "client_cert": "client.p12", "client_key_password": {"env": "CERT_PASS"}})"}};
+    for (const auto& [name, tls] : forms) {
+        CAPTURE(name);
+        std::string out;
+        CHECK(run_konform(pki, write_target(pki, s, tls), out, name) == 0);
+        CHECK(out.find("CONFORMANT") != std::string::npos);
+        const auto report =
+            nlohmann::json::parse(test::read_text(pki.tmp.path / name / "report.json"));
+        CHECK(report["verdict"] == "conformant");
+        const std::string all = out + report.dump() +
+                                test::read_text(pki.tmp.path / name / "evidence.har") +
+                                test::read_text(pki.tmp.path / name / "junit.xml") +
+                                test::read_text(pki.tmp.path / name / "report.html");
+        CHECK(all.find("CN=konform client") != std::string::npos); // the client subject used
+        CHECK(all.find(passphrase) == std::string::npos);
+    }
+}
+
+TEST_CASE("client certificates: a missing or wrong passphrase is an input error naming the field") {
+    mtls_pki pki;
+    mtls_server s(pki);
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {R"({"client_cert": "client.pem", "client_key": "client-enc.key"})",
+         "client-enc.key is encrypted: set tls.client_key_password"},
+        {R"({"client_cert": "client.pem", "client_key": "client-enc.key", "client_key_password": {"env": "WRONG_PASS"}})",
+         "tls.client_key_password does not decrypt the client key"},
+        {R"({"client_cert": "client.p12"})",
+         "client.p12 is protected: set tls.client_key_password"},
+        {R"({"client_cert": "client.p12", "client_key_password": {"env": "WRONG_PASS"}})",
+         "tls.client_key_password does not open the PKCS#12 file"},
+        {R"({"client_cert": "client.p12", "client_key_password": {"env": "UNSET_PASS"}})",
+         "environment variable UNSET_PASS is not set"},
+        {R"({"client_cert": "client.pem", "client_key": "stranger.key"})",
+         "does not belong to the certificate in"}};
+    for (const auto& [tls, message] : cases) {
+        CAPTURE(tls);
+        std::string out;
+        const std::string target = write_target(pki, s, tls);
+        CHECK(test::shell("WRONG_PASS=nope GREETINGS_TOKEN=t CERT_PASS='" + passphrase + "' " +
+                              bin + " run --profile " + src + "/profiles/example --target " +
+                              target + " --out " + pki.path("o") + " 2>&1",
+                          &out) == 2);
+        CHECK_MESSAGE(out.find(message) != std::string::npos, out);
+        CHECK(out.find("target.json") != std::string::npos);
+        CHECK(out.find(passphrase) == std::string::npos);
+        CHECK(out.find("Enter PEM pass phrase") == std::string::npos);
+    }
+}
+
+TEST_CASE("client certificates: without one, or with one the system does not trust, every "
+          "exchange is an error that says why") {
+    mtls_pki pki;
+    mtls_server s(pki);
+    const std::string ca = R"("ca_file": ")" + pki.path("ca.pem") + R"(")";
+    std::string out;
+    CHECK(run_konform(pki, write_target(pki, s, "{" + ca + "}"), out, "none") == 3);
+    CHECK(out.find("asks for a client certificate; set tls.client_cert in the target") !=
+          std::string::npos);
+    CHECK(run_konform(
+              pki,
+              write_target(pki, s,
+                           "{" + ca +
+                               R"(, "client_cert": "stranger.pem", "client_key": "stranger.key"})"),
+              out, "stranger") == 3);
+    CHECK(out.find("refused the client certificate") != std::string::npos);
+}
+
+TEST_CASE("client certificates: the curl line carries the CA, the certificate and a passphrase "
+          "placeholder") {
+    mtls_pki pki;
+    mtls_server s(pki);
+    http::request req;
+    req.url = "https://127.0.0.1/x";
+    http::curl_tls tls;
+    tls.ca_file = pki.path("ca.pem");
+    tls.client_cert = pki.path("client.p12");
+    tls.pkcs12 = true;
+    tls.password_placeholder = "${CERT_PASS}";
+    const std::string line = http::curl_line(req, {}, tls);
+    CHECK(line.find("--cert-type P12 --cert '" + pki.path("client.p12") + ":'\"${CERT_PASS}\"") !=
+          std::string::npos);
+    // The line works: curl reaches the system with the same certificate.
+    std::string curl_out;
+    CHECK(test::shell("export CERT_PASS='" + passphrase + "'; " +
+                          http::curl_line(
+                              [&] {
+                                  http::request r;
+                                  r.url = s.server.base_url() + "/greetings";
+                                  r.headers.emplace_back("Authorization", "Bearer example-token");
+                                  return r;
+                              }(),
+                              {}, tls) +
+                          " 2>&1",
+                      &curl_out) == 0);
+    CHECK_MESSAGE(curl_out.find("HTTP/1.1 200") != std::string::npos, curl_out);
+}
