@@ -193,3 +193,63 @@ TEST_CASE("client certificates: the curl line carries the CA, the certificate an
                       &curl_out) == 0);
     CHECK_MESSAGE(curl_out.find("HTTP/1.1 200") != std::string::npos, curl_out);
 }
+
+namespace {
+
+// A profile of one test case: served with the target's certificate, refused without one.
+void write_refusal_profile(const fs::path& dir) {
+    fs::create_directories(dir / "testcases");
+    std::ofstream(dir / "profile.json") << R"({"id": "mtls", "version": "1.0.0", "title": "mTLS",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+  "requirements": [{"id": "R-SERVED", "class": "core", "level": "MUST", "text": "served"},
+                   {"id": "R-REFUSED", "class": "core", "level": "MUST", "text": "refused"}],
+  "testcases": ["testcases/*.json"]})";
+    std::ofstream(dir / "testcases/t.json") << R"({"id": "T-MTLS", "title": "t", "class": "core",
+  "verifies": ["R-SERVED", "R-REFUSED"],
+  "steps": [
+    {"name": "with the certificate", "request": {"method": "GET", "path": "/greetings"},
+     "expect": [{"status": 200, "proves": "R-SERVED"}]},
+    {"name": "without a certificate", "request": {"method": "GET", "path": "/greetings", "client_certificate": "none"},
+     "expect": [{"refused": true, "proves": "R-REFUSED"}]},
+    {"name": "with the certificate again", "request": {"method": "GET", "path": "/greetings"},
+     "expect": [{"status": 200, "proves": "R-SERVED"}]}]})";
+}
+
+} // namespace
+
+TEST_CASE("client certificates: a step without one passes when the system refuses it, and fails "
+          "when the system serves it") {
+    mtls_pki pki;
+    write_refusal_profile(pki.tmp.path / "profile");
+    const std::string tls = R"({"ca_file": ")" + pki.path("ca.pem") +
+                            R"(", "client_cert": "client.pem", "client_key": "client.key"})";
+    auto run_against = [&](reference::http_server& server, const std::string& out_name) {
+        std::ofstream(pki.path("t2.json"))
+            << R"({"base_url": ")" << server.base_url()
+            << R"(", "auth": {"type": "bearer", "token": {"env": "GREETINGS_TOKEN"}}, "tls": )"
+            << tls << "}";
+        server.start();
+        test::shell("GREETINGS_TOKEN=example-token " + bin + " run --profile " +
+                    pki.path("profile") + " --target " + pki.path("t2.json") + " --out " +
+                    pki.path(out_name) + " --quiet 2>&1");
+        return nlohmann::json::parse(test::read_text(pki.tmp.path / out_name / "report.json"));
+    };
+    {
+        reference::http_server strict(0, reference::find_system("example")->make(""),
+                                      pki.path("server.pem"), pki.path("server.key"));
+        strict.require_client_certificate(pki.path("ca.pem"));
+        const auto report = run_against(strict, "strict");
+        CHECK(report["verdict"] == "conformant");
+        CHECK(report["summary"]["exchanges"] == 3);
+    }
+    {
+        reference::http_server lax(0, reference::find_system("example")->make(""),
+                                   pki.path("server.pem"), pki.path("server.key"));
+        const auto report = run_against(lax, "lax"); // serves anyone
+        CHECK(report["verdict"] == "not-conformant");
+        const std::string text = report.dump();
+        CHECK(text.find("the system served a client it should have refused") != std::string::npos);
+        for (const auto& r : report["requirements"]) // the failing step ends the test case
+            CHECK(r["verdict"] == (r["id"] == "R-REFUSED" ? "fail" : "inconclusive"));
+    }
+}

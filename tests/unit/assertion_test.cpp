@@ -55,6 +55,17 @@ TEST_CASE("assertion: status, header, JSON Pointer, body and duration") {
     CHECK_FALSE(judge(x, on(model::subject::duration, "", {{"lt", 10}})).passed);
 }
 
+TEST_CASE("assertion: refused holds for 401 and 403 and fails for a served client") {
+    const auto refused = on(model::subject::refused, "", json::object());
+    CHECK(judge(answered(401, ""), refused).passed);
+    CHECK(judge(answered(403, ""), refused).passed);
+    const auto served = judge(answered(200, "{}"), refused);
+    CHECK_FALSE(served.passed);
+    CHECK(served.actual == "answered 200");
+    CHECK(served.explanation == "the system served a client it should have refused");
+    CHECK_FALSE(judge(answered(404, ""), refused).passed);
+}
+
 TEST_CASE("assertion: a body that is not JSON fails with the reason") {
     auto x = answered(200, "<html>oops</html>");
     auto o = judge(x, on(model::subject::json, "/id", {{"exists", true}}));

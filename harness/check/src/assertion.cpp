@@ -155,6 +155,13 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     }
     case model::subject::schema:
         return schema_outcome(a, view, schemas);
+    case model::subject::refused: {
+        // The refusal at the TLS level is judged by the interpreter (there is no response).
+        const bool refused = r.status == 401 || r.status == 403;
+        return {refused, "refused (TLS handshake, 401 or 403)",
+                "answered " + std::to_string(r.status),
+                refused ? "" : "the system served a client it should have refused"};
+    }
     }
     return {false, "?", "?", "unknown assertion subject"};
 }

@@ -95,6 +95,7 @@ struct client::impl {
     // trusted certificates) is most of a short run's start-up, and an http:// target
     // never needs it.
     std::optional<asio::ssl::context> ssl;
+    std::optional<asio::ssl::context> ssl_without_certificate; // for a step that sends none
     std::multimap<std::string, std::unique_ptr<connection>> idle;
     std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
     bool cancelled = false;
@@ -122,8 +123,11 @@ struct client::impl {
     }
 
     // Throws std::invalid_argument when a named CA file or client certificate cannot be used.
-    asio::ssl::context& tls_context() {
-        if (ssl) return *ssl;
+    // `with_certificate` false: the same trust, no client certificate.
+    asio::ssl::context& tls_context(bool with_certificate = true) {
+        if (!with_certificate && opt.tls.client_cert.empty()) with_certificate = true;
+        auto& slot = with_certificate ? ssl : ssl_without_certificate;
+        if (slot) return *slot;
         asio::ssl::context ctx(asio::ssl::context::tls_client);
         SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
         beast::error_code ec;
@@ -139,9 +143,9 @@ struct client::impl {
             } else
                 ctx.set_default_verify_paths(ec); // on failure, verification fails and says so
         }
-        if (!opt.tls.client_cert.empty())
+        if (!opt.tls.client_cert.empty() && with_certificate)
             detail::use_client_certificate(ctx.native_handle(), opt.tls);
-        return ssl.emplace(std::move(ctx));
+        return slot.emplace(std::move(ctx));
     }
 
     // Plain words when a response carries more header and trailer fields than the limit.
@@ -158,7 +162,7 @@ struct client::impl {
 
     // Plain words for an error in a phase of the exchange.
     std::string explain(const beast::error_code& ec, const std::string& phase, const origin& o,
-                        clock_type::time_point deadline) {
+                        clock_type::time_point deadline, bool with_certificate) {
         const std::string where = o.host + ":" + o.port;
         if (cancelled) return "the run was interrupted during " + phase + " with " + where;
         if (ec == beast::error::timeout) {
@@ -193,6 +197,9 @@ struct client::impl {
             const bool wants_certificate =
                 reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
                 (opt.tls.client_cert.empty() && reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
+            if (wants_certificate && !with_certificate)
+                return "the system at " + where + " refused a client without a certificate (" +
+                       ec.message() + ")";
             if (wants_certificate && opt.tls.client_cert.empty())
                 return "the system at " + where +
                        " asks for a client certificate; set tls.client_cert in the target (" +
@@ -227,7 +234,7 @@ struct client::impl {
         x.time.connect = ms_since(t1);
         if (cec) {
             x.failed_in = phase::connect;
-            x.explanation = explain(cec, "connect", o, deadline);
+            x.explanation = explain(cec, "connect", o, deadline, x.req.client_certificate);
             co_return cec;
         }
         beast::error_code ignored;
@@ -237,7 +244,7 @@ struct client::impl {
             c.plain.emplace(std::move(stream));
             co_return beast::error_code{};
         }
-        c.secure.emplace(std::move(stream), tls_context());
+        c.secure.emplace(std::move(stream), tls_context(x.req.client_certificate));
         SSL* handle = c.secure->native_handle();
         if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
         if (!opt.tls.insecure) {
@@ -255,7 +262,7 @@ struct client::impl {
             x.failed_in = phase::tls_handshake;
             std::string why = detail::verify_failure(handle);
             x.explanation =
-                why.empty() ? explain(hec, "TLS handshake", o, deadline)
+                why.empty() ? explain(hec, "TLS handshake", o, deadline, x.req.client_certificate)
                             : "TLS certificate of " + o.host + ":" + o.port + " rejected: " + why;
             co_return hec;
         }
@@ -276,7 +283,8 @@ struct client::impl {
         x.time.send = ms_since(t0);
         if (wec) {
             x.failed_in = phase::send;
-            x.explanation = explain(wec, "sending the request", o, deadline);
+            x.explanation =
+                explain(wec, "sending the request", o, deadline, x.req.client_certificate);
             co_return wec;
         }
         // Interim responses (100 Continue, 103 Early Hints) are not the answer: skip them,
@@ -296,7 +304,8 @@ struct client::impl {
             x.answered = !nothing_received;
             if (hec) {
                 x.failed_in = phase::wait;
-                x.explanation = explain(hec, "waiting for the response", o, deadline);
+                x.explanation =
+                    explain(hec, "waiting for the response", o, deadline, x.req.client_certificate);
                 co_return hec;
             }
             if (auto why = too_many_fields(parser->get()); !why.empty()) {
@@ -320,7 +329,8 @@ struct client::impl {
             if (bec) {
                 x.failed_in = phase::receive;
                 x.time.receive = ms_since(t2);
-                x.explanation = explain(bec, "reading the response body", o, deadline);
+                x.explanation = explain(bec, "reading the response body", o, deadline,
+                                        x.req.client_certificate);
                 co_return bec;
             }
             // Trailer fields join the header: the field limit covers both.
@@ -409,11 +419,14 @@ struct client::impl {
         for (const auto& f : req)
             x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
 
+        // Connections without the client certificate are pooled apart from those with it.
+        const std::string pool_key =
+            o.key() + (x.req.client_certificate ? "" : " (no client certificate)");
         for (int attempt = 0; attempt < 2; ++attempt) {
             std::unique_ptr<connection> c;
             // A retry always takes a fresh connection: another idle one may be as stale
             // as the first (several are pooled when test cases run at once).
-            auto it = attempt == 0 ? idle.find(o.key()) : idle.end();
+            auto it = attempt == 0 ? idle.find(pool_key) : idle.end();
             if (it != idle.end()) {
                 c = std::move(it->second);
                 idle.erase(it);
@@ -422,7 +435,7 @@ struct client::impl {
             } else {
                 x.reused_connection = false;
                 c = std::make_unique<connection>();
-                c->key = o.key();
+                c->key = pool_key;
                 // What waits unparsed (a header, a chunk line, a trailer section) is bounded.
                 c->buffer.max_size(std::max<std::uint64_t>(opt.lim.max_header_bytes, 4096));
                 if (auto ec = co_await connect(*c, o, deadline, x)) {
@@ -437,7 +450,7 @@ struct client::impl {
                 c->secure ? co_await roundtrip(*c->secure, *c, req, o, deadline, x, nothing)
                           : co_await roundtrip(*c->plain, *c, req, o, deadline, x, nothing);
             if (!ec) {
-                if (c->lowest().socket().is_open()) idle.emplace(o.key(), std::move(c));
+                if (c->lowest().socket().is_open()) idle.emplace(pool_key, std::move(c));
                 x.error = {};
                 x.failed_in = phase::none;
                 x.explanation.clear();
@@ -460,6 +473,11 @@ client::client(asio::io_context& ioc, client_options options)
     : impl_(std::make_unique<impl>(ioc, std::move(options))) {}
 
 client::~client() = default;
+
+bool refused_by_tls(const exchange& x) {
+    return x.error && !x.resp && !x.answered &&
+           x.error.category() == asio::error::get_ssl_category();
+}
 
 asio::awaitable<exchange> client::async_perform(request req) {
     co_return co_await impl_->perform(std::move(req));

@@ -27,6 +27,8 @@ std::string_view to_string(subject s) {
         return "duration_ms";
     case subject::schema:
         return "schema";
+    case subject::refused:
+        return "refused";
     }
     return "?";
 }
@@ -146,16 +148,20 @@ struct parser {
             take(subject::schema);
             out.selector = a["schema"].get<std::string>();
         }
+        if (a.contains("refused")) take(subject::refused);
         if (subjects != 1) {
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
-                               "json, xpath, body, duration_ms, schema"
+                               "json, xpath, body, duration_ms, schema, refused"
                              : "assertion has more than one subject: split it in two");
         }
         if (preds.empty() && (out.what == subject::header || out.what == subject::json ||
                               out.what == subject::xpath))
             preds["exists"] = true;
-        if (preds.empty() && out.what != subject::schema)
+        if (out.what == subject::refused && !preds.empty())
+            error(where, "\"refused\" takes no predicate: it holds when the system refuses "
+                         "the connection or answers 401 or 403");
+        if (preds.empty() && out.what != subject::schema && out.what != subject::refused)
             error(where, "assertion has no predicate: expected e.g. equals, matches, exists");
         if (out.what == subject::schema && !preds.empty())
             error(where, "a schema assertion takes no predicates");
@@ -265,6 +271,7 @@ struct parser {
         out.follow_redirects = r.value("follow_redirects", false);
         out.follow_cross_origin = r.value("follow_cross_origin", false);
         out.authenticate = r.value("authenticate", true);
+        out.client_certificate = r.value("client_certificate", "target") != "none";
         return out;
     }
 

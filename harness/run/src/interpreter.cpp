@@ -331,13 +331,42 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         if (!hop) co_return;
         x = std::move(*hop);
     }
-    if (x.ok()) st.reached = true;
-    if (!x.ok() && is_connection_failure(x)) st.unreachable = true;
+    // A TLS refusal the step expects ("refused") is an answer, not an unreachable system.
+    const bool expected_refusal = !x.ok() && http::refused_by_tls(x) &&
+                                  std::any_of(s.expect.begin(), s.expect.end(), [](const auto& a) {
+                                      return a.what == model::subject::refused;
+                                  });
+    if (x.ok() || expected_refusal) st.reached = true;
+    if (!x.ok() && !expected_refusal && is_connection_failure(x)) st.unreachable = true;
     sr.exchange = record(x, st);
     sr.method = x.req.method;
     sr.url = x.req.url;
     if (x.resp) sr.status = x.resp->status;
     sr.duration_ms = x.time.total;
+    if (expected_refusal) {
+        // The refusal a step expects: "refused" holds, nothing else can be judged.
+        sr.v = verdict::pass;
+        for (const auto& a : s.expect) {
+            const bool expected = a.what == model::subject::refused;
+            assertion_result ar = unjudged(
+                a, proves_of(a, *st.tc, st.proving()), expected ? verdict::pass : verdict::error,
+                expected ? "" : redact("no response to judge: " + x.explanation), sr.exchange);
+            ar.expected = expected ? "refused (TLS handshake, 401 or 403)" : "";
+            ar.actual = redact("TLS connection refused: " + x.explanation);
+            ar.step = sr.name;
+            ar.row = sr.row;
+            sr.v = worst(sr.v, ar.v);
+            sr.assertions.push_back(std::move(ar));
+        }
+        if (cleanup) sr.v = verdict::pass;
+        const verdict v = sr.v;
+        finish_step(std::move(sr), st, &x);
+        if (!cleanup && v != verdict::pass) {
+            st.stopped = true;
+            st.stop_verdict = v;
+        }
+        co_return;
+    }
     if (!x.ok()) {
         // An answer the system did send is its own: one that breaks HTTP/1.1 or a stated
         // limit fails the step (else a system could turn the one request that exposes a

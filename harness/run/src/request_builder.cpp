@@ -34,6 +34,7 @@ http::request build_request(const model::request_spec& spec, const variables& va
                             const std::string& base_url) {
     http::request req;
     req.method = spec.method;
+    req.client_certificate = spec.client_certificate;
     std::string path = render(spec.path, vars);
     const bool absolute = path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0;
     if (!absolute && !path.empty() && path.front() != '/')

@@ -49,4 +49,8 @@ struct exchange {
     bool ok() const { return !error && resp.has_value(); }
 };
 
+// Whether the exchange ended because the system refused the TLS connection (an alert in
+// the handshake, or TLS 1.3's "certificate required" on the first read), with no answer.
+bool refused_by_tls(const exchange& x);
+
 } // namespace konform::http

@@ -18,6 +18,9 @@ struct request {
     std::string url; // absolute http:// or https:// URL, already percent-encoded
     header_list headers;
     std::string body;
+    // false: over TLS, connect without the client certificate the client is configured
+    // with (a connection of its own, never shared with those that present it).
+    bool client_certificate = true;
 };
 
 struct response {

@@ -13,7 +13,7 @@
 namespace konform::model {
 
 // What an assertion looks at.
-enum class subject { status, header, json, xpath, body, duration, schema };
+enum class subject { status, header, json, xpath, body, duration, schema, refused };
 std::string_view to_string(subject s);
 
 // A check on one exchange. `predicates` is the object of predicates (equals, matches,
@@ -52,6 +52,8 @@ struct request_spec {
     bool follow_redirects = false;
     bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
     bool authenticate = true;         // false sends the request without the target's credentials
+    bool client_certificate = true;   // false ("none"): a TLS connection without the target's
+                                      // client certificate
 };
 
 // Where the rows of a for_each come from.
