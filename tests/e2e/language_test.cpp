@@ -298,3 +298,52 @@ TEST_CASE("language 2: an appending capture collects a loop's values for later s
     CHECK(std::set<std::string>(deleted.begin(), deleted.end()).size() == 3);
     CHECK(read_name.rfind("read 3: ", 0) == 0);
 }
+
+TEST_CASE("language 2: a SOAP request is wrapped in its envelope, and soap_body and soap_fault "
+          "judge the answer") {
+    language_profile lp;
+    lp.write("profile.json", R"({"id": "soap", "version": "1.0.0", "title": "SOAP",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+  "requirements": [{"id": "R-SEARCH", "class": "core", "level": "MUST", "text": "lookup"}],
+  "namespaces": {"ex": "urn:konform:example:greetings:1"},
+  "parameters": {"existing_id": {"default": "6f1e2a3b-0000-4000-8000-000000000001"}},
+  "testcases": ["testcases/*.json"]})");
+    lp.write("testcases/t.json",
+             R"({"id": "T-SOAP", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "variables": {"missing": "00000000-0000-4000-8000-00000000000<&>"},
+  "steps": [
+    {"name": "found", "request": {"method": "POST", "path": "/xml/lookup",
+      "soap": {"action": "urn:konform:example:greetings:1/GreetingLookup",
+               "body": "<gr:GreetingLookup xmlns:gr=\"urn:konform:example:greetings:1\"><gr:Id>{{existing_id}}</gr:Id></gr:GreetingLookup>"}},
+     "expect": [{"status": 200}, {"soap_body": "ex:GreetingResponse"}, {"soap_fault": "code", "absent": true},
+                {"xpath": "//ex:GreetingResponse/ex:Text", "equals": "Hej"}]},
+    {"name": "unknown", "request": {"method": "POST", "path": "/xml/lookup",
+      "soap": {"action": "urn:konform:example:greetings:1/GreetingLookup",
+               "body": "<gr:GreetingLookup xmlns:gr=\"urn:konform:example:greetings:1\"><gr:Id>{{missing}}</gr:Id></gr:GreetingLookup>"}},
+     "expect": [{"status": 500}, {"soap_fault": "code", "matches": ":Client$"},
+                {"soap_fault": "reason", "matches": "^no greeting with id .*<&>$"}]},
+    {"name": "expects an answer, gets a fault", "request": {"method": "POST", "path": "/xml/lookup",
+      "soap": {"body": "<gr:GreetingLookup xmlns:gr=\"urn:konform:example:greetings:1\"><gr:Id>x</gr:Id></gr:GreetingLookup>"}},
+     "expect": [{"soap_body": "ex:GreetingResponse"}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    REQUIRE(sink.exchanges.size() == 3);
+    const auto& sent = sink.exchanges[0].x.req;
+    CHECK(sent.body.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope "
+                          "xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>",
+                          0) == 0);
+    CHECK(*http::find_header(sent.headers, "SOAPAction") ==
+          "\"urn:konform:example:greetings:1/GreetingLookup\"");
+    CHECK(*http::find_header(sent.headers, "Content-Type") == "text/xml; charset=utf-8");
+    CHECK(sink.exchanges[1].x.req.body.find("00000000-0000-4000-8000-00000000000&lt;&amp;&gt;") !=
+          std::string::npos); // values are XML-escaped
+    // Steps 1 and 2 pass; step 3 fails showing the fault.
+    REQUIRE(sink.steps.size() == 3);
+    CHECK(sink.steps[0].second.v == verdict::pass);
+    CHECK_MESSAGE(sink.steps[1].second.v == verdict::pass, sink.steps[1].second.assertions.size());
+    CHECK(sink.steps[2].second.v == verdict::fail);
+    const auto& failed = sink.steps[2].second.assertions.at(0);
+    CHECK(failed.explanation == "the answer is a SOAP fault: S:Client: no greeting with id x");
+    CHECK(failed.actual == "SOAP Fault");
+    CHECK(r.testcases[0].v == verdict::fail);
+}

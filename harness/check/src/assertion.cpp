@@ -97,6 +97,69 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
             "the profile declares no schema of that name"};
 }
 
+// XPaths on a SOAP 1.1 or 1.2 envelope, by local name, whatever its prefixes.
+const std::string soap_body_xp = "/*[local-name()='Envelope']/*[local-name()='Body']";
+const std::string soap_fault_xp = soap_body_xp + "/*[local-name()='Fault']";
+
+// "code: reason" of the SOAP fault in `doc`, or "" when its Body holds none.
+std::string fault_text(const xml_document& doc) {
+    auto text = [&](const std::string& xp) {
+        auto v = doc.evaluate("normalize-space(" + xp + ")");
+        return v && v->is_string() ? v->get<std::string>() : std::string();
+    };
+    auto has = doc.evaluate("boolean(" + soap_fault_xp + ")");
+    if (!has || !has->is_boolean() || !has->get<bool>()) return {};
+    const std::string code =
+        text("(" + soap_fault_xp + "/*[local-name()='faultcode'] | " + soap_fault_xp +
+             "/*[local-name()='Code']/*[local-name()='Value'])[1]");
+    const std::string reason =
+        text("(" + soap_fault_xp + "/*[local-name()='faultstring'] | " + soap_fault_xp +
+             "/*[local-name()='Reason']/*[local-name()='Text'])[1]");
+    return code + ": " + reason;
+}
+
+outcome soap_outcome(const model::assertion& a, response_view& view) {
+    std::string error;
+    const xml_document* doc = view.xml(error);
+    const std::string subject = a.what == model::subject::soap_body ? "soap_body " + a.selector
+                                                                    : "soap_fault " + a.selector;
+    if (!doc) return {false, subject, "(no XML body)", error};
+    // Names arrive rewritten to the profile's prefixes, so the envelope is known by its shape.
+    auto envelope = doc->evaluate("boolean(" + soap_body_xp + ")");
+    if (!envelope || !envelope->is_boolean() || !envelope->get<bool>())
+        return {false, subject, "(not a SOAP envelope)",
+                "the answer is not a SOAP Envelope with a Body"};
+    const std::string fault = fault_text(*doc);
+    if (a.what == model::subject::soap_body) {
+        auto first = doc->evaluate("name(" + soap_body_xp + "/*[1])");
+        const std::string name = first && first->is_string() ? first->get<std::string>() : "";
+        if (name == a.selector) return {true, subject, name, ""};
+        if (!fault.empty())
+            return {false, subject, "SOAP Fault", "the answer is a SOAP fault: " + fault};
+        return {false, subject, name.empty() ? "(an empty Body)" : name,
+                "the SOAP Body holds another element"};
+    }
+    if (fault.empty()) {
+        outcome o = evaluate_predicates(a.predicates, std::nullopt);
+        o.expected = subject + " " + o.expected;
+        o.actual = "(no SOAP fault)";
+        return o;
+    }
+    std::string xp;
+    if (a.selector == "code")
+        xp = "(" + soap_fault_xp + "/*[local-name()='faultcode'] | " + soap_fault_xp +
+             "/*[local-name()='Code']/*[local-name()='Value'])[1]";
+    else if (a.selector == "reason")
+        xp = "(" + soap_fault_xp + "/*[local-name()='faultstring'] | " + soap_fault_xp +
+             "/*[local-name()='Reason']/*[local-name()='Text'])[1]";
+    else
+        xp = "(" + soap_fault_xp + "/*[local-name()='detail' or local-name()='Detail'])[1]";
+    auto v = doc->evaluate("normalize-space(" + xp + ")");
+    outcome o = evaluate_predicates(a.predicates, v);
+    o.expected = subject + " " + o.expected;
+    return o;
+}
+
 } // namespace
 
 schema_set schema_set::of(const model::profile& p) {
@@ -155,6 +218,9 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     }
     case model::subject::schema:
         return schema_outcome(a, view, schemas);
+    case model::subject::soap_body:
+    case model::subject::soap_fault:
+        return soap_outcome(a, view);
     case model::subject::refused: {
         // The refusal at the TLS level is judged by the interpreter (there is no response).
         const bool refused = r.status == 401 || r.status == 403;

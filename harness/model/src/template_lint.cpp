@@ -97,6 +97,11 @@ struct linter {
             for (const auto& [k, v] : *r.form_body)
                 text(v, where + "/form/" + k, &s);
         text(r.soap_action, where + "/soap_action", &s);
+        if (r.soap) {
+            text(r.soap->action, where + "/soap/action", &s);
+            text(r.soap->header, where + "/soap/header", &s);
+            text(r.soap->body, where + "/soap/body", &s);
+        }
     }
 
     void run(const step& s) {

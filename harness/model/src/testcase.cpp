@@ -29,6 +29,10 @@ std::string_view to_string(subject s) {
         return "schema";
     case subject::refused:
         return "refused";
+    case subject::soap_body:
+        return "soap_body";
+    case subject::soap_fault:
+        return "soap_fault";
     }
     return "?";
 }
@@ -149,19 +153,32 @@ struct parser {
             out.selector = a["schema"].get<std::string>();
         }
         if (a.contains("refused")) take(subject::refused);
+        if (a.contains("soap_body")) {
+            take(subject::soap_body);
+            out.selector = a["soap_body"].get<std::string>();
+        }
+        if (a.contains("soap_fault")) {
+            take(subject::soap_fault);
+            out.selector = a["soap_fault"].get<std::string>();
+        }
         if (subjects != 1) {
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
-                               "json, xpath, body, duration_ms, schema, refused"
+                               "json, xpath, body, duration_ms, schema, refused, soap_body, "
+                               "soap_fault"
                              : "assertion has more than one subject: split it in two");
         }
         if (preds.empty() && (out.what == subject::header || out.what == subject::json ||
-                              out.what == subject::xpath))
+                              out.what == subject::xpath || out.what == subject::soap_fault))
             preds["exists"] = true;
         if (out.what == subject::refused && !preds.empty())
             error(where, "\"refused\" takes no predicate: it holds when the system refuses "
                          "the connection or answers 401 or 403");
-        if (preds.empty() && out.what != subject::schema && out.what != subject::refused)
+        if (out.what == subject::soap_body && !preds.empty())
+            error(where, "\"soap_body\" takes no predicate: it names the element the SOAP "
+                         "Body must hold (check its content with xpath)");
+        if (preds.empty() && out.what != subject::schema && out.what != subject::refused &&
+            out.what != subject::soap_body)
             error(where, "assertion has no predicate: expected e.g. equals, matches, exists");
         if (out.what == subject::schema && !preds.empty())
             error(where, "a schema assertion takes no predicates");
@@ -266,7 +283,19 @@ struct parser {
             for (const auto& [k, v] : r["form"].items())
                 out.form_body->emplace_back(k, v.get<std::string>());
         }
-        if (bodies > 1) error(where, "a request takes at most one of json, xml, body, form");
+        if (r.contains("soap")) {
+            ++bodies;
+            const json& s = r["soap"];
+            request_spec::soap_message m;
+            m.version = s.value("version", "1.1");
+            m.action = s.value("action", "");
+            m.header = s.value("header", "");
+            m.body = s["body"].get<std::string>();
+            out.soap = std::move(m);
+            if (r.contains("soap_action"))
+                error(where + "/soap_action", "a soap request names its action in soap.action");
+        }
+        if (bodies > 1) error(where, "a request takes at most one of json, xml, body, form, soap");
         out.soap_action = r.value("soap_action", "");
         out.follow_redirects = r.value("follow_redirects", false);
         out.follow_cross_origin = r.value("follow_cross_origin", false);

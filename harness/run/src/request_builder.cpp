@@ -66,7 +66,7 @@ http::request build_request(const model::request_spec& spec, const variables& va
         req.headers.emplace_back(k, render(v, vars));
         has_content_type = has_content_type || boost::beast::iequals(k, "Content-Type");
     }
-    auto content_type = [&](const char* t) {
+    auto content_type = [&](const std::string& t) {
         if (!has_content_type) req.headers.emplace_back("Content-Type", t);
     };
     if (spec.json_body) {
@@ -77,6 +77,28 @@ http::request build_request(const model::request_spec& spec, const variables& va
         content_type("text/xml; charset=utf-8");
     } else if (spec.text_body) {
         req.body = render(*spec.text_body, vars);
+    } else if (spec.soap) {
+        const bool v12 = spec.soap->version == "1.2";
+        const std::string ns = v12 ? "http://www.w3.org/2003/05/soap-envelope"
+                                   : "http://schemas.xmlsoap.org/soap/envelope/";
+        req.body =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"" + ns + "\">";
+        if (!spec.soap->header.empty())
+            req.body +=
+                "<soap:Header>" + render(spec.soap->header, vars, escaping::xml) + "</soap:Header>";
+        req.body += "<soap:Body>" + render(spec.soap->body, vars, escaping::xml) +
+                    "</soap:Body></soap:Envelope>";
+        const std::string action = render(spec.soap->action, vars);
+        if (action.find_first_of("\"\r\n") != std::string::npos)
+            throw template_error("the SOAP action \"" + action.substr(0, 200) +
+                                 "\" holds a quote or a line break");
+        if (v12) {
+            content_type("application/soap+xml; charset=utf-8" +
+                         (action.empty() ? "" : "; action=\"" + action + "\""));
+        } else {
+            content_type("text/xml; charset=utf-8");
+            req.headers.emplace_back("SOAPAction", "\"" + action + "\"");
+        }
     } else if (spec.form_body) {
         for (const auto& [k, v] : *spec.form_body)
             req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +

@@ -13,7 +13,18 @@
 namespace konform::model {
 
 // What an assertion looks at.
-enum class subject { status, header, json, xpath, body, duration, schema, refused };
+enum class subject {
+    status,
+    header,
+    json,
+    xpath,
+    body,
+    duration,
+    schema,
+    refused,
+    soap_body,
+    soap_fault
+};
 std::string_view to_string(subject s);
 
 // A check on one exchange. `predicates` is the object of predicates (equals, matches,
@@ -49,6 +60,15 @@ struct request_spec {
     std::optional<std::vector<std::pair<std::string, std::string>>>
         form_body; // templates, url-encoded
     std::string soap_action;
+    // A SOAP request: konform wraps `body` (and `header`) in the envelope of `version`
+    // ("1.1" or "1.2") and sets Content-Type and the action as that version says.
+    struct soap_message {
+        std::string version = "1.1";
+        std::string action; // template
+        std::string header; // template, XML-escaped values; empty: no soap:Header
+        std::string body;   // template, XML-escaped values
+    };
+    std::optional<soap_message> soap;
     bool follow_redirects = false;
     bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
     bool authenticate = true;         // false sends the request without the target's credentials

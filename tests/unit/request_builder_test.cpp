@@ -1,0 +1,46 @@
+// Requests as a step describes them, rendered: SOAP envelopes and repeated query parameters.
+#include "request_builder.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace konform;
+using run::detail::build_request;
+
+TEST_CASE("request: a SOAP 1.2 request carries its action in the content type") {
+    model::request_spec spec;
+    spec.method = "POST";
+    spec.path = "/cpr";
+    spec.soap = model::request_spec::soap_message{"1.2", "urn:x/{{op}}", "<h:Ctx>{{who}}</h:Ctx>",
+                                                  "<p:Lookup>{{pnr}}</p:Lookup>"};
+    run::variables vars{{"op", "Lookup"}, {"who", "a&b"}, {"pnr", "0101<60>"}};
+    const auto req = build_request(spec, vars, "https://sp.test");
+    CHECK(*http::find_header(req.headers, "Content-Type") ==
+          "application/soap+xml; charset=utf-8; action=\"urn:x/Lookup\"");
+    CHECK_FALSE(http::find_header(req.headers, "SOAPAction"));
+    CHECK(req.body == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope "
+                      "xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Header><h:Ctx>"
+                      "a&amp;b</h:Ctx></soap:Header><soap:Body><p:Lookup>0101&lt;60&gt;</p:Lookup>"
+                      "</soap:Body></soap:Envelope>");
+    // An action that would break the header is refused, never sent.
+    vars["op"] = "x\"; evil=\"1";
+    CHECK_THROWS_AS(build_request(spec, vars, "https://sp.test"), run::template_error);
+}
+
+TEST_CASE("request: a SOAP 1.1 request sends SOAPAction, also when it is empty") {
+    model::request_spec spec;
+    spec.method = "POST";
+    spec.path = "/cpr";
+    spec.soap = model::request_spec::soap_message{"1.1", "", "", "<p:Lookup/>"};
+    const auto req = build_request(spec, {}, "https://sp.test");
+    CHECK(*http::find_header(req.headers, "SOAPAction") == "\"\"");
+    CHECK(*http::find_header(req.headers, "Content-Type") == "text/xml; charset=utf-8");
+    CHECK(req.body.find("<soap:Header>") == std::string::npos);
+}
+
+TEST_CASE("request: a query value that is one placeholder giving an array repeats the parameter") {
+    model::request_spec spec;
+    spec.path = "/o";
+    spec.query = {{"uuid", "{{ids}}"}, {"n", "{{n}}"}};
+    run::variables vars{{"ids", nlohmann::json::array({"a", "b c"})}, {"n", 3}};
+    CHECK(build_request(spec, vars, "http://h").url == "http://h/o?uuid=a&uuid=b%20c&n=3");
+}
