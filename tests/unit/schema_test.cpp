@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
 
 using namespace konform::schema;
 using nlohmann::json;
@@ -181,4 +183,32 @@ TEST_CASE("xml schema: a hostile document is neither expanded nor allowed to rea
     for (const auto& e : xxe)
         CHECK(e.find("root:") == std::string::npos);
     CHECK(xsd.validate("<not closed").front().find("not well-formed XML") == 0);
+}
+
+TEST_CASE("xml schema: includes and imports come only from the schema's folder") {
+    const auto dir = std::filesystem::temp_directory_path() / "konform-xsd-confined";
+    std::filesystem::create_directories(dir / "p/sub");
+    auto write = [](const std::filesystem::path& f, const std::string& text) {
+        std::ofstream(f) << text;
+    };
+    const std::string b =
+        R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:b"><xs:element name="B" type="xs:string"/></xs:schema>)";
+    write(dir / "p/sub/b.xsd", b);
+    write(dir / "outside.xsd", b);
+    auto main_with = [&](const std::string& location) {
+        return R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:a"><xs:import namespace="urn:b" schemaLocation=")" +
+               location + R"("/><xs:element name="A" type="xs:string"/></xs:schema>)";
+    };
+    write(dir / "p/main.xsd", main_with("sub/b.xsd"));
+    write(dir / "p/out.xsd", main_with("../outside.xsd"));
+    write(dir / "p/net.xsd", main_with("http://127.0.0.1:9/b.xsd"));
+    CHECK(xml_schema::load((dir / "p/main.xsd").string())
+              .validate(R"(<a:A xmlns:a="urn:a">x</a:A>)")
+              .empty());
+    CHECK_THROWS_WITH_AS(xml_schema::load((dir / "p/out.xsd").string()),
+                         doctest::Contains("which is not a file in the schema's folder"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(xml_schema::load((dir / "p/net.xsd").string()),
+                         doctest::Contains("http://127.0.0.1:9/b.xsd"), std::invalid_argument);
+    std::filesystem::remove_all(dir);
 }

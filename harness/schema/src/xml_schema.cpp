@@ -1,6 +1,8 @@
 #include "konform/schema/xml_schema.hpp"
 
+#include <filesystem>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <stdexcept>
@@ -44,18 +46,54 @@ void collect_reader(void* ctx, xmlErrorPtr error) {
         collect(&out->parse, error);
 }
 
+// While an XSD loads, every file it names (include, import, redefine, a DTD) must be a file
+// in the XSD's own folder or below: never the network, never elsewhere on the machine.
+struct confinement {
+    std::filesystem::path root;
+    std::string refused; // the first name refused
+};
+thread_local confinement* loading = nullptr;
+xmlExternalEntityLoader default_loader = nullptr;
+
+xmlParserInputPtr confined_loader(const char* url, const char* id, xmlParserCtxtPtr ctxt) {
+    if (!loading) return default_loader(url, id, ctxt);
+    std::string name = url ? url : "";
+    if (name.rfind("file://", 0) == 0) name = name.substr(7);
+    std::error_code ec;
+    const auto target = std::filesystem::weakly_canonical(name, ec);
+    const auto inside = target.lexically_relative(loading->root);
+    if (name.find("://") != std::string::npos || ec || inside.empty() || *inside.begin() == "..") {
+        if (loading->refused.empty()) loading->refused = name.empty() ? "(no name)" : name;
+        return nullptr;
+    }
+    return xmlNewInputFromFile(ctxt, target.c_str());
+}
+
 } // namespace
 
 xml_schema xml_schema::load(const std::string& xsd_file) {
     std::vector<std::string> errors;
     xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(xsd_file.c_str());
-    if (!parser) throw std::invalid_argument(xsd_file + ": cannot be read as XML Schema");
+    if (!parser) throw std::invalid_argument("cannot be read as XML Schema");
     xmlSchemaSetParserStructuredErrors(parser, collect_structured, &errors);
     auto p = std::make_shared<impl>();
+    std::error_code ec;
+    confinement scope{std::filesystem::weakly_canonical(xsd_file, ec).parent_path(), {}};
+    if (!default_loader) default_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(confined_loader);
+    loading = &scope;
     p->schema = xmlSchemaParse(parser);
+    loading = nullptr;
     xmlSchemaFreeParserCtxt(parser);
+    if (!scope.refused.empty()) {
+        if (p->schema) xmlSchemaFree(p->schema), p->schema = nullptr;
+        throw std::invalid_argument("it names " + scope.refused +
+                                    ", which is not a file in the schema's folder: konform "
+                                    "reads XSD includes and imports only from there, never "
+                                    "from the network");
+    }
     if (!p->schema) {
-        std::string msg = xsd_file + ": not a usable XML Schema";
+        std::string msg = "not a usable XML Schema";
         if (!errors.empty()) msg += ": " + errors.front();
         throw std::invalid_argument(msg);
     }

@@ -22,8 +22,9 @@ struct validation_budget {
 // without network access, external entities or DTD loading.
 class xml_schema {
 public:
-    // Loads an XSD file (its includes and imports resolve relative to it). Throws
-    // std::invalid_argument with libxml2's explanation when the schema is not usable.
+    // Loads an XSD file; its includes and imports resolve relative to it and must be files
+    // in its folder or below (a URL or a file elsewhere is refused). Throws
+    // std::invalid_argument with the reason (libxml2's) when the schema is not usable.
     static xml_schema load(const std::string& xsd_file);
 
     // The violations, as "line N: message"; empty when the document is valid. The document
