@@ -97,10 +97,13 @@ private:
                 continue;
             }
             if (opt_.unreachable_after > 0 && unreachable_streak_ >= opt_.unreachable_after) {
-                finish(i, not_run(p_, tc, verdict::error,
-                                  "not run: system unreachable (" +
-                                      std::to_string(unreachable_streak_) +
-                                      " test cases in a row got no complete answer in time)"));
+                finish(i,
+                       not_run(
+                           p_, tc, verdict::error,
+                           "not run: system unreachable (" + std::to_string(unreachable_streak_) +
+                               " test cases in a row got no answer" +
+                               (unreachable_why_.empty() ? "" : "; the last: " + unreachable_why_) +
+                               ")"));
                 continue;
             }
             if (running_ >= jobs() || serial_running_ || (tc.serial && running_ > 0)) return;
@@ -196,6 +199,10 @@ private:
             e.exchange = s.stream.global(e.exchange);
         if (s.started) {
             unreachable_streak_ = s.unreachable ? unreachable_streak_ + 1 : 0;
+            // Why, said once in every test case not run after the streak (a missing client
+            // certificate reads "... asks for a client certificate; set tls.client_cert").
+            if (s.unreachable && !res.failures.empty())
+                unreachable_why_ = res.failures.front().explanation;
             reached_ = reached_ || !s.unreachable;
         }
         if (opt_.stop && opt_.stop->load()) r_.interrupted = true;
@@ -236,6 +243,7 @@ private:
     bool serial_running_ = false;
     bool cancelled_ = false;
     int unreachable_streak_ = 0;
+    std::string unreachable_why_;
     bool reached_ = false;
 };
 
