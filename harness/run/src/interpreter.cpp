@@ -1,4 +1,5 @@
 #include "interpreter.hpp"
+#include "konform/check/readable_body.hpp"
 
 #include "konform/http/curl_line.hpp"
 #include "konform/http/redirect.hpp"
@@ -158,12 +159,14 @@ void interpreter::finish_step(step_result sr, state& st, const http::exchange* r
         e.exchange = sr.exchange;
         e.curl = http::curl_line(x->req, placeholders_, curl_tls_);
         e.request = x->req.method + " " + x->req.url + "\n" + headers_text(x->req.headers);
-        if (!x->req.body.empty()) e.request += "\n" + excerpt(x->req.body);
+        if (!x->req.body.empty())
+            e.request += "\n" + redact(excerpt(check::readable_body(x->req.body)));
         if (!x->resp)
             e.response = "(no response) " + x->explanation;
         else
             e.response = "HTTP " + std::to_string(x->resp->status) + " " + x->resp->reason + "\n" +
-                         headers_text(x->resp->headers) + "\n" + excerpt(x->resp->body);
+                         headers_text(x->resp->headers) + "\n" +
+                         redact(excerpt(check::readable_body(x->resp->body)));
         sr.curl = e.curl;
         tc.evidence.push_back(std::move(e));
     }
