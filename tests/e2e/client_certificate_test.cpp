@@ -111,6 +111,10 @@ TEST_CASE("client certificates: PEM, encrypted PEM and PKCS#12 are presented to 
                                 test::read_text(pki.tmp.path / name / "junit.xml") +
                                 test::read_text(pki.tmp.path / name / "report.html");
         CHECK(all.find("CN=konform client") != std::string::npos); // the client subject used
+        CHECK(report["target"]["tls"]["client_subject"].get<std::string>().find(
+                  "CN=konform client") != std::string::npos);
+        CHECK(test::read_text(pki.tmp.path / name / "report.html")
+                  .find("Client certificate presented") != std::string::npos);
         CHECK(all.find(passphrase) == std::string::npos);
     }
 }

@@ -158,6 +158,10 @@ std::string to_html(const json& r, const json& failure_list) {
     if (t.contains("tls")) {
         row("TLS certificate (SHA-256)", str(t["tls"], "certificate_sha256"));
         row("TLS certificate subject", str(t["tls"], "subject"));
+        row("TLS certificate valid until", str(t["tls"], "not_after"));
+        row("TLS", str(t["tls"], "protocol") + " " + str(t["tls"], "cipher"));
+        if (t["tls"].contains("client_subject"))
+            row("Client certificate presented", str(t["tls"], "client_subject"));
         if (!t["tls"].value("verified", true))
             row("TLS verification", "NOT verified (insecure self-test)");
     }
