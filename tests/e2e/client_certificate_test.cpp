@@ -219,7 +219,11 @@ void write_refusal_profile(const fs::path& dir) {
     {"name": "without a certificate", "request": {"method": "GET", "path": "/greetings", "client_certificate": "none"},
      "expect": [{"refused": true, "proves": "R-REFUSED"}]},
     {"name": "with the certificate again", "request": {"method": "GET", "path": "/greetings"},
-     "expect": [{"status": 200, "proves": "R-SERVED"}]}]})";
+     "expect": [{"status": 200, "proves": "R-SERVED"}]},
+    {"name": "with a certificate from a CA the system does not trust",
+     "request": {"method": "GET", "path": "/greetings",
+                 "client_certificate": {"cert": "certs/stranger.pem", "key": "certs/stranger.key"}},
+     "expect": [{"refused": true, "proves": "R-REFUSED"}]}]})";
 }
 
 } // namespace
@@ -228,6 +232,9 @@ TEST_CASE("client certificates: a step without one passes when the system refuse
           "when the system serves it") {
     mtls_pki pki;
     write_refusal_profile(pki.tmp.path / "profile");
+    fs::create_directories(pki.tmp.path / "profile/certs");
+    for (const char* f : {"stranger.pem", "stranger.key"})
+        fs::copy_file(pki.tmp.path / f, pki.tmp.path / "profile/certs" / f);
     const std::string tls = R"({"ca_file": ")" + pki.path("ca.pem") +
                             R"(", "client_cert": "client.pem", "client_key": "client.key"})";
     auto run_against = [&](reference::http_server& server, const std::string& out_name) {
@@ -247,7 +254,12 @@ TEST_CASE("client certificates: a step without one passes when the system refuse
         strict.require_client_certificate(pki.path("ca.pem"));
         const auto report = run_against(strict, "strict");
         CHECK(report["verdict"] == "conformant");
-        CHECK(report["summary"]["exchanges"] == 3);
+        CHECK(report["summary"]["exchanges"] == 4);
+        // The profile's certificate is part of the profile: digested with it.
+        bool digested = false;
+        for (const auto& f : report["profile"]["files"])
+            digested = digested || f["path"] == "certs/stranger.pem";
+        CHECK(digested);
     }
     {
         reference::http_server lax(0, reference::find_system("example")->make(""),

@@ -96,6 +96,7 @@ struct client::impl {
     // never needs it.
     std::optional<asio::ssl::context> ssl;
     std::optional<asio::ssl::context> ssl_without_certificate; // for a step that sends none
+    std::map<std::string, asio::ssl::context> ssl_with_other;  // by a step's own certificate
     std::multimap<std::string, std::unique_ptr<connection>> idle;
     std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
     bool cancelled = false;
@@ -122,12 +123,30 @@ struct client::impl {
         if (!opt.tls.ca_file.empty() || !opt.tls.client_cert.empty()) tls_context();
     }
 
+    // The context for a request: its own certificate, none, or the configured one. Throws
+    // std::invalid_argument when a certificate or key cannot be used.
+    asio::ssl::context& tls_context_for(const request& r) {
+        if (r.client_cert_file.empty()) return tls_context(r.client_certificate);
+        if (auto it = ssl_with_other.find(r.client_cert_file); it != ssl_with_other.end())
+            return it->second;
+        tls_options own = opt.tls;
+        own.client_cert = r.client_cert_file;
+        own.client_key = r.client_key_file;
+        own.client_key_password.clear();
+        own.has_client_key_password = false;
+        return ssl_with_other.emplace(r.client_cert_file, make_context(own, true)).first->second;
+    }
+
     // Throws std::invalid_argument when a named CA file or client certificate cannot be used.
     // `with_certificate` false: the same trust, no client certificate.
     asio::ssl::context& tls_context(bool with_certificate = true) {
         if (!with_certificate && opt.tls.client_cert.empty()) with_certificate = true;
         auto& slot = with_certificate ? ssl : ssl_without_certificate;
         if (slot) return *slot;
+        return slot.emplace(make_context(opt.tls, with_certificate));
+    }
+
+    asio::ssl::context make_context(const tls_options& tls, bool with_certificate) {
         asio::ssl::context ctx(asio::ssl::context::tls_client);
         SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
         beast::error_code ec;
@@ -143,9 +162,9 @@ struct client::impl {
             } else
                 ctx.set_default_verify_paths(ec); // on failure, verification fails and says so
         }
-        if (!opt.tls.client_cert.empty() && with_certificate)
-            detail::use_client_certificate(ctx.native_handle(), opt.tls);
-        return slot.emplace(std::move(ctx));
+        if (!tls.client_cert.empty() && with_certificate)
+            detail::use_client_certificate(ctx.native_handle(), tls);
+        return ctx;
     }
 
     // Plain words when a response carries more header and trailer fields than the limit.
@@ -244,7 +263,16 @@ struct client::impl {
             c.plain.emplace(std::move(stream));
             co_return beast::error_code{};
         }
-        c.secure.emplace(std::move(stream), tls_context(x.req.client_certificate));
+        asio::ssl::context* ctx = nullptr;
+        try {
+            ctx = &tls_context_for(x.req);
+        } catch (const std::invalid_argument& e) { // a step's own certificate cannot be used
+            x.failed_in = phase::tls_handshake;
+            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+            x.explanation = std::string("not sent: ") + e.what();
+            co_return x.error;
+        }
+        c.secure.emplace(std::move(stream), *ctx);
         SSL* handle = c.secure->native_handle();
         if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
         if (!opt.tls.insecure) {
@@ -421,7 +449,10 @@ struct client::impl {
 
         // Connections without the client certificate are pooled apart from those with it.
         const std::string pool_key =
-            o.key() + (x.req.client_certificate ? "" : " (no client certificate)");
+            o.key() + (!x.req.client_cert_file.empty()
+                           ? " (client certificate " + x.req.client_cert_file + ")"
+                       : x.req.client_certificate ? ""
+                                                  : " (no client certificate)");
         for (int attempt = 0; attempt < 2; ++attempt) {
             std::unique_ptr<connection> c;
             // A retry always takes a fresh connection: another idle one may be as stale

@@ -452,6 +452,32 @@ struct loader {
         });
     }
 
+    // Client certificates a profile ships (a step's {"cert", "key"}): files inside the
+    // profile folder, made absolute and digested with it.
+    void certificates() {
+        auto walk = [&](const testcase& tc, step& s, auto& self) -> void {
+            if (s.request && !s.request->profile_cert.empty()) {
+                for (auto* p : {&s.request->profile_cert, &s.request->profile_key}) {
+                    const fs::path file = (prof.dir / *p).lexically_normal();
+                    if (std::string why = unconfined(file); !why.empty()) {
+                        diag.add(tc.file.string(), s.pointer + "/request/client_certificate",
+                                 "client certificate file " + file.string() + " " + why);
+                        continue;
+                    }
+                    *p = file;
+                    if (std::find(files.begin(), files.end(), file) == files.end())
+                        files.push_back(file);
+                }
+            }
+            for (auto& inner : s.steps)
+                self(tc, inner, self);
+        };
+        for (auto& tc : prof.testcases)
+            for (auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})
+                for (auto& s : *phase)
+                    walk(tc, s, walk);
+    }
+
     // Every reference between test cases and the profile resolves.
     void cross_check() {
         checker chk{prof, diag};
@@ -541,6 +567,7 @@ profile load_profile(const fs::path& dir_or_file, diagnostics& diag) {
     l.fragments();
     l.class_steps();
     l.testcases();
+    l.certificates();
     l.cross_check();
     l.digest();
     return prof;

@@ -300,7 +300,15 @@ struct parser {
         out.follow_redirects = r.value("follow_redirects", false);
         out.follow_cross_origin = r.value("follow_cross_origin", false);
         out.authenticate = r.value("authenticate", true);
-        out.client_certificate = r.value("client_certificate", "target") != "none";
+        if (r.contains("client_certificate")) {
+            const json& c = r["client_certificate"];
+            if (c.is_string()) {
+                out.client_certificate = c.get<std::string>() != "none";
+            } else {
+                out.profile_cert = c["cert"].get<std::string>();
+                out.profile_key = c["key"].get<std::string>();
+            }
+        }
         return out;
     }
 

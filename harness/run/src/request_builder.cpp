@@ -35,6 +35,8 @@ http::request build_request(const model::request_spec& spec, const variables& va
     http::request req;
     req.method = spec.method;
     req.client_certificate = spec.client_certificate;
+    req.client_cert_file = spec.profile_cert.string();
+    req.client_key_file = spec.profile_key.string();
     std::string path = render(spec.path, vars);
     const bool absolute = path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0;
     if (!absolute && !path.empty() && path.front() != '/')

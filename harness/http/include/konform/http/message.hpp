@@ -21,6 +21,9 @@ struct request {
     // false: over TLS, connect without the client certificate the client is configured
     // with (a connection of its own, never shared with those that present it).
     bool client_certificate = true;
+    // When set: present this PEM certificate and (unencrypted) key instead of the
+    // configured one.
+    std::string client_cert_file, client_key_file;
 };
 
 struct response {

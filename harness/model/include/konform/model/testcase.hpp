@@ -74,6 +74,9 @@ struct request_spec {
     bool authenticate = true;         // false sends the request without the target's credentials
     bool client_certificate = true;   // false ("none"): a TLS connection without the target's
                                       // client certificate
+    // {"cert": ..., "key": ...}: this PEM certificate and key of the profile's own instead
+    // (e.g. one from a CA no system trusts); made absolute when the profile loads.
+    std::filesystem::path profile_cert, profile_key;
 };
 
 // Where the rows of a for_each come from.
