@@ -351,7 +351,8 @@ TEST_CASE("language 2: a SOAP request is wrapped in its envelope, and soap_body 
 TEST_CASE("language 2: a client certificate a profile ships must be a file of the profile") {
     language_profile lp;
     std::ofstream(lp.tmp.path.parent_path() / "konform-outside.pem") << "x";
-    lp.write("testcases/t.json", R"({"id": "T-CERT", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+    lp.write("testcases/t.json",
+             R"({"id": "T-CERT", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
   "steps": [{"request": {"method": "GET", "path": "/", "client_certificate": {"cert": "../konform-outside.pem", "key": "missing.key"}},
              "expect": [{"refused": true}]}]})");
     auto ps = lp.lint();
