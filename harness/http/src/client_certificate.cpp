@@ -62,15 +62,18 @@ int give_passphrase(char* buf, int size, int, void* userdata) {
 void use_pem(SSL_CTX* ctx, const tls_options& tls) {
     const std::string cert = tls.client_cert.string();
     const std::string key = tls.client_key.empty() ? cert : tls.client_key.string();
-    if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1)
-        throw std::invalid_argument("tls.client_cert " + cert +
-                                    " holds no usable certificate: " + openssl_reason());
+    // The callback is in place for every read: no PEM block may reach OpenSSL's prompt.
     passphrase p{&tls};
     SSL_CTX_set_default_passwd_cb(ctx, give_passphrase);
     SSL_CTX_set_default_passwd_cb_userdata(ctx, &p);
-    const int ok = SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM);
+    const int chain_ok = SSL_CTX_use_certificate_chain_file(ctx, cert.c_str());
+    const int ok =
+        chain_ok == 1 ? SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) : 0;
     SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
     SSL_CTX_set_default_passwd_cb(ctx, nullptr);
+    if (chain_ok != 1)
+        throw std::invalid_argument("tls.client_cert " + cert +
+                                    " holds no usable certificate: " + openssl_reason());
     if (ok != 1) {
         const bool mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
         const std::string reason = openssl_reason();
