@@ -60,13 +60,13 @@ exit_code execute(const fmt_args& a) {
     const auto files = json_files(a.paths, diag);
     std::size_t changed = 0;
     for (const auto& file : files) {
-        if (!model::read_json_file(file, diag)) continue; // says where the syntax breaks
-        const std::string text = util::read_file(file);
-        const std::string styled = model::restyle(text);
-        if (styled == text) continue;
+        const auto text = model::read_text_file(file, diag);
+        if (!text || !model::parse_json_text(*text, file, diag)) continue; // says where it breaks
+        const std::string styled = model::restyle(*text);
+        if (styled == *text) continue;
         ++changed;
         if (a.check) {
-            std::cout << util::visible(file.string()) << ":" << first_difference(text, styled)
+            std::cout << util::visible(file.string()) << ":" << first_difference(*text, styled)
                       << ": not in konform fmt style\n";
         } else {
             util::write_file_atomically(file, styled);

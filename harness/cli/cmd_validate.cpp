@@ -20,32 +20,14 @@ struct validate_args {
 
 namespace fs = std::filesystem;
 
-// A "$ref" to another file: relative to the schema's file (or under its "$id"), inside the
-// schema's folder. Never the network.
-schema::json_schema::resolver sibling_files(const fs::path& schema_file,
-                                            const nlohmann::json& doc) {
-    const std::string id = doc.is_object() ? doc.value("$id", "") : "";
-    const std::string id_dir = id.substr(0, id.rfind('/') + 1);
-    return [schema_file, id_dir](const std::string& uri) -> std::optional<nlohmann::json> {
-        std::string rel = uri;
-        if (!id_dir.empty() && uri.rfind(id_dir, 0) == 0)
-            rel = uri.substr(id_dir.size());
-        else if (uri.find("://") != std::string::npos || uri.rfind("urn:", 0) == 0)
-            throw std::invalid_argument("the $ref \"" + uri +
-                                        "\" is not a file beside the schema: konform never "
-                                        "fetches schemas from the network");
-        std::error_code ec;
-        const fs::path dir = fs::canonical(fs::absolute(schema_file).parent_path(), ec);
-        const fs::path target = fs::canonical(dir / rel, ec);
-        const fs::path inside = target.lexically_relative(dir);
-        if (ec || inside.empty() || *inside.begin() == "..")
-            throw std::invalid_argument("the $ref \"" + uri +
-                                        "\" is not a file in the schema's folder " + dir.string());
-        model::diagnostics diag;
-        auto doc = model::read_json_file(target, diag);
-        if (!doc) throw model::load_error(diag.problems());
-        return doc;
-    };
+// Why a file a schema's "$ref" names may not be read: it must be in the schema's folder.
+std::string outside_schema_folder(const fs::path& schema_file, const fs::path& target) {
+    std::error_code ec;
+    const fs::path dir = fs::canonical(fs::absolute(schema_file).parent_path(), ec);
+    const fs::path inside = fs::canonical(target, ec).lexically_relative(dir);
+    if (ec || inside.empty() || *inside.begin() == "..")
+        return "is not a file in the schema's folder " + dir.string();
+    return {};
 }
 
 exit_code validate_xml(const validate_args& a) {
@@ -80,8 +62,11 @@ exit_code execute(const validate_args& a) {
             std::cerr << util::visible(p.to_string()) << '\n';
         return exit_code::input_error;
     }
-    const auto compiled =
-        schema::json_schema::compile(*schema_doc, sibling_files(a.schema, *schema_doc));
+    const auto compiled = schema::json_schema::compile(
+        *schema_doc,
+        model::sibling_schema_files(a.schema, *schema_doc, [&](const fs::path& target) {
+            return outside_schema_folder(a.schema, target);
+        }));
     bool all_valid = true;
     for (std::size_t i = 0; i < docs.size(); ++i) {
         const auto violations = compiled.validate(*docs[i]);

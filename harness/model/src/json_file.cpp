@@ -23,16 +23,50 @@ std::string_view format_schema_text(std::string_view format) {
     return detail::embedded_format_schema(format);
 }
 
-std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, diagnostics& diag) {
-    std::string text;
+std::optional<std::string> read_text_file(const std::filesystem::path& file, diagnostics& diag) {
     try {
-        text = util::read_file(file);
+        return util::read_file(file);
     } catch (const std::exception&) {
         std::error_code ec;
         diag.add(file.string(), "",
                  std::filesystem::exists(file, ec) ? "cannot be read" : "no such file");
         return std::nullopt;
     }
+}
+
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& file, diagnostics& diag) {
+    const auto text = read_text_file(file, diag);
+    return text ? parse_json_text(*text, file, diag) : std::nullopt;
+}
+
+schema::json_schema::resolver
+sibling_schema_files(const std::filesystem::path& schema_file, const nlohmann::json& doc,
+                     std::function<std::string(const std::filesystem::path&)> why_not,
+                     std::function<void(const std::filesystem::path&)> on_read) {
+    const std::string id = doc.is_object() ? doc.value("$id", "") : "";
+    const std::string id_dir = id.substr(0, id.rfind('/') + 1);
+    return [schema_file, id_dir, why_not = std::move(why_not),
+            on_read = std::move(on_read)](const std::string& uri) -> std::optional<nlohmann::json> {
+        std::string rel = uri;
+        if (!id_dir.empty() && uri.rfind(id_dir, 0) == 0)
+            rel = uri.substr(id_dir.size());
+        else if (uri.find("://") != std::string::npos || uri.rfind("urn:", 0) == 0)
+            throw std::invalid_argument("the $ref \"" + uri +
+                                        "\" names no file: konform never fetches schemas from "
+                                        "the network");
+        const auto target = (schema_file.parent_path() / rel).lexically_normal();
+        if (std::string why = why_not(target); !why.empty())
+            throw std::invalid_argument("the $ref \"" + uri + "\": " + target.string() + " " + why);
+        diagnostics inner;
+        auto found = read_json_file(target, inner);
+        if (!found) throw load_error(inner.problems());
+        if (on_read) on_read(target);
+        return found;
+    };
+}
+
+std::optional<nlohmann::json>
+parse_json_text(const std::string& text, const std::filesystem::path& file, diagnostics& diag) {
     try {
         return util::parse_json(text, util::default_max_json_values, util::json_comments::allowed);
     } catch (const std::invalid_argument& e) { // json_too_deep, json_too_large

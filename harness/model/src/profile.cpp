@@ -281,33 +281,6 @@ struct loader {
         return {};
     }
 
-    // Resolves a JSON Schema's "$ref" to another document: a file inside the profile folder,
-    // named relative to the schema's file or, under the schema's own "$id", by the same
-    // relative path. Never the network.
-    schema::json_schema::resolver sibling_schemas(const fs::path& file, const json& doc) {
-        std::string id = doc.is_object() ? doc.value("$id", "") : "";
-        const std::string id_dir = id.substr(0, id.rfind('/') + 1);
-        return [this, file, id_dir](const std::string& uri) -> std::optional<json> {
-            std::string rel = uri;
-            if (!id_dir.empty() && uri.rfind(id_dir, 0) == 0)
-                rel = uri.substr(id_dir.size());
-            else if (uri.find("://") != std::string::npos || uri.rfind("urn:", 0) == 0)
-                throw std::invalid_argument("the $ref \"" + uri +
-                                            "\" is not a file of the profile: konform never "
-                                            "fetches schemas from the network");
-            const fs::path target = (file.parent_path() / rel).lexically_normal();
-            if (std::string why = unconfined(target); !why.empty())
-                throw std::invalid_argument("the $ref \"" + uri + "\": " + target.string() + " " +
-                                            why);
-            diagnostics inner;
-            auto doc = read_json_file(target, inner);
-            if (!doc) throw load_error(inner.problems());
-            if (std::find(files.begin(), files.end(), target) == files.end())
-                files.push_back(target);
-            return doc;
-        };
-    }
-
     void schemas() {
         if (doc.contains("schemas")) {
             for (const auto& [name, rel] : doc["schemas"].items()) {
@@ -327,7 +300,15 @@ struct loader {
                             schema::xml_schema::load(s.file.string()));
                     else if (auto sdoc = read_json_file(s.file, diag))
                         s.json = std::make_shared<const schema::json_schema>(
-                            schema::json_schema::compile(*sdoc, sibling_schemas(s.file, *sdoc)));
+                            schema::json_schema::compile(
+                                *sdoc, sibling_schema_files(
+                                           s.file, *sdoc,
+                                           [this](const fs::path& f) { return unconfined(f); },
+                                           [this](const fs::path& f) {
+                                               if (std::find(files.begin(), files.end(), f) ==
+                                                   files.end())
+                                                   files.push_back(f);
+                                           })));
                 } catch (const std::exception& e) {
                     diag.add(s.file.string(), "", e.what());
                 }
