@@ -126,10 +126,15 @@ struct parser {
             } else if (v.is_object())
                 preds.update(v);
         }
-        if (a.contains("header")) {
-            take(subject::header);
-            out.selector = a["header"].get<std::string>();
-        }
+        // Subjects whose value names what to judge.
+        for (const auto& [key, s] : {std::pair{"header", subject::header},
+                                     {"schema", subject::schema},
+                                     {"soap_body", subject::soap_body},
+                                     {"soap_fault", subject::soap_fault}})
+            if (a.contains(key)) {
+                take(s);
+                out.selector = a[key].get<std::string>();
+            }
         if (a.contains("json")) {
             take(subject::json);
             out.selector = a["json"].get<std::string>();
@@ -148,19 +153,7 @@ struct parser {
             take(subject::duration);
             preds.update(a["duration_ms"]);
         }
-        if (a.contains("schema")) {
-            take(subject::schema);
-            out.selector = a["schema"].get<std::string>();
-        }
         if (a.contains("refused")) take(subject::refused);
-        if (a.contains("soap_body")) {
-            take(subject::soap_body);
-            out.selector = a["soap_body"].get<std::string>();
-        }
-        if (a.contains("soap_fault")) {
-            take(subject::soap_fault);
-            out.selector = a["soap_fault"].get<std::string>();
-        }
         if (subjects != 1) {
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
