@@ -4,15 +4,30 @@
 
 namespace konform::model {
 
-std::size_t line_of_pointer(const std::string& file, const std::string& where) {
-    if (file.empty() || where.empty() || where.front() != '/') return 0;
+namespace {
+
+bool names_pointer(const std::string& file, const std::string& where) {
+    return !file.empty() && !where.empty() && where.front() == '/';
+}
+
+// The file as a tree with lines, or nothing when it cannot be read or is not JSON.
+std::optional<util::jsonc::document> read_document(const std::string& file) {
     try {
-        const auto line =
-            util::jsonc::line_of(util::read_file(file), where.substr(0, where.find(' ')));
-        return line.value_or(0);
-    } catch (const std::exception&) { // unreadable: the problem keeps its pointer
-        return 0;
+        return util::jsonc::parse(util::read_file(file));
+    } catch (const std::exception&) { // the problem keeps its pointer, without a line
+        return std::nullopt;
     }
+}
+
+std::size_t line_in(const std::optional<util::jsonc::document>& doc, const std::string& where) {
+    if (!doc) return 0;
+    return util::jsonc::line_of(*doc, where.substr(0, where.find(' '))).value_or(0);
+}
+
+} // namespace
+
+std::size_t line_of_pointer(const std::string& file, const std::string& where) {
+    return names_pointer(file, where) ? line_in(read_document(file), where) : 0;
 }
 
 std::string problem::to_string() const {
@@ -24,7 +39,12 @@ std::string problem::to_string() const {
 }
 
 void diagnostics::add(std::string file, std::string where, std::string message) {
-    const std::size_t line = line_of_pointer(file, where);
+    std::size_t line = 0;
+    if (names_pointer(file, where)) {
+        auto it = files_.find(file);
+        if (it == files_.end()) it = files_.emplace(file, read_document(file)).first;
+        line = line_in(it->second, where);
+    }
     problems_.push_back({std::move(file), std::move(where), std::move(message), line});
 }
 

@@ -233,13 +233,15 @@ std::string key_name(const std::string& written) {
 }
 
 std::optional<std::size_t> line_of(std::string_view text, std::string_view pointer) {
-    if (!pointer.empty() && pointer.front() != '/') return std::nullopt;
-    document doc;
     try {
-        doc = parse(text);
+        return line_of(parse(text), pointer);
     } catch (const syntax_error&) {
         return std::nullopt;
     }
+}
+
+std::optional<std::size_t> line_of(const document& doc, std::string_view pointer) {
+    if (!pointer.empty() && pointer.front() != '/') return std::nullopt;
     const node* at = &doc.root;
     while (!pointer.empty()) {
         pointer.remove_prefix(1);

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "konform/util/jsonc.hpp"
+
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,12 +29,15 @@ std::size_t line_of_pointer(const std::string& file, const std::string& where);
 // Collects problems while a file set is read, so `konform lint` can list them all.
 class diagnostics {
 public:
+    // Records a problem; a JSON Pointer in `where` also gets its line (each file is read
+    // and parsed once for all its problems).
     void add(std::string file, std::string where, std::string message);
     bool empty() const { return problems_.empty(); }
     const std::vector<problem>& problems() const { return problems_; }
 
 private:
     std::vector<problem> problems_;
+    std::map<std::string, std::optional<util::jsonc::document>> files_; // for the lines
 };
 
 // Thrown when input files (profile, test cases, target, data sets) cannot be used.

@@ -53,5 +53,6 @@ std::string key_name(const std::string& written);
 // past what the text holds (a step that a fragment added), the line of the deepest value
 // on its way. Nothing for text that is not JSON or a pointer that is not one.
 std::optional<std::size_t> line_of(std::string_view text, std::string_view pointer);
+std::optional<std::size_t> line_of(const document& doc, std::string_view pointer);
 
 } // namespace konform::util::jsonc
