@@ -212,3 +212,14 @@ TEST_CASE("xml schema: includes and imports come only from the schema's folder")
                          doctest::Contains("http://127.0.0.1:9/b.xsd"), std::invalid_argument);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("json schema: a chain of $refs too long to follow is refused, not followed") {
+    json defs = json::object();
+    for (int i = 0; i < 1500; ++i)
+        defs["d" + std::to_string(i)] = {
+            {"allOf", json::array({{{"$ref", "#/definitions/d" + std::to_string(i + 1)}}})}};
+    defs["d1500"] = {{"type", "integer"}};
+    CHECK_THROWS_WITH_AS(
+        json_schema::compile(json{{"$ref", "#/definitions/d0"}, {"definitions", defs}}),
+        doctest::Contains("more than 1,000 steps deep"), std::invalid_argument);
+}

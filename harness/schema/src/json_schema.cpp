@@ -53,6 +53,7 @@ json_schema json_schema::compile(const nlohmann::json& schema_document, const re
         valijson::adapters::NlohmannJsonAdapter adapter(document);
         std::map<std::string, const nlohmann::json*> embedded;
         detail::index_ids(document, "", embedded);
+        const std::string root_id = document.is_object() ? document.value("$id", "") : "";
         // Documents fetched while one schema compiles: bounded, so $refs between files
         // that never end cannot go on for ever.
         std::size_t fetched = 0;
@@ -62,7 +63,6 @@ json_schema json_schema::compile(const nlohmann::json& schema_document, const re
         // the network.
         // valijson scopes references by draft 4's "id", so a draft-7 "$ref" relative to the
         // root's "$id" arrives here unresolved: resolve it before looking it up.
-        const std::string root_id = document.is_object() ? document.value("$id", "") : "";
         auto fetch_doc = [&](const std::string& uri) -> const nlohmann::json* {
             if (++fetched > 1000)
                 throw std::invalid_argument("its $refs name more than 1,000 documents");

@@ -50,12 +50,6 @@ const nlohmann::json* at_pointer(const nlohmann::json& root, std::string pointer
     return node;
 }
 
-// valijson resolves a "$ref" that a schema position holds directly (the root, or the
-// target of another "$ref") by following it in a loop, so two shapes never end: a chain of
-// local "$ref"s that comes back to itself ({"$ref": "#"}), and a "$ref" to another file
-// there (it reads the file name as a place in the same document). The first is refused
-// with a plain message; the second is written as {"allOf": [{"$ref": ...}]}, which means
-// the same (draft 7 ignores what stands beside a "$ref") and which valijson resolves.
 // A "$ref" with its fragment's empty reference tokens dropped ("#//a///b/" is "#/a/b"):
 // valijson skips them one recursion each, so thousands of slashes overflowed its stack.
 std::string without_empty_tokens(const std::string& ref) {
@@ -74,14 +68,19 @@ std::string without_empty_tokens(const std::string& ref) {
     return out;
 }
 
+// valijson resolves a "$ref" that a schema position holds directly (the root, or the
+// target of another "$ref") by following it in a loop, so two shapes never end: a chain of
+// local "$ref"s that comes back to itself ({"$ref": "#"}), and a "$ref" to another file
+// there (it reads the file name as a place in the same document). The first is refused
+// by refuse_endless_validation; the second is written as {"allOf": [{"$ref": ...}]}, which means
+// the same (draft 7 ignores what stands beside a "$ref") and which valijson resolves.
 void prepare(nlohmann::json& node, std::size_t depth = 0) {
     if (depth > 512) return;
     if (node.is_object()) {
-        if (auto it = node.find("$ref"); it != node.end() && it->is_string())
-            *it = without_empty_tokens(it->get<std::string>());
-        if (auto it = node.find("$ref"); it != node.end() && it->is_string() &&
-                                         !it->get<std::string>().empty() &&
-                                         it->get<std::string>().front() != '#') {
+        auto it = node.find("$ref");
+        if (it != node.end() && it->is_string())
+            *it = without_empty_tokens(it->get<std::string>()); // never empty after
+        if (it != node.end() && it->is_string() && it->get<std::string>().front() != '#') {
             nlohmann::json wrapped = {{"allOf", nlohmann::json::array({{{"$ref", *it}}})}};
             for (const char* keep : {"$id", "$schema", "definitions"})
                 if (node.contains(keep)) wrapped[keep] = std::move(node[keep]);
@@ -95,32 +94,6 @@ void prepare(nlohmann::json& node, std::size_t depth = 0) {
     } else if (node.is_array()) {
         for (auto& value : node)
             prepare(value, depth + 1);
-    }
-}
-
-// Throws when a local "$ref" leads, through nothing but "$ref"s, back to where it began.
-void refuse_ref_cycles(const nlohmann::json& root, const nlohmann::json& node,
-                       const std::string& at, std::size_t depth = 0) {
-    if (depth > 512) return;
-    if (node.is_object()) {
-        std::vector<const nlohmann::json*> seen{&node};
-        const nlohmann::json* cur = &node;
-        while (cur->is_object() && cur->contains("$ref") && (*cur)["$ref"].is_string()) {
-            const std::string ref = (*cur)["$ref"].get<std::string>();
-            if (!ref.empty() && ref.front() != '#') break;
-            cur = at_pointer(root, ref.empty() ? ref : ref.substr(1)); // "" is the document
-            if (!cur) break; // valijson names a pointer that leads nowhere
-            if (std::find(seen.begin(), seen.end(), cur) != seen.end())
-                throw std::invalid_argument("the $ref at " + (at.empty() ? "/" : at) +
-                                            " leads only to $refs that come back to it");
-            seen.push_back(cur);
-        }
-        for (const auto& [key, value] : node.items())
-            if (key != "enum" && key != "const" && key != "examples" && key != "default")
-                refuse_ref_cycles(root, value, at + "/" + key, depth + 1);
-    } else if (node.is_array()) {
-        for (std::size_t i = 0; i < node.size(); ++i)
-            refuse_ref_cycles(root, node[i], at + "/" + std::to_string(i), depth + 1);
     }
 }
 
@@ -161,8 +134,9 @@ private:
                     "$ref, allOf, anyOf, oneOf, not or if/then/else): validation would never end");
             return;
         }
-        if (steps > 10'000)
-            throw std::invalid_argument("its $refs lead more than 10,000 steps deep");
+        // Each step is two stack frames here: bounded well below what a stack holds, also
+        // with a sanitizer's larger frames.
+        if (steps > 1'000) throw std::invalid_argument("its $refs lead more than 1,000 steps deep");
         marks_[&node] = mark::open;
         for (const char* key : {"allOf", "anyOf", "oneOf"})
             if (auto it = node.find(key); it != node.end() && it->is_array())
@@ -237,7 +211,12 @@ void index_ids(const nlohmann::json& node, const std::string& base,
 }
 
 nlohmann::json prepared(const nlohmann::json& doc) {
-    refuse_ref_cycles(doc, doc, "");
+    // valijson follows $ref chains recursively while it parses: an endless one (a chain of
+    // "$ref"s back to itself, "allOf" with itself) or an overlong one is refused before.
+    std::map<std::string, const nlohmann::json*> alone;
+    index_ids(doc, "", alone);
+    alone[""] = &doc;
+    refuse_endless_validation(alone, doc.is_object() ? doc.value("$id", "") : "");
     nlohmann::json out = doc;
     prepare(out);
     return out;

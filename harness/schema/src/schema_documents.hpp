@@ -22,8 +22,8 @@ void index_ids(const nlohmann::json& node, const std::string& base,
 
 // A schema document as valijson can read it: a "$ref" to another file standing where
 // valijson resolves references in a loop is written as {"allOf": [{"$ref": ...}]} (the same
-// meaning: draft 7 ignores what stands beside a "$ref"), and a chain of local "$ref"s that
-// comes back to itself is refused (std::invalid_argument).
+// meaning: draft 7 ignores what stands beside a "$ref"), and a document that
+// refuse_endless_validation refuses on its own is refused (std::invalid_argument).
 nlohmann::json prepared(const nlohmann::json& doc);
 
 // Throws std::invalid_argument when some subschema reaches itself again without looking
