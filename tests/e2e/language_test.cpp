@@ -182,6 +182,41 @@ TEST_CASE("language 2: a failing setup makes the test case inconclusive, not fai
     CHECK(sink.exchanges.size() == 1);
 }
 
+TEST_CASE("language 2: where runs only the rows holding its values, and must select one") {
+    language_profile lp;
+    lp.write("testcases/where.json",
+             R"({"id": "T-WHERE", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [
+    {"for_each": "languages", "where": {"language": "en", "min": 1}, "steps": [{"name": "search {{row.language}}",
+      "request": {"method": "GET", "path": "/greetings", "query": {"language": "{{row.language}}"}},
+      "expect": [{"status": 200}]}]},
+    {"for_each": [{"l": "da", "ok": true}, {"l": "xx", "ok": false}], "where": {"ok": true}, "steps": [{
+      "name": "inline {{row.l}}", "request": {"method": "GET", "path": "/greetings"}}]}
+  ]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK(r.testcases[0].v == verdict::pass);
+    std::vector<std::string> ran;
+    for (const auto& [i, s] : sink.steps)
+        ran.push_back(s.name);
+    CHECK(ran == std::vector<std::string>{"search en", "inline da"});
+
+    // A typed column compares as its type; a value no row holds, or a column the data set
+    // does not have, is found when the profile loads.
+    lp.write("testcases/where.json",
+             R"({"id": "T-WHERE", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [
+    {"for_each": "languages", "where": {"min": "1"}, "steps": [{"request": {"method": "GET", "path": "/"}}]},
+    {"for_each": "languages", "where": {"langauge": "da"}, "steps": [{"request": {"method": "GET", "path": "/"}}]}
+  ]})");
+    auto ps = lp.lint();
+    const std::string f = (lp.tmp.path / "testcases/where.json").string();
+    CHECK(has(ps, f + ":3: /steps/0/where: selects no row of data set \"languages\" "
+                      "({\"min\":\"1\"}): the loop would prove nothing"));
+    CHECK(has(ps, "/steps/1/where/langauge: data set \"languages\" has no column \"langauge\": "
+                  "did you mean \"language\"?"));
+}
+
 TEST_CASE(
     "language 2: lint finds misspelled names, keys, filters and fragment misuse at load time") {
     language_profile lp;

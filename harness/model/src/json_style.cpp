@@ -60,6 +60,7 @@ constexpr std::array key_order{"$schema",
                                "with",
                                "for_each",
                                "as",
+                               "where",
                                "stop_on_failure",
                                "steps",
                                "request",
@@ -72,6 +73,7 @@ constexpr std::array key_order{"$schema",
                                "xml",
                                "body",
                                "soap_action",
+                               "soap",
                                "follow_redirects",
                                "follow_cross_origin",
                                "authenticate",
@@ -109,7 +111,7 @@ constexpr std::array key_order{"$schema",
 constexpr std::array data_keys{"variables", "with",       "parameters", "datasets", "json",
                                "body",      "xml",        "form",       "query",    "headers",
                                "equals",    "not_equals", "one_of",     "contains", "claims",
-                               "types",     "capture",    "default"};
+                               "types",     "capture",    "default",    "where",    "soap"};
 
 std::size_t rank(const std::string& key) {
     const auto it = std::find(key_order.begin(), key_order.end(), key);

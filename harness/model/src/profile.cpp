@@ -120,9 +120,38 @@ struct checker {
                          (hint ? ": did you mean \"" + *hint + "\"?"
                                : ": not declared in the profile's datasets (a template "
                                  "such as \"{{list}}\" loops over an array)"));
+        } else if (s.loop && s.loop->from == loop_source::kind::dataset && !s.where.empty()) {
+            where_rows(file, s);
         }
         for (const auto& inner : s.steps)
             step(tc, inner);
+    }
+
+    // A data set's `where` names its columns and selects at least one row: a filter that
+    // selects nothing would make the loop prove nothing.
+    void where_rows(const std::string& file, const model::step& s) {
+        const dataset_rows& rows = prof.datasets.at(s.loop->name).rows;
+        std::set<std::string> columns(rows.columns().begin(), rows.columns().end());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const nlohmann::json row = rows.row(i);
+            for (const auto& [column, value] : row.items())
+                columns.insert(column);
+        }
+        bool known = true;
+        for (const auto& [column, value] : s.where.items())
+            if (!columns.count(column)) {
+                known = false;
+                auto hint = closest(column, {columns.begin(), columns.end()});
+                diag.add(file, s.pointer + "/where/" + column,
+                         "data set \"" + s.loop->name + "\" has no column \"" + column + "\"" +
+                             (hint ? ": did you mean \"" + *hint + "\"?" : ""));
+            }
+        if (!known) return;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (row_matches(rows.row(i), s.where)) return;
+        diag.add(file, s.pointer + "/where",
+                 "selects no row of data set \"" + s.loop->name + "\" (" + s.where.dump() +
+                     "): the loop would prove nothing");
     }
 
     void prefixes(const std::string& file, const std::string& where, const std::string& expr) {

@@ -410,6 +410,7 @@ struct parser {
             out.loop = std::move(src);
             out.as = s.value("as", "row");
             out.stop_on_failure = s.value("stop_on_failure", false);
+            if (s.contains("where")) out.where = s["where"];
             const json& inner = s["steps"];
             for (std::size_t i = 0; i < inner.size(); ++i)
                 out.steps.push_back(parse_step(inner[i], where + "/steps/" + std::to_string(i)));
@@ -430,6 +431,15 @@ std::vector<step> parse_steps(const json& steps, const std::string& where,
         p.no_proof(out.back());
     }
     return out;
+}
+
+bool row_matches(const json& row, const json& where) {
+    for (const auto& [column, value] : where.items()) {
+        if (!row.is_object()) return false;
+        auto it = row.find(column);
+        if (it == row.end() || *it != value) return false;
+    }
+    return true;
 }
 
 testcase parse_testcase(const json& doc, const std::filesystem::path& file, diagnostics& diag,

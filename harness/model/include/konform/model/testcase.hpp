@@ -100,6 +100,8 @@ struct step {
     std::optional<loop_source> loop;
     std::string as = "row";
     bool stop_on_failure = false;
+    // {"column": value, ...}: only the rows holding each value run (JSON equality).
+    nlohmann::json where = nlohmann::json::object();
     // A used fragment: `steps` are its steps, run with `bindings` (its parameters, templates
     // of the using step) set; its captures stay visible to the steps after it.
     std::string fragment;
@@ -134,6 +136,10 @@ struct testcase {
     std::vector<step> steps;
     std::vector<step> cleanup; // its own, then the class's; always run; they prove nothing
 };
+
+// Whether a for_each row runs under `where` ({"column": value, ...}): the row is an object
+// holding each value (JSON equality; an empty `where` lets every row run).
+bool row_matches(const nlohmann::json& row, const nlohmann::json& where);
 
 // Parses a test case document (already checked against the format schema), expanding the
 // fragments its steps use from `fragments`.
