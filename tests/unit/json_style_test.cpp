@@ -53,6 +53,17 @@ TEST_CASE("fmt: keys of konform's objects in one order, data and schemas as writ
     const std::string schema =
         R"({"type": "object", "$schema": "http://json-schema.org/draft-07/schema#", "id": 1})";
     CHECK(restyle(schema) == schema + "\n");
+    // A data set (an array at the top) is data: its rows keep their columns' order, even
+    // where a column is named like a key of konform's.
+    CHECK(restyle(R"([{"pnr": "1", "status": 1, "id": "a"}])") ==
+          "[{\"pnr\": \"1\", \"status\": 1, \"id\": \"a\"}]\n");
+    // The SOAP object of a request is data too; assertion subjects come before predicates.
+    CHECK(restyle(
+              R"({"soap": {"version": "1.1", "action": "a", "body": "<b/>"}, "method": "POST"})") ==
+          "{\"method\": \"POST\", \"soap\": {\"version\": \"1.1\", \"action\": \"a\", \"body\": "
+          "\"<b/>\"}}\n");
+    CHECK(restyle(R"({"matches": ":Client$", "soap_fault": "code"})") ==
+          "{\"soap_fault\": \"code\", \"matches\": \":Client$\"}\n");
 }
 
 TEST_CASE("fmt: comments, empty lines and scalars' text are kept") {

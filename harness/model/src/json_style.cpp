@@ -74,6 +74,7 @@ constexpr std::array key_order{"$schema",
                                "body",
                                "soap_action",
                                "soap",
+                               "client_certificate",
                                "follow_redirects",
                                "follow_cross_origin",
                                "authenticate",
@@ -81,6 +82,9 @@ constexpr std::array key_order{"$schema",
                                "status",
                                "header",
                                "xpath",
+                               "soap_body",
+                               "soap_fault",
+                               "refused",
                                "regex",
                                "group",
                                "duration_ms",
@@ -216,7 +220,8 @@ std::string restyle(std::string_view text) {
     const auto before =
         util::parse_json(text, util::default_max_json_values, util::json_comments::allowed);
     auto doc = util::jsonc::parse(text);
-    if (!is_json_schema(doc.root)) order_keys(doc.root);
+    // konform's own files are objects; a file whose root is an array is a data set, all data.
+    if (doc.root.type == node::kind::object && !is_json_schema(doc.root)) order_keys(doc.root);
     std::string out;
     comment_lines(doc.leading, 0, out);
     print(doc.root, 0, 0, 0, out);
