@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     int latency_ms = 0;
     bool list = false;
     std::string cert, key, client_ca;
-    app.add_option("--profile", profile, "Profile to serve (example, oio-rest-organisation)")
+    app.add_option("--profile", profile,
+                   "Profile to serve (example, oio-rest-organisation, sf1520-cpr-personlookup)")
         ->required();
     app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")
         ->check(CLI::Range(0, 65535));
@@ -69,6 +70,13 @@ int main(int argc, char** argv) {
                      "them\n";
         return 2;
     }
+    if (sys->mutual_tls && (cert.empty() || client_ca.empty())) {
+        std::cerr << "konform-reference: " << profile
+                  << " is served over mutual TLS: give --cert, --key and --client-ca "
+                     "(scripts/demo --profile "
+                  << profile << " makes a test CA and certificates)\n";
+        return 2;
+    }
     try {
         auto made = [&] {
             return cert.empty() ? std::make_unique<http_server>(static_cast<std::uint16_t>(port),
@@ -77,7 +85,9 @@ int main(int argc, char** argv) {
                                                                 sys->make(fault), cert, key);
         }();
         http_server& server = *made;
-        if (!client_ca.empty()) server.require_client_certificate(client_ca);
+        // A mutual-TLS system's fault may be that it serves clients without a certificate.
+        if (!client_ca.empty() && (!sys->mutual_tls || requires_client_certificate(*sys, fault)))
+            server.require_client_certificate(client_ca);
         server.set_latency(std::chrono::milliseconds(latency_ms));
         running = &server;
         std::signal(SIGINT, on_signal);

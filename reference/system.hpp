@@ -12,6 +12,9 @@ struct fault {
     std::string name;
     std::vector<std::string> requirements;
     std::string description;
+    // With this fault a mutual-TLS system serves clients without a certificate: the server,
+    // not the handler, must be set up so.
+    bool serves_anonymous_clients = false;
 };
 
 // A reference system: a correct implementation of one shipped profile.
@@ -20,7 +23,13 @@ struct system_info {
     std::vector<fault> faults;
     // Builds the request handler, with `fault_name` injected ("" for none).
     handler (*make)(const std::string& fault_name);
+    // Served over HTTPS only, requiring a client certificate from a CA the caller names
+    // (unless the fault serves anonymous clients).
+    bool mutual_tls = false;
 };
+
+// Whether the server for `sys` with `fault_name` asks every client for a certificate.
+bool requires_client_certificate(const system_info& sys, const std::string& fault_name);
 
 const std::vector<system_info>& systems();
 const system_info* find_system(const std::string& profile);

@@ -2,6 +2,7 @@
 // PKCS#12, against a reference system that requires one (a CA made at test time).
 #include "e2e_support.hpp"
 #include "konform/http/curl_line.hpp"
+#include "mtls_pki.hpp"
 #include "server/http_server.hpp"
 #include "system.hpp"
 
@@ -15,43 +16,8 @@ namespace {
 
 const std::string bin = KONFORM_BINARY;
 const std::string src = KONFORM_SOURCE_DIR;
-const std::string passphrase = "Konform-Pass-3317"; // must appear in no output
-
-// A CA, a server certificate for 127.0.0.1 and a client certificate in every form: PEM
-// (client.pem + client.key), an encrypted key (client-enc.key) and PKCS#12 (client.p12).
-struct mtls_pki {
-    test::temp_dir tmp;
-    mtls_pki() {
-        const std::string cmd =
-            "cd '" + tmp.path.string() +
-            "' && "
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-            "-subj '/CN=konform test CA' -keyout ca.key -out ca.pem 2>/dev/null && "
-            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-            "-subj '/CN=reference' -keyout server.key -out server.csr 2>/dev/null && "
-            "printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > server.cnf && "
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-            "-extfile server.cnf -out server.pem 2>/dev/null && "
-            "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-            "-subj '/O=Konform Kommune/CN=konform client' -keyout client.key -out client.csr "
-            "2>/dev/null && "
-            "printf 'basicConstraints=CA:FALSE\\nextendedKeyUsage=clientAuth\\n' > client.cnf && "
-            "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-            "-extfile client.cnf -out client.pem 2>/dev/null && "
-            "openssl pkcs8 -topk8 -v2 aes-256-cbc -in client.key -out client-enc.key "
-            "-passout pass:" +
-            passphrase +
-            " && "
-            "openssl pkcs12 -export -in client.pem -inkey client.key -certfile ca.pem "
-            "-out client.p12 -passout pass:" +
-            passphrase + " && " +
-            // A certificate from a CA the server does not trust.
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-            "-subj '/CN=stranger' -keyout stranger.key -out stranger.pem 2>/dev/null";
-        REQUIRE(test::shell(cmd) == 0);
-    }
-    std::string path(const std::string& name) const { return (tmp.path / name).string(); }
-};
+using test::mtls_pki;
+const std::string passphrase = test::mtls_pki::passphrase; // must appear in no output
 
 // The example reference system over HTTPS, asking every client for a certificate.
 struct mtls_server {

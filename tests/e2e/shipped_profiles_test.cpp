@@ -2,10 +2,15 @@
 // with every requirement passing, and every injected fault fails exactly the requirements
 // it lists (precision, not only detection).
 #include "e2e_support.hpp"
+#include "mtls_pki.hpp"
 #include "server/http_server.hpp"
 #include "system.hpp"
 
+#include <boost/regex.hpp>
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 
 using namespace konform;
@@ -20,15 +25,45 @@ std::set<std::string> failed(const run::run_result& r) {
     return out;
 }
 
-// Serves `profile` with `fault` and runs the profile against it `times` times in a row.
+// One test CA for the mutual-TLS systems, made once per test run.
+const test::mtls_pki& pki() {
+    static const test::mtls_pki made;
+    return made;
+}
+
+// A mutual-TLS profile's example target as shipped: a copy beside certificates/ (its paths
+// are relative to the target file) holding the test CA and the PKCS#12 client certificate.
+model::target mtls_target(const std::string& profile, const std::string& base_url) {
+    namespace fs = std::filesystem;
+    const fs::path dir = pki().tmp.path;
+    fs::create_directories(dir / "certificates");
+    for (const char* f : {"ca.pem", "client.p12"})
+        fs::copy_file(dir / f, dir / "certificates" / f, fs::copy_options::overwrite_existing);
+    const fs::path copy = dir / ("target-" + profile + ".json");
+    fs::copy_file(KONFORM_SOURCE_DIR "/profiles/" + profile + "/target.example.json", copy,
+                  fs::copy_options::overwrite_existing);
+    ::setenv("CPR_CERT_PASS", test::mtls_pki::passphrase, 1);
+    model::target t = model::load_target(copy);
+    t.base_url = base_url;
+    return t;
+}
+
+// Serves `profile` with `fault` (over mutual TLS where the system asks for it) and runs the
+// profile against it `times` times in a row.
 std::vector<run::run_result> run_against(const std::string& profile, const std::string& fault,
                                          int times = 1) {
     const auto* sys = reference::find_system(profile);
     REQUIRE(sys);
-    reference::http_server server(0, sys->make(fault));
-    server.start();
+    auto server = sys->mutual_tls
+                      ? std::make_unique<reference::http_server>(
+                            0, sys->make(fault), pki().path("server.pem"), pki().path("server.key"))
+                      : std::make_unique<reference::http_server>(0, sys->make(fault));
+    if (reference::requires_client_certificate(*sys, fault))
+        server->require_client_certificate(pki().path("ca.pem"));
+    server->start();
     static std::map<std::string, model::target> targets; // results point at their target
-    targets[profile] = test::shipped_target(profile, server.base_url());
+    targets[profile] = sys->mutual_tls ? mtls_target(profile, server->base_url())
+                                       : test::shipped_target(profile, server->base_url());
     std::vector<run::run_result> out;
     for (int i = 0; i < times; ++i)
         out.push_back(run::run_profile(test::shipped_profile(profile), targets[profile], {}));
@@ -98,4 +133,60 @@ TEST_CASE("oio-rest-organisation: at least 40 requirements and 15 faults over ev
             classes_hit.insert(prof.find_requirement(id)->cls);
     for (const auto& c : prof.classes)
         CHECK_MESSAGE(classes_hit.count(c.id), "no fault in class " << c.id);
+}
+
+TEST_CASE("sf1520-cpr-personlookup: 12 faults or more, and every CPR number is synthetic") {
+    const auto* sys = reference::find_system("sf1520-cpr-personlookup");
+    REQUIRE(sys);
+    CHECK(sys->faults.size() >= 12);
+    CHECK(sys->mutual_tls);
+    // The data set: every number is day of birth + 60 (a day no real person has), labelled
+    // synthetic; it holds what the test cases need (a number failing modulus 11, a person
+    // without children, letters beyond ASCII).
+    const auto persons = nlohmann::json::parse(test::read_text(
+        KONFORM_SOURCE_DIR "/profiles/sf1520-cpr-personlookup/datasets/persons.json"));
+    auto synthetic = [](const std::string& pnr) {
+        const int day = std::stoi(pnr.substr(0, 2)), month = std::stoi(pnr.substr(2, 2));
+        return pnr.size() == 10 && day >= 61 && day <= 91 && month >= 1 && month <= 12;
+    };
+    auto modulus11 = [](const std::string& pnr) {
+        static constexpr int w[] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
+        int sum = 0;
+        for (int i = 0; i < 10; ++i)
+            sum += (pnr[i] - '0') * w[i];
+        return sum % 11 == 0;
+    };
+    bool fails_mod11 = false, no_children = false, danish = false;
+    for (const auto& p : persons) {
+        const std::string pnr = p["pnr"];
+        CAPTURE(pnr);
+        CHECK(synthetic(pnr));
+        CHECK(p["synthetic"] == true);
+        CHECK(modulus11(pnr) == p["modulus11"].get<bool>()); // the column tells the truth
+        fails_mod11 = fails_mod11 || !modulus11(pnr);
+        no_children = no_children || p["antalBoernUnder18"] == 0;
+        danish = danish || p.dump(-1, ' ', true).find("\\u00f8") != std::string::npos;
+    }
+    CHECK(fails_mod11);
+    CHECK(no_children);
+    CHECK(danish);
+    // Every ten-digit number a test case sends is synthetic too.
+    const boost::regex ten_digits("(?<![0-9])[0-9]{10}(?![0-9])");
+    int numbers = 0;
+    for (const auto& tc : test::shipped_profile("sf1520-cpr-personlookup").testcases) {
+        const std::string text = test::read_text(tc.file);
+        for (boost::sregex_iterator it(text.begin(), text.end(), ten_digits), end; it != end;
+             ++it, ++numbers)
+            CHECK_MESSAGE(synthetic(it->str()), tc.file << ": " << it->str());
+    }
+    CHECK(numbers >= 3);
+}
+
+TEST_CASE("sf1520-cpr-personlookup: the reference system will not serve without mutual TLS") {
+    std::string out;
+    CHECK(test::shell(std::string(KONFORM_REFERENCE_BINARY) +
+                          " --profile sf1520-cpr-personlookup --port 0 2>&1",
+                      &out) == 2);
+    CHECK(out.find("is served over mutual TLS: give --cert, --key and --client-ca") !=
+          std::string::npos);
 }

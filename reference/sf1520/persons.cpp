@@ -1,0 +1,44 @@
+#include "persons.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace konform::reference::sf1520 {
+
+const std::vector<person>& persons() {
+    static const std::vector<person> all = [] {
+        std::vector<person> out;
+        for (const auto& r : nlohmann::json::parse(persons_json())) {
+            person p;
+            p.pnr = r.at("pnr");
+            p.modulus11 = r.at("modulus11");
+            p.fornavn = r.at("fornavn");
+            p.mellemnavn = r.at("mellemnavn");
+            p.efternavn = r.at("efternavn");
+            p.personadresseringsnavn = r.at("personadresseringsnavn");
+            p.foedselsdato = r.at("foedselsdato");
+            p.koen = r.at("koen");
+            p.status = r.at("status");
+            p.civilstand = r.at("civilstand");
+            p.antal_boern_under_18 = r.at("antalBoernUnder18");
+            p.kommunekode = r.at("kommunekode");
+            p.vejkode = r.at("vejkode");
+            p.vejnavn = r.at("vejnavn");
+            p.husnummer = r.at("husnummer");
+            p.etage = r.at("etage");
+            p.sidedoer = r.at("sidedoer");
+            p.postnummer = r.at("postnummer");
+            p.postdistrikt = r.at("postdistrikt");
+            out.push_back(std::move(p));
+        }
+        return out;
+    }();
+    return all;
+}
+
+const person* find_person(std::string_view pnr) {
+    for (const auto& p : persons())
+        if (p.pnr == pnr) return &p;
+    return nullptr;
+}
+
+} // namespace konform::reference::sf1520
