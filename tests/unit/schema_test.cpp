@@ -112,6 +112,9 @@ TEST_CASE("xml schema: the example profile's XSD with its import") {
     auto errors = xsd.validate(missing);
     REQUIRE_FALSE(errors.empty());
     CHECK(errors.front().find("line") == 0);
+    // The error names the element it is about, with the document's own prefixes.
+    CHECK(errors.front().find("(at /S:Envelope/S:Body/g:GreetingResponse/g:Language)") !=
+          std::string::npos);
     CHECK_FALSE(xsd.validate("<not closed").empty());
     CHECK_THROWS_AS(xml_schema::load("/nonexistent.xsd"), std::invalid_argument);
 }
@@ -121,6 +124,34 @@ const std::string envelope_open =
     R"(<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><g:GreetingResponse xmlns:g="urn:konform:example:greetings:1"><g:Id>6f1e2a3b-0000-4000-8000-000000000001</g:Id><g:Text>Hej</g:Text><g:Language>da</g:Language>)";
 const std::string envelope_close = "</g:GreetingResponse></S:Body></S:Envelope>";
 } // namespace
+
+TEST_CASE("xml schema: an error in the SF1520 response names its line and element path") {
+    auto xsd = xml_schema::load(KONFORM_SOURCE_DIR
+                                "/profiles/sf1520-cpr-personlookup/schemas/personlookup.xsd");
+    const std::string head =
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n<soap:Body>\n"
+        "<c:PersonLookupResponse "
+        "xmlns:c=\"http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/\">\n"
+        "<c:persondata>\n<c:personnummer>7203850101</c:personnummer>\n";
+    const std::string tail =
+        "</c:persondata>\n</c:PersonLookupResponse></soap:Body></soap:Envelope>";
+    CHECK(xsd.validate(head + "<c:koen>M</c:koen><c:antalBoernUnder18>2</c:antalBoernUnder18>\n" +
+                       tail)
+              .empty());
+    // koen after antalBoernUnder18: the order of the contract's sequence is broken.
+    auto errors = xsd.validate(
+        head + "<c:antalBoernUnder18>2</c:antalBoernUnder18>\n<c:koen>M</c:koen>\n" + tail);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].rfind("line 7: Element 'c:koen': This element is not expected.", 0) == 0);
+    CHECK(errors[0].find(
+              "(at /soap:Envelope/soap:Body/c:PersonLookupResponse/c:persondata/c:koen)") !=
+          std::string::npos);
+    // An enumeration is checked: koen is K or M.
+    errors = xsd.validate(
+        head + "<c:koen>X</c:koen><c:antalBoernUnder18>2</c:antalBoernUnder18>\n" + tail);
+    REQUIRE_FALSE(errors.empty());
+    CHECK(errors[0].find("c:persondata/c:koen)") != std::string::npos);
+}
 
 TEST_CASE("xml schema: validation stops after the budget's errors, not after every element") {
     auto xsd = xml_schema::load(KONFORM_SOURCE_DIR "/profiles/example/schemas/greetings.xsd");

@@ -31,6 +31,56 @@ void collect_structured(void* ctx, xmlErrorPtr error) {
     collect(ctx, error);
 }
 
+// As collect, naming the element the error is about: "line 7: ... (at /S:Envelope/S:Body/x)".
+void collect_with_path(void* ctx, xmlErrorPtr error) {
+    auto* out = static_cast<std::vector<std::string>*>(ctx);
+    const std::size_t before = out->size();
+    collect(ctx, error);
+    if (out->size() == before || !error->node) return;
+    auto* node = static_cast<xmlNodePtr>(error->node);
+    if (node->type != XML_ELEMENT_NODE) return;
+    // libxml2 writes names as {namespace}local: use the prefix the document binds instead.
+    std::string& msg = out->back();
+    for (std::size_t open = msg.find('{'); open != std::string::npos;
+         open = msg.find('{', open + 1)) {
+        const std::size_t close = msg.find('}', open);
+        if (close == std::string::npos) break;
+        const std::string href = msg.substr(open + 1, close - open - 1);
+        xmlNsPtr ns =
+            xmlSearchNsByHref(node->doc, node, reinterpret_cast<const xmlChar*>(href.c_str()));
+        if (!ns || !ns->prefix) continue;
+        msg.replace(open, close - open + 1,
+                    reinterpret_cast<const char*>(ns->prefix) + std::string(":"));
+    }
+    xmlChar* path = xmlGetNodePath(node);
+    if (!path) return;
+    std::string p = reinterpret_cast<const char*>(path);
+    xmlFree(path);
+    constexpr std::size_t max_path = 300; // a hostile document may nest deep
+    if (p.size() > max_path) p = "..." + p.substr(p.size() - max_path);
+    out->back() += " (at " + p + ")";
+}
+
+// Validates `document` again as a tree, where libxml2 knows the node of each error, for the
+// errors with their element paths. Only for small documents whose streaming validation
+// stayed within its error budget: the work is then bounded by what that pass already did.
+std::vector<std::string> errors_with_paths(xmlSchemaPtr schema, std::string_view document) {
+    constexpr std::size_t max_tree_bytes = 1 << 20;
+    if (document.size() > max_tree_bytes) return {};
+    xmlDocPtr doc =
+        xmlReadMemory(document.data(), static_cast<int>(document.size()), "response.xml", nullptr,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) return {};
+    std::vector<std::string> errors;
+    xmlSchemaValidCtxtPtr ctx = xmlSchemaNewValidCtxt(schema);
+    xmlSchemaSetValidStructuredErrors(ctx, collect_with_path, &errors);
+    const int rc = xmlSchemaValidateDoc(ctx, doc);
+    xmlSchemaFreeValidCtxt(ctx);
+    xmlFreeDoc(doc);
+    if (rc <= 0) return {}; // valid as a tree, or not validated: keep what streaming found
+    return errors;
+}
+
 struct reader_errors {
     std::vector<std::string> validity;
     std::vector<std::string> parse; // well-formedness: only the first is kept
@@ -149,6 +199,10 @@ std::vector<std::string> xml_schema::validate(std::string_view xml_document,
         errors.push_back(stopped);
     else if (!valid && errors.empty())
         errors.push_back("document is not valid");
+    else if (!valid) {
+        auto with_paths = errors_with_paths(impl_->schema, xml_document);
+        if (with_paths.size() == errors.size()) return with_paths;
+    }
     return errors;
 }
 

@@ -27,8 +27,9 @@ public:
     // std::invalid_argument with the reason (libxml2's) when the schema is not usable.
     static xml_schema load(const std::string& xsd_file);
 
-    // The violations, as "line N: message"; empty when the document is valid. The document
-    // is validated as it is read, and validation stops at the budget's error count, its
+    // The violations, as "line N: message (at /element/path)" (the path where the document
+    // is at most 1 MiB); empty when the document is valid. The document is validated as it
+    // is read, and validation stops at the budget's error count, its
     // deadline or its stop flag, with a last entry that says so.
     std::vector<std::string> validate(std::string_view xml_document,
                                       const validation_budget& budget = {}) const;
