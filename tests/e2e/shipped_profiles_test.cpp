@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 using namespace konform;
 using run::verdict;
@@ -189,4 +190,26 @@ TEST_CASE("sf1520-cpr-personlookup: the reference system will not serve without 
                       &out) == 2);
     CHECK(out.find("is served over mutual TLS: give --cert, --key and --client-ca") !=
           std::string::npos);
+}
+
+TEST_CASE("shipped profiles: each profile's page lists every fault with its requirements") {
+    for (const auto& sys : reference::systems()) {
+        const std::filesystem::path page =
+            KONFORM_SOURCE_DIR "/docs/profiles/" + sys.profile + ".md";
+        if (sys.profile == "example") continue; // the guide's example has no page of its own
+        CAPTURE(sys.profile);
+        REQUIRE(std::filesystem::exists(page));
+        std::istringstream text(test::read_text(page));
+        std::map<std::string, std::string> rows; // fault name -> its table row
+        for (std::string line; std::getline(text, line);)
+            if (line.rfind("| `", 0) == 0) rows[line.substr(3, line.find('`', 3) - 3)] = line;
+        for (const auto& f : sys.faults) {
+            CAPTURE(f.name);
+            REQUIRE(rows.count(f.name));
+            std::string listed =
+                rows[f.name].substr(rows[f.name].rfind("| ", rows[f.name].size() - 3));
+            for (const auto& id : f.requirements)
+                CHECK_MESSAGE(listed.find(id) != std::string::npos, rows[f.name]);
+        }
+    }
 }
