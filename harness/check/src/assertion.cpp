@@ -1,5 +1,6 @@
 #include "konform/check/assertion.hpp"
 
+#include "konform/check/body_formats.hpp"
 #include "konform/util/jcs.hpp"
 
 #include "pattern.hpp"
@@ -51,6 +52,27 @@ const xml_document* response_view::xml(std::string& error) {
     }
     error = xml_error_;
     return xml_ ? &*xml_ : nullptr;
+}
+
+const json* response_view::as(model::subject format, std::string& error) {
+    if (format == model::subject::json) return json(error);
+    auto [it, fresh] = formats_.try_emplace(format);
+    auto& [value, why] = it->second;
+    if (fresh) {
+        const std::string& body = x_.resp->body;
+        try {
+            if (format == model::subject::csv)
+                value = csv_records(body, max_json_values_);
+            else if (format == model::subject::ndjson)
+                value = ndjson_values(body, max_json_values_);
+            else
+                value = jsonp_value(body, max_json_values_);
+        } catch (const format_error& e) {
+            why = std::string("the response body: ") + e.what();
+        }
+    }
+    error = why;
+    return value ? &*value : nullptr;
 }
 
 namespace {
@@ -188,9 +210,18 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
         o.expected = "header " + a.selector + " " + o.expected;
         return o;
     }
-    case model::subject::json: {
-        const json* doc = view.json(error);
-        if (!doc) return {false, a.selector + " " + a.predicates.dump(), "(no JSON body)", error};
+    case model::subject::json:
+    case model::subject::csv:
+    case model::subject::ndjson:
+    case model::subject::jsonp: {
+        const json* doc = view.as(a.what, error);
+        if (!doc) {
+            std::string format(model::to_string(a.what));
+            for (auto& c : format)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            return {false, a.selector + " " + a.predicates.dump(), "(no " + format + " body)",
+                    error};
+        }
         outcome o = evaluate_predicates(a.predicates, pointer_value(*doc, a.selector));
         o.expected = (a.selector.empty() ? "body" : a.selector) + " " + o.expected;
         return o;

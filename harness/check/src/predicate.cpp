@@ -1,5 +1,7 @@
 #include "konform/check/predicate.hpp"
 
+#include "konform/check/rows.hpp"
+
 #include "pattern.hpp"
 #include <cmath>
 #include <cstdlib>
@@ -165,6 +167,11 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
         outcome inner = evaluate_predicates(arg, count);
         if (inner.passed) return ok;
         return fail("count " + inner.expected, actual, "count is " + count.dump());
+    }
+    if (name == "rows") {
+        rows_comparison c(arg);
+        c.add(v);
+        return c.finish();
     }
     if (name == "each" || name == "some") {
         if (!v.is_array() && !v.is_object())

@@ -106,6 +106,8 @@ struct checker {
                          "unknown schema \"" + a.selector +
                              "\": not declared in the profile's schemas");
             if (a.what == subject::xpath) prefixes(file, a.pointer + "/xpath", a.selector);
+            if (a.predicates.contains("rows") && a.predicates["rows"].contains("dataset"))
+                rows_columns(file, a.pointer + "/rows", a.predicates["rows"]);
         }
         for (const auto& c : s.captures)
             if (c.source == capture::from::xpath) prefixes(file, s.pointer, c.selector);
@@ -127,16 +129,58 @@ struct checker {
             step(tc, inner);
     }
 
-    // A data set's `where` names its columns and selects at least one row: a filter that
-    // selects nothing would make the loop prove nothing.
-    void where_rows(const std::string& file, const model::step& s) {
-        const dataset_rows& rows = prof.datasets.at(s.loop->name).rows;
+    // The columns of a data set, as its header or its rows name them.
+    std::set<std::string> columns_of(const dataset_rows& rows) {
         std::set<std::string> columns(rows.columns().begin(), rows.columns().end());
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const nlohmann::json row = rows.row(i);
             for (const auto& [column, value] : row.items())
                 columns.insert(column);
         }
+        return columns;
+    }
+
+    // A `rows` comparison with a data set names the data set and only columns it has.
+    void rows_columns(const std::string& file, const std::string& where,
+                      const nlohmann::json& spec) {
+        const std::string name = spec["dataset"].get<std::string>();
+        auto it = prof.datasets.find(name);
+        if (it == prof.datasets.end()) {
+            diag.add(file, where + "/dataset",
+                     "unknown data set \"" + name + "\": not declared in the profile's datasets");
+            return;
+        }
+        const auto columns = columns_of(it->second.rows);
+        auto need = [&](const std::string& column, const std::string& at) {
+            if (columns.count(column)) return;
+            auto hint = closest(column, {columns.begin(), columns.end()});
+            diag.add(file, where + at,
+                     "data set \"" + name + "\" has no column \"" + column + "\"" +
+                         (hint ? ": did you mean \"" + *hint + "\"?" : ""));
+        };
+        need(spec["key"].get<std::string>(), "/key");
+        if (spec.contains("where"))
+            for (const auto& [column, value] : spec["where"].items())
+                need(column, "/where/" + column);
+        if (spec.contains("order_by"))
+            for (std::size_t i = 0; i < spec["order_by"].size(); ++i)
+                need(spec["order_by"][i].get<std::string>(), "/order_by/" + std::to_string(i));
+        if (spec.contains("fields")) {
+            const auto& f = spec["fields"];
+            if (f.is_array())
+                for (std::size_t i = 0; i < f.size(); ++i)
+                    need(f[i].get<std::string>(), "/fields/" + std::to_string(i));
+            else
+                for (const auto& [column, pointer] : f.items())
+                    need(column, "/fields/" + column);
+        }
+    }
+
+    // A data set's `where` names its columns and selects at least one row: a filter that
+    // selects nothing would make the loop prove nothing.
+    void where_rows(const std::string& file, const model::step& s) {
+        const dataset_rows& rows = prof.datasets.at(s.loop->name).rows;
+        const auto columns = columns_of(rows);
         bool known = true;
         for (const auto& [column, value] : s.where.items())
             if (!columns.count(column)) {

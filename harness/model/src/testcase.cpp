@@ -27,6 +27,12 @@ std::string_view to_string(subject s) {
         return "duration_ms";
     case subject::schema:
         return "schema";
+    case subject::csv:
+        return "csv";
+    case subject::ndjson:
+        return "ndjson";
+    case subject::jsonp:
+        return "jsonp";
     case subject::refused:
         return "refused";
     case subject::soap_body:
@@ -40,8 +46,8 @@ std::string_view to_string(subject s) {
 namespace {
 
 const char* const predicate_names[] = {
-    "equals", "not_equals", "matches", "not_matches", "exists",   "absent", "type", "one_of",
-    "lt",     "le",         "gt",      "ge",          "contains", "count",  "each", "some"};
+    "equals", "not_equals", "matches", "not_matches", "exists", "absent", "type", "one_of", "lt",
+    "le",     "gt",         "ge",      "contains",    "count",  "each",   "some", "rows"};
 
 bool is_predicate(const std::string& key) {
     for (const char* p : predicate_names)
@@ -135,11 +141,15 @@ struct parser {
                 take(s);
                 out.selector = a[key].get<std::string>();
             }
-        if (a.contains("json")) {
-            take(subject::json);
-            out.selector = a["json"].get<std::string>();
-            check_pointer(out.selector, where + "/json");
-        }
+        for (const auto& [key, s] : {std::pair{"json", subject::json},
+                                     {"csv", subject::csv},
+                                     {"ndjson", subject::ndjson},
+                                     {"jsonp", subject::jsonp}})
+            if (a.contains(key)) {
+                take(s);
+                out.selector = a[key].get<std::string>();
+                check_pointer(out.selector, where + "/" + key);
+            }
         if (a.contains("xpath")) {
             take(subject::xpath);
             out.selector = a["xpath"].get<std::string>();
@@ -157,11 +167,16 @@ struct parser {
         if (subjects != 1) {
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
-                               "json, xpath, body, duration_ms, schema, refused, soap_body, "
-                               "soap_fault"
+                               "json, csv, ndjson, jsonp, xpath, body, duration_ms, schema, "
+                               "refused, soap_body, soap_fault"
                              : "assertion has more than one subject: split it in two");
         }
-        if (preds.empty() && (out.what == subject::header || out.what == subject::json ||
+        const bool rows_subject = out.what == subject::json || out.what == subject::csv ||
+                                  out.what == subject::ndjson || out.what == subject::jsonp;
+        if (preds.contains("rows") && !rows_subject)
+            error(where + "/rows", "rows compares an array of records: use it with json, csv, "
+                                   "ndjson or jsonp");
+        if (preds.empty() && (rows_subject || out.what == subject::header ||
                               out.what == subject::xpath || out.what == subject::soap_fault))
             preds["exists"] = true;
         if (out.what == subject::refused && !preds.empty())
@@ -384,6 +399,11 @@ struct parser {
             return out;
         }
         if (s.contains("request")) out.request = parse_request(s["request"], where + "/request");
+        if (s.contains("pages")) {
+            const json& p = s["pages"];
+            out.pages = step::paging{p["param"].get<std::string>(), p.value("from", 1LL),
+                                     p.value("max", 1000LL)};
+        }
         if (s.contains("expect")) {
             const json& e = s["expect"];
             for (std::size_t i = 0; i < e.size(); ++i)

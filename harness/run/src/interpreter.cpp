@@ -1,10 +1,12 @@
 #include "interpreter.hpp"
 #include "konform/check/readable_body.hpp"
 
+#include "konform/check/rows.hpp"
 #include "konform/http/curl_line.hpp"
 #include "konform/http/redirect.hpp"
 #include "konform/run/roll_up.hpp"
 #include "request_builder.hpp"
+#include "rows_spec.hpp"
 
 #include <chrono>
 
@@ -203,6 +205,8 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
         try {
             model::assertion rendered = a;
             rendered.predicates = render_json(a.predicates, st.vars);
+            if (has_rows(rendered.predicates))
+                rendered.predicates["rows"] = resolve_rows(rendered.predicates["rows"], prof_);
             if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
         } catch (const std::exception& e) {
@@ -260,7 +264,169 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
     }
 }
 
+// A paged query: the request once per page, the step's parameter counting up, until a page
+// holds no rows. Every page's answer must pass the step's other assertions; its `rows`
+// assertions judge all pages' rows together, holding only the compared fields of each.
+boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state& st) {
+    const model::step::paging& paging = *s.pages;
+    step_result sr;
+    sr.name = step_name(s, st.vars);
+    sr.pointer = s.pointer;
+    sr.iteration = st.iteration;
+    sr.row = redact(st.row);
+    sr.cleanup = st.cleanup();
+    sr.setup = st.ph == state::phase::setup;
+    sr.v = verdict::pass;
+    auto result_of = [&](const model::assertion& a, verdict v, const check::outcome& o) {
+        assertion_result ar =
+            unjudged(a, proves_of(a, *st.tc, st.proving()), v, redact(o.explanation), sr.exchange);
+        ar.expected = redact(o.expected);
+        ar.actual = redact(o.actual);
+        ar.step = sr.name;
+        ar.row = sr.row;
+        sr.v = worst(sr.v, ar.v);
+        sr.assertions.push_back(std::move(ar));
+    };
+    auto stop_here = [&](const http::exchange* x) {
+        const verdict v = sr.cleanup ? verdict::pass : sr.v;
+        finish_step(std::move(sr), st, x);
+        if (!st.cleanup() && v != verdict::pass) {
+            st.stopped = true;
+            st.stop_verdict = v == verdict::fail ? verdict::inconclusive : v;
+        }
+    };
+    // The rows comparisons, one per `rows` assertion, built before the first page.
+    std::vector<std::optional<check::rows_comparison>> rows(s.expect.size());
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        if (!has_rows(s.expect[i].predicates)) continue;
+        try {
+            rows[i].emplace(
+                resolve_rows(render_json(s.expect[i].predicates["rows"], st.vars), prof_));
+        } catch (const std::exception& e) {
+            for (const auto& a : s.expect)
+                result_of(
+                    a, verdict::error,
+                    {false, "", "", std::string("the assertion could not be built: ") + e.what()});
+            stop_here(nullptr);
+            co_return;
+        }
+    }
+    std::optional<http::exchange> last;
+    bool ended = false;
+    for (long long n = paging.from; n < paging.from + paging.max && !ended; ++n) {
+        model::request_spec spec = *s.request;
+        spec.query.emplace_back(paging.param, std::to_string(n));
+        http::request req;
+        try {
+            req = build_request(spec, st.vars, target_.base_url);
+        } catch (const std::exception& e) {
+            for (const auto& a : s.expect)
+                result_of(
+                    a, verdict::error,
+                    {false, "", "", std::string("the request could not be built: ") + e.what()});
+            stop_here(nullptr);
+            co_return;
+        }
+        if (spec.authenticate && http::same_origin(req.url, target_.base_url)) {
+            std::optional<http::exchange> token_exchange;
+            const std::string why = co_await auth_.apply(req, token_exchange);
+            if (token_exchange) record(*token_exchange, st);
+            if (!why.empty()) {
+                for (const auto& a : s.expect)
+                    result_of(a, verdict::error, {false, "", "", why});
+                stop_here(nullptr);
+                co_return;
+            }
+        }
+        http::exchange x = co_await client_.async_perform(std::move(req));
+        if (x.ok()) st.reached = true;
+        if (!x.ok() && is_connection_failure(x)) st.unreachable = true;
+        sr.exchange = record(x, st);
+        sr.method = x.req.method;
+        sr.url = x.req.url;
+        if (x.resp) sr.status = x.resp->status;
+        sr.duration_ms += x.time.total;
+        if (!x.ok()) {
+            const verdict v = x.answered ? verdict::fail : verdict::error;
+            for (const auto& a : s.expect)
+                result_of(a, v,
+                          {false, "", "",
+                           (x.answered ? "broken answer: " : "") + x.explanation + " (" +
+                               paging.param + "=" + std::to_string(n) + ")"});
+            stop_here(&x);
+            co_return;
+        }
+        check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
+        for (std::size_t i = 0; i < s.expect.size(); ++i) {
+            const model::assertion& a = s.expect[i];
+            if (rows[i]) {
+                // This page's records: the subject's value at its pointer.
+                std::string error;
+                const json* doc = view.as(a.what, error);
+                std::optional<json> page;
+                if (doc) {
+                    json::json_pointer ptr(render(a.selector, st.vars));
+                    if (doc->contains(ptr)) page = doc->at(ptr);
+                }
+                if (!page) {
+                    result_of(a, verdict::fail,
+                              {false, "records on every page", "(none)",
+                               (error.empty() ? "the page has no " + a.selector : error) + " (" +
+                                   paging.param + "=" + std::to_string(n) + ")"});
+                    stop_here(&x);
+                    co_return;
+                }
+                if (page->is_array() && page->empty()) ended = true;
+                rows[i]->add(*page);
+                continue;
+            }
+            check::outcome o;
+            try {
+                model::assertion rendered = a;
+                rendered.predicates = render_json(a.predicates, st.vars);
+                if (a.what != model::subject::schema)
+                    rendered.selector = render(a.selector, st.vars);
+                o = check::evaluate(rendered, view, schemas_);
+            } catch (const std::exception& e) {
+                result_of(a, verdict::error,
+                          {false, a.predicates.dump(), "(not evaluated)",
+                           std::string("the assertion could not be built: ") + e.what()});
+                stop_here(&x);
+                co_return;
+            }
+            if (!o.passed) {
+                o.explanation += (o.explanation.empty() ? "" : " ") + std::string("(page ") +
+                                 paging.param + "=" + std::to_string(n) + ")";
+                result_of(a, verdict::fail, o);
+                stop_here(&x);
+                co_return;
+            }
+        }
+        last = std::move(x);
+    }
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        const model::assertion& a = s.expect[i];
+        if (!rows[i]) {
+            result_of(a, verdict::pass, {true, "", "every page", ""});
+            continue;
+        }
+        check::outcome o = rows[i]->finish();
+        if (!ended) {
+            o.passed = false;
+            o.explanation = "no empty page after " + std::to_string(paging.max) +
+                            " pages: the query did not end within the step's pages.max";
+        }
+        result_of(a, o.passed ? verdict::pass : verdict::fail, o);
+    }
+    if (sr.setup && sr.v == verdict::fail) sr.v = verdict::inconclusive;
+    stop_here(last ? &*last : nullptr);
+}
+
 boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st) {
+    if (s.pages) {
+        co_await paged_step(s, st);
+        co_return;
+    }
     const bool cleanup = st.cleanup();
     step_result sr;
     sr.name = step_name(s, st.vars);

@@ -35,6 +35,7 @@ private:
 
     boost::asio::awaitable<void> run_step(const model::step& s, state& st);
     boost::asio::awaitable<void> exchange_step(const model::step& s, state& st);
+    boost::asio::awaitable<void> paged_step(const model::step& s, state& st);
     boost::asio::awaitable<void> loop_step(const model::step& s, state& st);
     boost::asio::awaitable<void> fragment_step(const model::step& s, state& st);
     // The rows of a for_each built at run time (inline, a template, a range), at most

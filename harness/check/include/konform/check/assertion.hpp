@@ -44,6 +44,9 @@ public:
     // The parsed JSON body, or nothing with `error` set.
     const nlohmann::json* json(std::string& error);
     const xml_document* xml(std::string& error);
+    // The body read as `format` (csv, ndjson or jsonp; json as json()) and turned into JSON,
+    // or nothing with `error` set.
+    const nlohmann::json* as(model::subject format, std::string& error);
 
 private:
     const http::exchange& x_;
@@ -53,6 +56,7 @@ private:
     std::optional<nlohmann::json> json_;
     std::optional<xml_document> xml_;
     std::string json_error_, xml_error_;
+    std::map<model::subject, std::pair<std::optional<nlohmann::json>, std::string>> formats_;
 };
 
 // Judges one assertion against a completed exchange. Pure: no I/O.

@@ -23,7 +23,10 @@ enum class subject {
     schema,
     refused,
     soap_body,
-    soap_fault
+    soap_fault,
+    csv,    // the body as CSV with a header row: an array of objects of strings
+    ndjson, // the body as newline-delimited JSON: an array of its lines' values
+    jsonp   // the body as JSONP: the JSON inside callback(...)
 };
 std::string_view to_string(subject s);
 
@@ -100,6 +103,15 @@ struct step {
     std::optional<loop_source> loop;
     std::string as = "row";
     bool stop_on_failure = false;
+    // {"param": "side", "from": 1, "max": 1000}: the request is sent once per page, the
+    // parameter counting up from `from`, until a page holds no rows; a `rows` assertion
+    // judges every page's rows together.
+    struct paging {
+        std::string param;
+        long long from = 1;
+        long long max = 1000;
+    };
+    std::optional<paging> pages;
     // {"column": value, ...}: only the rows holding each value run (JSON equality).
     nlohmann::json where = nlohmann::json::object();
     // A used fragment: `steps` are its steps, run with `bindings` (its parameters, templates

@@ -1,0 +1,134 @@
+#include "konform/check/rows.hpp"
+
+#include "konform/model/dataset_selection.hpp"
+
+#include <set>
+
+namespace konform::check {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t shown_per_kind = 20;
+
+std::optional<json> at(const json& item, const std::string& pointer) {
+    try {
+        json::json_pointer p(pointer);
+        if (item.contains(p)) return item.at(p);
+    } catch (const json::exception&) {
+    }
+    return std::nullopt;
+}
+
+bool same(const std::optional<json>& expected, const std::optional<json>& actual) {
+    const bool e_null = !expected || expected->is_null();
+    const bool a_null = !actual || actual->is_null();
+    if (e_null || a_null) return e_null && a_null;
+    return model::loosely_equal(*expected, *actual);
+}
+
+std::string value_text(const std::optional<json>& v) {
+    return v ? show(v, 80) : "(absent)";
+}
+
+// "3 missing (first 20 of 35): a, b, c"
+std::string listing(const std::string& what, const std::vector<std::string>& items) {
+    if (items.empty()) return "";
+    std::string out = std::to_string(items.size()) + " " + what;
+    if (items.size() > shown_per_kind) out += " (first " + std::to_string(shown_per_kind) + ")";
+    out += ": ";
+    for (std::size_t i = 0; i < items.size() && i < shown_per_kind; ++i)
+        out += (i ? "; " : "") + items[i];
+    return out;
+}
+
+} // namespace
+
+std::string key_text(const json& value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+rows_comparison::rows_comparison(const json& spec) {
+    const std::string key = spec.at("key").get<std::string>();
+    ordered_ = spec.value("ordered", false);
+    source_ = spec.value("source", std::string("the expected records"));
+    const json& fields = spec.contains("fields") ? spec["fields"] : json::object();
+    fields_.emplace_back(key, fields.contains(key) ? fields[key].get<std::string>() : "/" + key);
+    for (const auto& [column, pointer] : fields.items())
+        if (column != key) fields_.emplace_back(column, pointer.get<std::string>());
+    for (const auto& e : spec.at("expected")) {
+        record r;
+        for (const auto& [column, pointer] : fields_)
+            r.values.push_back(e.contains(column) ? std::optional<json>(e[column]) : std::nullopt);
+        r.key = r.values[key_field_] ? key_text(*r.values[key_field_]) : "(no key)";
+        expected_index_.emplace(r.key, expected_.size());
+        expected_.push_back(std::move(r));
+    }
+}
+
+void rows_comparison::add(const json& records) {
+    if (!records.is_array()) {
+        if (shape_error_.empty())
+            shape_error_ = std::string("the answer is ") + records.type_name() + ", not an array";
+        return;
+    }
+    for (const auto& item : records) {
+        ++answered_;
+        record r;
+        for (const auto& [column, pointer] : fields_)
+            r.values.push_back(at(item, pointer));
+        r.key = r.values[key_field_] ? key_text(*r.values[key_field_]) : "(no key)";
+        actual_.push_back(std::move(r));
+    }
+}
+
+outcome rows_comparison::finish() const {
+    outcome o;
+    o.expected = std::to_string(expected_.size()) + " records, " + source_ + ", matched on " +
+                 fields_[key_field_].first + (ordered_ ? ", in order" : ", in any order");
+    o.actual = std::to_string(answered_) + " records";
+    if (!shape_error_.empty()) {
+        o.explanation = shape_error_;
+        return o;
+    }
+    std::vector<std::string> missing, extra, repeated, differing;
+    std::set<std::string> seen;
+    for (const auto& a : actual_) {
+        auto it = expected_index_.find(a.key);
+        if (it == expected_index_.end()) {
+            extra.push_back(fields_[key_field_].first + "=" + a.key);
+            continue;
+        }
+        if (!seen.insert(a.key).second) {
+            repeated.push_back(fields_[key_field_].first + "=" + a.key);
+            continue;
+        }
+        const record& e = expected_[it->second];
+        std::string diff;
+        for (std::size_t f = 0; f < fields_.size(); ++f)
+            if (f != key_field_ && !same(e.values[f], a.values[f]))
+                diff += (diff.empty() ? "" : ", ") + fields_[f].first + " expected " +
+                        value_text(e.values[f]) + ", got " + value_text(a.values[f]);
+        if (!diff.empty())
+            differing.push_back(fields_[key_field_].first + "=" + a.key + ": " + diff);
+    }
+    for (const auto& e : expected_)
+        if (!seen.count(e.key)) missing.push_back(fields_[key_field_].first + "=" + e.key);
+    std::string order;
+    if (ordered_ && missing.empty() && extra.empty() && repeated.empty())
+        for (std::size_t i = 0; i < actual_.size() && i < expected_.size(); ++i)
+            if (actual_[i].key != expected_[i].key) {
+                order = "out of order from position " + std::to_string(i) + ": expected " +
+                        fields_[key_field_].first + "=" + expected_[i].key + ", got " +
+                        actual_[i].key;
+                break;
+            }
+    for (const auto& part : {listing("missing", missing), listing("extra", extra),
+                             listing("repeated", repeated), listing("differing", differing), order})
+        if (!part.empty()) o.explanation += (o.explanation.empty() ? "" : "\n") + part;
+    o.passed = o.explanation.empty();
+    return o;
+}
+
+} // namespace konform::check
