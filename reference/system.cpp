@@ -1,5 +1,6 @@
 #include "system.hpp"
 
+#include "dawa/address_system.hpp"
 #include "example/greetings.hpp"
 #include "oio/organisation_system.hpp"
 #include "sf1520/person_lookup_system.hpp"
@@ -8,7 +9,8 @@ namespace konform::reference {
 
 const std::vector<system_info>& systems() {
     static const std::vector<system_info> all{
-        example::greetings_system(), oio::organisation_system(), sf1520::person_lookup_system()};
+        example::greetings_system(), oio::organisation_system(), sf1520::person_lookup_system(),
+        dawa::address_system()};
     return all;
 }
 

@@ -213,3 +213,38 @@ TEST_CASE("shipped profiles: each profile's page lists every fault with its requ
         }
     }
 }
+
+TEST_CASE("dawa-adresser: 15 faults or more over every class, and a data set that holds together") {
+    const auto& prof = test::shipped_profile("dawa-adresser");
+    const auto* sys = reference::find_system("dawa-adresser");
+    REQUIRE(sys);
+    CHECK(sys->faults.size() >= 15);
+    std::set<std::string> classes_hit;
+    for (const auto& f : sys->faults)
+        for (const auto& id : f.requirements)
+            classes_hit.insert(prof.find_requirement(id)->cls);
+    for (const auto& c : prof.classes)
+        CHECK_MESSAGE(classes_hit.count(c.id), "no fault in class " << c.id);
+    // The data set: a few thousand addresses, unique ids, every access address known,
+    // discontinued addresses (only in Aalborg) marked so, Danish letters in names.
+    const auto& rows = prof.datasets.at("adresser").rows;
+    CHECK(rows.size() >= 3000);
+    std::set<std::string> ids, access, kommuner;
+    const auto& access_rows = prof.datasets.at("adgangsadresser").rows;
+    for (std::size_t i = 0; i < access_rows.size(); ++i)
+        access.insert(access_rows.row(i)["id"].get<std::string>());
+    bool danish = false, flats = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto r = rows.row(i);
+        CHECK(ids.insert(r["id"].get<std::string>()).second);
+        CHECK(access.count(r["adgangsadresseid"].get<std::string>()));
+        CHECK(r["nedlagt"] == (r["status"] == 2));
+        if (r["status"] == 2) CHECK(r["kommunekode"] == "0851");
+        kommuner.insert(r["kommunekode"].get<std::string>());
+        danish = danish || r["vejnavn"].get<std::string>().find("\xC3\xB8") != std::string::npos;
+        flats = flats || !r["dør"].get<std::string>().empty();
+    }
+    CHECK(kommuner.size() == prof.datasets.at("kommuner").rows.size());
+    CHECK(danish);
+    CHECK(flats);
+}

@@ -21,9 +21,15 @@ std::optional<json> at(const json& item, const std::string& pointer) {
     return std::nullopt;
 }
 
+// A data set's empty cell (CSV cannot say null) equals null or an absent field, and so does
+// an answer's empty text (a CSV answer's empty cell).
+bool nothing(const std::optional<json>& v) {
+    return !v || v->is_null() || (v->is_string() && v->get_ref<const std::string&>().empty());
+}
+
 bool same(const std::optional<json>& expected, const std::optional<json>& actual) {
-    const bool e_null = !expected || expected->is_null();
-    const bool a_null = !actual || actual->is_null();
+    const bool e_null = nothing(expected);
+    const bool a_null = nothing(actual);
     if (e_null || a_null) return e_null && a_null;
     return model::loosely_equal(*expected, *actual);
 }

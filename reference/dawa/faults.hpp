@@ -1,0 +1,44 @@
+#pragma once
+
+#include "system.hpp"
+
+#include <string>
+#include <vector>
+
+namespace konform::reference::dawa {
+
+// The address register's injectable non-conformances, one switch each. The correct system
+// has every switch off; `--fault NAME` turns one on.
+struct fault_switches {
+    bool kommune_row_missing = false;
+    bool paging_limit_not_enforced = false;
+    bool per_side_default_10 = false;
+    bool paging_overlap = false;
+    bool csv_without_header = false;
+    bool geojson_without_crs = false;
+    bool danish_mangled_in_csv = false;
+    bool ndjson_lf = false;
+    bool error_body_shape = false;
+    bool historic_as_current = false;
+    bool unknown_id_200 = false;
+    bool malformed_uuid_400 = false;
+    bool json_without_charset = false;
+    bool doer_param_ignored = false;
+    bool postnr_range_unchecked = false;
+    bool jsonp_as_json = false;
+    bool postnumre_incomplete = false;
+    bool status_filter_ignored = false;
+};
+
+// Every fault: its name, the requirements a correct suite must then fail, what it does,
+// and its switch. The one table the reference system, --list-faults and the tests read.
+struct fault_row {
+    fault info;
+    bool fault_switches::*on;
+};
+const std::vector<fault_row>& fault_table();
+
+// The switches for `name` ("" for the correct system).
+fault_switches switches_for(const std::string& name);
+
+} // namespace konform::reference::dawa
