@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
     app.add_option("--client-ca", client_ca,
                    "Require a client certificate issued by this CA (PEM; needs --cert)")
         ->check(CLI::ExistingFile);
+    std::string data;
+    app.add_option("--data", data,
+                   "Serve the data set in this folder instead of the profile's own (same file "
+                   "names; dawa-adresser)")
+        ->check(CLI::ExistingDirectory);
     app.add_flag("--list-faults", list,
                  "Print each fault: name, a tab, the requirements it must fail");
     CLI11_PARSE(app, argc, argv);
@@ -70,6 +75,18 @@ int main(int argc, char** argv) {
         std::cerr << "konform-reference: --cert and --key go together, and --client-ca needs "
                      "them\n";
         return 2;
+    }
+    if (!data.empty()) {
+        if (!sys->use_data) {
+            std::cerr << "konform-reference: " << profile << " serves no data set to replace\n";
+            return 2;
+        }
+        try {
+            sys->use_data(data);
+        } catch (const std::exception& e) {
+            std::cerr << "konform-reference: --data: " << e.what() << '\n';
+            return 2;
+        }
     }
     if (sys->mutual_tls && (cert.empty() || client_ca.empty())) {
         std::cerr << "konform-reference: " << profile

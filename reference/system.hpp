@@ -26,6 +26,10 @@ struct system_info {
     // Served over HTTPS only, requiring a client certificate from a CA the caller names
     // (unless the fault serves anonymous clients).
     bool mutual_tls = false;
+    // Serves the data set in this folder instead of the one embedded at build time (its own
+    // file names); throws std::runtime_error when the folder lacks them. Null: the system
+    // has no data set to replace.
+    void (*use_data)(const std::string& folder) = nullptr;
 };
 
 // Whether the server for `sys` with `fault_name` asks every client for a certificate.

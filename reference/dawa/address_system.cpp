@@ -310,7 +310,7 @@ system_info address_system() {
     std::vector<fault> faults;
     for (const auto& row : fault_table())
         faults.push_back(row.info);
-    return {"dawa-adresser", std::move(faults), &make};
+    return {"dawa-adresser", std::move(faults), &make, false, &use_data_folder};
 }
 
 } // namespace konform::reference::dawa

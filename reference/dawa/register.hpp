@@ -30,6 +30,10 @@ const std::vector<address>& addresses();
 const std::vector<access_address>& access_addresses();
 const std::vector<postal_code>& postal_codes();
 
+// Reads the data set's CSV files (adresser.csv, adgangsadresser.csv, postnumre.csv) from
+// `folder` instead of the embedded ones; call before the first request.
+void use_data_folder(const std::string& folder);
+
 std::string_view adresser_csv();
 std::string_view adgangsadresser_csv();
 std::string_view postnumre_csv();
