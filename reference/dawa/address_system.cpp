@@ -97,7 +97,51 @@ private:
         return out;
     }
 
+    // With `valider`, a parameter the resource does not know is an error; without it, it is
+    // ignored (parameterParsing: "Ukendt parameter X"; valider and cache are always known).
+    void check_known() const {
+        if (!has("valider") || f_.valider_ignored) return;
+        static const std::set<std::string> known = {"valider",
+                                                    "cache",
+                                                    "id",
+                                                    "q",
+                                                    "fuzzy",
+                                                    "kvhx",
+                                                    "status",
+                                                    "vejkode",
+                                                    "vejnavn",
+                                                    "husnr",
+                                                    "husnrfra",
+                                                    "husnrtil",
+                                                    "postnr",
+                                                    "kommunekode",
+                                                    "regionskode",
+                                                    "sognekode",
+                                                    "etage",
+                                                    "dør",
+                                                    "adgangsadresseid",
+                                                    "supplerendebynavn",
+                                                    "polygon",
+                                                    "cirkel",
+                                                    "x",
+                                                    "y",
+                                                    "srid",
+                                                    "struktur",
+                                                    "format",
+                                                    "callback",
+                                                    "noformat",
+                                                    "ndjson",
+                                                    "side",
+                                                    "per_side",
+                                                    "medtagnedlagte",
+                                                    "medtagugyldige",
+                                                    "geometri"};
+        for (const auto& [name, value] : params_)
+            if (!known.count(name)) bad(name, "Ukendt parameter " + name);
+    }
+
     void check_common() const {
+        check_known();
         if (has("format")) {
             const std::string f = param("format");
             if (f != "json" && f != "csv" && f != "geojson" && f != "geojsonz")

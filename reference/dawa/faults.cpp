@@ -31,7 +31,7 @@ const std::vector<fault_row>& fault_table() {
         {{"ndjson-lf", {"DAWA-FMT-NDJSON"}, "separates NDJSON lines with LF instead of CRLF"},
          &fault_switches::ndjson_lf},
         {{"error-body-shape",
-          {"DAWA-ERR-400", "DAWA-ERR-FORMAT"},
+          {"DAWA-ERR-400", "DAWA-ERR-FORMAT", "DAWA-ERR-VALIDER"},
           "answers 400 with {\"message\"} instead of {type, title, details}"},
          &fault_switches::error_body_shape},
         {{"historic-as-current",
@@ -63,7 +63,11 @@ const std::vector<fault_row>& fault_table() {
           "leaves the last postal code out of /postnumre"},
          &fault_switches::postnumre_incomplete},
         {{"status-filter-ignored", {"DAWA-SEARCH-STATUS"}, "ignores the status parameter"},
-         &fault_switches::status_filter_ignored}};
+         &fault_switches::status_filter_ignored},
+        {{"valider-ignored",
+          {"DAWA-ERR-VALIDER"},
+          "answers 200 to an unknown parameter also when valider is given"},
+         &fault_switches::valider_ignored}};
     return table;
 }
 

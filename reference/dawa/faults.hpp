@@ -28,6 +28,7 @@ struct fault_switches {
     bool jsonp_as_json = false;
     bool postnumre_incomplete = false;
     bool status_filter_ignored = false;
+    bool valider_ignored = false;
 };
 
 // Every fault: its name, the requirements a correct suite must then fail, what it does,

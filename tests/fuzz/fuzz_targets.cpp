@@ -160,6 +160,21 @@ int response(const std::uint8_t* data, std::size_t size) {
         assertion(model::subject::json, "", {{"each", {{"type", "object"}}}}),
         assertion(model::subject::xpath, "/ex:r", {{"exists", true}}),
         assertion(model::subject::body, "", {{"contains", "x"}}),
+        // The same body read as CSV, NDJSON and JSONP, and as records compared on a key.
+        assertion(model::subject::csv, "/0/id", {{"exists", true}}),
+        assertion(model::subject::ndjson, "", {{"count", {{"ge", 1}}}}),
+        assertion(model::subject::jsonp, "/id", {{"exists", true}}),
+        assertion(model::subject::json, "",
+                  {{"rows",
+                    {{"expected", json::parse(R"([{"id": "a", "n": 1}, {"id": "b", "n": ""}])")},
+                     {"key", "id"},
+                     {"fields", {{"id", "/id"}, {"n", "/n/0"}}},
+                     {"ordered", true}}}}),
+        assertion(model::subject::csv, "",
+                  {{"rows",
+                    {{"expected", json::parse(R"([{"id": "1", "navn": "Ø"}])")},
+                     {"key", "id"},
+                     {"fields", {{"navn", "/navn"}}}}}}),
     };
     for (const auto& a : checks)
         (void)check::evaluate(a, view, schemas);
