@@ -35,6 +35,52 @@ std::vector<std::string> split(const std::string& s, char sep) {
     }
 }
 
+// Lower case for matching: ASCII letters and Æ, Ø, Å (UTF-8).
+std::string folded(std::string s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 'A' && c <= 'Z') s[i] = static_cast<char>(c - 'A' + 'a');
+        if (c == 0xC3 && i + 1 < s.size()) {
+            const auto n = static_cast<unsigned char>(s[i + 1]);
+            if (n == 0x86 || n == 0x98 || n == 0x85) s[i + 1] = static_cast<char>(n + 0x20);
+        }
+    }
+    return s;
+}
+
+// Whether every word of `q` begins a word of the address's text (DAWA searches by word
+// prefixes: "lUna" finds Lunavej).
+bool text_matches(const address& a, const std::string& q, bool fold) {
+    auto words = [&](const std::string& text) {
+        std::vector<std::string> out;
+        std::string word;
+        for (char c : (fold ? folded(text) : text) + " ") {
+            if (c == ' ' || c == ',' || c == '.') {
+                if (!word.empty()) out.push_back(word);
+                word.clear();
+            } else
+                word += c;
+        }
+        return out;
+    };
+    const auto have = words(a.vejnavn + " " + a.husnr + " " + a.etage + " " + a.doer + " " +
+                            a.postnr + " " + a.postnrnavn);
+    for (const auto& w : words(q)) {
+        bool found = false;
+        for (const auto& h : have)
+            found = found || h.rfind(w, 0) == 0;
+        if (!found) return false;
+    }
+    return true;
+}
+
+std::string betegnelse(const address& a) {
+    std::string t = a.vejnavn + " " + a.husnr;
+    if (!a.etage.empty() || !a.doer.empty())
+        t += ", " + a.etage + (a.doer.empty() ? "" : ". " + a.doer);
+    return t + ", " + a.postnr + " " + a.postnrnavn;
+}
+
 class address_register {
 public:
     explicit address_register(const std::string& fault) : f_(switches_for(fault)) {}
@@ -47,7 +93,8 @@ public:
             static const std::regex item("^/(adresser|adgangsadresser|postnumre)/([^/]+)$");
             std::smatch m;
             if (req.method != "GET") return message(405, "GET only");
-            if (req.path == "/adresser") return list_addresses();
+            if (req.path == "/adresser") return list_addresses(false);
+            if (req.path == "/adresser/autocomplete") return list_addresses(true);
             if (req.path == "/adgangsadresser") return list_access_addresses();
             if (req.path == "/postnumre") return list_postal_codes();
             if (std::regex_match(req.path, m, item)) return one(m[1], m[2]);
@@ -135,7 +182,10 @@ private:
                                                     "per_side",
                                                     "medtagnedlagte",
                                                     "medtagugyldige",
-                                                    "geometri"};
+                                                    "geometri",
+                                                    "caretpos",
+                                                    "type",
+                                                    "startfra"};
         for (const auto& [name, value] : params_)
             if (!known.count(name)) bad(name, "Ukendt parameter " + name);
     }
@@ -226,7 +276,8 @@ private:
         return f_.historic_as_current && a.status == 2 ? 1 : a.status;
     }
 
-    server_response list_addresses() const {
+    // /adresser, or its autocomplete: suggestions {tekst, adresse}, 20 unless per_side says.
+    server_response list_addresses(bool autocomplete) const {
         check_common();
         std::optional<std::set<long long>> kommuner, postnumre, vejkoder;
         if (has("kommunekode")) kommuner = codes("kommunekode", 0, 9999);
@@ -243,6 +294,9 @@ private:
             if (vejkoder && !vejkoder->count(std::stoll(a.vejkode))) continue;
             if (status && a.status != *status) continue;
             if (has("vejnavn") && a.vejnavn != param("vejnavn")) continue;
+            if (has("q") && (autocomplete || !f_.q_ignored) &&
+                !text_matches(a, param("q"), !(autocomplete && f_.autocomplete_case_sensitive)))
+                continue;
             if (has("husnr") && a.husnr != param("husnr")) continue;
             if (has("etage") && a.etage != param("etage")) continue;
             if (has("dør") && a.doer != param("dør")) continue;
@@ -256,6 +310,23 @@ private:
         }
         std::vector<json> flats, records;
         const bool flad = param("struktur") == "flad";
+        if (autocomplete) {
+            if (!has("per_side")) params_["per_side"] = "20";
+            for (const address* a : page(found)) {
+                const json item = {{"tekst", betegnelse(*a)},
+                                   {"adresse",
+                                    {{"id", a->id},
+                                     {"href", "/adresser/" + a->id},
+                                     {"vejnavn", a->vejnavn},
+                                     {"husnr", a->husnr},
+                                     {"etage", a->etage.empty() ? json() : json(a->etage)},
+                                     {"dør", a->doer.empty() ? json() : json(a->doer)},
+                                     {"postnr", a->postnr},
+                                     {"postnrnavn", a->postnrnavn}}}};
+                flats.push_back(item);
+            }
+            return formatted(flats, flats, false);
+        }
         for (const address* a : page(found)) {
             flats.push_back(flat(*a, shown_status(*a)));
             records.push_back(flad ? flats.back() : nested(*a, shown_status(*a)));

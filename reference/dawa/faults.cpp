@@ -67,7 +67,12 @@ const std::vector<fault_row>& fault_table() {
         {{"valider-ignored",
           {"DAWA-ERR-VALIDER"},
           "answers 200 to an unknown parameter also when valider is given"},
-         &fault_switches::valider_ignored}};
+         &fault_switches::valider_ignored},
+        {{"q-ignored", {"DAWA-SEARCH-Q"}, "ignores the search text q"}, &fault_switches::q_ignored},
+        {{"autocomplete-case-sensitive",
+          {"DAWA-SEARCH-AUTOCOMPLETE"},
+          "autocompletes only text in the case it is registered in"},
+         &fault_switches::autocomplete_case_sensitive}};
     return table;
 }
 

@@ -29,6 +29,8 @@ struct fault_switches {
     bool postnumre_incomplete = false;
     bool status_filter_ignored = false;
     bool valider_ignored = false;
+    bool q_ignored = false;
+    bool autocomplete_case_sensitive = false;
 };
 
 // Every fault: its name, the requirements a correct suite must then fail, what it does,
