@@ -132,6 +132,10 @@ exit_code execute(const run_args& a) {
         return exit_code::not_ok;
     case run::run_verdict::incomplete:
         return exit_code::incomplete;
+    case run::run_verdict::partial: // judged on the selected test cases alone
+        return result.selected_outcome == run::verdict::pass   ? exit_code::ok
+               : result.selected_outcome == run::verdict::fail ? exit_code::not_ok
+                                                               : exit_code::incomplete;
     }
     return exit_code::incomplete;
 }

@@ -359,3 +359,47 @@ TEST_CASE("cli: validate takes several documents and resolves $ref to files besi
                       &out) == 2);
     CHECK(out.find("is not a file in the schema's folder") != std::string::npos);
 }
+
+TEST_CASE("cli: a partial run reports the selected test cases and exits on their outcome") {
+    test::temp_dir tmp;
+    auto run_only = [&](const std::string& fault, const std::string& id, std::string& out) {
+        const auto* sys = reference::find_system("oio-rest-organisation");
+        reference::http_server server(0, sys->make(fault));
+        server.start();
+        return test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                               "/profiles/oio-rest-organisation --target " + src +
+                               "/profiles/oio-rest-organisation/target.example.json --base-url " +
+                               server.base_url() + " --only " + id + " --force --out '" +
+                               (tmp.path / ("o" + fault)).string() + "' 2>&1",
+                           &out);
+    };
+    std::string out;
+    // One passing test case: exit 0, verdict "partial", never "conformant".
+    CHECK(run_only("", "TC-BT-001", out) == 0);
+    CHECK(out.find("PARTIAL: dk.oio.rest.organisation 1.1.0") != std::string::npos);
+    CHECK(out.find("partial run (--only TC-BT-001): 1 of 38 test cases, pass; not a "
+                   "certification") != std::string::npos);
+    CHECK(out.find("] SKIPPED") == std::string::npos); // no line per unselected test case
+    CHECK(out.find("[1/1] PASS") != std::string::npos);
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
+    CHECK(report["verdict"] == "partial");
+    CHECK(report["testcases"].size() == 1);
+    CHECK(report["verdict_reason"].get<std::string>().find("not a certification") !=
+          std::string::npos);
+    bool found = false;
+    for (const auto& r : report["requirements"])
+        if (r["id"] == "ORG-READ-404") {
+            found = true;
+            CHECK(r["verdict"] == "skipped"); // its test case was not selected
+        }
+    CHECK(found);
+    std::string validation;
+    CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
+                          (tmp.path / "o/report.json").string() + "'",
+                      &validation) == 0);
+    CHECK(test::read_text(tmp.path / "o/junit.xml").find("partial run: not a certification") !=
+          std::string::npos);
+    // The selected test case fails under a fault it catches: exit 1.
+    CHECK(run_only("paging-off-by-one", "TC-PAGE-003", out) == 1);
+    CHECK(out.find("1 of 38 test cases, fail; not a certification") != std::string::npos);
+}

@@ -51,16 +51,25 @@ TEST_CASE("reference: the correct system is conformant, every requirement passes
     CHECK(sink.exchanges.size() == r.exchange_count);
 }
 
-TEST_CASE("reference: --only and --class filters skip the rest and leave the run incomplete") {
+TEST_CASE("reference: --only and --class make a partial run of the selected test cases") {
     run::run_options opt;
     opt.only = {"TC-EX-READ-001"};
     auto r = run_against("", opt);
-    int ran = 0, skipped = 0;
-    for (const auto& tc : r.testcases)
-        (tc.v == verdict::skipped ? skipped : ran)++;
-    CHECK(ran == 1);
-    CHECK(skipped == 7);
-    CHECK(r.overall == run::run_verdict::incomplete);
+    REQUIRE(r.testcases.size() == 1); // the others are neither run nor reported
+    CHECK(r.testcases[0].id == "TC-EX-READ-001");
+    CHECK(r.overall == run::run_verdict::partial);
+    CHECK(r.selected_outcome == verdict::pass);
+    CHECK(r.incomplete_reason == "partial run (--only TC-EX-READ-001): 1 of 8 test cases, pass; "
+                                 "not a certification");
+    for (const auto& rr : r.requirements)
+        if (rr.testcases.empty()) CHECK(rr.v == verdict::skipped);
+    run::run_options by_class;
+    by_class.classes = {"xml"};
+    auto x = run_against("xml-invalid", by_class);
+    CHECK(x.overall == run::run_verdict::partial);
+    CHECK(x.selected_outcome == verdict::fail);
+    for (const auto& tc : x.testcases)
+        CHECK(tc.cls == "xml");
 }
 
 TEST_CASE("reference: an unclaimed class is inapplicable, not failed") {

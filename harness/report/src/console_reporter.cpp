@@ -136,7 +136,8 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
     out_ << '\n'
          << verdict << ": " << r.prof->id << " " << r.prof->version << " against "
          << r.tgt->base_url;
-    if (r.overall == run::run_verdict::incomplete && !r.incomplete_reason.empty())
+    if ((r.overall == run::run_verdict::incomplete || r.overall == run::run_verdict::partial) &&
+        !r.incomplete_reason.empty())
         out_ << " (" << r.incomplete_reason << ")";
     out_ << '\n';
     if (!out_dir.empty()) out_ << "reports in " << out_dir << '\n';

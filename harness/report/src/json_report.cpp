@@ -190,7 +190,8 @@ json report_head(const run::run_result& r, const json& evidence) {
         {"testcases", tcs},
     };
     if (!evidence.is_null()) doc["evidence"] = evidence;
-    if (!r.incomplete_reason.empty() && r.overall == run::run_verdict::incomplete)
+    if (!r.incomplete_reason.empty() &&
+        (r.overall == run::run_verdict::incomplete || r.overall == run::run_verdict::partial))
         doc["verdict_reason"] = r.incomplete_reason;
     util::sanitize_utf8(doc); // the Server header, reasons and titles may carry any bytes
     return doc;

@@ -275,9 +275,30 @@ void check_target(const model::profile& p, const model::target& t, model::diagno
                      "profile " + p.id + " declares no parameter \"" + name + "\"");
 }
 
-run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
+run_result run_profile(const model::profile& whole, const model::target& t, const run_options& opt,
                        sink* out) {
     run_result r;
+    // A partial run runs, and reports, only the selected test cases.
+    if (!opt.only.empty() || !opt.classes.empty()) {
+        auto selected = std::make_shared<model::profile>(whole);
+        selected->testcases.clear();
+        for (const auto& tc : whole.testcases)
+            if ((opt.only.empty() || contains(opt.only, tc.id)) &&
+                (opt.classes.empty() || contains(opt.classes, tc.cls)))
+                selected->testcases.push_back(tc);
+        auto list = [](const std::vector<std::string>& v) {
+            std::string out;
+            for (const auto& s : v)
+                out += (out.empty() ? "" : ", ") + s;
+            return out;
+        };
+        if (!opt.only.empty()) r.selection = "--only " + list(opt.only);
+        if (!opt.classes.empty())
+            r.selection += (r.selection.empty() ? "" : " ") + ("--class " + list(opt.classes));
+        r.profile_testcases = whole.testcases.size();
+        r.selected_profile = selected;
+    }
+    const model::profile& p = r.selected_profile ? *r.selected_profile : whole;
     r.prof = &p;
     r.tgt = &t;
     r.binding.url = t.base_url;

@@ -52,6 +52,8 @@ std::string_view to_string(run_verdict v) {
         return "not-conformant";
     case run_verdict::incomplete:
         return "incomplete";
+    case run_verdict::partial:
+        return "partial";
     }
     return "?";
 }

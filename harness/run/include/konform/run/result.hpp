@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,8 +126,15 @@ struct run_result {
     std::size_t exchange_count = 0;
     system_binding binding;
     run_verdict overall = run_verdict::incomplete;
-    std::string incomplete_reason;
+    std::string incomplete_reason; // also why a run is partial
     bool interrupted = false;
+    // A partial run: what was selected ("--only A, B"), how many test cases the profile
+    // has, and the worst verdict of the selected ones. The profile the results point at
+    // then holds only the selected test cases (owned here).
+    std::string selection;
+    std::size_t profile_testcases = 0;
+    verdict selected_outcome = verdict::pass;
+    std::shared_ptr<const model::profile> selected_profile;
     int jobs = 1;
     std::map<verdict, int> testcase_counts; // advisory ones apart:
     int testcase_advisory = 0;

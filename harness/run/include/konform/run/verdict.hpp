@@ -21,7 +21,8 @@ std::string_view to_string(verdict v);
 verdict worst(verdict a, verdict b);
 
 // The verdict of a whole run.
-enum class run_verdict { conformant, not_conformant, incomplete };
+// `partial`: a run of selected test cases (--only, --class); never a certification.
+enum class run_verdict { conformant, not_conformant, incomplete, partial };
 std::string_view to_string(run_verdict v);
 
 } // namespace konform::run
