@@ -29,5 +29,6 @@ action add_validate(CLI::App& app);
 action add_keygen(CLI::App& app);
 action add_sign(CLI::App& app);
 action add_verify(CLI::App& app);
+action add_diff(CLI::App& app);
 
 } // namespace konform::cli

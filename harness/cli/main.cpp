@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     add(add_keygen);
     add(add_sign);
     add(add_verify);
+    add(add_diff);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -403,3 +403,56 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
     CHECK(run_only("paging-off-by-one", "TC-PAGE-003", out) == 1);
     CHECK(out.find("1 of 38 test cases, fail; not a certification") != std::string::npos);
 }
+
+TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered report") {
+    test::temp_dir tmp;
+    const std::string keys = src + "/reports/demo-key";
+    auto signed_run = [&](const std::string& fault, const std::string& out,
+                          const std::string& extra = "") {
+        const auto* sys = reference::find_system("example");
+        reference::http_server server(0, sys->make(fault));
+        server.start();
+        std::string ignored;
+        test::shell(signed_run_cmd(server.base_url(), (tmp.path / out).string(), extra), &ignored);
+        return (tmp.path / out / "report.json").string();
+    };
+    const std::string certified = signed_run("", "certified");
+    const std::string faulty = signed_run("unknown-id-200", "faulty");
+    const std::string partial = signed_run("", "partial", "--only TC-EX-READ-001");
+    const std::string trust = " --trust " + keys + "/root.pem";
+    std::string out;
+    // A fault: exactly its requirement regressed, exit 1.
+    CHECK(test::shell(bin + " diff " + certified + " " + faulty + trust + " --json", &out) == 1);
+    auto d = nlohmann::json::parse(out);
+    REQUIRE(d["regressed"].size() == 1);
+    CHECK(d["regressed"][0]["id"] == "EX-READ-404");
+    CHECK(d["regressed"][0]["new"] == "fail");
+    CHECK(d["certified"]["signature"] == "signature valid, signer anchored in the trust root");
+    // The other way round it is fixed; against itself nothing changed.
+    CHECK(test::shell(bin + " diff " + faulty + " " + certified + trust, &out) == 0);
+    CHECK(out.find("fixed (1):\n  EX-READ-404: fail -> pass") != std::string::npos);
+    CHECK(test::shell(bin + " diff " + certified + " " + certified + trust, &out) == 0);
+    CHECK(out.find("NO REGRESSION: 0 requirement(s)") != std::string::npos);
+    // A partial run is compared on what it covers and says what it could not check.
+    CHECK(test::shell(bin + " diff " + certified + " " + partial + trust + " --json", &out) == 0);
+    d = nlohmann::json::parse(out);
+    CHECK(d["regressed"].empty());
+    CHECK(d["not_checked"].size() >= 5);
+    // A signed report whose verdict was edited is refused before anything is compared.
+    std::string text = test::read_text(faulty);
+    const auto at = text.find("\"verdict\":\"not-conformant\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 26, "\"verdict\":\"conformant\"    ");
+    std::ofstream(tmp.path / "tampered.json") << text;
+    CHECK(test::shell(bin + " diff " + certified + " " + (tmp.path / "tampered.json").string() +
+                          trust + " 2>&1",
+                      &out) == 2);
+    CHECK(out.find("INVALID") != std::string::npos);
+    // Reports of different profiles are not comparable.
+    std::ofstream(tmp.path / "other.json")
+        << R"({"profile": {"id": "other"}, "requirements": [], "verdict": "conformant"})";
+    CHECK(
+        test::shell(bin + " diff " + certified + " " + (tmp.path / "other.json").string() + " 2>&1",
+                    &out) == 2);
+    CHECK(out.find("different profiles") != std::string::npos);
+}

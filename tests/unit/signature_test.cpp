@@ -225,6 +225,16 @@ TEST_CASE("signature: a verdict that does not follow from the requirements is re
     interrupted["verdict"] = "incomplete";
     interrupted["verdict_reason"] = "the run was interrupted";
     CHECK(verdict_problem(interrupted).empty());
+    // A partial run is partial whatever its requirements say: it can never be signed (or
+    // edited) into a certification, and a verdict "partial" needs the signed selection.
+    json partial = sample_report();
+    partial["partial"] = {
+        {"selection", "--only TC-1"}, {"testcases", 1}, {"of", 9}, {"outcome", "pass"}};
+    CHECK(verdict_problem(partial).find("they make it \"partial\"") != std::string::npos);
+    partial["verdict"] = "partial";
+    CHECK(verdict_problem(partial).empty());
+    partial.erase("partial");
+    CHECK_FALSE(verdict_problem(partial).empty());
 }
 
 TEST_CASE("keys: a key path that is a device is refused, never read forever") {

@@ -190,6 +190,11 @@ json report_head(const run::run_result& r, const json& evidence) {
         {"testcases", tcs},
     };
     if (!evidence.is_null()) doc["evidence"] = evidence;
+    if (r.overall == run::run_verdict::partial)
+        doc["partial"] = {{"selection", r.selection},
+                          {"testcases", r.testcases.size()},
+                          {"of", r.profile_testcases},
+                          {"outcome", run::to_string(r.selected_outcome)}};
     if (!r.incomplete_reason.empty() &&
         (r.overall == run::run_verdict::incomplete || r.overall == run::run_verdict::partial))
         doc["verdict_reason"] = r.incomplete_reason;

@@ -213,7 +213,12 @@ std::string verdict_problem(const json& report) {
         failed = failed || v == "fail";
         unsure = unsure || (v != "pass" && v != "fail");
     }
-    const std::string computed = failed ? "not-conformant" : unsure ? "incomplete" : "conformant";
+    // A partial run (its selection is signed with it) is partial, whatever its requirements.
+    const bool partial = report.contains("partial");
+    const std::string computed = partial  ? "partial"
+                                 : failed ? "not-conformant"
+                                 : unsure ? "incomplete"
+                                          : "conformant";
     const std::string stated = report["verdict"].get<std::string>();
     if (stated == computed) return {};
     if (stated == "incomplete" && report.value("verdict_reason", "") == "the run was interrupted")
