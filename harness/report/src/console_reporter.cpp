@@ -4,6 +4,7 @@
 #include "konform/util/text.hpp"
 
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 namespace konform::report {
@@ -72,6 +73,7 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     if (tc.v == run::verdict::fail || tc.v == run::verdict::error ||
         tc.v == run::verdict::inconclusive) {
         bool shown = false;
+        std::set<std::size_t> reproduced; // one curl line per exchange, not per assertion
         for (const auto& a : tc.failures) {
             std::string proves;
             for (const auto& id : a.proves)
@@ -83,8 +85,12 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
             if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
             if (!a.actual.empty()) out_ << "          actual:   " << a.actual << '\n';
             if (!a.explanation.empty()) out_ << "          why:      " << a.explanation << '\n';
-            if (const auto* e = tc.excerpt_of(a.exchange))
-                out_ << "          reproduce: " << e->curl << '\n';
+            if (const auto* e = tc.excerpt_of(a.exchange)) {
+                if (reproduced.insert(a.exchange).second)
+                    out_ << "          reproduce: " << e->curl << '\n';
+                else
+                    out_ << "          reproduce: the same exchange as above\n";
+            }
             shown = true;
         }
         if (tc.failures_omitted)

@@ -70,7 +70,7 @@ std::pair<std::string, std::string> entry_text(const json& evidence, const json&
 }
 
 std::string exchange_html(const json& f) {
-    if (!f.contains("exchange") || (f["request"].is_null() && f["response"].is_null())) return {};
+    if (!f.contains("exchange") || (!f.contains("request") && !f.contains("response"))) return {};
     return "<details><summary>request and response (exchange " + str(f, "exchange") +
            ")</summary>"
            "<div class=\"ex\"><pre>" +
@@ -263,6 +263,8 @@ std::string to_html(const json& r, const json& failure_list) {
         if (!str(a, "explanation").empty())
             h += "<div>why: " + esc(str(a, "explanation")) + "</div>";
         if (!str(a, "curl").empty()) h += "<pre>" + esc(str(a, "curl")) + "</pre>";
+        if (a.value("same_exchange", false))
+            h += "<div><small>the same exchange as the failure above</small></div>";
         h += exchange_html(a);
         h += "</div>";
     }
@@ -273,7 +275,8 @@ std::string to_html(const json& r, const json& failure_list) {
 
 json failures_of(const run::run_result& r) {
     json out = json::array();
-    for (const auto& tc : r.testcases)
+    for (const auto& tc : r.testcases) {
+        std::set<std::size_t> shown; // an exchange's curl line and excerpt once
         for (const auto& a : tc.failures) {
             json f = {
                 {"testcase", tc.id},    {"file", tc.file},
@@ -283,12 +286,16 @@ json failures_of(const run::run_result& r) {
                 {"step", a.step},       {"row", a.row}};
             if (const auto* e = tc.excerpt_of(a.exchange)) {
                 f["exchange"] = a.exchange;
-                f["curl"] = e->curl;
-                f["request"] = e->request;
-                f["response"] = e->response;
+                if (shown.insert(a.exchange).second) {
+                    f["curl"] = e->curl;
+                    f["request"] = e->request;
+                    f["response"] = e->response;
+                } else
+                    f["same_exchange"] = true;
             }
             out.push_back(std::move(f));
         }
+    }
     return out;
 }
 
