@@ -31,7 +31,7 @@ extern "C" void on_signal(int sig) {
 struct run_args {
     std::string profile, target, out = "out", base_url, sign_key, sign_cert, sign_pass_env;
     std::vector<std::string> only, classes;
-    bool quiet = false, json = false, force = false;
+    bool quiet = false, json = false, force = false, trace = false;
     int jobs = 4;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
     std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0, max_json_values = 0;
@@ -118,8 +118,11 @@ exit_code execute(const run_args& a) {
     report::console_reporter console(std::cout, mode);
     if (mode == report::console_mode::normal)
         std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
-                  << " test cases) against " << tgt.base_url << "\n\n";
+                  << " test cases"
+                  << (a.only.empty() && a.classes.empty() ? "" : "; a partial run of the selected")
+                  << ") against " << tgt.base_url << "\n\n";
     report::outputs outputs(out, console);
+    if (a.trace) outputs.trace_to(&std::cout);
     run::run_result result = run::run_profile(prof, tgt, opt, &outputs);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -169,6 +172,9 @@ action add_run(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
     auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
+    cmd->add_flag("--trace", a->trace,
+                  "Print every exchange in full as it happens (secrets redacted; bodies up to "
+                  "64 KiB)");
     cmd->add_flag("--json", a->json,
                   "Print one JSON object per line (per test case, then a summary)")
         ->excludes(q);

@@ -456,3 +456,24 @@ TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered r
                     &out) == 2);
     CHECK(out.find("different profiles") != std::string::npos);
 }
+
+TEST_CASE("cli: --trace prints every exchange in full as it happens, secrets redacted") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    std::string out;
+    CHECK(test::shell(run_cmd(server.base_url(), (tmp.path / "out").string(),
+                              "--only TC-EX-READ-001 --trace"),
+                      &out) == 0);
+    const auto request = out.find(">>> TC-EX-READ-001: GET " + server.base_url() + "/greetings/");
+    const auto answer = out.find("<<< HTTP 200 OK");
+    const auto verdict = out.find("[1/1] PASS");
+    REQUIRE(request != std::string::npos);
+    REQUIRE(answer != std::string::npos);
+    CHECK(request < answer);
+    CHECK(answer < verdict); // printed as it happened, before the test case's line
+    CHECK(out.find("\"text\": \"Hej\"") != std::string::npos); // the body, indented
+    CHECK(out.find("Authorization: Bearer ${GREETINGS_TOKEN}") != std::string::npos);
+    CHECK(out.find("example-token") == std::string::npos);
+}

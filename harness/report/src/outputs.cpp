@@ -2,6 +2,7 @@
 
 #include "konform/report/html_report.hpp"
 #include "konform/report/junit_report.hpp"
+#include "konform/report/trace.hpp"
 #include "konform/util/file.hpp"
 
 namespace konform::report {
@@ -10,6 +11,7 @@ outputs::outputs(const std::filesystem::path& dir, console_reporter& console)
     : dir_(dir), console_(console), evidence_(dir / "evidence.har") {}
 
 void outputs::exchange(const http::exchange& x, const std::string& testcase) {
+    if (trace_) trace_exchange(*trace_, x, testcase);
     evidence_.add(x, testcase);
 }
 

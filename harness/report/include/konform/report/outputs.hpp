@@ -18,6 +18,9 @@ class outputs : public run::sink {
 public:
     outputs(const std::filesystem::path& dir, console_reporter& console);
 
+    // Prints every exchange in full to `trace` as it happens (`konform run --trace`).
+    void trace_to(std::ostream* trace) { trace_ = trace; }
+
     void exchange(const http::exchange& x, const std::string& testcase) override;
     void step(std::size_t index, const run::step_result& s) override;
     void testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
@@ -35,6 +38,7 @@ private:
     console_reporter& console_;
     evidence_writer evidence_;
     step_spool steps_;
+    std::ostream* trace_ = nullptr;
 };
 
 } // namespace konform::report
