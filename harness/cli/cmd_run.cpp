@@ -31,7 +31,7 @@ extern "C" void on_signal(int sig) {
 struct run_args {
     std::string profile, target, out = "out", base_url, sign_key, sign_cert, sign_pass_env;
     std::vector<std::string> only, classes;
-    bool quiet = false, json = false, force = false, trace = false;
+    bool quiet = false, json = false, force = false, trace = false, keep_data = false;
     int jobs = 4;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
     std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0, max_json_values = 0;
@@ -82,6 +82,7 @@ exit_code execute(const run_args& a) {
     run::run_options opt;
     opt.jobs = a.jobs;
     opt.only = a.only;
+    opt.keep_data = a.keep_data;
     opt.classes = a.classes;
     auto& lim = opt.http.lim;
     const auto& tl = tgt.limits;
@@ -172,6 +173,9 @@ action add_run(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
     auto* q = cmd->add_flag("--quiet,-q", a->quiet, "Print only the verdict line");
+    cmd->add_flag("--keep-data", a->keep_data,
+                  "Send no cleanup: leave what test cases create in the system, and list the "
+                  "cleanup requests not sent");
     cmd->add_flag("--trace", a->trace,
                   "Print every exchange in full as it happens (secrets redacted; bodies up to "
                   "64 KiB)");

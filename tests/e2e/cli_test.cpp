@@ -477,3 +477,32 @@ TEST_CASE("cli: --trace prints every exchange in full as it happens, secrets red
     CHECK(out.find("Authorization: Bearer ${GREETINGS_TOKEN}") != std::string::npos);
     CHECK(out.find("example-token") == std::string::npos);
 }
+
+TEST_CASE("cli: --keep-data sends no cleanup and lists what it left, which is still there") {
+    const auto* sys = reference::find_system("oio-rest-organisation");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    std::string out;
+    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                          "/profiles/oio-rest-organisation --target " + src +
+                          "/profiles/oio-rest-organisation/target.example.json --base-url " +
+                          server.base_url() + " --only TC-PAGE-003 --keep-data --out '" +
+                          (tmp.path / "o").string() + "' 2>&1",
+                      &out) == 0);
+    CHECK(out.find("left in the system (--keep-data; cleanup not sent):") != std::string::npos);
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
+    const auto& kept = report["testcases"][0]["kept"];
+    REQUIRE(kept.size() == 7); // the class setup's seven units
+    for (const auto& k : kept) {
+        const std::string line = k.get<std::string>();
+        REQUIRE(line.rfind("DELETE " + server.base_url() + "/organisation/organisationenhed/", 0) ==
+                0);
+        std::string status;
+        test::shell("curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer "
+                    "oio-demo-token' '" +
+                        line.substr(7) + "'",
+                    &status);
+        CHECK(status == "200"); // still in the system
+    }
+}

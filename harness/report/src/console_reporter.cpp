@@ -70,6 +70,11 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     else
         out_ << " — " << tc.reason;
     out_ << '\n';
+    if (!tc.kept.empty()) {
+        out_ << "        left in the system (--keep-data; cleanup not sent):\n";
+        for (const auto& k : tc.kept)
+            out_ << "          " << k << '\n';
+    }
     if (tc.v == run::verdict::fail || tc.v == run::verdict::error ||
         tc.v == run::verdict::inconclusive) {
         bool shown = false;

@@ -720,6 +720,58 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
     }
 }
 
+void interpreter::describe_cleanup(const model::step& s, state& st,
+                                   std::vector<std::string>& kept) {
+    constexpr std::size_t max_kept = 1000;
+    if (kept.size() >= max_kept) return;
+    try {
+        if (s.request) {
+            const http::request req = build_request(*s.request, st.vars, target_.base_url);
+            kept.push_back(redact(req.method + " " + req.url));
+            return;
+        }
+        // A fragment's parameters and a loop's rows bound as a run binds them.
+        std::vector<std::pair<std::string, std::optional<json>>> saved;
+        auto bind = [&](const std::string& name, json value) {
+            auto it = st.vars.find(name);
+            saved.emplace_back(name, it == st.vars.end() ? std::nullopt
+                                                         : std::optional<json>(it->second));
+            st.vars[name] = std::move(value);
+        };
+        if (!s.loop) {
+            for (const auto& [name, v] : s.bindings)
+                bind(name, render_json(v, st.vars));
+            for (const auto& inner : s.steps)
+                describe_cleanup(inner, st, kept);
+        } else {
+            std::string why;
+            std::optional<json> rows;
+            if (s.loop->from == model::loop_source::kind::dataset) {
+                rows = json::array();
+                const auto& d = prof_.datasets.at(s.loop->name).rows;
+                for (std::size_t i = 0; i < d.size() && i < max_kept; ++i)
+                    rows->push_back(d.row(i));
+            } else
+                rows = loop_rows(s, st, why);
+            if (!rows) kept.push_back(redact("(" + step_name(s, st.vars) + ": " + why + ")"));
+            bind(s.as, json());
+            for (const auto& row : rows ? *rows : json::array()) {
+                if (!model::row_matches(row, s.where)) continue;
+                st.vars[s.as] = row;
+                for (const auto& inner : s.steps)
+                    describe_cleanup(inner, st, kept);
+            }
+        }
+        for (auto& [name, old] : saved)
+            if (old)
+                st.vars[name] = std::move(*old);
+            else
+                st.vars.erase(name);
+    } catch (const std::exception& e) {
+        kept.push_back(redact("(" + step_name(s, st.vars) + ": " + e.what() + ")"));
+    }
+}
+
 boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& tc,
                                                          testcase_stream& out, bool& unreachable) {
     auto start = std::chrono::steady_clock::now();
@@ -747,8 +799,12 @@ boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& 
     for (const auto& s : tc.steps)
         co_await run_step(s, st);
     st.ph = state::phase::cleanup;
-    for (const auto& s : tc.cleanup)
-        co_await run_step(s, st);
+    if (keep_data_)
+        for (const auto& s : tc.cleanup)
+            describe_cleanup(s, st, r.kept);
+    else
+        for (const auto& s : tc.cleanup)
+            co_await run_step(s, st);
     unreachable = st.unreachable && !st.reached;
     r.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -26,6 +26,9 @@ public:
     interpreter(const model::profile& p, const model::target& t, http::client& c,
                 authenticator& auth, const secrets& s, const check::schema_set& schemas);
 
+    // Cleanup steps are listed in the result's `kept`, not sent (--keep-data).
+    void keep_data(bool keep) { keep_data_ = keep; }
+
     // Sets `unreachable` when the test case could not reach the system at all.
     boost::asio::awaitable<testcase_result> run(const model::testcase& tc, testcase_stream& out,
                                                 bool& unreachable);
@@ -58,6 +61,9 @@ private:
     const check::schema_set& schemas_;
     std::vector<std::string> placeholders_;
     http::curl_tls curl_tls_; // the target's TLS options as curl takes them
+    bool keep_data_ = false;
+    // The requests a cleanup step would send, rendered but not sent, into `kept`.
+    void describe_cleanup(const model::step& s, state& st, std::vector<std::string>& kept);
 };
 
 } // namespace konform::run::detail

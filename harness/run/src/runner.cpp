@@ -336,6 +336,7 @@ run_result run_profile(const model::profile& whole, const model::target& t, cons
             sec.add(value.value, value.placeholder.empty() ? "${" + name + "}" : value.placeholder);
     authenticator auth(t, *client, sec); // throws model::load_error for a missing secret
     detail::interpreter interp(p, t, *client, auth, sec, schemas);
+    interp.keep_data(opt.keep_data);
     scheduler sched(p, t, opt, interp, *client, r, out);
     r.jobs = opt.jobs;
     sched.run();

@@ -75,6 +75,9 @@ struct testcase_result {
     std::vector<assertion_result> failures; // fail and error assertions, at most max_failures
     std::size_t failures_omitted = 0;
     std::vector<exchange_excerpt> evidence; // the exchanges `failures` name
+    // With --keep-data: the cleanup requests not sent ("DELETE https://..."), what the test
+    // case left in the system.
+    std::vector<std::string> kept;
     std::size_t step_count = 0;
     std::size_t exchange_count = 0;
 

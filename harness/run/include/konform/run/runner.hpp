@@ -23,6 +23,9 @@ struct run_options {
     int unreachable_after = 3;
     const std::atomic<bool>* stop = nullptr; // set by a signal handler to end the run early
     std::size_t max_json_values = util::default_max_json_values; // in one response body
+    // Leaves what test cases create in the system: cleanup steps are not sent, and each
+    // test case lists the requests they would have sent.
+    bool keep_data = false;
 };
 
 // Checks that the target fits the profile (claims, required parameters). Problems name
