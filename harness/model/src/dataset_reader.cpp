@@ -27,6 +27,23 @@ nlohmann::json dataset_rows::row(std::size_t i) const {
     return obj;
 }
 
+std::optional<nlohmann::json> dataset_rows::cell(std::size_t i, const std::string& column) const {
+    if (columns_.empty()) {
+        const auto& r = json_.at(i);
+        if (!r.is_object()) return std::nullopt;
+        auto it = r.find(column);
+        return it == r.end() ? std::nullopt : std::optional<nlohmann::json>(*it);
+    }
+    const auto at = std::find(columns_.begin(), columns_.end(), column);
+    if (at == columns_.end()) return std::nullopt;
+    const std::size_t c = static_cast<std::size_t>(at - columns_.begin());
+    const std::size_t k = i * columns_.size() + c;
+    const std::string_view text =
+        std::string_view(cells_).substr(offsets_[k], offsets_[k + 1] - offsets_[k]);
+    if (types_[c] == column_type::string) return nlohmann::json(text);
+    return typed_cell(text, types_[c]).value_or(nlohmann::json(text));
+}
+
 void dataset_rows::add_json(nlohmann::json row) {
     json_.push_back(std::move(row));
 }

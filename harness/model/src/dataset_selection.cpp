@@ -47,14 +47,16 @@ bool loosely_equal(const json& a, const json& b) {
 json select_rows(const dataset_rows& rows, const row_selection& sel) {
     std::vector<json> chosen;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        json row = rows.row(i);
-        bool keep = row.is_object();
+        // Only the `where` columns of a row are read until the row is chosen.
+        bool keep = true;
         for (const auto& [column, value] : sel.where.items()) {
+            const auto cell = rows.cell(i, column);
+            keep = cell && loosely_equal(*cell, value);
             if (!keep) break;
-            auto it = row.find(column);
-            keep = it != row.end() && loosely_equal(*it, value);
         }
-        if (keep) chosen.push_back(std::move(row));
+        if (!keep) continue;
+        json row = rows.row(i);
+        if (row.is_object()) chosen.push_back(std::move(row));
     }
     if (!sel.order_by.empty())
         std::stable_sort(chosen.begin(), chosen.end(), [&](const json& a, const json& b) {

@@ -132,6 +132,7 @@ struct checker {
     // The columns of a data set, as its header or its rows name them.
     std::set<std::string> columns_of(const dataset_rows& rows) {
         std::set<std::string> columns(rows.columns().begin(), rows.columns().end());
+        if (!columns.empty()) return columns; // a CSV data set: its header
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const nlohmann::json row = rows.row(i);
             for (const auto& [column, value] : row.items())

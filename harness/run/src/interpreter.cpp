@@ -695,6 +695,16 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
     verdict stop_verdict = verdict::pass;
     const std::size_t count = dataset ? dataset->size() : rows->size();
     for (std::size_t i = 0; i < count; ++i) {
+        if (dataset && !s.where.empty()) {
+            // A data set's row is built only when `where` selects it.
+            bool selected = true;
+            for (const auto& [column, value] : s.where.items()) {
+                const auto cell = dataset->cell(i, column);
+                selected = cell && *cell == value;
+                if (!selected) break;
+            }
+            if (!selected) continue;
+        }
         st.vars[s.as] = dataset ? dataset->row(i) : (*rows)[i];
         if (!model::row_matches(st.vars[s.as], s.where)) continue;
         st.iteration = static_cast<int>(i);

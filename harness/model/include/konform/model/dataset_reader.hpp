@@ -23,6 +23,9 @@ public:
     bool empty() const { return size() == 0; }
     // Row i as a JSON object.
     nlohmann::json row(std::size_t i) const;
+    // One cell of row i, typed as row() types it; nothing when the row has no such column.
+    // Cheaper than row() where only a few columns are needed (filtering, ordering).
+    std::optional<nlohmann::json> cell(std::size_t i, const std::string& column) const;
 
     void add_json(nlohmann::json row);
     void set_columns(std::vector<std::string> columns);
