@@ -83,7 +83,7 @@ std::string betegnelse(const address& a) {
 
 class address_register {
 public:
-    explicit address_register(const std::string& fault) : f_(switches_for(fault)) {}
+    explicit address_register(const std::string& fault) : f_(switches_for(fault_table(), fault)) {}
 
     server_response handle(const server_request& req) const {
         try {
@@ -422,10 +422,7 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info address_system() {
-    std::vector<fault> faults;
-    for (const auto& row : fault_table())
-        faults.push_back(row.info);
-    return {"dawa-adresser", std::move(faults), &make, false, &use_data_folder};
+    return {"dawa-adresser", faults_of(fault_table()), &make, false, &use_data_folder};
 }
 
 } // namespace konform::reference::dawa

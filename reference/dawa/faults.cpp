@@ -2,8 +2,8 @@
 
 namespace konform::reference::dawa {
 
-const std::vector<fault_row>& fault_table() {
-    static const std::vector<fault_row> table = {
+const std::vector<fault_row<fault_switches>>& fault_table() {
+    static const std::vector<fault_row<fault_switches>> table = {
         {{"kommune-row-missing",
           {"DAWA-ADR-KOMMUNE"},
           "leaves one address of Odense out of queries by kommunekode"},
@@ -74,13 +74,6 @@ const std::vector<fault_row>& fault_table() {
           "autocompletes only text in the case it is registered in"},
          &fault_switches::autocomplete_case_sensitive}};
     return table;
-}
-
-fault_switches switches_for(const std::string& name) {
-    fault_switches s;
-    for (const auto& row : fault_table())
-        if (row.info.name == name) s.*row.on = true;
-    return s;
 }
 
 } // namespace konform::reference::dawa

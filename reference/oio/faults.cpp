@@ -2,8 +2,8 @@
 
 namespace konform::reference::oio {
 
-const std::vector<fault_row>& fault_table() {
-    static const std::vector<fault_row> table = {
+const std::vector<fault_row<fault_switches>>& fault_table() {
+    static const std::vector<fault_row<fault_switches>> table = {
         {{"unknown-uuid-200",
           {"ORG-READ-404"},
           "answers 200 with an empty body for an unknown uuid"},
@@ -79,13 +79,6 @@ const std::vector<fault_row>& fault_table() {
           "ignores relation search parameters"},
          &fault_switches::relation_search_ignored}};
     return table;
-}
-
-fault_switches switches_for(const std::string& name) {
-    fault_switches s;
-    for (const auto& row : fault_table())
-        if (row.info.name == name) s.*row.on = true;
-    return s;
 }
 
 } // namespace konform::reference::oio

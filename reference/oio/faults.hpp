@@ -1,6 +1,6 @@
 #pragma once
 
-#include "system.hpp"
+#include "fault_table.hpp"
 
 #include <string>
 #include <vector>
@@ -38,14 +38,7 @@ struct fault_switches {
 };
 
 // Every fault: its name, the requirements a correct suite must then fail, what it does,
-// and its switch. The one table the reference system, --list-faults and the tests read.
-struct fault_row {
-    fault info;
-    bool fault_switches::*on;
-};
-const std::vector<fault_row>& fault_table();
-
-// The switches for `name` ("" for the correct system).
-fault_switches switches_for(const std::string& name);
+// and its switch.
+const std::vector<fault_row<fault_switches>>& fault_table();
 
 } // namespace konform::reference::oio

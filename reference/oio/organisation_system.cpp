@@ -28,7 +28,8 @@ struct window {
 
 class organisation_service {
 public:
-    explicit organisation_service(const std::string& fault) : f_(switches_for(fault)) {}
+    explicit organisation_service(const std::string& fault)
+        : f_(switches_for(fault_table(), fault)) {}
 
     server_response handle(const server_request& req) {
         std::lock_guard lock(mutex_);
@@ -527,10 +528,7 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info organisation_system() {
-    std::vector<fault> faults;
-    for (const auto& row : fault_table())
-        faults.push_back(row.info);
-    return {"oio-rest-organisation", std::move(faults), &make};
+    return {"oio-rest-organisation", faults_of(fault_table()), &make};
 }
 
 } // namespace konform::reference::oio

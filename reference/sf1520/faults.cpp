@@ -2,8 +2,8 @@
 
 namespace konform::reference::sf1520 {
 
-const std::vector<fault_row>& fault_table() {
-    static const std::vector<fault_row> table = {
+const std::vector<fault_row<fault_switches>>& fault_table() {
+    static const std::vector<fault_row<fault_switches>> table = {
         {{"children-missing-when-zero",
           {"CPR-CHILDREN", "CPR-XSD"},
           "leaves the mandatory antalBoernUnder18 out when it is 0"},
@@ -56,13 +56,6 @@ const std::vector<fault_row>& fault_table() {
           "answers a PNR that is not ten digits with an empty PersonLookupResponse"},
          &fault_switches::malformed_pnr_accepted}};
     return table;
-}
-
-fault_switches switches_for(const std::string& name) {
-    fault_switches s;
-    for (const auto& row : fault_table())
-        if (row.info.name == name) s.*row.on = true;
-    return s;
 }
 
 } // namespace konform::reference::sf1520

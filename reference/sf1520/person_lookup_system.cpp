@@ -44,7 +44,7 @@ std::string mangle(std::string s) {
 
 class person_lookup {
 public:
-    explicit person_lookup(const std::string& fault) : f_(switches_for(fault)) {}
+    explicit person_lookup(const std::string& fault) : f_(switches_for(fault_table(), fault)) {}
 
     server_response handle(const server_request& req) const {
         if (req.path != service_path) return plain(404, "no service at " + req.path);
@@ -175,10 +175,7 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info person_lookup_system() {
-    std::vector<fault> faults;
-    for (const auto& row : fault_table())
-        faults.push_back(row.info);
-    return {"sf1520-cpr-personlookup", std::move(faults), &make, true};
+    return {"sf1520-cpr-personlookup", faults_of(fault_table()), &make, true};
 }
 
 } // namespace konform::reference::sf1520
