@@ -1,6 +1,7 @@
 #include "greetings.hpp"
 
 #include "server/uuid.hpp"
+#include "server/xml_text.hpp"
 
 #include <map>
 #include <mutex>
@@ -21,21 +22,6 @@ const char* const greetings_ns = "urn:konform:example:greetings:1";
 struct greeting {
     std::string text, language;
 };
-
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else
-            out += c;
-    }
-    return out;
-}
 
 class greetings {
 public:

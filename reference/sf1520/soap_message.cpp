@@ -31,22 +31,6 @@ pugi::xml_node first_element(pugi::xml_node parent) {
     return {};
 }
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else
-            out += c;
-    }
-    return out;
-}
-
 std::string envelope(const std::string& body) {
     return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"") +
            soap11_ns + "\"><soap:Body>" + body + "</soap:Body></soap:Envelope>";

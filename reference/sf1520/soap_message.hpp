@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/xml_text.hpp"
+
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -26,9 +28,6 @@ pugi::xml_node child_element(pugi::xml_node parent, std::string_view ns, std::st
 
 // The first child element, whatever its name.
 pugi::xml_node first_element(pugi::xml_node parent);
-
-// Text with &, < and > escaped for element content.
-std::string xml_escape(std::string_view text);
 
 // A SOAP 1.1 envelope around `body` (serialized XML of the Body's content).
 std::string envelope(const std::string& body);
