@@ -295,6 +295,12 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
             st.stop_verdict = v == verdict::fail ? verdict::inconclusive : v;
         }
     };
+    // The step cannot go on: every assertion takes verdict `v` for `why`.
+    auto give_up = [&](verdict v, const std::string& why, const http::exchange* x) {
+        for (const auto& a : s.expect)
+            result_of(a, v, {false, "", "", why});
+        stop_here(x);
+    };
     // The rows comparisons, one per `rows` assertion, built before the first page.
     std::vector<std::optional<check::rows_comparison>> rows(s.expect.size());
     for (std::size_t i = 0; i < s.expect.size(); ++i) {
@@ -303,11 +309,8 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
             rows[i].emplace(
                 resolve_rows(render_json(s.expect[i].predicates["rows"], st.vars), prof_));
         } catch (const std::exception& e) {
-            for (const auto& a : s.expect)
-                result_of(
-                    a, verdict::error,
-                    {false, "", "", std::string("the assertion could not be built: ") + e.what()});
-            stop_here(nullptr);
+            give_up(verdict::error, std::string("the assertion could not be built: ") + e.what(),
+                    nullptr);
             co_return;
         }
     }
@@ -320,11 +323,8 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
         try {
             req = build_request(spec, st.vars, target_.base_url);
         } catch (const std::exception& e) {
-            for (const auto& a : s.expect)
-                result_of(
-                    a, verdict::error,
-                    {false, "", "", std::string("the request could not be built: ") + e.what()});
-            stop_here(nullptr);
+            give_up(verdict::error, std::string("the request could not be built: ") + e.what(),
+                    nullptr);
             co_return;
         }
         if (spec.authenticate && http::same_origin(req.url, target_.base_url)) {
@@ -332,9 +332,7 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
             const std::string why = co_await auth_.apply(req, token_exchange);
             if (token_exchange) record(*token_exchange, st);
             if (!why.empty()) {
-                for (const auto& a : s.expect)
-                    result_of(a, verdict::error, {false, "", "", why});
-                stop_here(nullptr);
+                give_up(verdict::error, why, nullptr);
                 co_return;
             }
         }
@@ -347,13 +345,10 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
         if (x.resp) sr.status = x.resp->status;
         sr.duration_ms += x.time.total;
         if (!x.ok()) {
-            const verdict v = x.answered ? verdict::fail : verdict::error;
-            for (const auto& a : s.expect)
-                result_of(a, v,
-                          {false, "", "",
-                           (x.answered ? "broken answer: " : "") + x.explanation + " (" +
-                               paging.param + "=" + std::to_string(n) + ")"});
-            stop_here(&x);
+            give_up(x.answered ? verdict::fail : verdict::error,
+                    (x.answered ? "broken answer: " : "") + x.explanation + " (" + paging.param +
+                        "=" + std::to_string(n) + ")",
+                    &x);
             co_return;
         }
         check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
@@ -364,9 +359,13 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
                 std::string error;
                 const json* doc = view.as(a.what, error);
                 std::optional<json> page;
-                if (doc) {
-                    json::json_pointer ptr(render(a.selector, st.vars));
-                    if (doc->contains(ptr)) page = doc->at(ptr);
+                try {
+                    if (doc) {
+                        json::json_pointer ptr(render(a.selector, st.vars));
+                        if (doc->contains(ptr)) page = doc->at(ptr);
+                    }
+                } catch (const std::exception& e) {
+                    error = std::string("the selector could not be built: ") + e.what();
                 }
                 if (!page) {
                     result_of(a, verdict::fail,
