@@ -122,7 +122,12 @@ private:
     }
 
     long long integer(const std::string& name, long long min, long long max) const {
-        const std::string v = param(name);
+        return integer_value(name, param(name), min, max);
+    }
+
+    // `v`, the value (or one of the values) of parameter `name`, as an integer in [min, max].
+    long long integer_value(const std::string& name, const std::string& v, long long min,
+                            long long max) const {
         if (v.empty() || v.size() > 12 || v.find_first_not_of("-0123456789") != std::string::npos ||
             (v.rfind('-') != std::string::npos && v.rfind('-') > 0) || v == "-")
             bad(name, "Invalid integer: " + v);
@@ -135,12 +140,8 @@ private:
     // Integers of a multi-valued filter ("8000|8200"), as 4-digit codes.
     std::set<long long> codes(const std::string& name, long long min, long long max) const {
         std::set<long long> out;
-        const std::string all = param(name);
-        for (const auto& v : split(all, '|')) {
-            params_[name] = v;
-            out.insert(integer(name, min, max));
-        }
-        params_[name] = all;
+        for (const auto& v : split(param(name), '|'))
+            out.insert(integer_value(name, v, min, max));
         return out;
     }
 
