@@ -103,3 +103,17 @@ TEST_CASE("rows: at most 20 of a kind are shown, with the count; the order is ch
     shape.add(json{{"id", "a"}});
     CHECK(shape.finish().explanation == "the answer is object, not an array");
 }
+
+TEST_CASE("rows: an answer far longer than expected stops being compared, and fails") {
+    check::rows_comparison c(spec(json::array({{{"id", "a"}, {"vejnavn", "x"}}})));
+    json page = json::array();
+    for (std::size_t i = 0; i <= check::rows_comparison::max_surplus; ++i)
+        page.push_back({{"id", "k" + std::to_string(i)}});
+    c.add(page);
+    CHECK(c.full());
+    c.add(page); // counted, not kept
+    CHECK(c.answered() == 2 * (check::rows_comparison::max_surplus + 1));
+    auto o = c.finish();
+    CHECK_FALSE(o.passed);
+    CHECK(o.explanation == "the answer holds more than 100001 records; the rest were not compared");
+}

@@ -377,6 +377,7 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
                 }
                 if (page->is_array() && page->empty()) ended = true;
                 rows[i]->add(*page);
+                if (rows[i]->full()) ended = true; // it failed already: no more pages
                 continue;
             }
             check::outcome o;

@@ -27,6 +27,10 @@ public:
     void add(const nlohmann::json& records);
     // Records added so far.
     std::size_t answered() const { return answered_; }
+    // Records beyond the expected ones that are still compared; past them the answer fails.
+    static constexpr std::size_t max_surplus = 100'000;
+    // Whether no more records are compared (the answer already has too many).
+    bool full() const { return actual_.size() >= expected_.size() + max_surplus; }
     outcome finish() const;
 
 private:
