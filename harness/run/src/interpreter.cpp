@@ -706,7 +706,7 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
             if (!selected) continue;
         }
         st.vars[s.as] = dataset ? dataset->row(i) : (*rows)[i];
-        if (!model::row_matches(st.vars[s.as], s.where)) continue;
+        if (!dataset && !model::row_matches(st.vars[s.as], s.where)) continue;
         st.iteration = static_cast<int>(i);
         st.row = (outer_row.empty() ? "" : outer_row + ", ") + row_label(i, st.vars[s.as]);
         for (const auto& inner : s.steps)
