@@ -404,6 +404,53 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
     CHECK(out.find("1 of 38 test cases, fail; not a certification") != std::string::npos);
 }
 
+TEST_CASE(
+    "cli: a failing test case tells its whole story: steps, captures, the expectation as written") {
+    test::temp_dir tmp;
+    const auto* sys = reference::find_system("oio-rest-organisation");
+    reference::http_server server(0, sys->make("paging-off-by-one"));
+    server.start();
+    std::string out;
+    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                          "/profiles/oio-rest-organisation --target " + src +
+                          "/profiles/oio-rest-organisation/target.example.json --base-url " +
+                          server.base_url() + " --only TC-PAGE-003 --force --out '" +
+                          (tmp.path / "o").string() + "' 2>&1",
+                      &out) == 1);
+    // Every step in order: seven setup rows, the capture, the failing step marked, cleanup.
+    CHECK(out.find("story (16 steps; every exchange in full is in evidence.har)") !=
+          std::string::npos);
+    const auto whole = out.find("setup   PASS         the whole result: GET ");
+    const auto failing = out.find("> step    FAIL         from the third, three: GET ");
+    const auto cleanup = out.find("cleanup PASS         delete unit ");
+    REQUIRE(whole != std::string::npos);
+    REQUIRE(failing != std::string::npos);
+    REQUIRE(cleanup != std::string::npos);
+    CHECK(whole < failing);
+    CHECK(failing < cleanup);
+    CHECK(out.find("      captured all = [\"", whole) < failing);
+    CHECK(out.find("written:  /results/0 {\"equals\":\"{{all | slice(2, 5)}}\"} (all: captured by "
+                   "step \"the whole result\")") != std::string::npos);
+    // One curl line for the one failing exchange; the token stays a variable.
+    CHECK(out.find("reproduce: curl") == out.rfind("reproduce: curl"));
+    CHECK(out.find("oio-demo-token") == std::string::npos);
+    // The same story in report.json (captures, the template) and report.html.
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
+    const auto& steps = report["testcases"][0]["steps"];
+    REQUIRE(steps.size() == 16);
+    CHECK(steps[7]["name"] == "the whole result");
+    CHECK(steps[7]["captures"][0]["variable"] == "all");
+    CHECK(steps[8]["assertions"][0]["expected_template"].get<std::string>().find("{{all") !=
+          std::string::npos);
+    std::string validation;
+    CHECK(test::shell(bin + " validate --schema " + src + "/reports/report.schema.json '" +
+                          (tmp.path / "o/report.json").string() + "'",
+                      &validation) == 0);
+    const std::string html = test::read_text(tmp.path / "o/report.html");
+    CHECK(html.find("the story of TC-PAGE-003: 16 steps") != std::string::npos);
+    CHECK(html.find("class=\"first-bad\"") != std::string::npos);
+}
+
 TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered report") {
     test::temp_dir tmp;
     const std::string keys = src + "/reports/demo-key";

@@ -1,6 +1,7 @@
 #include "konform/report/console_reporter.hpp"
 
 #include "konform/report/json_report.hpp"
+#include "konform/report/story.hpp"
 #include "konform/util/text.hpp"
 
 #include <cstdio>
@@ -77,6 +78,7 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     }
     if (tc.v == run::verdict::fail || tc.v == run::verdict::error ||
         tc.v == run::verdict::inconclusive) {
+        out_ << story_text(tc, "        ");
         bool shown = false;
         std::set<std::size_t> reproduced; // one curl line per exchange, not per assertion
         for (const auto& a : tc.failures) {
@@ -85,11 +87,7 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
                 proves += (proves.empty() ? "" : ", ") + id;
             out_ << "        " << (tc.advisory ? "NOT MET (advisory)" : upper(run::to_string(a.v)))
                  << " " << proves << " (" << a.pointer << ")\n";
-            if (!a.step.empty()) out_ << "          step:     " << a.step << '\n';
-            if (!a.row.empty()) out_ << "          " << a.row << '\n';
-            if (!a.expected.empty()) out_ << "          expected: " << a.expected << '\n';
-            if (!a.actual.empty()) out_ << "          actual:   " << a.actual << '\n';
-            if (!a.explanation.empty()) out_ << "          why:      " << a.explanation << '\n';
+            out_ << failure_text(a, "          ");
             if (const auto* e = tc.excerpt_of(a.exchange)) {
                 if (reproduced.insert(a.exchange).second)
                     out_ << "          reproduce: " << e->curl << '\n';

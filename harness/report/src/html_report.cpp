@@ -1,5 +1,6 @@
 #include "konform/report/html_report.hpp"
 
+#include "konform/report/json_report.hpp"
 #include "konform/util/text.hpp"
 
 #include <set>
@@ -78,6 +79,48 @@ std::string exchange_html(const json& f) {
            "</pre></div></details>";
 }
 
+// A test case's steps in order, as report.json writes them: one row each, the first that
+// did not pass marked.
+std::string story_html(const json& f) {
+    if (!f.contains("story") || !f["story"].is_array()) return {};
+    const json& story = f["story"];
+    std::string h = "<details class=\"story\"><summary>the story of " + esc(str(f, "testcase")) +
+                    ": " + std::to_string(story.size()) + (story.size() == 1 ? " step" : " steps") +
+                    " (every exchange in full is in evidence.har)</summary><table><tr>"
+                    "<th></th><th>phase</th><th>step</th><th>request</th><th>status</th>"
+                    "<th>captured</th><th>verdict</th></tr>";
+    bool marked = false;
+    for (const auto& s : story) {
+        if (!s.is_object()) continue;
+        const std::string v = str(s, "verdict");
+        const bool cleanup = s.value("cleanup", false);
+        const bool first_bad = !marked && !cleanup && v != "pass";
+        marked = marked || first_bad;
+        std::string request, status, captured;
+        if (s.contains("request") && s["request"].is_object())
+            request = str(s["request"], "method") + " " + str(s["request"], "url");
+        if (s.contains("response") && s["response"].is_object())
+            status = str(s["response"], "status");
+        for (const auto& c : s.value("captures", json::array()))
+            if (c.is_object())
+                captured +=
+                    esc(str(c, "variable")) + " = <code>" + esc(str(c, "value")) + "</code><br>";
+        h += std::string("<tr") + (first_bad ? " class=\"first-bad\"" : "") + "><td>" +
+             (first_bad ? "&#9654;" : "") + "</td><td>" +
+             (s.value("setup", false) ? "setup"
+              : cleanup               ? "cleanup"
+                                      : "step") +
+             "</td><td>" + esc(str(s, "name").empty() ? str(s, "pointer") : str(s, "name")) +
+             (s.contains("iteration") ? " [row " + esc(str(s, "iteration")) + "]" : "") +
+             (v != "pass" && !str(s, "message").empty()
+                  ? " <small>(" + esc(str(s, "message")) + ")</small>"
+                  : "") +
+             "</td><td><code>" + esc(request) + "</code></td><td>" + esc(status) + "</td><td>" +
+             captured + "</td><td>" + badge(v) + "</td></tr>";
+    }
+    return h + "</table></details>";
+}
+
 const char* style = R"CSS(
 :root { --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --inconclusive:#8250df; --na:#6e7781; }
 * { box-sizing: border-box; }
@@ -103,6 +146,7 @@ th { background: #eaeef2; }
 pre { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; padding: 8px; margin: 4px 0; font-size: 12px; }
 .ex { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
 .hidden { display: none; }
+.story table { font-size: 13px; } .story tr.first-bad td { background: #ffebe9; font-weight: 600; }
 @media print {
   body { background: #fff; } .filters, details, .noprint { display: none !important; }
   .cert { page-break-after: always; border-width: 4px; margin-top: 40px; }
@@ -258,6 +302,8 @@ std::string to_html(const json& r, const json& failure_list) {
         if (!str(a, "row").empty()) h += "<div>" + esc(str(a, "row")) + "</div>";
         if (!str(a, "expected").empty())
             h += "<div>expected: <code>" + esc(str(a, "expected")) + "</code></div>";
+        if (!str(a, "written").empty())
+            h += "<div>written: <code>" + esc(str(a, "written")) + "</code></div>";
         if (!str(a, "actual").empty())
             h += "<div>actual: <code>" + esc(str(a, "actual")) + "</code></div>";
         if (!str(a, "explanation").empty())
@@ -266,6 +312,7 @@ std::string to_html(const json& r, const json& failure_list) {
         if (a.value("same_exchange", false))
             h += "<div><small>the same exchange as the failure above</small></div>";
         h += exchange_html(a);
+        h += story_html(a);
         h += "</div>";
     }
     if (failures == 0) h += "<p>None.</p>";
@@ -277,6 +324,7 @@ json failures_of(const run::run_result& r) {
     json out = json::array();
     for (const auto& tc : r.testcases) {
         std::set<std::size_t> shown; // an exchange's curl line and excerpt once
+        bool told = false;           // the story once, with the first failure
         for (const auto& a : tc.failures) {
             json f = {
                 {"testcase", tc.id},    {"file", tc.file},
@@ -284,6 +332,14 @@ json failures_of(const run::run_result& r) {
                 {"proves", a.proves},   {"expected", a.expected},
                 {"actual", a.actual},   {"explanation", a.explanation},
                 {"step", a.step},       {"row", a.row}};
+            if (!a.expected_template.empty()) f["written"] = a.expected_template;
+            if (!told && !tc.story.empty()) {
+                told = true;
+                json story = json::array();
+                for (const auto& s : tc.story)
+                    story.push_back(json::parse(canonical_step(s)));
+                f["story"] = std::move(story);
+            }
             if (const auto* e = tc.excerpt_of(a.exchange)) {
                 f["exchange"] = a.exchange;
                 if (shown.insert(a.exchange).second) {
@@ -303,7 +359,8 @@ json failures_from_files(const json& report, const json& evidence) {
     json out = json::array();
     if (!report.is_object() || !report.contains("testcases")) return out;
     for (const auto& tc : report["testcases"]) {
-        if (!tc.is_object() || !tc.contains("steps")) continue;
+        if (!tc.is_object() || !tc.contains("steps") || !tc["steps"].is_array()) continue;
+        bool told = false; // the story once, with the first failure
         for (const auto& s : tc["steps"])
             for (const auto& a : s.value("assertions", json::array())) {
                 const std::string v = str(a, "verdict");
@@ -320,6 +377,19 @@ json failures_from_files(const json& report, const json& evidence) {
                           {"step", str(s, "name")},
                           {"row", str(s, "row")},
                           {"curl", str(s, "curl")}};
+                if (!str(a, "expected_template").empty())
+                    f["written"] = str(a, "expected_template");
+                if (!told) {
+                    told = true;
+                    json story = json::array();
+                    for (const auto& step : tc["steps"]) {
+                        if (story.size() == run::testcase_result::max_story) break;
+                        json told_step = step;
+                        if (told_step.is_object()) told_step.erase("assertions");
+                        story.push_back(std::move(told_step));
+                    }
+                    f["story"] = std::move(story);
+                }
                 if (a.contains("exchange")) {
                     auto [rq, rs] = entry_text(evidence, a["exchange"]);
                     f["exchange"] = a["exchange"];

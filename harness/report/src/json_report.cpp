@@ -89,6 +89,7 @@ std::string canonical_step(const run::step_result& s) {
         if (a.exchange != run::no_exchange)
             j.key("exchange").integer(static_cast<long long>(a.exchange));
         j.key("expected").str(a.expected);
+        if (!a.expected_template.empty()) j.key("expected_template").str(a.expected_template);
         if (!a.explanation.empty()) j.key("explanation").str(a.explanation);
         j.key("pointer").str(a.pointer).key("proves").open_array();
         for (const auto& id : a.proves)
@@ -97,6 +98,12 @@ std::string canonical_step(const run::step_result& s) {
         j.key("verdict").str(run::to_string(a.v)).close();
     }
     j.close_array();
+    if (!s.captures.empty()) {
+        j.key("captures").open_array();
+        for (const auto& [variable, value] : s.captures)
+            j.open().key("value").str(value).key("variable").str(variable).close();
+        j.close_array();
+    }
     if (s.cleanup) j.key("cleanup").boolean(true);
     if (!s.curl.empty()) j.key("curl").str(s.curl);
     const bool exchanged = s.exchange != run::no_exchange;

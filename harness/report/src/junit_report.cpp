@@ -1,8 +1,10 @@
 #include "konform/report/junit_report.hpp"
 
+#include "konform/report/story.hpp"
 #include "konform/util/text.hpp"
 
 #include <pugixml.hpp>
+#include <set>
 #include <sstream>
 
 namespace konform::report {
@@ -25,20 +27,20 @@ const run::assertion_result* deciding(const run::testcase_result& tc) {
 }
 
 std::string details(const run::testcase_result& tc) {
-    std::string out;
+    std::string out = story_text(tc, "");
     {
+        std::set<std::size_t> reproduced; // one curl line per exchange
         for (const auto& a : tc.failures) {
             std::string proves;
             for (const auto& id : a.proves)
                 proves += (proves.empty() ? "" : ", ") + id;
             out +=
                 "[" + std::string(run::to_string(a.v)) + "] " + proves + " at " + a.pointer + "\n";
-            if (!a.step.empty()) out += "  step:     " + a.step + "\n";
-            if (!a.row.empty()) out += "  " + a.row + "\n";
-            if (!a.expected.empty()) out += "  expected: " + a.expected + "\n";
-            if (!a.actual.empty()) out += "  actual:   " + a.actual + "\n";
-            if (!a.explanation.empty()) out += "  why:      " + a.explanation + "\n";
-            if (const auto* e = tc.excerpt_of(a.exchange)) out += "  reproduce: " + e->curl + "\n";
+            out += failure_text(a, "  ");
+            if (const auto* e = tc.excerpt_of(a.exchange))
+                out += reproduced.insert(a.exchange).second
+                           ? "  reproduce: " + e->curl + "\n"
+                           : std::string("  reproduce: the same exchange as above\n");
         }
         if (tc.failures_omitted)
             out += "(and " + std::to_string(tc.failures_omitted) + " more failed assertions)\n";

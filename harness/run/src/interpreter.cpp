@@ -26,6 +26,8 @@ struct interpreter::state {
     enum class phase { setup, main, cleanup } ph = phase::main;
     int iteration = -1; // the row index inside a for_each
     std::string row;    // the row's label inside a for_each
+    // The step that last captured each variable, for the story of a failure.
+    std::map<std::string, std::string, std::less<>> captured_by;
 
     bool cleanup() const { return ph == phase::cleanup; }
     bool proving() const { return ph == phase::main; }
@@ -80,6 +82,43 @@ std::string row_label(std::size_t index, const json& row) {
     std::string values = row.dump(-1, ' ', false, json::error_handler_t::replace);
     if (values.size() > 200) values = values.substr(0, 197) + "...";
     return "row " + std::to_string(index) + ": " + values;
+}
+
+// A value as the story of a failure shows it: JSON text, at most 200 characters.
+std::string shown_value(const json& v) {
+    std::string s = v.is_string() ? v.get<std::string>()
+                                  : v.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (s.size() > 200) s = s.substr(0, 197) + "...";
+    return s;
+}
+
+// How an expectation that names variables was written, and where each captured variable
+// came from: `/results/0 {"equals":"{{all.2}}"} (all: captured by step "the whole result")`.
+std::string expectation_template(const model::assertion& a,
+                                 const std::map<std::string, std::string, std::less<>>& by) {
+    std::string written = a.predicates.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (written.find("{{") == std::string::npos && a.selector.find("{{") == std::string::npos)
+        return {};
+    if (written.size() > 300) written = written.substr(0, 297) + "...";
+    std::string out = (a.selector.empty() ? "" : a.selector + " ") + written;
+    std::string from;
+    const std::string all = a.selector + written;
+    for (std::size_t at = all.find("{{"); at != std::string::npos; at = all.find("{{", at + 2)) {
+        std::size_t b = at + 2;
+        while (b < all.size() && all[b] == ' ')
+            ++b;
+        std::size_t e = b;
+        while (e < all.size() &&
+               (std::isalnum(static_cast<unsigned char>(all[e])) || all[e] == '_' || all[e] == '-'))
+            ++e;
+        const std::string name = all.substr(b, e - b);
+        auto it = by.find(name);
+        if (it == by.end()) continue;
+        const std::string said = name + ": captured by step \"" + it->second + "\"";
+        if (from.find(said) == std::string::npos) from += (from.empty() ? "" : "; ") + said;
+    }
+    if (!from.empty()) out += " (" + from + ")";
+    return out;
 }
 
 assertion_result unjudged(const model::assertion& a, std::vector<std::string> proves, verdict v,
@@ -221,6 +260,8 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
                                        redact(o.explanation), sr.exchange);
         ar.expected = redact(o.expected);
         ar.actual = redact(o.actual);
+        if (ar.v != verdict::pass)
+            ar.expected_template = redact(expectation_template(a, st.captured_by));
         ar.step = sr.name;
         ar.row = sr.row;
         sr.v = worst(sr.v, ar.v);
@@ -248,13 +289,18 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
             json& list = st.vars[c.variable];
             if (!list.is_array()) list = json::array();
             if (list.size() < max_appended) {
+                sr.captures.emplace_back(c.variable + "[" + std::to_string(list.size()) + "]",
+                                         redact(shown_value(*value)));
+                st.captured_by[c.variable] = sr.name;
                 list.push_back(std::move(*value));
                 continue;
             }
             error = "more than " + std::to_string(max_appended) + " appended values";
             value.reset();
         } else if (value) {
-            st.vars[c.variable] = *value;
+            sr.captures.emplace_back(c.variable, redact(shown_value(*value)));
+            st.captured_by[c.variable] = sr.name;
+            st.vars[c.variable] = std::move(*value);
             continue;
         }
         if (sr.v == verdict::pass) {
@@ -282,6 +328,8 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
             unjudged(a, proves_of(a, *st.tc, st.proving()), v, redact(o.explanation), sr.exchange);
         ar.expected = redact(o.expected);
         ar.actual = redact(o.actual);
+        if (ar.v != verdict::pass)
+            ar.expected_template = redact(expectation_template(a, st.captured_by));
         ar.step = sr.name;
         ar.row = sr.row;
         sr.v = worst(sr.v, ar.v);

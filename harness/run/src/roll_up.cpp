@@ -24,6 +24,12 @@ bool class_applicable(const model::profile& p, const model::target& t, const std
 
 void account_step(testcase_result& tc, const step_result& s) {
     ++tc.step_count;
+    if (tc.story.size() < testcase_result::max_story) {
+        step_result told = s;
+        told.assertions.clear();
+        tc.story.push_back(std::move(told));
+    } else
+        ++tc.story_omitted;
     if (s.cleanup) return;
     tc.v = worst(tc.v, s.v);
     if (s.v != verdict::pass && tc.reason.empty() && !s.message.empty() &&

@@ -197,6 +197,11 @@ private:
             f.exchange = s.stream.global(f.exchange);
         for (auto& e : res.evidence)
             e.exchange = s.stream.global(e.exchange);
+        if (res.v == verdict::fail || res.v == verdict::error || res.v == verdict::inconclusive)
+            for (auto& told : res.story)
+                told.exchange = s.stream.global(told.exchange);
+        else
+            res.story = {}, res.story_omitted = 0;
         if (s.started) {
             unreachable_streak_ = s.unreachable ? unreachable_streak_ + 1 : 0;
             // Why, said once in every test case not run after the streak (a missing client

@@ -24,6 +24,9 @@ struct assertion_result {
     std::vector<std::string> proves;
     verdict v = verdict::pass;
     std::string expected;
+    // The expectation as written, when it names variables ("equals {{all.2}}"), with the
+    // step that captured each variable: how the expected value came to be.
+    std::string expected_template;
     std::string actual;
     std::string explanation;
     std::size_t exchange = no_exchange; // index of the exchange in the run's evidence
@@ -44,6 +47,8 @@ struct step_result {
     std::vector<assertion_result> assertions;
     std::string message; // why the step could not be judged, if so
     std::string curl;    // repeats the request, when an assertion of the step failed
+    // What the step captured: variable and value (redacted, at most 200 characters shown).
+    std::vector<std::pair<std::string, std::string>> captures;
     bool cleanup = false;
     bool setup = false;
 };
@@ -80,6 +85,11 @@ struct testcase_result {
     std::vector<std::string> kept;
     std::size_t step_count = 0;
     std::size_t exchange_count = 0;
+    // The story of a test case that did not pass: every step in order (setup, steps,
+    // cleanup; assertions left out, they are in `failures` and report.json), at most
+    // max_story. Emptied once a test case passes.
+    std::vector<step_result> story;
+    std::size_t story_omitted = 0;
 
     // The excerpt of an exchange a failure names, if kept.
     const exchange_excerpt* excerpt_of(std::size_t exchange) const {
@@ -89,6 +99,7 @@ struct testcase_result {
     }
 
     static constexpr std::size_t max_failures = 50;
+    static constexpr std::size_t max_story = 200;
 };
 
 struct requirement_result {
