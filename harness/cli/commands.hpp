@@ -30,5 +30,6 @@ action add_keygen(CLI::App& app);
 action add_sign(CLI::App& app);
 action add_verify(CLI::App& app);
 action add_diff(CLI::App& app);
+action add_repro(CLI::App& app);
 
 } // namespace konform::cli

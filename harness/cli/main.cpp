@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add(add_sign);
     add(add_verify);
     add(add_diff);
+    add(add_repro);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -553,3 +553,82 @@ TEST_CASE("cli: --keep-data sends no cleanup and lists what it left, which is st
         CHECK(status == "200"); // still in the system
     }
 }
+
+namespace {
+
+// The JSON body a repro script printed under the step headed `title` ("### step 9/16: ...").
+nlohmann::json printed_body(const std::string& out, const std::string& title) {
+    const auto at = out.find(title);
+    if (at == std::string::npos) return nullptr;
+    const auto start = out.find("\r\n\r\n", at);
+    if (start == std::string::npos) return nullptr;
+    const auto end = out.find("\n###", start);
+    return nlohmann::json::parse(
+        out.substr(start + 4, end == std::string::npos ? std::string::npos : end - start - 4),
+        nullptr, false);
+}
+
+} // namespace
+
+TEST_CASE("cli: repro replays a failing test case and shows the same wrong answer") {
+    test::temp_dir tmp;
+    const auto* sys = reference::find_system("oio-rest-organisation");
+    std::string out;
+    {
+        reference::http_server server(0, sys->make("paging-off-by-one"));
+        server.start();
+        REQUIRE(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                                "/profiles/oio-rest-organisation --target " + src +
+                                "/profiles/oio-rest-organisation/target.example.json --base-url " +
+                                server.base_url() + " --only TC-PAGE-003 --force --out '" +
+                                (tmp.path / "o").string() + "' 2>&1",
+                            &out) == 1);
+    }
+    const std::string report = (tmp.path / "o/report.json").string();
+    // Replays against a fresh system: the units are made anew, their uuids captured live.
+    auto replay = [&](const std::string& fault, const std::string& flags) {
+        reference::http_server server(0, sys->make(fault));
+        server.start();
+        const std::string script = (tmp.path / ("repro-" + fault + ".sh")).string();
+        CHECK(test::shell(bin + " repro '" + report + "' TC-PAGE-003 --base-url " +
+                              server.base_url() + " " + flags + " -o '" + script + "' 2>&1",
+                          &out) == 0);
+        const std::string text = test::read_text(script);
+        CHECK(text.find("oio-demo-token") == std::string::npos); // the secret stays a variable
+        CHECK(text.find("${ORG_TOKEN}") != std::string::npos);
+        std::string printed;
+        CHECK(test::shell("ORG_TOKEN=oio-demo-token bash '" + script + "' 2>&1", &printed) == 0);
+        return std::make_pair(text, printed);
+    };
+    const auto [faulty_script, faulty] = replay("paging-off-by-one", "");
+    const auto whole = printed_body(faulty, "### setup 8/16: the whole result");
+    const auto page = printed_body(faulty, "### step 9/16: from the third, three");
+    REQUIRE(whole.is_object());
+    REQUIRE(page.is_object());
+    const auto& all = whole["results"][0];
+    REQUIRE(all.size() == 7);
+    // The same wrong answer: the page starts one result early.
+    CHECK(page["results"][0][0] == all[1]);
+    CHECK(faulty.find("konform judged this step fail:") != std::string::npos);
+    // Cleanup deleted the seven units made by this replay, by their live uuids.
+    std::size_t deleted = 0;
+    for (auto at = faulty.find("HTTP/1.1 202"); at != std::string::npos;
+         at = faulty.find("HTTP/1.1 202", at + 1))
+        ++deleted;
+    CHECK(deleted == 7);
+    CHECK(faulty_script.find("/organisationenhed/'\"${cap_created_0}\"") != std::string::npos);
+
+    // Against a conformant system the same script shows the right page.
+    const auto [script, right] = replay("", "--no-cleanup");
+    const auto right_whole = printed_body(right, "### setup 8/16: the whole result");
+    const auto right_page = printed_body(right, "### step 9/16: from the third, three");
+    REQUIRE(right_whole.is_object());
+    REQUIRE(right_page.is_object());
+    CHECK(right_page["results"][0][0] == right_whole["results"][0][2]);
+    CHECK(script.find("-X DELETE") == std::string::npos);
+    CHECK(script.find("cleanup steps left out") != std::string::npos);
+
+    // An unknown test case is refused.
+    CHECK(test::shell(bin + " repro '" + report + "' TC-NOPE 2>&1", &out) == 2);
+    CHECK(out.find("no test case TC-NOPE") != std::string::npos);
+}
