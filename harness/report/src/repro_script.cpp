@@ -133,8 +133,9 @@ std::string repro_script(const json& report, const json& evidence, const repro_o
             if (!str(s, "message").empty()) body += say("  " + str(s, "message"));
         }
         const json* e = nullptr;
-        if (s.contains("exchange") && s["exchange"].is_number_unsigned() &&
-            s["exchange"].get<std::size_t>() < entries.size())
+        if (s.contains("exchange") && s["exchange"].is_number_integer() &&
+            s["exchange"].get<long long>() >= 0 &&
+            s["exchange"].get<unsigned long long>() < entries.size())
             e = &entries[s["exchange"].get<std::size_t>()];
         if (!e || !(*e).contains("request") || !(*e)["request"].is_object()) {
             body += comment("no request was sent" +

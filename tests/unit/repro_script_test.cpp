@@ -1,0 +1,88 @@
+#include "konform/report/repro_script.hpp"
+
+#include <doctest/doctest.h>
+
+using konform::report::repro_options;
+using konform::report::repro_script;
+using nlohmann::json;
+
+namespace {
+
+// A report of one test case: a POST whose answer names a uuid, then a GET that uses it.
+json report_of(const std::string& step_name) {
+    return {{"profile", {{"id", "p"}, {"version", "1"}}},
+            {"target", {{"url", "https://sut.example"}}},
+            {"started", "2026-11-28T00:00:00Z"},
+            {"testcases",
+             {{{"id", "TC-1"},
+               {"title", "t"},
+               {"verdict", "fail"},
+               {"steps",
+                {{{"name", step_name},
+                  {"pointer", "/steps/0"},
+                  {"verdict", "pass"},
+                  {"exchange", 0},
+                  {"request", {{"method", "POST"}, {"url", "https://sut.example/x"}}},
+                  {"response", {{"status", 201}}},
+                  {"captures", {{{"variable", "id"}, {"value", "0b2f5a4e-aaaa"}}}}},
+                 {{"name", "read"},
+                  {"pointer", "/steps/1"},
+                  {"verdict", "fail"},
+                  {"exchange", 1},
+                  {"assertions",
+                   {{{"verdict", "fail"}, {"expected", "status equals 200"}, {"actual", "500"}}}},
+                  {"request", {{"method", "GET"}, {"url", "https://sut.example/x/0b2f5a4e-aaaa"}}},
+                  {"response", {{"status", 500}}}}}}}}}};
+}
+
+json evidence() {
+    auto entry = [](const std::string& method, const std::string& url, const std::string& body) {
+        return json{
+            {"request",
+             {{"method", method},
+              {"url", url},
+              {"headers", {{{"name", "Authorization"}, {"value", "Bearer ${ORG_TOKEN}"}}}}}},
+            {"response",
+             {{"status", 201}, {"headers", json::array()}, {"content", {{"text", body}}}}}};
+    };
+    json entries = json::array();
+    entries.push_back(entry("POST", "https://sut.example/x", R"({"uuid":"0b2f5a4e-aaaa"})"));
+    entries.push_back(entry("GET", "https://sut.example/x/0b2f5a4e-aaaa", "{}"));
+    return {{"log", {{"entries", entries}}}};
+}
+
+} // namespace
+
+TEST_CASE("repro script: live captures, secrets as variables, TLS options, the failing step") {
+    repro_options opt;
+    opt.testcase = "TC-1";
+    opt.tls.ca_file = "/etc/ca.pem";
+    opt.tls.client_cert = "/etc/client.p12";
+    opt.tls.pkcs12 = true;
+    opt.tls.password_placeholder = "${CERT_PASS}";
+    const std::string s = repro_script(report_of("create"), evidence(), opt);
+    CHECK(s.find("cap_id=$(jq -r 'getpath([\"uuid\"])' \"$work/body\")") != std::string::npos);
+    CHECK(s.find("'https://sut.example/x/'\"${cap_id}\"") != std::string::npos);
+    CHECK(s.find(": \"${ORG_TOKEN:?set ORG_TOKEN") != std::string::npos);
+    CHECK(s.find("--cacert '/etc/ca.pem'") != std::string::npos);
+    CHECK(s.find("--cert-type P12 --cert '/etc/client.p12:'\"${CERT_PASS}\"") != std::string::npos);
+    CHECK(s.find("echo '  expected status equals 200; actual 500'") != std::string::npos);
+    // --base-url moves every recorded request to another system.
+    opt.base_url = "http://127.0.0.1:8080/";
+    CHECK(repro_script(report_of("create"), evidence(), opt).find("'http://127.0.0.1:8080/x'") !=
+          std::string::npos);
+    opt.testcase = "TC-2";
+    CHECK_THROWS_AS(repro_script(report_of("create"), evidence(), opt), std::invalid_argument);
+}
+
+TEST_CASE("repro script: a hostile step name cannot leave its echo or comment line") {
+    repro_options opt;
+    opt.testcase = "TC-1";
+    const std::string s =
+        repro_script(report_of("x'\n$(rm -rf ~)\x1b]0;owned\x07"), evidence(), opt);
+    CHECK(s.find("\n$(rm -rf ~)") == std::string::npos);
+    CHECK(s.find('\x1b') == std::string::npos);
+    CHECK(s.find('\x07') == std::string::npos);
+    CHECK(s.find("echo '### setup") == std::string::npos); // no setup flag: a step
+    CHECK(s.find("echo '### step 1/2: x'\\''") != std::string::npos);
+}
