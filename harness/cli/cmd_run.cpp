@@ -121,7 +121,12 @@ exit_code execute(const run_args& a) {
         std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
                   << " test cases"
                   << (a.only.empty() && a.classes.empty() ? "" : "; a partial run of the selected")
-                  << ") against " << tgt.base_url << "\n\n";
+                  << ") against " << tgt.base_url
+                  << (tgt.production ? "\nproduction verification (read-only): only read-only "
+                                       "test cases run, no write is sent, requests are capped; "
+                                       "not a certification"
+                                     : "")
+                  << "\n\n";
     report::outputs outputs(out, console);
     if (a.trace) outputs.trace_to(&std::cout);
     run::run_result result = run::run_profile(prof, tgt, opt, &outputs);

@@ -503,6 +503,15 @@ struct loader {
                 tc.cleanup.insert(tc.cleanup.end(), it->second.begin(), it->second.end());
             if (!tc_ids.insert(tc.id).second)
                 diag.add(f.string(), "/id", "duplicate test case id \"" + tc.id + "\"");
+            // Its effect: as stated, else inferred; a read-only one may not write.
+            const step* write = first_write(tc);
+            tc.eff = tc.stated_effect.value_or(write ? effect::writes : effect::read_only);
+            if (tc.eff == effect::read_only && write)
+                diag.add(f.string(), "/effect",
+                         "the test case states it is read-only, but step " +
+                             (write->written_at.empty() ? write->pointer : write->written_at) +
+                             " sends " + write->request->method +
+                             " (mark the request \"safe\": true if it changes nothing)");
             prof.testcases.push_back(std::move(tc));
         });
     }

@@ -97,6 +97,7 @@ target load_target(const fs::path& file, diagnostics& diag) {
     t.product_version = doc->value("product_version", "");
     t.vendor = doc->value("vendor", "");
     t.user_agent = doc->value("user_agent", "");
+    t.production = doc->value("environment", "test") == "production";
     if (doc->contains("claims")) t.claims = (*doc)["claims"].get<std::vector<std::string>>();
 
     auto resolve = [&](const secret_ref& s, const std::string& where) -> std::string {

@@ -308,6 +308,7 @@ struct parser {
         out.follow_redirects = r.value("follow_redirects", false);
         out.follow_cross_origin = r.value("follow_cross_origin", false);
         out.authenticate = r.value("authenticate", true);
+        out.safe = r.value("safe", false);
         if (r.contains("client_certificate")) {
             const json& c = r["client_certificate"];
             if (c.is_string()) {
@@ -453,6 +454,32 @@ std::vector<step> parse_steps(const json& steps, const std::string& where,
     return out;
 }
 
+std::string_view to_string(effect e) {
+    return e == effect::read_only ? "read-only" : "writes";
+}
+
+bool writes(const request_spec& r) {
+    return !r.safe && r.method != "GET" && r.method != "HEAD";
+}
+
+namespace {
+
+const step* first_write_in(const std::vector<step>& steps) {
+    for (const auto& s : steps) {
+        if (s.request && writes(*s.request)) return &s;
+        if (const step* inner = first_write_in(s.steps)) return inner;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+const step* first_write(const testcase& tc) {
+    for (const auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})
+        if (const step* s = first_write_in(*phase)) return s;
+    return nullptr;
+}
+
 bool row_matches(const json& row, const json& where) {
     for (const auto& [column, value] : where.items()) {
         if (!row.is_object()) return false;
@@ -473,6 +500,8 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
     tc.cls = doc["class"].get<std::string>();
     tc.verifies = doc["verifies"].get<std::vector<std::string>>();
     tc.serial = doc.value("serial", false);
+    if (doc.contains("effect"))
+        tc.stated_effect = doc["effect"] == "read-only" ? effect::read_only : effect::writes;
     if (doc.contains("requires_parameters"))
         tc.requires_parameters = doc["requires_parameters"].get<std::vector<std::string>>();
     if (doc.contains("variables"))

@@ -203,6 +203,7 @@ json report_head(const run::run_result& r, const json& evidence) {
                           {"testcases", r.testcases.size()},
                           {"of", r.profile_testcases},
                           {"outcome", run::to_string(r.selected_outcome)}};
+    if (r.production) doc["partial"]["production"] = true;
     if (!r.incomplete_reason.empty() &&
         (r.overall == run::run_verdict::incomplete || r.overall == run::run_verdict::partial))
         doc["verdict_reason"] = r.incomplete_reason;

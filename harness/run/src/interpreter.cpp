@@ -158,6 +158,14 @@ interpreter::interpreter(const model::profile& p, const model::target& t, http::
         curl_tls_.password_placeholder = t.tls.client_key_password.placeholder();
 }
 
+// Against a production target, a request that writes is never sent: why, or "".
+std::string interpreter::refused_write(const model::request_spec& spec,
+                                       const http::request& req) const {
+    if (!target_.production || !model::writes(spec)) return {};
+    return redact("refused before sending: a production verification sends no write (" +
+                  req.method + " " + req.url + ")");
+}
+
 // The exchange as it may be written: request, response and explanation redacted.
 http::exchange interpreter::redacted(const http::exchange& raw) const {
     http::exchange x = raw;
@@ -375,6 +383,10 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
                     nullptr);
             co_return;
         }
+        if (std::string why = refused_write(spec, req); !why.empty()) {
+            give_up(verdict::error, why, nullptr);
+            co_return;
+        }
         if (spec.authenticate && http::same_origin(req.url, target_.base_url)) {
             std::optional<http::exchange> token_exchange;
             const std::string why = co_await auth_.apply(req, token_exchange);
@@ -507,6 +519,10 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     } catch (const std::exception& e) {
         give_up(verdict::error, std::string("the request could not be built: ") + e.what(),
                 nullptr);
+        co_return;
+    }
+    if (std::string why = refused_write(*s.request, req); !why.empty()) {
+        give_up(verdict::error, why, nullptr);
         co_return;
     }
     // Credentials go only to the target's own origin, also across redirects.

@@ -49,6 +49,7 @@ private:
                        step_result& sr);
     std::size_t record(const http::exchange& x, state& st);
     http::exchange redacted(const http::exchange& raw) const;
+    std::string refused_write(const model::request_spec& spec, const http::request& req) const;
     void finish_step(step_result sr, state& st, const http::exchange* x);
     void not_reached(const model::step& s, state& st);
     std::string redact(const std::string& s) const { return secrets_.redact(s); }

@@ -104,9 +104,11 @@ void roll_up(run_result& r) {
         if (!class_applicable(p, t, req.cls)) {
             rr.v = verdict::inapplicable;
             rr.reason = "class " + req.cls + " is not claimed";
-        } else if (rr.testcases.empty() && !r.selection.empty()) {
+        } else if (rr.testcases.empty() && (!r.selection.empty() || r.production)) {
             rr.v = verdict::skipped;
-            rr.reason = "none of its test cases is selected in this partial run";
+            rr.reason = r.selection.empty()
+                            ? "none of its test cases is read-only (production verification)"
+                            : "none of its test cases is selected in this partial run";
         } else if (rr.testcases.empty()) {
             rr.v = verdict::inconclusive;
             rr.reason = "no test case verifies it";
@@ -146,17 +148,20 @@ void roll_up(run_result& r) {
     if (r.interrupted) {
         r.overall = run_verdict::incomplete;
         r.incomplete_reason = "the run was interrupted";
-    } else if (!r.selection.empty()) {
+    } else if (!r.selection.empty() || r.production) {
         // Selected test cases prove nothing about the rest: never a certification.
         std::optional<verdict> outcome;
         for (const auto& tc : r.testcases)
             if (tc.v != verdict::inapplicable && !tc.advisory) fold(outcome, tc.v);
         r.selected_outcome = outcome.value_or(verdict::pass);
         r.overall = run_verdict::partial;
-        r.incomplete_reason = "partial run (" + r.selection +
-                              "): " + std::to_string(r.testcases.size()) + " of " +
-                              std::to_string(r.profile_testcases) + " test cases, " +
-                              std::string(to_string(r.selected_outcome)) + "; not a certification";
+        r.incomplete_reason =
+            (r.production ? "production verification (read-only" +
+                                (r.selection.empty() ? "" : ", " + r.selection) + ")"
+                          : "partial run (" + r.selection + ")") +
+            ": " + std::to_string(r.testcases.size()) + " of " +
+            std::to_string(r.profile_testcases) + " test cases, " +
+            std::string(to_string(r.selected_outcome)) + "; not a certification";
     } else if (failed)
         r.overall = run_verdict::not_conformant;
     else if (!unsure_reason.empty()) {

@@ -283,13 +283,15 @@ void check_target(const model::profile& p, const model::target& t, model::diagno
 run_result run_profile(const model::profile& whole, const model::target& t, const run_options& opt,
                        sink* out) {
     run_result r;
-    // A partial run runs, and reports, only the selected test cases.
-    if (!opt.only.empty() || !opt.classes.empty()) {
+    // A partial run runs, and reports, only the selected test cases; a production
+    // verification only the read-only ones.
+    if (!opt.only.empty() || !opt.classes.empty() || t.production) {
         auto selected = std::make_shared<model::profile>(whole);
         selected->testcases.clear();
         for (const auto& tc : whole.testcases)
             if ((opt.only.empty() || contains(opt.only, tc.id)) &&
-                (opt.classes.empty() || contains(opt.classes, tc.cls)))
+                (opt.classes.empty() || contains(opt.classes, tc.cls)) &&
+                (!t.production || tc.eff == model::effect::read_only))
                 selected->testcases.push_back(tc);
         auto list = [](const std::vector<std::string>& v) {
             std::string out;
@@ -300,6 +302,7 @@ run_result run_profile(const model::profile& whole, const model::target& t, cons
         if (!opt.only.empty()) r.selection = "--only " + list(opt.only);
         if (!opt.classes.empty())
             r.selection += (r.selection.empty() ? "" : " ") + ("--class " + list(opt.classes));
+        r.production = t.production;
         r.profile_testcases = whole.testcases.size();
         r.selected_profile = selected;
     }
@@ -330,6 +333,8 @@ run_result run_profile(const model::profile& whole, const model::target& t, cons
     if (!t.user_agent.empty()) copt.user_agent = t.user_agent;
     if (t.limits.max_requests_per_second)
         copt.lim.max_requests_per_second = *t.limits.max_requests_per_second;
+    else if (t.production)
+        copt.lim.max_requests_per_second = model::production_requests_per_second;
     std::unique_ptr<http::client> client;
     try {
         client = std::make_unique<http::client>(ioc, copt);

@@ -71,11 +71,17 @@ struct target {
     // from its other clients by that header.
     std::string user_agent;
     std::vector<std::string> claims; // optional conformance classes implemented (the ICS)
+    // "environment": "production": a live system with real data. Only read-only test cases
+    // run, at most max_requests_per_second (default 5), and no write is ever sent.
+    bool production = false;
     std::map<std::string, parameter_value> parameters;
     auth_config auth;
     tls_config tls;
     limits_config limits;
 };
+
+// The request-rate cap of a production verification when the target sets none.
+inline constexpr double production_requests_per_second = 5;
 
 // Replaces the target's base URL (from --base-url), holding it to the same rule as the
 // file's: an absolute http:// or https:// URL with a host. Throws load_error naming

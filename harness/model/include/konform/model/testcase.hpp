@@ -75,8 +75,11 @@ struct request_spec {
     bool follow_redirects = false;
     bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
     bool authenticate = true;         // false sends the request without the target's credentials
-    bool client_certificate = true;   // false ("none"): a TLS connection without the target's
-                                      // client certificate
+    // "safe": true: a request other than GET or HEAD that changes nothing in the system (a
+    // SOAP lookup); it may run in a production verification.
+    bool safe = false;
+    bool client_certificate = true; // false ("none"): a TLS connection without the target's
+                                    // client certificate
     // {"cert": ..., "key": ...}: this PEM certificate and key of the profile's own instead
     // (e.g. one from a CA no system trusts); made absolute when the profile loads.
     std::filesystem::path profile_cert, profile_key;
@@ -132,6 +135,11 @@ struct fragment {
 };
 using fragment_library = std::map<std::string, fragment, std::less<>>;
 
+// What running a test case does to the system: only reads, or writes (creates, changes or
+// deletes). A production verification runs only read-only test cases.
+enum class effect { read_only, writes };
+std::string_view to_string(effect e);
+
 struct testcase {
     std::filesystem::path file;
     std::string id;
@@ -141,6 +149,8 @@ struct testcase {
     std::vector<std::string> verifies;
     std::vector<std::string> requires_parameters; // inapplicable unless the target sets them
     bool serial = false; // never runs beside another test case (e.g. it counts all objects)
+    std::optional<effect> stated_effect; // "effect" as the test case states it
+    effect eff = effect::writes; // stated, else inferred from its steps (the profile sets it)
     // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}); templates keep
     // their value's type, and any JSON value may stand here.
     std::vector<std::pair<std::string, nlohmann::json>> variables;
@@ -148,6 +158,13 @@ struct testcase {
     std::vector<step> steps;
     std::vector<step> cleanup; // its own, then the class's; always run; they prove nothing
 };
+
+// Whether a request writes: any method other than GET and HEAD, unless it is marked safe.
+bool writes(const request_spec& r);
+
+// The first step of a test case (setup, steps, cleanup; inside rows and fragments) whose
+// request writes, or null: a test case without one is read-only.
+const step* first_write(const testcase& tc);
 
 // Whether a for_each row runs under `where` ({"column": value, ...}): the row is an object
 // holding each value (JSON equality; an empty `where` lets every row run).

@@ -146,6 +146,7 @@ struct run_result {
     // has, and the worst verdict of the selected ones. The profile the results point at
     // then holds only the selected test cases (owned here).
     std::string selection;
+    bool production = false; // a production verification: read-only test cases only
     std::size_t profile_testcases = 0;
     verdict selected_outcome = verdict::pass;
     std::shared_ptr<const model::profile> selected_profile;
