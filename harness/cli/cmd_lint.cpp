@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace konform::cli {
 
@@ -47,6 +48,22 @@ exit_code execute(const lint_args& a) {
         }
     }
     std::cout << "\nMUST coverage: " << covered_must << "/" << must << '\n';
+    // What a production verification (read-only) can run, and what it covers.
+    std::vector<std::string> read_only;
+    std::set<std::string> covered_read_only;
+    for (const auto& tc : prof.testcases)
+        if (tc.eff == model::effect::read_only) {
+            read_only.push_back(tc.id);
+            covered_read_only.insert(tc.verifies.begin(), tc.verifies.end());
+        }
+    std::cout << "effects: " << read_only.size() << " read-only, "
+              << prof.testcases.size() - read_only.size()
+              << " writing test case(s); a production verification runs the read-only ones, "
+                 "covering "
+              << covered_read_only.size() << " of " << prof.requirements.size()
+              << " requirements\n";
+    for (const auto& id : read_only)
+        std::cout << "  read-only: " << id << '\n';
     for (const auto& id : uncovered)
         std::cout << "  MUST requirement " << id << " is verified by no test case\n";
     if (a.strict && !uncovered.empty()) return exit_code::not_ok;

@@ -29,7 +29,20 @@ struct window {
 class organisation_service {
 public:
     explicit organisation_service(const std::string& fault)
-        : f_(switches_for(fault_table(), fault)) {}
+        : f_(switches_for(fault_table(), fault)) {
+        // The unit it holds from the start, imported as a client would.
+        server_request seed;
+        seed.method = "PUT";
+        seed.path = seed.target = std::string("/organisation/organisationenhed/") + existing_unit;
+        seed.headers = {{"authorization", std::string("Bearer ") + token},
+                        {"content-type", "application/json"}};
+        seed.body = R"({"attributter":{"organisationenhedegenskaber":[{"brugervendtnoegle":)"
+                    R"("konform-existing-unit","enhedsnavn":"Existing unit","virkning":)"
+                    R"({"from":"2015-01-01","to":"infinity"}}]},"relationer":{},"tilstande":)"
+                    R"({"organisationenhedgyldighed":[{"gyldighed":"Aktiv","virkning":)"
+                    R"({"from":"2015-01-01","to":"infinity"}}]}})";
+        handle(seed);
+    }
 
     server_response handle(const server_request& req) {
         std::lock_guard lock(mutex_);

@@ -1,10 +1,13 @@
 // The konform command line as a user runs it: exit codes, report files, secrets.
 #include "e2e_support.hpp"
+#include "oio/organisation_system.hpp"
 #include "server/http_server.hpp"
 #include "system.hpp"
 
+#include <chrono>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <sstream>
@@ -377,7 +380,7 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
     // One passing test case: exit 0, verdict "partial", never "conformant".
     CHECK(run_only("", "TC-BT-001", out) == 0);
     CHECK(out.find("PARTIAL: dk.oio.rest.organisation 1.1.0") != std::string::npos);
-    CHECK(out.find("partial run (--only TC-BT-001): 1 of 38 test cases, pass; not a "
+    CHECK(out.find("partial run (--only TC-BT-001): 1 of 39 test cases, pass; not a "
                    "certification") != std::string::npos);
     CHECK(out.find("] SKIPPED") == std::string::npos); // no line per unselected test case
     CHECK(out.find("[1/1] PASS") != std::string::npos);
@@ -401,7 +404,7 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
           std::string::npos);
     // The selected test case fails under a fault it catches: exit 1.
     CHECK(run_only("paging-off-by-one", "TC-PAGE-003", out) == 1);
-    CHECK(out.find("1 of 38 test cases, fail; not a certification") != std::string::npos);
+    CHECK(out.find("1 of 39 test cases, fail; not a certification") != std::string::npos);
 }
 
 TEST_CASE(
@@ -631,4 +634,65 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
     // An unknown test case is refused.
     CHECK(test::shell(bin + " repro '" + report + "' TC-NOPE 2>&1", &out) == 2);
     CHECK(out.find("no test case TC-NOPE") != std::string::npos);
+}
+
+TEST_CASE("cli: a production verification sends no write, stays under its rate cap, and "
+          "is not a certification") {
+    test::temp_dir tmp;
+    const auto* sys = reference::find_system("oio-rest-organisation");
+    // The reference system, counting what it is sent: every write, and when each request came.
+    std::mutex m;
+    std::size_t writes = 0;
+    std::vector<std::chrono::steady_clock::time_point> arrivals;
+    reference::handler inner = sys->make("");
+    reference::http_server server(0, [&](const reference::server_request& req) {
+        {
+            std::lock_guard lock(m);
+            if (req.method != "GET" && req.method != "HEAD") ++writes;
+            arrivals.push_back(std::chrono::steady_clock::now());
+        }
+        return inner(req);
+    });
+    server.start();
+    // A unit the live system already holds: the reference system's own, so not one write
+    // reaches it from the start.
+    const std::string existing = reference::oio::existing_unit;
+    const auto target = tmp.path / "production.json";
+    std::ofstream(target) << nlohmann::json{
+        {"base_url", server.base_url()},
+        {"environment", "production"},
+        {"claims", {"access", "write", "klassifikation", "bitemporal", "paging"}},
+        {"parameters", {{"existing_unit", existing}}},
+        {"auth", {{"type", "bearer"}, {"token", {{"env", "ORG_TOKEN"}}}}}};
+    std::string out;
+    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                          "/profiles/oio-rest-organisation --target '" + target.string() +
+                          "' --force --out '" + (tmp.path / "o").string() + "' 2>&1",
+                      &out) == 0);
+    INFO(out);
+    // Not one write reached the system; only the read-only test cases ran.
+    std::lock_guard lock(m);
+    CHECK(writes == 0);
+    CHECK(out.find("PASS         TC-ORG-EXISTING-001") != std::string::npos);
+    CHECK(out.find("TC-ORG-CREATE-001") == std::string::npos);
+    CHECK(out.find("PARTIAL: dk.oio.rest.organisation") != std::string::npos);
+    CHECK(out.find("production verification (read-only): 9 of 39 test cases, pass; not a "
+                   "certification") != std::string::npos);
+    // At most 5 requests in any second (the default cap), so the run took its time.
+    REQUIRE(arrivals.size() > 10);
+    std::size_t most = 0;
+    for (std::size_t i = 0; i < arrivals.size(); ++i) {
+        std::size_t in_window = 0;
+        for (std::size_t j = i;
+             j < arrivals.size() && arrivals[j] - arrivals[i] < std::chrono::milliseconds(1000);
+             ++j)
+            ++in_window;
+        most = std::max(most, in_window);
+    }
+    CHECK(most <= 6); // five a second, and the first of the next second at its edge
+    auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
+    CHECK(report["verdict"] == "partial");
+    CHECK(report["partial"]["production"] == true);
+    for (const auto& r : report["requirements"])
+        if (r["id"] == "ORG-CREATE-201") CHECK(r["verdict"] == "skipped");
 }

@@ -431,14 +431,17 @@ struct client::impl {
             req.prepare_payload();
         }
         if (opt.lim.max_requests_per_second > 0) {
-            auto now = clock_type::now();
-            if (next_start > now) {
-                asio::steady_timer pause(ioc, next_start);
+            // The slot is taken before waiting for it: exchanges of test cases that run at
+            // once each wait for a slot of their own, so together they keep to the cap.
+            const auto now = clock_type::now();
+            const auto slot = std::max(now, next_start);
+            next_start =
+                slot + std::chrono::duration_cast<clock_type::duration>(
+                           std::chrono::duration<double>(1.0 / opt.lim.max_requests_per_second));
+            if (slot > now) {
+                asio::steady_timer pause(ioc, slot);
                 co_await pause.async_wait(use_ec);
             }
-            next_start = std::max(now, next_start) +
-                         std::chrono::duration_cast<clock_type::duration>(
-                             std::chrono::duration<double>(1.0 / opt.lim.max_requests_per_second));
             start = clock_type::now();
             deadline = start + opt.lim.total_timeout;
         }
