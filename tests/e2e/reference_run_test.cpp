@@ -113,3 +113,38 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
         refused = refused || x.x.explanation.find("connection refused") != std::string::npos;
     CHECK(refused);
 }
+
+TEST_CASE("reference: against a production target a write is refused before it is sent") {
+    // A test case that would write, wrongly taken for read-only (the loader refuses such a
+    // profile; here it is made in memory), still cannot write to a production system.
+    const auto* sys = reference::find_system("example");
+    std::size_t writes = 0;
+    reference::handler inner = sys->make("");
+    reference::http_server server(0, [&](const reference::server_request& req) {
+        if (req.method != "GET" && req.method != "HEAD") ++writes;
+        return inner(req);
+    });
+    server.start();
+    model::profile p = test::example_profile();
+    std::size_t writing = 0;
+    for (auto& tc : p.testcases)
+        if (tc.eff == model::effect::writes) {
+            tc.eff = model::effect::read_only;
+            ++writing;
+        }
+    REQUIRE(writing > 0);
+    model::target t = test::example_target(server.base_url());
+    t.production = true;
+    const run::run_result r = run::run_profile(p, t, {}, nullptr);
+    CHECK(writes == 0);
+    CHECK(r.overall == run::run_verdict::partial);
+    bool refused = false;
+    for (const auto& tc : r.testcases)
+        if (tc.id == "TC-EX-CREATE-001") {
+            refused = true;
+            CHECK(tc.v == verdict::error);
+            CHECK(tc.reason.find("refused before sending: a production verification sends no "
+                                 "write (POST ") != std::string::npos);
+        }
+    CHECK(refused);
+}

@@ -352,3 +352,28 @@ TEST_CASE("loader: a JSON Schema's $ref reaches sibling files in the profile fol
     s.write("schemas/unit.json", R"({"properties": {"id": {"$ref": "link.json"}}})");
     CHECK(has(s.load(), "", "outside the profile folder"));
 }
+
+TEST_CASE("loader: a test case's effect is inferred from its requests, and a stated one holds") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    auto tc = [](const std::string& effect, const std::string& request) {
+        return R"({"id": "T1", "title": "T", "class": "core", "verifies": ["R1"], )" + effect +
+               R"("steps": [{"request": )" + request + R"(, "expect": [{"status": 200}]}]})";
+    };
+    auto effect_of = [&] {
+        diagnostics d;
+        const profile p = load_profile(s.dir, d);
+        REQUIRE(d.empty());
+        return p.testcases.at(0).eff;
+    };
+    s.write("tc/a.json", tc("", R"({"method": "GET", "path": "/x"})"));
+    CHECK(effect_of() == effect::read_only);
+    s.write("tc/a.json", tc("", R"({"method": "DELETE", "path": "/x"})"));
+    CHECK(effect_of() == effect::writes);
+    s.write("tc/a.json", tc("", R"({"method": "POST", "path": "/x", "safe": true})"));
+    CHECK(effect_of() == effect::read_only); // a lookup sent as POST
+    s.write("tc/a.json", tc(R"("effect": "writes", )", R"({"method": "GET", "path": "/x"})"));
+    CHECK(effect_of() == effect::writes); // a GET with side effects, as the profile says
+    s.write("tc/a.json", tc(R"("effect": "read-only", )", R"({"method": "PUT", "path": "/x"})"));
+    CHECK(has(s.load(), "/effect", "states it is read-only, but step /steps/0 sends PUT"));
+}
