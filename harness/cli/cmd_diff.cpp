@@ -2,6 +2,7 @@
 // requirements whose verdict changed, the profile's version and digest, and drift in the
 // system's fingerprint. Both reports are verified first; a tampered one is refused.
 #include "commands.hpp"
+#include "konform/report/diff_page.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
@@ -19,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 struct diff_args {
-    std::string certified, fresh, trust;
+    std::string certified, fresh, trust, html;
     bool as_json = false;
 };
 
@@ -160,6 +161,7 @@ exit_code execute(const diff_args& a) {
     result["drift"] = drift;
     result["outcome"] = regressed.empty() ? "no regression" : "regressed";
 
+    if (!a.html.empty()) util::write_file_atomically(a.html, report::diff_html(result));
     if (a.as_json) {
         std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     } else {
@@ -199,6 +201,8 @@ action add_diff(CLI::App& app) {
     cmd->add_option("new", a->fresh, "The new report.json")->required();
     cmd->add_option("--trust", a->trust, "Trust anchor for signed reports: root certificate (PEM)");
     cmd->add_flag("--json", a->as_json, "Print the comparison as JSON");
+    cmd->add_option("--html", a->html,
+                    "Also write the comparison as an HTML page in report.html's style");
     return [a] { return execute(*a); };
 }
 

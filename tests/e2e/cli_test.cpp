@@ -472,8 +472,18 @@ TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered r
     const std::string trust = " --trust " + keys + "/root.pem";
     std::string out;
     // A fault: exactly its requirement regressed, exit 1.
-    CHECK(test::shell(bin + " diff " + certified + " " + faulty + trust + " --json", &out) == 1);
+    const std::string page = (tmp.path / "diff.html").string();
+    CHECK(test::shell(bin + " diff " + certified + " " + faulty + trust + " --json --html " + page,
+                      &out) == 1);
     auto d = nlohmann::json::parse(out);
+    // The same comparison as a page in report.html's style: the regression in its table.
+    const std::string html = test::read_text(page);
+    CHECK(html.find("<div class=\"verdict not-conformant\">regressed</div>") != std::string::npos);
+    const auto table = html.find("<table id=\"regressed\">");
+    REQUIRE(table != std::string::npos);
+    CHECK(html.find("<td>EX-READ-404</td><td><span class=\"v v-pass\">pass</span></td><td><span "
+                    "class=\"v v-fail\">fail</span></td>",
+                    table) < html.find("</table>", table));
     REQUIRE(d["regressed"].size() == 1);
     CHECK(d["regressed"][0]["id"] == "EX-READ-404");
     CHECK(d["regressed"][0]["new"] == "fail");

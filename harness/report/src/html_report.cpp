@@ -1,5 +1,6 @@
 #include "konform/report/html_report.hpp"
 
+#include "html_page.hpp"
 #include "konform/report/json_report.hpp"
 #include "konform/util/text.hpp"
 
@@ -11,11 +12,8 @@ using nlohmann::json;
 
 namespace {
 
-// Escaped for HTML, with control and bidi characters shown as escapes: a Server header
-// holding U+202E must not make "evil" read as "live" on a certificate.
-std::string esc(const std::string& s) {
-    return util::xml_escape(util::visible(s));
-}
+using detail::badge;
+using detail::esc;
 
 std::string str(const json& j, const char* key) {
     if (!j.is_object() || !j.contains(key)) return {};
@@ -33,10 +31,6 @@ std::string excerpt(const std::string& s, std::size_t max = 2000) {
 // A SHOULD or MAY not met reads as advisory, never as fail.
 std::string shown_verdict(const json& item) {
     return item.value("advisory", false) ? "advisory" : str(item, "verdict");
-}
-
-std::string badge(const std::string& verdict) {
-    return "<span class=\"v v-" + esc(verdict) + "\">" + esc(verdict) + "</span>";
 }
 
 std::string headers_text(const json& headers) {
@@ -121,39 +115,6 @@ std::string story_html(const json& f) {
     return h + "</table></details>";
 }
 
-const char* style = R"CSS(
-:root { --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --inconclusive:#8250df; --na:#6e7781; }
-* { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; }
-.cert { background: #fff; border: 3px double #1f2328; padding: 24px 32px; border-radius: 6px; }
-.cert .verdict { font-size: 28px; font-weight: 700; letter-spacing: .04em; margin: 12px 0; text-transform: uppercase; }
-.cert .verdict.conformant { color: var(--pass); } .cert .verdict.not-conformant { color: var(--fail); }
-.cert .verdict.incomplete { color: var(--error); }
-.cert dl { display: grid; grid-template-columns: 220px 1fr; gap: 4px 16px; margin: 0; }
-.cert dt { color: #57606a; } .cert dd { margin: 0; word-break: break-all; }
-.cert .how { margin-top: 14px; font-size: 13px; color: #57606a; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-th { background: #eaeef2; }
-.v { display: inline-block; padding: 0 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
-.v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-error { background: var(--error); }
-.v-inconclusive { background: var(--inconclusive); } .v-advisory { background: #8c6d1f; } .v-inapplicable, .v-skipped { background: var(--na); }
-.filters { margin: 8px 0; } .filters label { margin-right: 12px; }
-.failure { background: #fff; border-left: 4px solid var(--fail); padding: 8px 12px; margin: 10px 0; }
-.failure.error, .failure.inconclusive { border-color: var(--error); }
-pre { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; padding: 8px; margin: 4px 0; font-size: 12px; }
-.ex { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
-.hidden { display: none; }
-.story table { font-size: 13px; } .story tr.first-bad td { background: #ffebe9; font-weight: 600; }
-@media print {
-  body { background: #fff; } .filters, details, .noprint { display: none !important; }
-  .cert { page-break-after: always; border-width: 4px; margin-top: 40px; }
-  tr { page-break-inside: avoid; }
-}
-)CSS";
-
 const char* script = R"JS(
 (function () {
   var boxes = document.querySelectorAll('.filters input');
@@ -181,7 +142,7 @@ std::string to_html(const json& r, const json& failure_list) {
     h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
     h += "<title>" + esc(str(p, "title") + " " + str(p, "version") + ": " + verdict) + "</title>";
-    h += "<style>" + std::string(style) + "</style></head><body><main>";
+    h += "<style>" + std::string(detail::page_style) + "</style></head><body><main>";
 
     // The certificate.
     h += "<section class=\"cert\" id=\"certificate\"><h1>Conformance report</h1>";

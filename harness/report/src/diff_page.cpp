@@ -1,0 +1,86 @@
+#include "konform/report/diff_page.hpp"
+
+#include "html_page.hpp"
+#include "konform/util/text.hpp"
+
+namespace konform::report {
+
+namespace {
+
+using detail::badge;
+using detail::esc;
+using nlohmann::json;
+
+std::string str(const json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key)) return {};
+    const json& v = j[key];
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A verdict as a badge, other words (absent, "-") as text.
+std::string shown(const std::string& v) {
+    static const char* verdicts[] = {"pass",    "fail",         "inconclusive", "error",
+                                     "skipped", "inapplicable", "advisory"};
+    for (const char* known : verdicts)
+        if (v == known) return badge(v);
+    return esc(v.empty() ? "-" : v);
+}
+
+std::string section(const char* id, const char* title, const json& items, bool verdicts) {
+    std::string h = std::string("<h2>") + title + " (" +
+                    std::to_string(items.is_array() ? items.size() : 0) + ")</h2>";
+    if (!items.is_array() || items.empty()) return h + "<p>None.</p>";
+    h += std::string("<table id=\"") + id + "\"><tr><th>" + (verdicts ? "requirement" : "what") +
+         "</th><th>certified</th><th>new</th></tr>";
+    for (const auto& i : items) {
+        const std::string what = verdicts ? str(i, "id") : str(i, "what");
+        h += "<tr><td>" + esc(what) + "</td><td>" +
+             (verdicts ? shown(str(i, "certified"))
+                       : "<code>" + esc(str(i, "certified")) + "</code>") +
+             "</td><td>" +
+             (verdicts ? shown(str(i, "new")) : "<code>" + esc(str(i, "new")) + "</code>") +
+             "</td></tr>";
+    }
+    return h + "</table>";
+}
+
+} // namespace
+
+std::string diff_html(const json& c) {
+    const bool regressed = str(c, "outcome") == "regressed";
+    const json& o = c.contains("certified") ? c["certified"] : json::object();
+    const json& n = c.contains("new") ? c["new"] : json::object();
+    std::string h = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>konform "
+                    "diff: " +
+                    esc(str(c, "profile")) + "</title><style>" + detail::page_style +
+                    "</style></head><body><main><div class=\"cert\"><h1>Comparison with the "
+                    "certified run</h1><div class=\"verdict " +
+                    std::string(regressed ? "not-conformant" : "conformant") + "\">" +
+                    (regressed ? "regressed" : "no regression") + "</div><dl>";
+    auto row = [&](const char* k, const std::string& v) {
+        h += std::string("<dt>") + k + "</dt><dd>" + esc(v) + "</dd>";
+    };
+    row("Profile", str(c, "profile"));
+    row("Certified report", str(o, "file") + " (" + str(o, "verdict") + ")");
+    row("Its signature", str(o, "signature"));
+    row("New report", str(n, "file") + " (" + str(n, "verdict") + ")");
+    row("Its signature", str(n, "signature"));
+    h += "</dl><p class=\"how\">Both reports were verified before they were compared. A "
+         "requirement the new run did not check (a partial or read-only production run) is "
+         "listed apart, never as a regression.</p></div>";
+    h += section("regressed", "Regressed: passed when certified, not now",
+                 c.value("regressed", json::array()), true);
+    h += section("drift", "Drift in the profile and the system's fingerprint",
+                 c.value("drift", json::array()), false);
+    h += section("fixed", "Fixed", c.value("fixed", json::array()), true);
+    h += section("changed", "Changed", c.value("changed", json::array()), true);
+    h += section("not-checked", "Not checked by the new run", c.value("not_checked", json::array()),
+                 true);
+    h += section("new-requirements", "New requirements", c.value("new_requirements", json::array()),
+                 true);
+    h += "</main></body></html>\n";
+    return util::xml_safe(h);
+}
+
+} // namespace konform::report
