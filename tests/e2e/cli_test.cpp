@@ -681,7 +681,7 @@ TEST_CASE("cli: a production verification sends no write, stays under its rate c
                       &out) == 0);
     INFO(out);
     // Not one write reached the system; only the read-only test cases ran.
-    std::lock_guard lock(m);
+    std::unique_lock lock(m);
     CHECK(writes == 0);
     CHECK(out.find("PASS         TC-ORG-EXISTING-001") != std::string::npos);
     CHECK(out.find("TC-ORG-CREATE-001") == std::string::npos);
@@ -705,4 +705,18 @@ TEST_CASE("cli: a production verification sends no write, stays under its rate c
     CHECK(report["partial"]["production"] == true);
     for (const auto& r : report["requirements"])
         if (r["id"] == "ORG-CREATE-201") CHECK(r["verdict"] == "skipped");
+    // A writing test case named with --only is not run, and the run says why; with nothing
+    // judged the run is not complete (exit 3).
+    writes = 0;
+    lock.unlock();
+    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
+                          "/profiles/oio-rest-organisation --target '" + target.string() +
+                          "' --only TC-ORG-CREATE-001 --force --out '" + (tmp.path / "w").string() +
+                          "' 2>&1",
+                      &out) == 3);
+    lock.lock();
+    CHECK(writes == 0);
+    CHECK(out.find("SKIPPED      TC-ORG-CREATE-001  Create an organisation unit — writes to the "
+                   "system: a production verification runs only read-only test cases") !=
+          std::string::npos);
 }

@@ -32,6 +32,10 @@ std::optional<testcase_result> planned_out(const model::profile& p, const model:
         return not_run(p, tc, verdict::skipped, "not selected with --only");
     if (!opt.classes.empty() && !contains(opt.classes, tc.cls))
         return not_run(p, tc, verdict::skipped, "not selected with --class");
+    if (t.production && tc.eff == model::effect::writes)
+        return not_run(p, tc, verdict::skipped,
+                       "writes to the system: a production verification runs only read-only "
+                       "test cases");
     for (const auto& n : tc.requires_parameters)
         if (!t.parameters.count(n))
             return not_run(p, tc, verdict::inapplicable, "the target sets no parameter " + n);
@@ -291,7 +295,8 @@ run_result run_profile(const model::profile& whole, const model::target& t, cons
         for (const auto& tc : whole.testcases)
             if ((opt.only.empty() || contains(opt.only, tc.id)) &&
                 (opt.classes.empty() || contains(opt.classes, tc.cls)) &&
-                (!t.production || tc.eff == model::effect::read_only))
+                (!t.production || tc.eff == model::effect::read_only ||
+                 contains(opt.only, tc.id))) // named: reported as skipped, and why
                 selected->testcases.push_back(tc);
         auto list = [](const std::vector<std::string>& v) {
             std::string out;
