@@ -2,6 +2,7 @@
 
 #include "konform/check/body_formats.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/text.hpp"
 
 #include "pattern.hpp"
 
@@ -216,9 +217,7 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     case model::subject::jsonp: {
         const json* doc = view.as(a.what, error);
         if (!doc) {
-            std::string format(model::to_string(a.what));
-            for (auto& c : format)
-                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            const std::string format = util::ascii_upper(model::to_string(a.what));
             return {false, a.selector + " " + a.predicates.dump(), "(no " + format + " body)",
                     error};
         }

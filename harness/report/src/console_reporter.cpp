@@ -25,13 +25,6 @@ std::string ms_text(double ms) {
     return buf;
 }
 
-std::string upper(std::string_view v) {
-    std::string s(v);
-    for (auto& c : s)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // Collects what one call prints and writes it to the terminal through util::visible:
 // texts from the system under test never reach it with a raw escape sequence, carriage
 // return or bidi control.
@@ -64,8 +57,8 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     std::string counter = std::to_string(index + 1);
     counter.insert(0, width.size() - counter.size(), ' ');
     const std::string shown = tc.advisory ? "advisory" : std::string(run::to_string(tc.v));
-    out_ << "[" << counter << "/" << total << "] " << pad(upper(shown), 12) << " " << pad(tc.id, 18)
-         << " " << tc.title;
+    out_ << "[" << counter << "/" << total << "] " << pad(util::ascii_upper(shown), 12) << " "
+         << pad(tc.id, 18) << " " << tc.title;
     if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped)
         out_ << " (" << ms_text(tc.duration_ms) << ")";
     else
@@ -85,7 +78,8 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
             std::string proves;
             for (const auto& id : a.proves)
                 proves += (proves.empty() ? "" : ", ") + id;
-            out_ << "        " << (tc.advisory ? "NOT MET (advisory)" : upper(run::to_string(a.v)))
+            out_ << "        "
+                 << (tc.advisory ? "NOT MET (advisory)" : util::ascii_upper(run::to_string(a.v)))
                  << " " << proves << " (" << a.pointer << ")\n";
             out_ << failure_text(a, "          ");
             if (const auto* e = tc.excerpt_of(a.exchange)) {
@@ -116,7 +110,7 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
         out_ << j.dump(-1, ' ', true, json::error_handler_t::replace) << '\n';
         return;
     }
-    const std::string verdict = upper(run::to_string(r.overall));
+    const std::string verdict = util::ascii_upper(run::to_string(r.overall));
     if (mode_ == console_mode::quiet) {
         out_ << verdict << " " << r.prof->id << " " << r.prof->version << " " << out_dir << '\n';
         return;
@@ -140,7 +134,7 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
              << " test case(s); they do not decide conformance and are not counted as fail\n";
     out_ << '\n';
     for (const auto& c : r.classes)
-        out_ << "  class " << pad(c.cls->id, 16) << pad(upper(run::to_string(c.v)), 14)
+        out_ << "  class " << pad(c.cls->id, 16) << pad(util::ascii_upper(run::to_string(c.v)), 14)
              << c.cls->title << '\n';
     out_ << '\n'
          << verdict << ": " << r.prof->id << " " << r.prof->version << " against "

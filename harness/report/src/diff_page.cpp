@@ -1,6 +1,7 @@
 #include "konform/report/diff_page.hpp"
 
 #include "html_page.hpp"
+#include "json_member.hpp"
 #include "konform/util/text.hpp"
 
 namespace konform::report {
@@ -11,12 +12,7 @@ using detail::badge;
 using detail::esc;
 using nlohmann::json;
 
-std::string str(const json& j, const char* key) {
-    if (!j.is_object() || !j.contains(key)) return {};
-    const json& v = j[key];
-    return v.is_string() ? v.get<std::string>()
-                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+constexpr auto str = &detail::member_text; // a member as text
 
 // A verdict as a badge, other words (absent, "-") as text.
 std::string shown(const std::string& v) {

@@ -1,6 +1,7 @@
 #include "konform/report/html_report.hpp"
 
 #include "html_page.hpp"
+#include "json_member.hpp"
 #include "konform/report/json_report.hpp"
 #include "konform/util/text.hpp"
 
@@ -15,12 +16,7 @@ namespace {
 using detail::badge;
 using detail::esc;
 
-std::string str(const json& j, const char* key) {
-    if (!j.is_object() || !j.contains(key)) return {};
-    const json& v = j[key];
-    return v.is_string() ? v.get<std::string>()
-                         : v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+constexpr auto str = &detail::member_text; // a member as text
 
 std::string excerpt(const std::string& s, std::size_t max = 2000) {
     if (s.size() <= max) return s;

@@ -1,5 +1,6 @@
 #include "konform/report/repro_script.hpp"
 
+#include "json_member.hpp"
 #include "konform/util/text.hpp"
 
 #include <map>
@@ -11,11 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& o, const char* key) {
-    if (!o.is_object() || !o.contains(key)) return "";
-    const json& v = o[key];
-    return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
-}
+constexpr auto str = &detail::member_text; // a member as text
 
 // A comment line: no newline or control character of the system's can end it.
 std::string comment(std::string_view text) {

@@ -1,18 +1,13 @@
 #include "konform/report/story.hpp"
 
+#include "konform/util/text.hpp"
+
 namespace konform::report {
 
 namespace {
 
 const char* phase_of(const run::step_result& s) {
     return s.setup ? "setup  " : s.cleanup ? "cleanup" : "step   ";
-}
-
-std::string upper(std::string_view v) {
-    std::string s(v);
-    for (auto& c : s)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
 }
 
 } // namespace
@@ -26,7 +21,7 @@ std::string story_text(const run::testcase_result& tc, const std::string& indent
     for (const auto& s : tc.story) {
         const bool first_bad = !marked && !s.cleanup && s.v != run::verdict::pass;
         marked = marked || first_bad;
-        std::string v = upper(run::to_string(s.v));
+        std::string v = util::ascii_upper(run::to_string(s.v));
         v.resize(std::max<std::size_t>(v.size(), 12), ' ');
         out += indent + (first_bad ? "> " : "  ") + phase_of(s) + " " + v + " " +
                (s.name.empty() ? s.pointer : s.name);

@@ -4,6 +4,7 @@
 #include "konform/check/rows.hpp"
 #include "konform/http/curl_line.hpp"
 #include "konform/http/redirect.hpp"
+#include "konform/model/template_expression.hpp"
 #include "konform/run/roll_up.hpp"
 #include "request_builder.hpp"
 #include "rows_spec.hpp"
@@ -77,19 +78,22 @@ std::string step_name(const model::step& s, const variables& vars) {
     }
 }
 
+// A value's text cut to a readable length (200 characters) for the story of a failure.
+std::string shortened(std::string s) {
+    if (s.size() > 200) s = s.substr(0, 197) + "...";
+    return s;
+}
+
 // "row 3: {"postnr":"8000"}", cut to a readable length.
 std::string row_label(std::size_t index, const json& row) {
-    std::string values = row.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (values.size() > 200) values = values.substr(0, 197) + "...";
-    return "row " + std::to_string(index) + ": " + values;
+    return "row " + std::to_string(index) + ": " +
+           shortened(row.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // A value as the story of a failure shows it: JSON text, at most 200 characters.
 std::string shown_value(const json& v) {
-    std::string s = v.is_string() ? v.get<std::string>()
-                                  : v.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() > 200) s = s.substr(0, 197) + "...";
-    return s;
+    return shortened(v.is_string() ? v.get<std::string>()
+                                   : v.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 // How an expectation that names variables was written, and where each captured variable
@@ -101,22 +105,30 @@ std::string expectation_template(const model::assertion& a,
         return {};
     if (written.size() > 300) written = written.substr(0, 297) + "...";
     std::string out = (a.selector.empty() ? "" : a.selector + " ") + written;
+    // The variables its templates start from, in order, each said once.
     std::string from;
-    const std::string all = a.selector + written;
-    for (std::size_t at = all.find("{{"); at != std::string::npos; at = all.find("{{", at + 2)) {
-        std::size_t b = at + 2;
-        while (b < all.size() && all[b] == ' ')
-            ++b;
-        std::size_t e = b;
-        while (e < all.size() &&
-               (std::isalnum(static_cast<unsigned char>(all[e])) || all[e] == '_' || all[e] == '-'))
-            ++e;
-        const std::string name = all.substr(b, e - b);
-        auto it = by.find(name);
-        if (it == by.end()) continue;
-        const std::string said = name + ": captured by step \"" + it->second + "\"";
-        if (from.find(said) == std::string::npos) from += (from.empty() ? "" : "; ") + said;
-    }
+    auto name_sources = [&](const std::string& text) {
+        try {
+            for (const auto& placeholder : model::template_placeholders(text)) {
+                const std::string name = model::parse_expression(placeholder).root();
+                auto it = by.find(name);
+                if (it == by.end()) continue;
+                const std::string said = name + ": captured by step \"" + it->second + "\"";
+                if (from.find(said) == std::string::npos) from += (from.empty() ? "" : "; ") + said;
+            }
+        } catch (const model::template_error&) {
+            // Rendered already; a template that cannot be read names no source.
+        }
+    };
+    name_sources(a.selector);
+    auto walk = [&](const json& v, auto& self) -> void {
+        if (v.is_string())
+            name_sources(v.get_ref<const std::string&>());
+        else if (v.is_structured())
+            for (const auto& item : v)
+                self(item, self);
+    };
+    walk(a.predicates, walk);
     if (!from.empty()) out += " (" + from + ")";
     return out;
 }

@@ -154,4 +154,11 @@ std::string shell_quote(std::string_view s) {
     return out + "'";
 }
 
+std::string ascii_upper(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
 } // namespace konform::util

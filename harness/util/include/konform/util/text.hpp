@@ -32,6 +32,9 @@ void sanitize_utf8(nlohmann::json& j);
 // single quote written as '\''.
 std::string shell_quote(std::string_view s);
 
+// `s` with the ASCII letters in upper case ("fail" -> "FAIL"); other bytes as they are.
+std::string ascii_upper(std::string_view s);
+
 // ISO 8601 in UTC with milliseconds: "2026-11-26T14:54:12.345Z".
 std::string iso8601(std::chrono::system_clock::time_point t);
 
