@@ -27,6 +27,17 @@ std::string run_cmd(const std::string& base_url, const std::string& out,
            "' " + extra + " 2>&1";
 }
 
+// A run of the OIO REST profile into `out`: against `base_url` with its example target, or
+// with `target` when one is given.
+std::string oio_run_cmd(const std::string& base_url, const std::string& out,
+                        const std::string& extra, const std::string& target = "") {
+    const std::string profile = src + "/profiles/oio-rest-organisation";
+    return "ORG_TOKEN=oio-demo-token " + bin + " run --profile " + profile + " --target '" +
+           (target.empty() ? profile + "/target.example.json' --base-url " + base_url
+                           : target + "'") +
+           " " + extra + " --out '" + out + "' 2>&1";
+}
+
 // A run of the example profile into `out`, signed with the demo key and chain.
 std::string signed_run_cmd(const std::string& base_url, const std::string& out,
                            const std::string& extra = "") {
@@ -369,11 +380,8 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
         const auto* sys = reference::find_system("oio-rest-organisation");
         reference::http_server server(0, sys->make(fault));
         server.start();
-        return test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                               "/profiles/oio-rest-organisation --target " + src +
-                               "/profiles/oio-rest-organisation/target.example.json --base-url " +
-                               server.base_url() + " --only " + id + " --force --out '" +
-                               (tmp.path / ("o" + fault)).string() + "' 2>&1",
+        return test::shell(oio_run_cmd(server.base_url(), (tmp.path / ("o" + fault)).string(),
+                                       "--only " + id + " --force"),
                            &out);
     };
     std::string out;
@@ -414,11 +422,8 @@ TEST_CASE(
     reference::http_server server(0, sys->make("paging-off-by-one"));
     server.start();
     std::string out;
-    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                          "/profiles/oio-rest-organisation --target " + src +
-                          "/profiles/oio-rest-organisation/target.example.json --base-url " +
-                          server.base_url() + " --only TC-PAGE-003 --force --out '" +
-                          (tmp.path / "o").string() + "' 2>&1",
+    CHECK(test::shell(oio_run_cmd(server.base_url(), (tmp.path / "o").string(),
+                                  "--only TC-PAGE-003 --force"),
                       &out) == 1);
     // Every step in order: seven setup rows, the capture, the failing step marked, cleanup.
     CHECK(out.find("story (16 steps; every exchange in full is in evidence.har)") !=
@@ -544,11 +549,8 @@ TEST_CASE("cli: --keep-data sends no cleanup and lists what it left, which is st
     server.start();
     test::temp_dir tmp;
     std::string out;
-    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                          "/profiles/oio-rest-organisation --target " + src +
-                          "/profiles/oio-rest-organisation/target.example.json --base-url " +
-                          server.base_url() + " --only TC-PAGE-003 --keep-data --out '" +
-                          (tmp.path / "o").string() + "' 2>&1",
+    CHECK(test::shell(oio_run_cmd(server.base_url(), (tmp.path / "o").string(),
+                                  "--only TC-PAGE-003 --keep-data"),
                       &out) == 0);
     CHECK(out.find("left in the system (--keep-data; cleanup not sent):") != std::string::npos);
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
@@ -590,11 +592,8 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
     {
         reference::http_server server(0, sys->make("paging-off-by-one"));
         server.start();
-        REQUIRE(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                                "/profiles/oio-rest-organisation --target " + src +
-                                "/profiles/oio-rest-organisation/target.example.json --base-url " +
-                                server.base_url() + " --only TC-PAGE-003 --force --out '" +
-                                (tmp.path / "o").string() + "' 2>&1",
+        REQUIRE(test::shell(oio_run_cmd(server.base_url(), (tmp.path / "o").string(),
+                                        "--only TC-PAGE-003 --force"),
                             &out) == 1);
     }
     const std::string report = (tmp.path / "o/report.json").string();
@@ -675,9 +674,7 @@ TEST_CASE("cli: a production verification sends no write, stays under its rate c
         {"parameters", {{"existing_unit", existing}}},
         {"auth", {{"type", "bearer"}, {"token", {{"env", "ORG_TOKEN"}}}}}};
     std::string out;
-    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                          "/profiles/oio-rest-organisation --target '" + target.string() +
-                          "' --force --out '" + (tmp.path / "o").string() + "' 2>&1",
+    CHECK(test::shell(oio_run_cmd("", (tmp.path / "o").string(), "--force", target.string()),
                       &out) == 0);
     INFO(out);
     // Not one write reached the system; only the read-only test cases ran.
@@ -709,10 +706,8 @@ TEST_CASE("cli: a production verification sends no write, stays under its rate c
     // judged the run is not complete (exit 3).
     writes = 0;
     lock.unlock();
-    CHECK(test::shell("ORG_TOKEN=oio-demo-token " + bin + " run --profile " + src +
-                          "/profiles/oio-rest-organisation --target '" + target.string() +
-                          "' --only TC-ORG-CREATE-001 --force --out '" + (tmp.path / "w").string() +
-                          "' 2>&1",
+    CHECK(test::shell(oio_run_cmd("", (tmp.path / "w").string(), "--only TC-ORG-CREATE-001 --force",
+                                  target.string()),
                       &out) == 3);
     lock.lock();
     CHECK(writes == 0);
