@@ -214,3 +214,32 @@ TEST_CASE(
     CHECK_FALSE(x.reused_connection);
     CHECK(server.connections() == 3);
 }
+
+TEST_CASE("http client: an interrupt never sends a request again, and a POST is never retried") {
+    std::atomic<int> posts{0};
+    reference::http_server server(0, [&](const server_request& req) {
+        if (req.method == "POST") ++posts;
+        return server_response::json(201, "{}");
+    });
+    server.set_latency(std::chrono::milliseconds(600));
+    server.start();
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    http::request post = get(server.base_url() + "/things");
+    post.method = "POST";
+    post.body = "{}";
+    REQUIRE(c.perform(post).ok()); // the connection is kept alive for the next one
+    std::optional<http::exchange> second;
+    boost::asio::co_spawn(ioc, c.async_perform(post),
+                          [&](std::exception_ptr, http::exchange e) { second = std::move(e); });
+    boost::asio::steady_timer t(ioc, std::chrono::milliseconds(200));
+    t.async_wait([&](auto) { c.cancel(); });
+    ioc.restart();
+    ioc.run();
+    REQUIRE(second);
+    CHECK(second->reused_connection);
+    CHECK_FALSE(second->ok());
+    CHECK(second->interrupted);
+    std::this_thread::sleep_for(std::chrono::milliseconds(800)); // a retry would arrive by now
+    CHECK(posts.load() == 2); // the interrupted POST was not sent a second time
+}

@@ -18,6 +18,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <optional>
+#include <poll.h>
 #include <set>
 #include <stdexcept>
 
@@ -81,6 +82,31 @@ struct connection {
         lowest().socket().close(ignored);
     }
 };
+
+// RFC 9110 §9.2.2: a request that may be sent again without a further effect. Only these
+// are ever retried; a POST or PATCH whose answer did not come is never sent twice.
+bool idempotent(bhttp::verb v) {
+    switch (v) {
+    case bhttp::verb::get:
+    case bhttp::verb::head:
+    case bhttp::verb::options:
+    case bhttp::verb::trace:
+    case bhttp::verb::put:
+    case bhttp::verb::delete_:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// An idle kept-alive connection the server has closed (or written to unasked) since its
+// last answer: readable without a request. Such a connection is never used again.
+bool stale(connection& c) {
+    pollfd p{};
+    p.fd = c.lowest().socket().native_handle();
+    p.events = POLLIN;
+    return ::poll(&p, 1, 0) != 0;
+}
 
 std::string fmt_ms(std::chrono::milliseconds ms) {
     return std::to_string(ms.count()) + " ms";
@@ -391,6 +417,7 @@ struct client::impl {
         if (cancelled) {
             x.error = asio::error::operation_aborted;
             x.explanation = "not sent: the run was interrupted";
+            x.interrupted = true;
             co_return x;
         }
         origin o;
@@ -461,6 +488,16 @@ struct client::impl {
             // A retry always takes a fresh connection: another idle one may be as stale
             // as the first (several are pooled when test cases run at once).
             auto it = attempt == 0 ? idle.find(pool_key) : idle.end();
+            while (it != idle.end() && stale(*it->second)) {
+                it->second->close();
+                idle.erase(it);
+                it = idle.find(pool_key);
+            }
+            if (cancelled) { // interrupted while waiting for a request slot: never sent
+                x.error = asio::error::operation_aborted;
+                x.explanation = "not sent: the run was interrupted";
+                break;
+            }
             if (it != idle.end()) {
                 c = std::move(it->second);
                 idle.erase(it);
@@ -492,13 +529,19 @@ struct client::impl {
             }
             c->close();
             x.error = ec;
-            // A kept-alive connection the server closed meanwhile: try once on a fresh one.
-            if (!(attempt == 0 && x.reused_connection && nothing && clock_type::now() < deadline))
+            // A kept-alive connection the server closed as the request went out: an
+            // idempotent request is tried once more on a fresh one. Never after an
+            // interrupt, a timeout, or any byte of an answer, and never a POST or PATCH:
+            // the system may have acted on it (RFC 9110 §9.2.2).
+            if (!(attempt == 0 && x.reused_connection && nothing && !cancelled &&
+                  ec != beast::error::timeout && idempotent(req.method()) &&
+                  clock_type::now() < deadline))
                 break;
             x.explanation.clear();
         }
         x.time.total = ms_since(start);
         x.timed_out = x.error == beast::error::timeout;
+        x.interrupted = cancelled && x.error && !x.resp;
         co_return x;
     }
 };
@@ -525,6 +568,7 @@ exchange client::perform(request req) {
         x.req = std::move(req);
         x.error = asio::error::operation_aborted;
         x.explanation = "not sent: the run was interrupted";
+        x.interrupted = true;
         return x;
     }
     std::optional<exchange> out;

@@ -39,7 +39,8 @@ struct exchange {
     // Bytes of an answer arrived before the error: the system did answer, and what it sent
     // broke HTTP or a stated limit (as opposed to no answer at all).
     bool answered = false;
-    bool timed_out = false; // a timeout ended it
+    bool timed_out = false;   // a timeout ended it
+    bool interrupted = false; // the run was interrupted before or while it was under way
     timings time;
     std::optional<tls_facts> tls;
     std::string remote_address; // "127.0.0.1:8080"
