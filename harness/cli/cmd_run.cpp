@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <unistd.h>
 
 namespace konform::cli {
 
@@ -22,10 +23,12 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 // The first SIGINT or SIGTERM ends the run cleanly (an `incomplete` report, exit 3); a
-// second one, with the default action restored, ends the process at once.
+// second one ends the process at once, removing the temporary files of the reports first.
 extern "C" void on_signal(int sig) {
-    stop_requested.store(true);
-    std::signal(sig, SIG_DFL);
+    if (stop_requested.exchange(true)) {
+        util::remove_temporary_files();
+        ::_exit(128 + sig);
+    }
 }
 
 struct run_args {
@@ -128,7 +131,8 @@ exit_code execute(const run_args& a) {
                                      : "")
                   << "\n\n";
     report::outputs outputs(out, console);
-    if (a.trace) outputs.trace_to(&std::cout);
+    // The trace is for people: beside --json it goes to stderr, so stdout stays JSON lines.
+    if (a.trace) outputs.trace_to(mode == report::console_mode::json ? &std::cerr : &std::cout);
     run::run_result result = run::run_profile(prof, tgt, opt, &outputs);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

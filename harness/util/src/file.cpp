@@ -2,7 +2,9 @@
 
 #include "konform/util/sha256.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -85,6 +87,37 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
     w.commit();
 }
 
+namespace {
+
+// The temporary files of writers not yet committed, for remove_temporary_files(): fixed
+// slots of C strings, so a signal handler reads them without locks or allocation.
+constexpr int max_temporary = 64;
+std::atomic<char*> temporary[max_temporary];
+
+int register_temporary(const std::string& path) {
+    char* copy = ::strdup(path.c_str());
+    if (!copy) return -1;
+    for (int i = 0; i < max_temporary; ++i) {
+        char* expected = nullptr;
+        if (temporary[i].compare_exchange_strong(expected, copy)) return i;
+    }
+    std::free(copy);
+    return -1;
+}
+
+void forget_temporary(int& slot) {
+    if (slot < 0) return;
+    std::free(temporary[slot].exchange(nullptr));
+    slot = -1;
+}
+
+} // namespace
+
+void remove_temporary_files() noexcept {
+    for (auto& t : temporary)
+        if (const char* path = t.load()) ::unlink(path);
+}
+
 atomic_file_writer::atomic_file_writer(std::filesystem::path file) : file_(std::move(file)) {
     std::random_device rd;
     for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
@@ -95,10 +128,12 @@ atomic_file_writer::atomic_file_writer(std::filesystem::path file) : file_(std::
         if (fd_ < 0 && errno != EEXIST) break;
     }
     if (fd_ < 0) fail("cannot create temporary file");
+    slot_ = register_temporary(tmp_);
     buffer_.reserve(1 << 16);
 }
 
 atomic_file_writer::~atomic_file_writer() {
+    forget_temporary(slot_);
     if (fd_ >= 0) {
         ::close(fd_);
         ::unlink(tmp_.c_str());
@@ -107,6 +142,7 @@ atomic_file_writer::~atomic_file_writer() {
 
 void atomic_file_writer::fail(const char* what) {
     const int err = errno;
+    forget_temporary(slot_);
     if (fd_ >= 0) {
         ::close(fd_);
         ::unlink(tmp_.c_str());
@@ -146,6 +182,7 @@ void atomic_file_writer::commit() {
         fail("close failed");
     }
     fd_ = -1;
+    forget_temporary(slot_);
     if (::rename(tmp_.c_str(), file_.c_str()) != 0) {
         ::unlink(tmp_.c_str());
         throw std::runtime_error(file_.string() + ": rename failed: " + std::strerror(errno));

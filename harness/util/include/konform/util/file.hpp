@@ -26,6 +26,11 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
 // Writes a file as a stream, with the same guarantee: the bytes go to a fresh temporary
 // file beside it (created exclusively, never through a planted link) and commit() puts it
 // in place. Without commit() the temporary file is removed. Buffered.
+// Removes the temporary files of every atomic_file_writer not yet committed. Safe to call
+// from a signal handler (only unlink): a second interrupt that ends the process at once
+// leaves no temporary file behind.
+void remove_temporary_files() noexcept;
+
 class atomic_file_writer {
 public:
     explicit atomic_file_writer(std::filesystem::path file);
@@ -43,6 +48,7 @@ private:
 
     std::filesystem::path file_;
     std::string tmp_;
+    int slot_ = -1; // where remove_temporary_files() finds it
     int fd_ = -1;
     std::string buffer_;
     std::uint64_t written_ = 0;
