@@ -34,7 +34,8 @@ exit_code execute(const repro_args& a) {
     opt.report_name = std::filesystem::path(a.report).filename().string();
     if (!a.target.empty()) {
         // The target gives the TLS options (CA, client certificate); its secrets stay
-        // variables of the script.
+        // variables of the script. The script replays against the URL the report tested
+        // (or --base-url), never the target's own base_url, which may name another system.
         const model::target t = model::load_target(a.target);
         opt.tls.insecure = t.tls.insecure;
         if (!t.tls.ca_file.empty())
@@ -47,7 +48,6 @@ exit_code execute(const repro_args& a) {
             opt.tls.client_key = std::filesystem::absolute(t.tls.client_key).string();
         if (!t.tls.client_key_password.empty())
             opt.tls.password_placeholder = t.tls.client_key_password.placeholder();
-        if (opt.base_url.empty()) opt.base_url = t.base_url;
     }
     std::string script;
     try {
@@ -77,7 +77,7 @@ action add_repro(CLI::App& app) {
     cmd->add_option("report", a->report, "report.json (its evidence.har beside it)")->required();
     cmd->add_option("testcase", a->testcase, "The test case's id")->required();
     cmd->add_option("--target", a->target,
-                    "Target file: its URL, CA and client certificate go into the script");
+                    "Target file: its CA and client certificate go into the script");
     cmd->add_option("--base-url", a->base_url, "Replay against this URL instead");
     cmd->add_option("-o,--out", a->out, "Write the script here (default: standard output)");
     cmd->add_flag("--no-cleanup", a->no_cleanup,
