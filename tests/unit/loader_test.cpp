@@ -117,6 +117,29 @@ TEST_CASE("loader: wrong types and unknown keys are named by JSON Pointer") {
     CHECK(has(ps, "/classes", "format"));
 }
 
+TEST_CASE("loader: an unknown top-level key is named at its own place and line") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", "{\"id\": \"T1\", \"title\": \"T\", \"class\": \"core\",\n"
+                         "  \"verfies\": [\"R1\"],\n  \"steps\": []}");
+    auto ps = s.load();
+    CHECK(has(ps, "/verfies", "unknown key \"verfies\": did you mean \"verifies\"?"));
+    for (const auto& p : ps)
+        if (p.where == "/verfies") CHECK(p.line == 2);
+}
+
+TEST_CASE("loader: a value that breaks the format is shown in the message") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", R"({"id": "T1", "title": "T", "class": "core", "verifies": ["R1"],
+  "variables": {"bad name": 1}, "steps": []})");
+    auto ps = s.load();
+    bool shown = false;
+    for (const auto& p : ps)
+        shown = shown || p.message.find("(the value is ") != std::string::npos;
+    CHECK(shown);
+}
+
 TEST_CASE("loader: unknown step and assertion kinds") {
     scratch s;
     s.write("profile.json", good_profile);

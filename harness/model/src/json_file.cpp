@@ -212,7 +212,7 @@ void check_format(const nlohmann::json& doc, std::string_view format,
         if (std::regex_search(v.message, m, unknown_key)) {
             const std::string key = m[1].str();
             auto hint = closest(key, vocab.keys);
-            diag.add(fname, where + "/" + key,
+            diag.add(fname, v.pointer + "/" + key, // at the key's own line
                      "unknown key \"" + key + "\"" +
                          (hint && *hint != key ? ": did you mean \"" + *hint + "\"?"
                                                : " here: see the " + std::string(format) +
@@ -244,8 +244,18 @@ void check_format(const nlohmann::json& doc, std::string_view format,
                      text + " is not one of " + quoted_list(it->second) +
                          (hint ? ": did you mean \"" + *hint + "\"?" : ""));
         } else {
+            // The value as written, so the message says what was wrong with what.
+            std::string written;
+            try {
+                written = doc.at(nlohmann::json::json_pointer(v.pointer))
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                if (written.size() > 80) written = written.substr(0, 77) + "...";
+                written = " (the value is " + written + ")";
+            } catch (const nlohmann::json::exception&) {
+            }
             diag.add(fname, where,
-                     "does not match the " + std::string(format) + " format: " + v.message);
+                     "does not match the " + std::string(format) + " format: " + v.message +
+                         written);
         }
     }
 }
