@@ -64,6 +64,14 @@ exit_code execute(const lint_args& a) {
               << " requirements\n";
     for (const auto& id : read_only)
         std::cout << "  read-only: " << id << '\n';
+    // A read-only test case over the certification data set would judge a production
+    // system's real data against the synthetic one: false regressions.
+    for (const auto& tc : prof.testcases)
+        if (tc.eff == model::effect::read_only && !tc.needs_certification_data)
+            if (auto d = model::first_dataset_use(tc))
+                std::cout << "  warning: read-only test case " << tc.id << " uses data set " << *d
+                          << " but does not say \"needs\": [\"certification-data\"]; a "
+                             "production verification would judge real data against it\n";
     for (const auto& id : uncovered)
         std::cout << "  MUST requirement " << id << " is verified by no test case\n";
     if (a.strict && !uncovered.empty()) return exit_code::not_ok;

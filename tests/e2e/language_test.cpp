@@ -395,3 +395,124 @@ TEST_CASE("language 2: a client certificate a profile ships must be a file of th
     CHECK(has(ps, "missing.key does not exist"));
     std::filesystem::remove(lp.tmp.path.parent_path() / "konform-outside.pem");
 }
+
+TEST_CASE("verdict kernel: a class setup that fails makes the test case inconclusive, and a "
+          "cleanup over what it never captured sends nothing") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-CREATED", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "setup": [{"name": "create", "request": {"method": "POST", "path": "/greetings", "json": {"language": "da"}},
+             "expect": [{"status": 201}], "capture": {"created": {"json": "/id", "append": true}}}],
+  "steps": [{"request": {"method": "GET", "path": "/greetings"}, "expect": [{"status": 200}]}],
+  "cleanup": [{"for_each": "{{created}}", "as": "c", "steps": [
+                {"request": {"method": "DELETE", "path": "/greetings/{{c}}"}}]},
+              {"for_each": "{{created | default([])}}", "as": "c", "steps": [
+                {"request": {"method": "DELETE", "path": "/greetings/{{c}}"}}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK_MESSAGE(r.testcases[0].v == verdict::inconclusive, r.testcases[0].reason);
+    CHECK(r.testcases[0].reason == "setup step \"create\" did not pass");
+    CHECK(sink.exchanges.size() == 1); // the create only: no DELETE of nothing
+    REQUIRE(sink.steps.size() == 4);
+    CHECK(sink.steps[1].second.name == "GET /greetings"); // an unnamed step reads as its request
+    CHECK(sink.steps[1].second.why == run::unjudged::not_reached);
+    CHECK(sink.steps[2].second.message == "nothing to clean up: created was never captured");
+    CHECK(sink.steps[2].second.v == verdict::pass);
+    CHECK(sink.steps[3].second.name == "for_each {{created | default([])}}");
+}
+
+TEST_CASE("verdict kernel: a paged step in setup that fails makes the test case inconclusive") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-PAGED-SETUP", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "variables": {"nothing": "not a number"},
+  "setup": [{"name": "every page", "request": {"method": "GET", "path": "/greetings"},
+             "pages": {"param": "side", "max": 3}, "expect": [{"status": 404}]},
+            {"name": "a page that cannot be built", "request": {"method": "GET", "path": "/{{nothing | int}}"},
+             "pages": {"param": "side", "max": 3}}],
+  "steps": [{"request": {"method": "GET", "path": "/greetings"}, "expect": [{"status": 200}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK_MESSAGE(r.testcases[0].v == verdict::inconclusive, r.testcases[0].reason);
+    CHECK(r.testcases[0].proven.at("R-SEARCH") == verdict::inconclusive);
+    REQUIRE(sink.steps.size() == 3);
+    CHECK(sink.steps[0].second.v == verdict::inconclusive);
+    CHECK(sink.steps[1].second.why == run::unjudged::not_reached);
+}
+
+TEST_CASE("verdict kernel: a paged step without expectations whose request cannot be built is an "
+          "error, not a pass") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-PAGED", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "variables": {"nothing": "not a number"},
+  "steps": [{"name": "pages", "request": {"method": "GET", "path": "/{{nothing | int}}"}, "pages": {"param": "side"}},
+            {"request": {"method": "GET", "path": "/greetings"}, "expect": [{"status": 200}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    CHECK(r.testcases[0].v == verdict::error);
+    REQUIRE(!sink.steps.empty());
+    CHECK(sink.steps[0].second.why == run::unjudged::not_built);
+}
+
+TEST_CASE("verdict kernel: an expectation with after is judged only when the status passed") {
+    language_profile lp;
+    lp.write("profile.json", R"({"id": "after", "version": "1.0.0", "title": "t",
+  "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+  "requirements": [{"id": "R-STATUS", "class": "core", "level": "MUST", "text": "status"},
+                   {"id": "R-BODY", "class": "core", "level": "MUST", "text": "body"}],
+  "testcases": ["testcases/*.json"]})");
+    lp.write("testcases/t.json",
+             R"({"id": "T-AFTER", "title": "t", "class": "core", "verifies": ["R-STATUS", "R-BODY"],
+  "steps": [{"request": {"method": "GET", "path": "/greetings/00000000-0000-4000-8000-000000000000"},
+             "expect": [{"json": "/text", "type": "string", "after": "status", "proves": "R-BODY"},
+                        {"status": 200, "proves": "R-STATUS"}]},
+            {"request": {"method": "GET", "path": "/greetings"},
+             "expect": [{"json": "/results", "type": "array", "after": ["status"], "proves": "R-BODY"},
+                        {"status": 200, "proves": "R-STATUS"}]}]})");
+    test::recording_sink sink;
+    auto r = run_profile(model::load_profile(lp.tmp.path), sink);
+    const auto& tc = r.testcases[0];
+    CHECK(tc.v == verdict::fail);
+    // The unknown greeting's 404 fails the status requirement only; the body's requirement
+    // is not judged on an answer that was not the one it describes.
+    CHECK(tc.proven.at("R-STATUS") == verdict::fail);
+    CHECK(tc.proven.at("R-BODY") == verdict::inconclusive);
+    REQUIRE(tc.failures.size() == 1);
+    CHECK(tc.failures[0].subject == "status");
+    REQUIRE(!sink.steps.empty());
+    const auto& first = sink.steps[0].second.assertions;
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].why == run::unjudged::needs_unmet); // in the order written
+    CHECK(first[0].explanation.find("after the step's status expectations") != std::string::npos);
+}
+
+TEST_CASE("verdict kernel: after names a subject of an expectation, not its own") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-AFTER", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"request": {"method": "GET", "path": "/greetings"},
+             "expect": [{"status": 200, "after": "status"}, {"json": "/results", "exists": true, "after": "json"}]}]})");
+    auto problems = lp.lint();
+    CHECK(has(problems, "cannot wait for its own subject \"status\""));
+    CHECK(has(problems, "/steps/0/expect/1/after"));
+}
+
+TEST_CASE("verdict kernel: lint knows a data set's columns") {
+    language_profile lp;
+    lp.write("testcases/t.json",
+             R"({"id": "T-COLUMNS", "title": "t", "class": "core", "verifies": ["R-SEARCH"],
+  "steps": [{"for_each": "languages", "steps": [
+    {"name": "{{row.langauge}}", "request": {"method": "GET", "path": "/greetings", "query": {"language": "{{row.language}}"}},
+     "expect": [{"json": "/results", "count": {"ge": "{{row.titel}}"}}]}]},
+    {"for_each": [{"titel": 1}], "steps": [
+     {"request": {"method": "GET", "path": "/greetings", "query": {"n": "{{row.titel}}"}}}]}]})");
+    auto problems = lp.lint();
+    CHECK(has(problems, "data set languages has no column \"langauge\" in {{row.langauge}}: did "
+                        "you mean {{row.language}}?"));
+    CHECK(has(problems, "has no column \"titel\" in {{row.titel}} (its columns: language, min)"));
+    int column_problems = 0;
+    for (const auto& p : problems)
+        column_problems += p.to_string().find("has no column") != std::string::npos;
+    CHECK(column_problems == 2); // inline rows are not a data set's
+}

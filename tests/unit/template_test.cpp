@@ -104,6 +104,11 @@ TEST_CASE("template: array filters and arguments") {
     CHECK(render("{{missing | default('none')}}", v) == "none");
     CHECK(render_value("{{nil | default(7)}}", v) == json(7));
     CHECK(render_value("{{list.0 | default(7)}}", v) == json(3));
+    // An empty array or object stands as a default, so a loop over a capture that never
+    // happened runs no row.
+    CHECK(render_value("{{missing | default([])}}", v) == json::array());
+    CHECK(render_value("{{missing | default( { } )}}", v) == json::object());
+    CHECK_THROWS_AS(render_value("{{missing | default([1])}}", v), template_error);
     CHECK(render_value("{{ 'abc' | upper }}", v) == json("ABC"));
     CHECK_THROWS_WITH_AS(render("{{obj | first}}", v), doctest::Contains("takes an array"),
                          template_error);

@@ -83,6 +83,13 @@ struct reader {
         if (pos >= text.size()) fail("missing value");
         const char c = text[pos];
         if (c == '"' || c == '\'') return json(quoted());
+        if (c == '[' || c == '{') { // only the empty array and object: default([])
+            const char close = c == '[' ? ']' : '}';
+            ++pos;
+            if (!at(close)) fail(std::string("only an empty ") + c + close + " stands here");
+            ++pos;
+            return c == '[' ? json::array() : json::object();
+        }
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
             std::size_t end = pos + 1;
             while (end < text.size() &&
@@ -156,7 +163,8 @@ expression parse_expression(std::string_view text) {
             while (!r.at(')')) {
                 auto arg = r.literal();
                 if (!arg)
-                    r.fail("filter arguments are numbers, quoted strings, true, false or null");
+                    r.fail("filter arguments are numbers, quoted strings, true, false, null, [] or "
+                           "{}");
                 f.args.push_back(std::move(*arg));
                 if (r.at(','))
                     ++r.pos;

@@ -3,6 +3,7 @@
 #include "konform/model/template_expression.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace konform::model::detail {
@@ -16,6 +17,9 @@ struct linter {
     const testcase& tc;
     diagnostics& diag;
     std::set<std::string> scope;
+    // Loop variables bound to a data set's rows, and that data set: `{{row.col}}` must name
+    // one of its columns.
+    std::map<std::string, std::string> rows_of;
 
     void problem(const step* s, const std::string& where, const std::string& message) {
         std::string at = s && !s->written_at.empty() ? " (written in " + s->written_at + ")" : "";
@@ -57,7 +61,10 @@ struct linter {
                 }
                 continue;
             }
-            if (scope.count(root)) continue;
+            if (scope.count(root)) {
+                column(e.name, root, where, s);
+                continue;
+            }
             std::vector<std::string> names(scope.begin(), scope.end());
             auto hint = closest(root, names);
             problem(s, where,
@@ -66,6 +73,28 @@ struct linter {
                               : ": not a parameter, variable, loop variable, fragment parameter "
                                 "or capture of an earlier step"));
         }
+    }
+
+    // `{{row.titel}}` where row is a data set's row: the column must be in its header.
+    void column(const std::string& name, const std::string& root, const std::string& where,
+                const step* s) {
+        auto bound = rows_of.find(root);
+        if (bound == rows_of.end() || name.size() <= root.size() + 1) return;
+        auto set = prof.datasets.find(bound->second);
+        if (set == prof.datasets.end()) return;
+        const auto& columns = set->second.rows.columns();
+        if (columns.empty()) return; // a JSON data set's rows may differ in their members
+        const std::string col =
+            name.substr(root.size() + 1, name.find('.', root.size() + 1) - root.size() - 1);
+        if (std::find(columns.begin(), columns.end(), col) != columns.end()) return;
+        auto hint = closest(col, columns);
+        std::string all;
+        for (const auto& c : columns)
+            all += (all.empty() ? "" : ", ") + c;
+        problem(s, where,
+                "data set " + bound->second + " has no column \"" + col + "\" in {{" + name + "}}" +
+                    (hint ? ": did you mean {{" + root + "." + *hint + "}}?"
+                          : " (its columns: " + all + ")"));
     }
 
     // Checks every string (and object key) of a JSON value.
@@ -131,8 +160,16 @@ struct linter {
         for (const auto& [name, v] : s.bindings)
             bind(name);
         if (s.loop) bind(s.as);
+        const auto outer = rows_of;
+        if (s.loop) {
+            if (s.loop->from == loop_source::kind::dataset)
+                rows_of[s.as] = s.loop->name;
+            else
+                rows_of.erase(s.as);
+        }
         for (const auto& inner : s.steps)
             run(inner);
+        rows_of = outer;
         for (const auto& name : added) // loop variables and fragment parameters end here
             scope.erase(name);
     }

@@ -45,6 +45,11 @@ std::string_view to_string(subject s) {
 
 namespace {
 
+constexpr subject all_subjects[] = {
+    subject::status,   subject::header, subject::json,    subject::xpath,     subject::body,
+    subject::duration, subject::schema, subject::refused, subject::soap_body, subject::soap_fault,
+    subject::csv,      subject::ndjson, subject::jsonp};
+
 const char* const predicate_names[] = {
     "equals", "not_equals", "matches", "not_matches", "exists", "absent", "type", "one_of", "lt",
     "le",     "gt",         "ge",      "contains",    "count",  "each",   "some", "rows"};
@@ -199,6 +204,22 @@ struct parser {
             else
                 for (const auto& id : p)
                     out.proves.push_back(id.get<std::string>());
+        }
+        if (a.contains("after")) {
+            const json& names = a["after"];
+            for (const auto& n : names.is_array() ? names : json::array({names})) {
+                std::optional<subject> s;
+                for (subject each : all_subjects)
+                    if (to_string(each) == n.get<std::string>()) s = each;
+                if (!s || *s == out.what)
+                    error(where + "/after",
+                          !s ? "\"" + n.get<std::string>() + "\" is not a subject of an expectation"
+                             : "an expectation cannot wait for its own "
+                               "subject \"" +
+                                   n.get<std::string>() + "\"");
+                else
+                    out.after.push_back(*s);
+            }
         }
         out.description = a.value("description", "");
         return out;
@@ -480,6 +501,38 @@ const step* first_write(const testcase& tc) {
     return nullptr;
 }
 
+namespace {
+
+// The data set a `rows` predicate compares with, anywhere in nested predicates.
+std::optional<std::string> rows_dataset(const json& predicates) {
+    if (!predicates.is_object()) return std::nullopt;
+    for (const auto& [key, v] : predicates.items()) {
+        if (key == "rows" && v.is_object() && v.contains("dataset") && v["dataset"].is_string())
+            return v["dataset"].get<std::string>();
+        if (key == "each" || key == "some")
+            if (auto inner = rows_dataset(v)) return inner;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> dataset_use_in(const std::vector<step>& steps) {
+    for (const auto& s : steps) {
+        if (s.loop && s.loop->from == loop_source::kind::dataset) return s.loop->name;
+        for (const auto& a : s.expect)
+            if (auto d = rows_dataset(a.predicates)) return d;
+        if (auto inner = dataset_use_in(s.steps)) return inner;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> first_dataset_use(const testcase& tc) {
+    for (const auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})
+        if (auto d = dataset_use_in(*phase)) return d;
+    return std::nullopt;
+}
+
 bool row_matches(const json& row, const json& where) {
     for (const auto& [column, value] : where.items()) {
         if (!row.is_object()) return false;
@@ -502,6 +555,9 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
     tc.serial = doc.value("serial", false);
     if (doc.contains("effect"))
         tc.stated_effect = doc["effect"] == "read-only" ? effect::read_only : effect::writes;
+    if (doc.contains("needs"))
+        for (const auto& n : doc["needs"])
+            tc.needs_certification_data = tc.needs_certification_data || n == "certification-data";
     if (doc.contains("requires_parameters"))
         tc.requires_parameters = doc["requires_parameters"].get<std::vector<std::string>>();
     if (doc.contains("variables"))

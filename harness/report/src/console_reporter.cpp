@@ -56,7 +56,9 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
     const std::string width = std::to_string(total);
     std::string counter = std::to_string(index + 1);
     counter.insert(0, width.size() - counter.size(), ' ');
-    const std::string shown = tc.advisory ? "advisory" : std::string(run::to_string(tc.v));
+    const std::string shown = tc.interrupted && tc.v == run::verdict::error ? "interrupted"
+                              : tc.advisory                                 ? "advisory"
+                                            : std::string(run::to_string(tc.v));
     out_ << "[" << counter << "/" << total << "] " << pad(util::ascii_upper(shown), 12) << " "
          << pad(tc.id, 18) << " " << tc.title;
     if (tc.v != run::verdict::inapplicable && tc.v != run::verdict::skipped)
@@ -65,7 +67,8 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
         out_ << " — " << tc.reason;
     out_ << '\n';
     if (!tc.kept.empty()) {
-        out_ << "        left in the system (--keep-data; cleanup not sent):\n";
+        out_ << (tc.interrupted ? "        left in the system (interrupted; cleanup not sent):\n"
+                                : "        left in the system (--keep-data; cleanup not sent):\n");
         for (const auto& k : tc.kept)
             out_ << "          " << k << '\n';
     }
@@ -115,19 +118,21 @@ void console_reporter::summary(const run::run_result& r, const std::string& out_
         out_ << verdict << " " << r.prof->id << " " << r.prof->version << " " << out_dir << '\n';
         return;
     }
-    auto row = [&](const char* what, const std::map<run::verdict, int>& m) {
+    // Advisories (a SHOULD or MAY not met) have a column of their own: every test case and
+    // requirement is counted once, in one column.
+    auto row = [&](const char* what, const std::map<run::verdict, int>& m, int advisory) {
         out_ << pad(what, 14);
         for (auto v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
                        run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
             out_ << pad(std::to_string(m.count(v) ? m.at(v) : 0), 14);
-        out_ << '\n';
+        out_ << advisory << '\n';
     };
     out_ << '\n' << pad("", 14);
     for (const char* h : {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"})
         out_ << pad(h, 14);
-    out_ << '\n';
-    row("test cases", r.testcase_counts);
-    row("requirements", r.requirement_counts);
+    out_ << "advisory\n";
+    row("test cases", r.testcase_counts, r.testcase_advisory);
+    row("requirements", r.requirement_counts, r.requirement_advisory);
     if (r.testcase_advisory || r.requirement_advisory)
         out_ << "advisory: " << r.requirement_advisory << " SHOULD/MAY requirement(s) not met, in "
              << r.testcase_advisory

@@ -171,7 +171,8 @@ json report_head(const run::run_result& r, const json& evidence) {
                   {"verdict", run::to_string(tc.v)},
                   {"duration_ms", tc.duration_ms}};
         if (!tc.reason.empty()) j["reason"] = tc.reason;
-        if (!tc.kept.empty()) j["kept"] = tc.kept; // --keep-data: cleanup not sent
+        if (!tc.kept.empty()) j["kept"] = tc.kept; // --keep-data or interrupted: not sent
+        if (tc.interrupted) j["interrupted"] = true;
         if (tc.advisory) j["advisory"] = true;
         tcs.push_back(std::move(j));
     }

@@ -36,6 +36,8 @@ public:
 private:
     struct state;
 
+    // One unit per step kind (exchange_step.cpp, paged_step.cpp, loop_step.cpp,
+    // fragment_step.cpp); run_step dispatches, and every kind ends through end_step.
     boost::asio::awaitable<void> run_step(const model::step& s, state& st);
     boost::asio::awaitable<void> exchange_step(const model::step& s, state& st);
     boost::asio::awaitable<void> paged_step(const model::step& s, state& st);
@@ -44,12 +46,34 @@ private:
     // The rows of a for_each built at run time (inline, a template, a range), at most
     // 100,000, or nothing (and why); a data set's rows are read one at a time instead.
     std::optional<nlohmann::json> loop_rows(const model::step& s, state& st, std::string& why);
+    // Sends a request with the target's credentials where they belong; records the token
+    // exchange. Nothing, and why, when the credentials could not be had.
+    boost::asio::awaitable<std::optional<http::exchange>>
+    send(const model::request_spec& spec, http::request r, state& st, std::string& why);
+    // Notes whether an exchange reached the system, for the unreachable-system rule.
+    void note_reach(const http::exchange& x, bool answered, state& st);
     void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
     void take_captures(const model::step& s, state& st, check::response_view& view,
                        step_result& sr);
     std::size_t record(const http::exchange& x, state& st);
     http::exchange redacted(const http::exchange& raw) const;
     std::string refused_write(const model::request_spec& spec, const http::request& req) const;
+
+    // The one builder of step and assertion results: a step's identity in its test case,
+    // and an assertion's requirements (none outside the main steps), step and row.
+    step_result begin_step(const model::step& s, const state& st) const;
+    assertion_result assertion_of(const model::assertion& a, const state& st, const step_result& sr,
+                                  verdict v, const std::string& why,
+                                  unjudged reason = unjudged::none) const;
+    // Ends a step: its verdict through the step policy, into the result and the stream,
+    // and the test case stops when the policy says so.
+    void end_step(step_result sr, state& st, const http::exchange* x);
+    // The step cannot be judged: every assertion takes verdict `v` for `why`, then end_step.
+    void give_up(const model::step& s, step_result sr, state& st, verdict v, unjudged reason,
+                 const std::string& why, const http::exchange* x);
+    // What came of an exchange that gave no answer to judge, and why, typed.
+    void no_answer(const model::step& s, step_result sr, state& st, const http::exchange& x,
+                   const std::string& where = {});
     void finish_step(step_result sr, state& st, const http::exchange* x);
     void not_reached(const model::step& s, state& st);
     std::string redact(const std::string& s) const { return secrets_.redact(s); }

@@ -30,10 +30,11 @@ void account_step(testcase_result& tc, const step_result& s) {
         tc.story.push_back(std::move(told));
     } else
         ++tc.story_omitted;
+    if (s.why == unjudged::interrupted) tc.interrupted = true;
     if (s.cleanup) return;
     tc.v = worst(tc.v, s.v);
     if (s.v != verdict::pass && tc.reason.empty() && !s.message.empty() &&
-        s.message.rfind("not reached", 0) != 0)
+        s.why != unjudged::not_reached)
         tc.reason = s.message;
     for (const auto& a : s.assertions) {
         for (const auto& id : a.proves) {
@@ -44,7 +45,8 @@ void account_step(testcase_result& tc, const step_result& s) {
                 it->second = worst(it->second, a.v);
         }
         const bool shown =
-            a.v == verdict::fail || (a.v == verdict::error && a.explanation != "not reached");
+            a.v == verdict::fail || (a.v == verdict::error && a.why != unjudged::not_reached &&
+                                     a.why != unjudged::needs_unmet);
         if (!shown) continue;
         if (tc.failures.size() < testcase_result::max_failures)
             tc.failures.push_back(a);

@@ -36,6 +36,10 @@ std::optional<testcase_result> planned_out(const model::profile& p, const model:
         return not_run(p, tc, verdict::skipped,
                        "writes to the system: a production verification runs only read-only "
                        "test cases");
+    if (t.production && tc.needs_certification_data)
+        return not_run(p, tc, verdict::inapplicable,
+                       "needs the certification data set, which a production system does not "
+                       "hold");
     for (const auto& n : tc.requires_parameters)
         if (!t.parameters.count(n))
             return not_run(p, tc, verdict::inapplicable, "the target sets no parameter " + n);

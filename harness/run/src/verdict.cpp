@@ -20,6 +20,28 @@ std::string_view to_string(verdict v) {
     return "?";
 }
 
+std::string_view to_string(unjudged u) {
+    switch (u) {
+    case unjudged::none:
+        return "judged";
+    case unjudged::not_reached:
+        return "not reached";
+    case unjudged::interrupted:
+        return "interrupted";
+    case unjudged::no_answer:
+        return "no answer";
+    case unjudged::refused_before_sending:
+        return "refused before sending";
+    case unjudged::limit_hit:
+        return "limit hit";
+    case unjudged::not_built:
+        return "not built";
+    case unjudged::needs_unmet:
+        return "needs unmet";
+    }
+    return "?";
+}
+
 namespace {
 int rank(verdict v) {
     switch (v) {

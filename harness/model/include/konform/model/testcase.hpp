@@ -37,6 +37,9 @@ struct assertion {
     std::string selector; // header name, JSON Pointer, XPath or schema name
     nlohmann::json predicates = nlohmann::json::object();
     std::vector<std::string> proves; // requirement ids; empty means the test case's
+    // "after": judged only when every expectation of these subjects in the same step
+    // passed; otherwise not reached, so one fault fails one requirement.
+    std::vector<subject> after;
     std::string description;
     std::string pointer; // where it stands in its file
 };
@@ -148,6 +151,9 @@ struct testcase {
     std::string cls;
     std::vector<std::string> verifies;
     std::vector<std::string> requires_parameters; // inapplicable unless the target sets them
+    // "needs": ["certification-data"]: the test case expects the certification data set
+    // in the system, so a production verification (which holds real data) cannot run it.
+    bool needs_certification_data = false;
     bool serial = false; // never runs beside another test case (e.g. it counts all objects)
     std::optional<effect> stated_effect; // "effect" as the test case states it
     effect eff = effect::writes; // stated, else inferred from its steps (the profile sets it)
@@ -165,6 +171,10 @@ bool writes(const request_spec& r);
 // The first step of a test case (setup, steps, cleanup; inside rows and fragments) whose
 // request writes, or null: a test case without one is read-only.
 const step* first_write(const testcase& tc);
+
+// The first data set a test case runs over (for_each) or compares with (rows), if any: a
+// sign that it expects the certification data set in the system.
+std::optional<std::string> first_dataset_use(const testcase& tc);
 
 // Whether a for_each row runs under `where` ({"column": value, ...}): the row is an object
 // holding each value (JSON equality; an empty `where` lets every row run).

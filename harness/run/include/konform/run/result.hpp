@@ -32,6 +32,7 @@ struct assertion_result {
     std::size_t exchange = no_exchange; // index of the exchange in the run's evidence
     std::string step;                   // the step's rendered name
     std::string row;                    // inside a for_each: "row 3: {...}"
+    unjudged why = unjudged::none;      // set when it was not judged on an answer
 };
 
 struct step_result {
@@ -51,6 +52,7 @@ struct step_result {
     std::vector<std::pair<std::string, std::string>> captures;
     bool cleanup = false;
     bool setup = false;
+    unjudged why = unjudged::none; // set when the step was not judged on an answer
 };
 
 // What the console, JUnit and HTML show of a failed exchange: request and response
@@ -83,6 +85,7 @@ struct testcase_result {
     // With --keep-data: the cleanup requests not sent ("DELETE https://..."), what the test
     // case left in the system.
     std::vector<std::string> kept;
+    bool interrupted = false; // the run was interrupted while this test case ran
     std::size_t step_count = 0;
     std::size_t exchange_count = 0;
     // The story of a test case that did not pass: every step in order (setup, steps,

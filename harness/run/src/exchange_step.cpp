@@ -1,0 +1,127 @@
+// A step that sends one request (following redirects when it says so) and judges the answer.
+#include "interpreter_state.hpp"
+#include "konform/http/redirect.hpp"
+#include "request_builder.hpp"
+
+#include <algorithm>
+
+namespace konform::run::detail {
+
+namespace {
+
+// The system could not be reached, did not answer at all, or did not finish its answer in
+// time: what the "N test cases in a row" rule counts.
+bool is_connection_failure(const http::exchange& x) {
+    if (!x.error || x.resp || x.interrupted) return false;
+    if (x.timed_out) return true;
+    return !x.answered &&
+           (x.failed_in == http::phase::resolve || x.failed_in == http::phase::connect ||
+            x.failed_in == http::phase::tls_handshake || x.failed_in == http::phase::send ||
+            x.failed_in == http::phase::wait);
+}
+
+} // namespace
+
+void interpreter::note_reach(const http::exchange& x, bool answered, state& st) {
+    if (answered) st.reached = true;
+    if (!answered && is_connection_failure(x)) st.unreachable = true;
+}
+
+// Credentials go only to the target's own origin, also across redirects.
+boost::asio::awaitable<std::optional<http::exchange>>
+interpreter::send(const model::request_spec& spec, http::request r, state& st, std::string& why) {
+    if (spec.authenticate && http::same_origin(r.url, target_.base_url)) {
+        std::optional<http::exchange> token_exchange;
+        why = co_await auth_.apply(r, token_exchange);
+        if (token_exchange) record(*token_exchange, st);
+        if (!why.empty()) co_return std::nullopt;
+    }
+    co_return co_await client_.async_perform(std::move(r));
+}
+
+boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st) {
+    step_result sr = begin_step(s, st);
+    http::request req;
+    try {
+        req = build_request(*s.request, st.vars, target_.base_url);
+    } catch (const std::exception& e) {
+        give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
+                std::string("the request could not be built: ") + e.what(), nullptr);
+        co_return;
+    }
+    if (std::string why = refused_write(*s.request, req); !why.empty()) {
+        give_up(s, std::move(sr), st, verdict::error, unjudged::refused_before_sending, why,
+                nullptr);
+        co_return;
+    }
+    std::string why;
+    auto first = co_await send(*s.request, req, st, why);
+    if (!first) {
+        give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+        co_return;
+    }
+    http::exchange x = std::move(*first);
+    constexpr int max_redirects = 10;
+    for (int hops = 0; s.request->follow_redirects && x.ok(); ++hops) {
+        auto next = http::redirect_request(req, x);
+        if (!next) break;
+        if (!s.request->follow_cross_origin && !http::same_origin(next->url, req.url)) {
+            sr.message = redact("redirect to another origin not followed (" + next->url +
+                                "; the step allows it with follow_cross_origin)");
+            break;
+        }
+        if (hops == max_redirects) {
+            sr.exchange = record(x, st);
+            give_up(s, std::move(sr), st, verdict::fail, unjudged::limit_hit,
+                    "more than " + std::to_string(max_redirects) + " redirects (last to " +
+                        next->url + ")",
+                    &x);
+            co_return;
+        }
+        record(x, st);
+        req = std::move(*next);
+        auto hop = co_await send(*s.request, req, st, why);
+        if (!hop) {
+            give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+            co_return;
+        }
+        x = std::move(*hop);
+    }
+    // A TLS refusal the step expects ("refused") is an answer, not an unreachable system.
+    const bool expected_refusal = !x.ok() && http::refused_by_tls(x) &&
+                                  std::any_of(s.expect.begin(), s.expect.end(), [](const auto& a) {
+                                      return a.what == model::subject::refused;
+                                  });
+    note_reach(x, x.ok() || expected_refusal, st);
+    sr.exchange = record(x, st);
+    sr.method = x.req.method;
+    sr.url = x.req.url;
+    if (x.resp) sr.status = x.resp->status;
+    sr.duration_ms = x.time.total;
+    if (expected_refusal) {
+        // The refusal a step expects: "refused" holds, nothing else can be judged.
+        for (const auto& a : s.expect) {
+            const bool expected = a.what == model::subject::refused;
+            assertion_result ar =
+                assertion_of(a, st, sr, expected ? verdict::pass : verdict::error,
+                             expected ? "" : "no response to judge: " + x.explanation,
+                             expected ? unjudged::none : unjudged::no_answer);
+            ar.expected = expected ? "refused (TLS handshake, 401 or 403)" : "";
+            ar.actual = redact("TLS connection refused: " + x.explanation);
+            sr.v = worst(sr.v, ar.v);
+            sr.assertions.push_back(std::move(ar));
+        }
+        end_step(std::move(sr), st, &x);
+        co_return;
+    }
+    if (!x.ok()) {
+        no_answer(s, std::move(sr), st, x);
+        co_return;
+    }
+    check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
+    judge(s, st, view, sr);
+    take_captures(s, st, view, sr);
+    end_step(std::move(sr), st, &x);
+}
+
+} // namespace konform::run::detail

@@ -1,0 +1,122 @@
+// Judging one answer: the step's expectations (each rendered with the test case's variables,
+// those that wait for another judged after it) and its captures.
+#include "interpreter_state.hpp"
+#include "konform/check/rows.hpp"
+#include "rows_spec.hpp"
+#include "step_text.hpp"
+
+namespace konform::run::detail {
+
+using nlohmann::json;
+
+namespace {
+
+// Whether every expectation of the subjects `a` waits for passed, among those judged.
+bool needs_met_by(const model::assertion& a, const std::vector<model::assertion>& all,
+                  const std::vector<std::optional<assertion_result>>& done) {
+    for (model::subject needed : a.after)
+        for (std::size_t i = 0; i < all.size(); ++i)
+            if (all[i].what == needed && (!done[i] || !needs_met(done[i]->v))) return false;
+    return true;
+}
+
+} // namespace
+
+// Evaluates the step's assertions against the response; the step takes the worst verdict.
+// An expectation with `after` is judged once those it waits for are: not reached unless
+// they all passed.
+void interpreter::judge(const model::step& s, state& st, check::response_view& view,
+                        step_result& sr) {
+    std::vector<std::optional<assertion_result>> done(s.expect.size());
+    auto judge_one = [&](const model::assertion& a) {
+        check::outcome o;
+        bool harness_error = false; // the test case, not the system, is at fault
+        try {
+            model::assertion rendered = a;
+            rendered.predicates = render_json(a.predicates, st.vars);
+            if (has_rows(rendered.predicates))
+                rendered.predicates["rows"] = resolve_rows(rendered.predicates["rows"], prof_);
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
+            o = check::evaluate(rendered, view, schemas_);
+        } catch (const std::exception& e) {
+            harness_error = true;
+            o = {false, a.predicates.dump(), "(not evaluated)",
+                 std::string("the assertion could not be built: ") + e.what()};
+        }
+        assertion_result ar =
+            assertion_of(a, st, sr,
+                         harness_error ? verdict::error
+                         : o.passed    ? verdict::pass
+                                       : verdict::fail,
+                         o.explanation, harness_error ? unjudged::not_built : unjudged::none);
+        ar.expected = redact(o.expected);
+        ar.actual = redact(o.actual);
+        if (ar.v != verdict::pass)
+            ar.expected_template = redact(expectation_template(a, st.captured_by));
+        return ar;
+    };
+    for (std::size_t i = 0; i < s.expect.size(); ++i)
+        if (s.expect[i].after.empty()) done[i] = judge_one(s.expect[i]);
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        const model::assertion& a = s.expect[i];
+        if (a.after.empty()) continue;
+        if (needs_met_by(a, s.expect, done)) {
+            done[i] = judge_one(a);
+            continue;
+        }
+        std::string waits;
+        for (model::subject needed : a.after)
+            waits += (waits.empty() ? "" : ", ") + std::string(model::to_string(needed));
+        done[i] = assertion_of(a, st, sr, verdict::inconclusive,
+                               "not reached: judged only after the step's " + waits +
+                                   " expectations pass, and they did not",
+                               unjudged::needs_unmet);
+    }
+    for (auto& ar : done) {
+        sr.v = worst(sr.v, ar->v);
+        sr.assertions.push_back(std::move(*ar));
+    }
+}
+
+// Takes the step's captures into the test case's variables; one that fails makes a passing
+// step inconclusive, since what follows cannot be judged without it.
+void interpreter::take_captures(const model::step& s, state& st, check::response_view& view,
+                                step_result& sr) {
+    // Appended values are bounded as rows are: a loop cannot grow one without end.
+    constexpr std::size_t max_appended = 100'000;
+    for (const auto& spec : s.captures) {
+        std::string error;
+        std::optional<json> value;
+        model::capture c = spec;
+        try {
+            c.selector = render(spec.selector, st.vars);
+            value = check::extract(c, view, error);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        if (value && c.append) {
+            json& list = st.vars[c.variable];
+            if (!list.is_array()) list = json::array();
+            if (list.size() < max_appended) {
+                sr.captures.emplace_back(c.variable + "[" + std::to_string(list.size()) + "]",
+                                         redact(shown_value(*value)));
+                st.captured_by[c.variable] = sr.name;
+                list.push_back(std::move(*value));
+                continue;
+            }
+            error = "more than " + std::to_string(max_appended) + " appended values";
+            value.reset();
+        } else if (value) {
+            sr.captures.emplace_back(c.variable, redact(shown_value(*value)));
+            st.captured_by[c.variable] = sr.name;
+            st.vars[c.variable] = std::move(*value);
+            continue;
+        }
+        if (sr.v == verdict::pass) {
+            sr.v = verdict::inconclusive;
+            sr.message = redact("capture " + c.variable + " failed: " + error);
+        }
+    }
+}
+
+} // namespace konform::run::detail

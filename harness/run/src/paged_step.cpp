@@ -1,0 +1,181 @@
+// A paged query: the request once per page, the step's parameter counting up, until a page
+// holds no rows. Every page's answer must pass the step's other assertions; its `rows`
+// assertions judge all pages' rows together, holding only the compared fields of each.
+#include "interpreter_state.hpp"
+#include "konform/check/rows.hpp"
+#include "request_builder.hpp"
+#include "rows_spec.hpp"
+
+namespace konform::run::detail {
+
+using nlohmann::json;
+
+namespace {
+
+// This page's records: the subject's value at the assertion's pointer, or why not.
+std::optional<json> page_records(const model::assertion& a, check::response_view& view,
+                                 const variables& vars, std::string& error) {
+    const json* doc = view.as(a.what, error);
+    try {
+        if (doc) {
+            json::json_pointer ptr(render(a.selector, vars));
+            if (doc->contains(ptr)) return doc->at(ptr);
+        }
+    } catch (const std::exception& e) {
+        error = std::string("the selector could not be built: ") + e.what();
+    }
+    if (error.empty()) error = "the page has no " + a.selector;
+    return std::nullopt;
+}
+
+// Why a page ended its step: the assertion that did not hold, its verdict and outcome.
+struct page_stop {
+    std::size_t index;
+    verdict v;
+    check::outcome o;
+};
+
+using rows_comparisons = std::vector<std::optional<check::rows_comparison>>;
+
+// Judges one page: its records join their `rows` comparisons (an empty page, or one that
+// fills a comparison that failed already, ends the paging), and every other expectation
+// must hold on every page. Nothing when the page passed.
+std::optional<page_stop> judge_page(const model::step& s, const variables& vars,
+                                    check::response_view& view, const check::schema_set& schemas,
+                                    rows_comparisons& rows, bool& ended, const std::string& page) {
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        const model::assertion& a = s.expect[i];
+        if (rows[i]) {
+            std::string error;
+            std::optional<json> records = page_records(a, view, vars, error);
+            if (!records)
+                return page_stop{
+                    i, verdict::fail, {false, "records on every page", "(none)", error + page}};
+            if (records->is_array() && records->empty()) ended = true;
+            rows[i]->add(*records);
+            if (rows[i]->full()) ended = true; // it failed already: no more pages
+            continue;
+        }
+        check::outcome o;
+        try {
+            model::assertion rendered = a;
+            rendered.predicates = render_json(a.predicates, vars);
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, vars);
+            o = check::evaluate(rendered, view, schemas);
+        } catch (const std::exception& e) {
+            return page_stop{i,
+                             verdict::error,
+                             {false, a.predicates.dump(), "(not evaluated)",
+                              std::string("the assertion could not be built: ") + e.what()}};
+        }
+        if (!o.passed) {
+            o.explanation +=
+                (o.explanation.empty() ? "" : " ") + std::string("(page ") + page.substr(2);
+            return page_stop{i, verdict::fail, o};
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state& st) {
+    const model::step::paging& paging = *s.pages;
+    step_result sr = begin_step(s, st);
+    // Ends the step on page `n` with one assertion's outcome; the others are not reached.
+    auto stop_on = [&](std::size_t failed, verdict v, const check::outcome& o,
+                       const http::exchange* x) {
+        for (std::size_t i = 0; i < s.expect.size(); ++i) {
+            assertion_result ar =
+                i == failed
+                    ? assertion_of(s.expect[i], st, sr, v, o.explanation)
+                    : assertion_of(s.expect[i], st, sr, not_reached_verdict(v),
+                                   "not reached: page judged no further", unjudged::not_reached);
+            if (i == failed) ar.expected = redact(o.expected), ar.actual = redact(o.actual);
+            sr.v = worst(sr.v, ar.v);
+            sr.assertions.push_back(std::move(ar));
+        }
+        end_step(std::move(sr), st, x);
+    };
+    auto page_of = [&](long long n) { return " (" + paging.param + "=" + std::to_string(n) + ")"; };
+    // The rows comparisons, one per `rows` assertion, built before the first page.
+    rows_comparisons rows(s.expect.size());
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        if (!has_rows(s.expect[i].predicates)) continue;
+        try {
+            rows[i].emplace(
+                resolve_rows(render_json(s.expect[i].predicates["rows"], st.vars), prof_));
+        } catch (const std::exception& e) {
+            give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
+                    std::string("the assertion could not be built: ") + e.what(), nullptr);
+            co_return;
+        }
+    }
+    std::optional<http::exchange> last;
+    bool ended = false;
+    for (long long n = paging.from; n < paging.from + paging.max && !ended; ++n) {
+        model::request_spec spec = *s.request;
+        spec.query.emplace_back(paging.param, std::to_string(n));
+        http::request req;
+        try {
+            req = build_request(spec, st.vars, target_.base_url);
+        } catch (const std::exception& e) {
+            give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
+                    std::string("the request could not be built: ") + e.what() + page_of(n),
+                    nullptr);
+            co_return;
+        }
+        if (std::string why = refused_write(spec, req); !why.empty()) {
+            give_up(s, std::move(sr), st, verdict::error, unjudged::refused_before_sending, why,
+                    nullptr);
+            co_return;
+        }
+        std::string why;
+        auto sent = co_await send(spec, std::move(req), st, why);
+        if (!sent) {
+            give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+            co_return;
+        }
+        http::exchange x = std::move(*sent);
+        note_reach(x, x.ok(), st);
+        sr.exchange = record(x, st);
+        sr.method = x.req.method;
+        sr.url = x.req.url;
+        if (x.resp) sr.status = x.resp->status;
+        sr.duration_ms += x.time.total;
+        if (!x.ok()) {
+            no_answer(s, std::move(sr), st, x, page_of(n));
+            co_return;
+        }
+        check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
+        if (auto stop = judge_page(s, st.vars, view, schemas_, rows, ended, page_of(n))) {
+            stop_on(stop->index, stop->v, stop->o, &x);
+            co_return;
+        }
+        last = std::move(x);
+    }
+    for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        const model::assertion& a = s.expect[i];
+        if (!rows[i]) {
+            assertion_result ar = assertion_of(a, st, sr, verdict::pass, "");
+            ar.actual = "every page";
+            sr.assertions.push_back(std::move(ar));
+            continue;
+        }
+        check::outcome o = rows[i]->finish();
+        if (!ended) {
+            o.passed = false;
+            o.explanation = "no empty page after " + std::to_string(paging.max) +
+                            " pages: the query did not end within the step's pages.max";
+        }
+        assertion_result ar =
+            assertion_of(a, st, sr, o.passed ? verdict::pass : verdict::fail, o.explanation);
+        ar.expected = redact(o.expected);
+        ar.actual = redact(o.actual);
+        sr.v = worst(sr.v, ar.v);
+        sr.assertions.push_back(std::move(ar));
+    }
+    end_step(std::move(sr), st, last ? &*last : nullptr);
+}
+
+} // namespace konform::run::detail
