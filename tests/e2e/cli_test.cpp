@@ -181,6 +181,24 @@ TEST_CASE("cli: input errors exit 2 and name the file and place") {
     CHECK_FALSE(std::filesystem::exists(tmp.path / "o2"));
 }
 
+TEST_CASE("cli: lint warns about a read-only test case over the certification data set that "
+          "does not say it needs it; the shipped profiles say so") {
+    std::string out;
+    for (const char* p :
+         {"example", "dawa-adresser", "sf1520-cpr-personlookup", "oio-rest-organisation"}) {
+        CAPTURE(p);
+        CHECK(test::shell(bin + " lint " + src + "/profiles/" + p + " 2>&1", &out) == 0);
+        CHECK(out.find("warning:") == std::string::npos);
+    }
+    test::temp_dir tmp;
+    REQUIRE(test::shell("cp -r " + src + "/profiles/example '" + tmp.path.string() +
+                        "/p' && sed -i '/\"needs\"/d' '" + tmp.path.string() +
+                        "/p/testcases/search.json'") == 0);
+    CHECK(test::shell(bin + " lint '" + tmp.path.string() + "/p' 2>&1", &out) == 0);
+    CHECK(out.find("warning: read-only test case TC-EX-SEARCH-001 uses data set languages but "
+                   "does not say \"needs\": [\"certification-data\"]") != std::string::npos);
+}
+
 TEST_CASE("cli: lint prints coverage, validate exits 0, 1 or 2") {
     std::string out;
     CHECK(test::shell(bin + " lint " + src + "/profiles/example", &out) == 0);
@@ -541,6 +559,27 @@ TEST_CASE("cli: --trace prints every exchange in full as it happens, secrets red
     CHECK(out.find("\"text\": \"Hej\"") != std::string::npos); // the body, indented
     CHECK(out.find("Authorization: Bearer ${GREETINGS_TOKEN}") != std::string::npos);
     CHECK(out.find("example-token") == std::string::npos);
+}
+
+TEST_CASE("cli: --trace beside --json goes to stderr; stdout stays one JSON value a line") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    test::temp_dir tmp;
+    std::string out;
+    std::string cmd = run_cmd(server.base_url(), (tmp.path / "out").string(),
+                              "--only TC-EX-READ-001 --trace --json");
+    cmd.replace(cmd.rfind(" 2>&1"), 5, " 2>'" + (tmp.path / "err").string() + "'");
+    CHECK(test::shell(cmd, &out) == 0);
+    std::istringstream lines(out);
+    int events = 0;
+    for (std::string line; std::getline(lines, line);) {
+        CAPTURE(line);
+        CHECK_NOTHROW((void)nlohmann::json::parse(line));
+        ++events;
+    }
+    CHECK(events >= 2);
+    CHECK(test::read_text(tmp.path / "err").find(">>> TC-EX-READ-001: GET ") != std::string::npos);
 }
 
 TEST_CASE("cli: --keep-data sends no cleanup and lists what it left, which is still there") {

@@ -148,3 +148,28 @@ TEST_CASE("reference: against a production target a write is refused before it i
         }
     CHECK(refused);
 }
+
+TEST_CASE("reference: a production verification leaves out test cases that need the "
+          "certification data set") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    const model::profile p = test::example_profile();
+    model::target t = test::example_target(server.base_url());
+    t.production = true;
+    const run::run_result r = run::run_profile(p, t, {}, nullptr);
+    bool seen = false;
+    for (const auto& tc : r.testcases)
+        if (tc.id == "TC-EX-SEARCH-001") {
+            seen = true;
+            CHECK(tc.v == verdict::inapplicable);
+            CHECK(tc.reason == "needs the certification data set, which a production system does "
+                               "not hold");
+        }
+    CHECK(seen);
+    // The same test case runs in a certification.
+    t.production = false;
+    const run::run_result certified = run::run_profile(p, t, {}, nullptr);
+    for (const auto& tc : certified.testcases)
+        if (tc.id == "TC-EX-SEARCH-001") CHECK(tc.v == verdict::pass);
+}
