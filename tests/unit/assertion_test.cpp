@@ -55,6 +55,21 @@ TEST_CASE("assertion: status, header, JSON Pointer, body and duration") {
     CHECK_FALSE(judge(x, on(model::subject::duration, "", {{"lt", 10}})).passed);
 }
 
+TEST_CASE("assertion: a JSON Pointer that names nothing says what is there instead") {
+    auto x = answered(200, R"({"results": [{"id": "a1", "navn": "x"}], "total": 1})",
+                      {{"Content-Type", "application/json"}});
+    auto o = judge(x, on(model::subject::json, "/results/0/name", {{"equals", "x"}}));
+    CHECK_FALSE(o.passed);
+    CHECK(o.explanation.find("at /results/0 the keys are: id, navn") != std::string::npos);
+    o = judge(x, on(model::subject::json, "/result/0", {{"exists", true}}));
+    CHECK(o.explanation.find("at the top level the keys are: results, total") != std::string::npos);
+    o = judge(x, on(model::subject::json, "/results/3/id", {{"exists", true}}));
+    CHECK(o.explanation.find("at /results there is an array of 1") != std::string::npos);
+    // A pointer that names something gives no hint.
+    o = judge(x, on(model::subject::json, "/total", {{"equals", 2}}));
+    CHECK(o.explanation.find("the keys are") == std::string::npos);
+}
+
 TEST_CASE("assertion: refused holds for 401 and 403 and fails for a served client") {
     const auto refused = on(model::subject::refused, "", json::object());
     CHECK(judge(answered(401, ""), refused).passed);

@@ -84,6 +84,34 @@ std::optional<json> pointer_value(const json& doc, const std::string& pointer) {
     return doc.at(p);
 }
 
+// Where a JSON Pointer that names nothing stops: the deepest place it names that exists,
+// and what is there ("at /results/0 the keys are: id, navn"), so a misspelled or moved
+// member is found without opening the evidence.
+std::string missing_pointer_hint(const json& doc, const std::string& pointer) {
+    std::string at = pointer;
+    while (!at.empty()) {
+        at = at.substr(0, at.rfind('/'));
+        json::json_pointer p(at);
+        if (!doc.contains(p)) continue;
+        const json& there = doc.at(p);
+        const std::string place = at.empty() ? "the top level" : at;
+        if (there.is_array())
+            return "at " + place + " there is an array of " + std::to_string(there.size());
+        if (!there.is_object()) return "at " + place + " there is a " + there.type_name();
+        std::string keys;
+        std::size_t n = 0;
+        for (const auto& [k, v] : there.items()) {
+            if (n++ == 10) {
+                keys += ", ... (" + std::to_string(there.size()) + " in all)";
+                break;
+            }
+            keys += (keys.empty() ? "" : ", ") + k;
+        }
+        return "at " + place + (keys.empty() ? " the object is empty" : " the keys are: " + keys);
+    }
+    return {};
+}
+
 outcome schema_outcome(const model::assertion& a, response_view& view, const schema_set& schemas) {
     std::string error;
     if (auto it = schemas.json.find(a.selector); it != schemas.json.end()) {
@@ -221,8 +249,12 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
             return {false, a.selector + " " + a.predicates.dump(), "(no " + format + " body)",
                     error};
         }
-        outcome o = evaluate_predicates(a.predicates, pointer_value(*doc, a.selector));
+        const std::optional<json> value = pointer_value(*doc, a.selector);
+        outcome o = evaluate_predicates(a.predicates, value);
         o.expected = (a.selector.empty() ? "body" : a.selector) + " " + o.expected;
+        if (!o.passed && !value)
+            if (std::string hint = missing_pointer_hint(*doc, a.selector); !hint.empty())
+                o.explanation += (o.explanation.empty() ? "" : "; ") + hint;
         return o;
     }
     case model::subject::xpath: {
