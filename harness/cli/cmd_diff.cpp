@@ -3,13 +3,14 @@
 // system's fingerprint. Both reports are verified first; a tampered one is refused.
 #include "commands.hpp"
 #include "konform/report/diff_page.hpp"
+#include "konform/report/report_diff.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
 
+#include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <sstream>
 
@@ -32,12 +33,6 @@ std::string field(const json& doc, std::initializer_list<const char*> path) {
         at = &(*at)[key];
     }
     return at->is_string() ? at->get<std::string>() : at->is_null() ? "" : at->dump();
-}
-
-// The host of "address:port" (the port of a test system changes from run to run).
-std::string host_of(const std::string& address) {
-    const auto colon = address.rfind(':');
-    return colon == std::string::npos ? address : address.substr(0, colon);
 }
 
 struct loaded {
@@ -74,14 +69,6 @@ std::optional<loaded> load(const std::string& file, const std::optional<std::str
     return l;
 }
 
-std::map<std::string, std::string> verdicts(const json& doc) {
-    std::map<std::string, std::string> out;
-    for (const auto& r : doc["requirements"])
-        if (r.is_object() && r.contains("id") && r["id"].is_string())
-            out[r["id"].get<std::string>()] = field(r, {"verdict"});
-    return out;
-}
-
 exit_code execute(const diff_args& a) {
     std::optional<std::string> trust;
     if (!a.trust.empty()) {
@@ -109,59 +96,26 @@ exit_code execute(const diff_args& a) {
         return exit_code::input_error;
     }
 
-    json result = {{"certified",
-                    {{"file", a.certified},
-                     {"verdict", field(o, {"verdict"})},
-                     {"signature", old_report->signature}}},
-                   {"new",
-                    {{"file", a.fresh},
+    json result = report::compare_reports(o, n);
+    result["certified"] = {{"file", a.certified},
+                           {"verdict", field(o, {"verdict"})},
+                           {"signature", old_report->signature}};
+    result["new"] = {{"file", a.fresh},
                      {"verdict", field(n, {"verdict"})},
-                     {"signature", new_report->signature}}},
-                   {"profile", field(o, {"profile", "id"})}};
-    json regressed = json::array(), fixed = json::array(), changed = json::array(),
-         not_checked = json::array(), added = json::array(), drift = json::array();
-    const auto before = verdicts(o), after = verdicts(n);
-    for (const auto& [id, was] : before) {
-        auto it = after.find(id);
-        const std::string now = it == after.end() ? "" : it->second;
-        if (now.empty() || now == "skipped" || now == "inapplicable") {
-            not_checked.push_back(
-                {{"id", id}, {"certified", was}, {"new", now.empty() ? "absent" : now}});
-            continue;
-        }
-        if (now == was) continue;
-        const json change = {{"id", id}, {"certified", was}, {"new", now}};
-        if (was == "pass")
-            regressed.push_back(change);
-        else if (now == "pass")
-            fixed.push_back(change);
-        else
-            changed.push_back(change);
-    }
-    for (const auto& [id, now] : after)
-        if (!before.count(id)) added.push_back({{"id", id}, {"new", now}});
-    auto compare = [&](const std::string& what, const std::string& from, const std::string& to) {
-        if (from != to) drift.push_back({{"what", what}, {"certified", from}, {"new", to}});
-    };
-    compare("profile version", field(o, {"profile", "version"}), field(n, {"profile", "version"}));
-    compare("profile digest", field(o, {"profile", "digest"}), field(n, {"profile", "digest"}));
-    compare("product", field(o, {"target", "product"}), field(n, {"target", "product"}));
-    compare("product version", field(o, {"target", "product_version"}),
-            field(n, {"target", "product_version"}));
-    compare("Server header", field(o, {"target", "server"}), field(n, {"target", "server"}));
-    compare("TLS certificate (SHA-256)", field(o, {"target", "tls", "certificate_sha256"}),
-            field(n, {"target", "tls", "certificate_sha256"}));
-    compare("resolved address", host_of(field(o, {"target", "remote_address"})),
-            host_of(field(n, {"target", "remote_address"})));
-    result["regressed"] = regressed;
-    result["fixed"] = fixed;
-    result["changed"] = changed;
-    result["not_checked"] = not_checked;
-    result["new_requirements"] = added;
-    result["drift"] = drift;
-    result["outcome"] = regressed.empty() ? "no regression" : "regressed";
+                     {"signature", new_report->signature}};
+    const json& regressed = result["regressed"];
+    const json& fixed = result["fixed"];
+    const json& not_checked = result["not_checked"];
+    const json& drift = result["drift"];
 
-    if (!a.html.empty()) util::write_file_atomically(a.html, report::diff_html(result));
+    if (!a.html.empty()) {
+        // Each regression links the new report's page, where its failure stands.
+        namespace fs = std::filesystem;
+        const fs::path page = fs::path(a.fresh).parent_path() / "report.html";
+        const fs::path from = fs::absolute(a.html).parent_path();
+        util::write_file_atomically(
+            a.html, report::diff_html(result, fs::relative(fs::absolute(page), from).string()));
+    }
     if (a.as_json) {
         std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     } else {
@@ -173,15 +127,19 @@ exit_code execute(const diff_args& a) {
         auto list = [&](const char* title, const json& items) {
             if (items.empty()) return;
             out << title << " (" << items.size() << "):\n";
-            for (const auto& i : items)
+            for (const auto& i : items) {
                 out << "  " << i.value("id", i.value("what", "")) << ": "
                     << i.value("certified", "-") << " -> " << i.value("new", "-") << '\n';
+                if (!i.value("text", "").empty()) out << "      " << i.value("text", "") << '\n';
+                if (!i.value("reason", "").empty())
+                    out << "      why: " << i.value("reason", "") << '\n';
+            }
         };
         list("REGRESSED", regressed);
         list("fixed", fixed);
-        list("changed", changed);
+        list("changed", result["changed"]);
         list("not checked by the new run", not_checked);
-        list("new requirements", added);
+        list("new requirements", result["new_requirements"]);
         list("drift", drift);
         out << (regressed.empty() ? "NO REGRESSION" : "REGRESSED") << ": " << regressed.size()
             << " requirement(s) no longer pass, " << fixed.size() << " fixed, "

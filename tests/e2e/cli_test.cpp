@@ -507,11 +507,26 @@ TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered r
     CHECK(html.find("<td>EX-READ-404</td><td><span class=\"v v-pass\">pass</span></td><td><span "
                     "class=\"v v-fail\">fail</span></td>",
                     table) < html.find("</table>", table));
+    // Each regression says what the requirement says, why it failed, and links its failure
+    // in the new report's page, which holds that anchor.
+    CHECK(html.find("Reading an unknown id answers 404") != std::string::npos);
+    CHECK(html.find("why: ") != std::string::npos);
+    const auto link = html.find("#failure-TC-EX-READ-002\">TC-EX-READ-002 in the new report</a>");
+    REQUIRE(link != std::string::npos);
+    const std::string href =
+        html.substr(html.rfind("href=\"", link) + 6, link - html.rfind("href=\"", link) - 6);
+    CHECK(test::read_text(tmp.path / href).find("id=\"failure-TC-EX-READ-002\"") !=
+          std::string::npos);
+    CHECK(out.find("why: ") == std::string::npos); // --json prints JSON only
     REQUIRE(d["regressed"].size() == 1);
     CHECK(d["regressed"][0]["id"] == "EX-READ-404");
+    CHECK(d["regressed"][0]["evidence"]["testcase"] == "TC-EX-READ-002");
     CHECK(d["regressed"][0]["new"] == "fail");
     CHECK(d["certified"]["signature"] == "signature valid, signer anchored in the trust root");
     // The other way round it is fixed; against itself nothing changed.
+    CHECK(test::shell(bin + " diff " + certified + " " + faulty + trust, &out) == 1);
+    CHECK(out.find("  EX-READ-404: pass -> fail\n      Reading an unknown id answers 404") !=
+          std::string::npos);
     CHECK(test::shell(bin + " diff " + faulty + " " + certified + trust, &out) == 0);
     CHECK(out.find("fixed (1):\n  EX-READ-404: fail -> pass") != std::string::npos);
     CHECK(test::shell(bin + " diff " + certified + " " + certified + trust, &out) == 0);

@@ -23,6 +23,33 @@ std::string shown(const std::string& v) {
     return esc(v.empty() ? "-" : v);
 }
 
+// The regressed requirements: each with its text, why it failed now, and a link to its
+// failing test case in the new report's page.
+std::string regressions(const json& items, const std::string& page) {
+    std::string h = "<h2>Regressed: passed when certified, not now (" +
+                    std::to_string(items.is_array() ? items.size() : 0) + ")</h2>";
+    if (!items.is_array() || items.empty()) return h + "<p>None.</p>";
+    h += "<table id=\"regressed\"><tr><th>requirement</th><th>certified</th><th>new</th>"
+         "<th>what it says, and why it failed</th></tr>";
+    for (const auto& i : items) {
+        h += "<tr><td>" + esc(str(i, "id")) + "</td><td>" + shown(str(i, "certified")) +
+             "</td><td>" + shown(str(i, "new")) + "</td><td>" + esc(str(i, "text"));
+        if (!str(i, "ref").empty()) h += " <small>(" + esc(str(i, "ref")) + ")</small>";
+        if (!str(i, "reason").empty()) h += "<br>why: " + esc(str(i, "reason"));
+        const json& ev = i.contains("evidence") ? i["evidence"] : json::object();
+        if (!str(ev, "testcase").empty()) {
+            const std::string tc = str(ev, "testcase");
+            h += "<br>evidence: " + (page.empty() ? esc(tc)
+                                                  : "<a href=\"" + esc(page + "#failure-" + tc) +
+                                                        "\">" + esc(tc) + " in the new report</a>");
+            if (!str(ev, "exchange").empty())
+                h += " <small>(exchange " + esc(str(ev, "exchange")) + " of evidence.har)</small>";
+        }
+        h += "</td></tr>";
+    }
+    return h + "</table>";
+}
+
 std::string section(const char* id, const char* title, const json& items, bool verdicts) {
     std::string h = std::string("<h2>") + title + " (" +
                     std::to_string(items.is_array() ? items.size() : 0) + ")</h2>";
@@ -43,7 +70,7 @@ std::string section(const char* id, const char* title, const json& items, bool v
 
 } // namespace
 
-std::string diff_html(const json& c) {
+std::string diff_html(const json& c, const std::string& new_report_page) {
     const bool regressed = str(c, "outcome") == "regressed";
     const json& o = c.contains("certified") ? c["certified"] : json::object();
     const json& n = c.contains("new") ? c["new"] : json::object();
@@ -65,8 +92,7 @@ std::string diff_html(const json& c) {
     h += "</dl><p class=\"how\">Both reports were verified before they were compared. A "
          "requirement the new run did not check (a partial or read-only production run) is "
          "listed apart, never as a regression.</p></div>";
-    h += section("regressed", "Regressed: passed when certified, not now",
-                 c.value("regressed", json::array()), true);
+    h += regressions(c.value("regressed", json::array()), new_report_page);
     h += section("drift", "Drift in the profile and the system's fingerprint",
                  c.value("drift", json::array()), false);
     h += section("fixed", "Fixed", c.value("fixed", json::array()), true);

@@ -246,15 +246,20 @@ std::string to_html(const json& r, const json& failure_list) {
 
     h += "<h2>Failures</h2><div id=\"failures\">";
     int failures = 0;
+    std::string anchored; // the first failure of each test case is its anchor
     for (const auto& a : failure_list) {
         const std::string v = str(a, "verdict");
         ++failures;
+        const std::string tc = str(a, "testcase");
+        const std::string anchor =
+            tc == anchored ? "" : " id=\"failure-" + esc(tc) + "\""; // konform diff links it
+        anchored = tc;
         std::string proves;
         for (const auto& id : a.value("proves", json::array()))
             proves += (proves.empty() ? "" : ", ") + id.get<std::string>();
-        h += "<div class=\"failure " + esc(v) + "\" data-verdict=\"" + esc(v) + "\"><div>" +
-             badge(v) + " <b>" + esc(proves) + "</b> in " + esc(str(a, "testcase")) + " <small>" +
-             esc(str(a, "file")) + " " + esc(str(a, "pointer")) + "</small></div>";
+        h += "<div class=\"failure " + esc(v) + "\"" + anchor + " data-verdict=\"" + esc(v) +
+             "\"><div>" + badge(v) + " <b>" + esc(proves) + "</b> in " + esc(str(a, "testcase")) +
+             " <small>" + esc(str(a, "file")) + " " + esc(str(a, "pointer")) + "</small></div>";
         if (!str(a, "step").empty()) h += "<div>step: " + esc(str(a, "step")) + "</div>";
         if (!str(a, "row").empty()) h += "<div>" + esc(str(a, "row")) + "</div>";
         if (!str(a, "expected").empty())

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "konform/run/verdict.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+namespace konform::report {
+
+// What became of one requirement between a certified run and a new one.
+enum class requirement_change {
+    same,        // the same verdict
+    regressed,   // passed when certified, does not now
+    fixed,       // passes now, did not when certified
+    changed,     // another verdict, neither passing
+    not_checked, // the new run did not judge it (absent, skipped or inapplicable)
+};
+
+// The rule, written once: a requirement the new run did not judge is never a regression;
+// one that passed and does not now is.
+requirement_change classify(std::optional<run::verdict> certified, std::optional<run::verdict> now);
+
+// A verdict as report.json writes it, read back; nothing for any other text.
+std::optional<run::verdict> verdict_named(std::string_view text);
+
+// The comparison of two reports of one profile (both verified by the caller): `regressed`,
+// `fixed`, `changed`, `not_checked`, `new_requirements` (each {id, certified, new}; a
+// regressed one also with its text, ref, level, the reason it did not pass and the
+// evidence of its first failing assertion: {testcase, exchange}), `drift` ({what,
+// certified, new}: profile version and digest, product, version, Server header, TLS
+// certificate, resolved address with its port), `outcome` and `profile`. Reads any JSON:
+// a member of the wrong type counts as absent.
+nlohmann::json compare_reports(const nlohmann::json& certified, const nlohmann::json& fresh);
+
+} // namespace konform::report
