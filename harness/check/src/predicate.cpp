@@ -1,6 +1,7 @@
 #include "konform/check/predicate.hpp"
 
 #include "konform/check/rows.hpp"
+#include "konform/model/predicates.hpp"
 
 #include "pattern.hpp"
 #include <cmath>
@@ -100,98 +101,133 @@ std::optional<std::size_t> size_of(const json& v) {
     return std::nullopt;
 }
 
+// One function per kind of predicate; evaluate_one dispatches on the predicate table's enum
+// (model/predicates.hpp), so a predicate the table gains without an evaluator does not build.
+
+outcome pattern(model::predicate p, const json& arg, const std::optional<json>& actual) {
+    const std::string re = arg.is_string() ? arg.get<std::string>() : show(arg);
+    const bool want = p == model::predicate::matches;
+    std::string error;
+    const bool m = regex_search(text_of(*actual), re, error);
+    if (!error.empty())
+        return fail(std::string(want ? "matches" : "not_matches") + " /" + re + "/", actual, error);
+    return m == want ? outcome{true, {}, show(actual), {}}
+                     : fail((want ? "matches /" : "does not match /") + re + "/", actual);
+}
+
+outcome bound(model::predicate p, const json& arg, const std::optional<json>& actual) {
+    using model::predicate;
+    const std::string want = (p == predicate::lt   ? "< "
+                              : p == predicate::le ? "<= "
+                              : p == predicate::gt ? "> "
+                                                   : ">= ") +
+                             show(arg);
+    auto c = compare(*actual, arg);
+    if (!c) return fail(want, actual, "the value cannot be compared with " + show(arg));
+    const bool held = p == predicate::lt   ? *c < 0
+                      : p == predicate::le ? *c <= 0
+                      : p == predicate::gt ? *c > 0
+                                           : *c >= 0;
+    return held ? outcome{true, {}, show(actual), {}} : fail(want, actual);
+}
+
+outcome contains(const json& arg, const std::optional<json>& actual) {
+    const json& v = *actual;
+    bool held = false;
+    if (v.is_string())
+        held = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
+    else if (v.is_array())
+        for (const auto& e : v)
+            held = held || loose_equal(e, arg);
+    else if (v.is_object() && arg.is_string())
+        held = v.contains(arg.get<std::string>());
+    return held ? outcome{true, {}, show(actual), {}} : fail("contains " + show(arg), actual);
+}
+
+outcome count(const json& arg, const std::optional<json>& actual) {
+    auto n = size_of(*actual);
+    if (!n)
+        return fail("count " + show(arg), actual,
+                    "the value is a " + type_name(*actual) + ", which has no count");
+    json counted = *n;
+    if (arg.is_number())
+        return loose_equal(counted, arg)
+                   ? outcome{true, {}, show(actual), {}}
+                   : fail("count " + show(arg), actual, "count is " + counted.dump());
+    outcome inner = evaluate_predicates(arg, counted);
+    if (inner.passed) return {true, {}, show(actual), {}};
+    return fail("count " + inner.expected, actual, "count is " + counted.dump());
+}
+
+outcome elements(bool every, const json& arg, const std::optional<json>& actual) {
+    const std::string name = every ? "each" : "some";
+    const json& v = *actual;
+    if (!v.is_array() && !v.is_object())
+        return fail(name + " element " + show(arg), actual, "the value is not an array");
+    std::size_t i = 0, held = 0;
+    for (const auto& e : v) {
+        outcome inner = evaluate_predicates(arg, e);
+        if (inner.passed)
+            ++held;
+        else if (every)
+            return fail("each element " + inner.expected, actual,
+                        "element " + std::to_string(i) + " is " + inner.actual +
+                            (inner.explanation.empty() ? "" : " (" + inner.explanation + ")"));
+        ++i;
+    }
+    if (!every && held == 0)
+        return fail("some element " + show(arg), actual, "no element satisfies it");
+    return {true, {}, show(actual), {}};
+}
+
 outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual) {
+    using model::predicate;
+    const model::predicate_info* info = model::find_predicate(name);
+    if (!info) return fail(name, actual, "unknown predicate \"" + name + "\"");
     const outcome ok{true, {}, show(actual), {}};
-    if (name == "exists") return actual ? ok : fail("to exist", actual);
-    if (name == "absent")
+    if (info->id == predicate::exists) return actual ? ok : fail("to exist", actual);
+    if (info->id == predicate::absent)
         return !actual ? outcome{true, {}, "(missing)", {}} : fail("to be absent", actual);
     if (!actual) return fail(name + " " + show(arg), actual, "the value is missing");
     const json& v = *actual;
-    if (name == "equals") return loose_equal(v, arg) ? ok : fail("equals " + show(arg), actual);
-    if (name == "not_equals")
+    switch (info->id) {
+    case predicate::exists:
+    case predicate::absent:
+        break; // judged above, present or not
+    case predicate::equals:
+        return loose_equal(v, arg) ? ok : fail("equals " + show(arg), actual);
+    case predicate::not_equals:
         return !loose_equal(v, arg) ? ok : fail("not equal to " + show(arg), actual);
-    if (name == "matches" || name == "not_matches") {
-        std::string error;
-        bool m = regex_search(text_of(v), arg.get<std::string>(), error);
-        if (!error.empty()) return fail(name + " /" + arg.get<std::string>() + "/", actual, error);
-        bool want = name == "matches";
-        return m == want
-                   ? ok
-                   : fail((want ? "matches /" : "does not match /") + arg.get<std::string>() + "/",
-                          actual);
+    case predicate::matches:
+    case predicate::not_matches:
+        return pattern(info->id, arg, actual);
+    case predicate::type: {
+        const std::string t = arg.is_string() ? arg.get<std::string>() : show(arg);
+        return has_type(v, t) ? ok : fail("of type " + t, actual, "found type " + type_name(v));
     }
-    if (name == "type")
-        return has_type(v, arg.get<std::string>()) ? ok
-                                                   : fail("of type " + arg.get<std::string>(),
-                                                          actual, "found type " + type_name(v));
-    if (name == "one_of") {
+    case predicate::one_of:
         for (const auto& e : arg)
             if (loose_equal(v, e)) return ok;
         return fail("one of " + show(arg), actual);
-    }
-    if (name == "lt" || name == "le" || name == "gt" || name == "ge") {
-        auto c = compare(v, arg);
-        const std::string want = (name == "lt"   ? "< "
-                                  : name == "le" ? "<= "
-                                  : name == "gt" ? "> "
-                                                 : ">= ") +
-                                 show(arg);
-        if (!c) return fail(want, actual, "the value cannot be compared with " + show(arg));
-        bool held = name == "lt"   ? *c < 0
-                    : name == "le" ? *c <= 0
-                    : name == "gt" ? *c > 0
-                                   : *c >= 0;
-        return held ? ok : fail(want, actual);
-    }
-    if (name == "contains") {
-        bool held = false;
-        if (v.is_string())
-            held = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
-        else if (v.is_array())
-            for (const auto& e : v)
-                held = held || loose_equal(e, arg);
-        else if (v.is_object() && arg.is_string())
-            held = v.contains(arg.get<std::string>());
-        return held ? ok : fail("contains " + show(arg), actual);
-    }
-    if (name == "count") {
-        auto n = size_of(v);
-        if (!n)
-            return fail("count " + show(arg), actual,
-                        "the value is a " + type_name(v) + ", which has no count");
-        json count = *n;
-        if (arg.is_number())
-            return loose_equal(count, arg)
-                       ? ok
-                       : fail("count " + show(arg), actual, "count is " + count.dump());
-        outcome inner = evaluate_predicates(arg, count);
-        if (inner.passed) return ok;
-        return fail("count " + inner.expected, actual, "count is " + count.dump());
-    }
-    if (name == "rows") {
+    case predicate::lt:
+    case predicate::le:
+    case predicate::gt:
+    case predicate::ge:
+        return bound(info->id, arg, actual);
+    case predicate::contains:
+        return contains(arg, actual);
+    case predicate::count:
+        return count(arg, actual);
+    case predicate::each:
+    case predicate::some:
+        return elements(info->id == predicate::each, arg, actual);
+    case predicate::rows: {
         rows_comparison c(arg);
         c.add(v);
         return c.finish();
     }
-    if (name == "each" || name == "some") {
-        if (!v.is_array() && !v.is_object())
-            return fail(name + " element " + show(arg), actual, "the value is not an array");
-        std::size_t i = 0, held = 0;
-        for (const auto& e : v) {
-            outcome inner = evaluate_predicates(arg, e);
-            if (inner.passed)
-                ++held;
-            else if (name == "each")
-                return fail("each element " + inner.expected, actual,
-                            "element " + std::to_string(i) + " is " + inner.actual +
-                                (inner.explanation.empty() ? "" : " (" + inner.explanation + ")"));
-            ++i;
-        }
-        if (name == "some" && held == 0)
-            return fail("some element " + show(arg), actual, "no element satisfies it");
-        return ok;
     }
-    return fail(name, actual, "unknown predicate \"" + name + "\"");
+    return ok;
 }
 
 } // namespace

@@ -1,4 +1,6 @@
 #include "konform/model/json_style.hpp"
+
+#include "konform/model/predicates.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/jsonc.hpp"
 
@@ -94,23 +96,6 @@ constexpr std::array key_order{"$schema",
                                "duration_ms",
                                "schema",
                                "at",
-                               "equals",
-                               "not_equals",
-                               "matches",
-                               "not_matches",
-                               "exists",
-                               "absent",
-                               "type",
-                               "one_of",
-                               "lt",
-                               "le",
-                               "gt",
-                               "ge",
-                               "contains",
-                               "count",
-                               "each",
-                               "some",
-                               "rows",
                                "after",
                                "proves",
                                "capture",
@@ -123,9 +108,19 @@ constexpr std::array data_keys{"variables", "with",       "parameters", "dataset
                                "equals",    "not_equals", "one_of",     "contains", "claims",
                                "types",     "capture",    "default",    "where",    "soap"};
 
+// The predicates stand after "at", in the predicate table's order (model/predicates.hpp).
 std::size_t rank(const std::string& key) {
+    constexpr std::size_t predicates_at =
+        static_cast<std::size_t>(
+            std::find(key_order.begin(), key_order.end(), std::string_view("at")) -
+            key_order.begin()) +
+        1;
+    if (const predicate_info* p = find_predicate(key))
+        return predicates_at + static_cast<std::size_t>(p->id);
     const auto it = std::find(key_order.begin(), key_order.end(), key);
-    return static_cast<std::size_t>(it - key_order.begin()); // unknown: after every known
+    const auto index = static_cast<std::size_t>(it - key_order.begin());
+    // unknown: after every known
+    return index < predicates_at ? index : index + predicate_table().size();
 }
 
 bool is_data_key(const std::string& key) {

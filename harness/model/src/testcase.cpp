@@ -1,5 +1,6 @@
 #include "konform/model/testcase.hpp"
 
+#include "konform/model/predicates.hpp"
 #include "konform/model/template_expression.hpp"
 
 #include <algorithm>
@@ -50,14 +51,8 @@ constexpr subject all_subjects[] = {
     subject::duration, subject::schema, subject::refused, subject::soap_body, subject::soap_fault,
     subject::csv,      subject::ndjson, subject::jsonp};
 
-const char* const predicate_names[] = {
-    "equals", "not_equals", "matches", "not_matches", "exists", "absent", "type", "one_of", "lt",
-    "le",     "gt",         "ge",      "contains",    "count",  "each",   "some", "rows"};
-
 bool is_predicate(const std::string& key) {
-    for (const char* p : predicate_names)
-        if (key == p) return true;
-    return false;
+    return find_predicate(key) != nullptr;
 }
 
 struct parser {
@@ -81,15 +76,26 @@ struct parser {
     void check_predicates(const json& preds, const std::string& where) {
         if (!preds.is_object()) return;
         for (const auto& [key, value] : preds.items()) {
-            if ((key == "matches" || key == "not_matches") && value.is_string()) {
+            const predicate_info* p = find_predicate(key);
+            if (!p) continue;
+            switch (p->argument) {
+            case predicate_argument::regex:
+                if (!value.is_string()) break;
                 try {
                     boost::regex re(value.get<std::string>());
                 } catch (const boost::regex_error& e) {
                     error(where + "/" + key,
                           std::string("invalid regular expression: ") + e.what());
                 }
-            } else if (key == "each" || key == "some" || (key == "count" && value.is_object())) {
+                break;
+            case predicate_argument::nested:
                 check_predicates(value, where + "/" + key);
+                break;
+            case predicate_argument::count:
+                if (value.is_object()) check_predicates(value, where + "/" + key);
+                break;
+            default:
+                break;
             }
         }
     }
