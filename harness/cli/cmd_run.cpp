@@ -133,7 +133,9 @@ exit_code execute(const run_args& a) {
     report::outputs outputs(out, console);
     // The trace is for people: beside --json it goes to stderr, so stdout stays JSON lines.
     if (a.trace) outputs.trace_to(mode == report::console_mode::json ? &std::cerr : &std::cout);
-    run::run_result result = run::run_profile(prof, tgt, opt, &outputs);
+    run::run_result result =
+        run::run_profile(std::make_shared<const model::profile>(std::move(prof)),
+                         std::make_shared<const model::target>(std::move(tgt)), opt, &outputs);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     outputs.finish(result, seal);

@@ -36,8 +36,7 @@ TEST_CASE("https: a CA file verifies the server, the certificate is bound into t
     reference::http_server server(0, sys->make(""), (tmp.path / "server.pem").string(),
                                   (tmp.path / "server.key").string());
     server.start();
-    static model::target t;
-    t = test::example_target(server.base_url());
+    model::target t = test::example_target(server.base_url());
     t.tls.ca_file = tmp.path / "ca.pem";
     auto r = run::run_profile(test::example_profile(), t, {});
     CHECK(r.overall == run::run_verdict::conformant);
@@ -59,8 +58,7 @@ TEST_CASE("https: an unknown CA or a wrong host name is an error with the reason
     reference::http_server server(0, sys->make(""), (tmp.path / "server.pem").string(),
                                   (tmp.path / "server.key").string());
     server.start();
-    static model::target t;
-    t = test::example_target(server.base_url());
+    model::target t = test::example_target(server.base_url());
     run::run_options opt;
     test::recording_sink sink;
     auto r = run::run_profile(test::example_profile(), t, opt,

@@ -58,9 +58,7 @@ run::run_result run_profile(const model::profile& p, test::recording_sink& sink)
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make(""));
     server.start();
-    static model::target keep;
-    keep = test::example_target(server.base_url());
-    return run::run_profile(p, keep, {}, &sink);
+    return run::run_profile(p, test::example_target(server.base_url()), {}, &sink);
 }
 
 bool has(const std::vector<model::problem>& ps, const std::string& words) {
@@ -145,8 +143,9 @@ TEST_CASE("language 2: fragments and class setup create data; captures flow; cle
     auto p = model::load_profile(lp.tmp.path);
     // The class's setup comes first, the class's cleanup last.
     REQUIRE(p.testcases[0].setup.size() == 3);
-    CHECK(p.testcases[0].setup[0].fragment == "create");
-    CHECK(p.testcases[0].setup[0].steps[0].pointer == "/classes/1/setup/0/steps/0");
+    REQUIRE(p.testcases[0].setup[0].use());
+    CHECK(p.testcases[0].setup[0].use()->fragment == "create");
+    CHECK(p.testcases[0].setup[0].inner()[0].pointer == "/classes/1/setup/0/steps/0");
     CHECK(p.testcases[0].cleanup.size() == 2);
     test::recording_sink sink;
     auto r = run_profile(p, sink);

@@ -82,9 +82,7 @@ run::run_result run_with(const std::string& fault, test::recording_sink& sink) {
     static const model::profile p = model::load_profile(profile.tmp.path);
     reference::http_server server(0, register_with(fault));
     server.start();
-    static model::target t;
-    t = test::example_target(server.base_url());
-    return run::run_profile(p, t, {}, &sink);
+    return run::run_profile(p, test::example_target(server.base_url()), {}, &sink);
 }
 
 const run::testcase_result& testcase(const run::run_result& r, const std::string& id) {

@@ -2,6 +2,7 @@
 // the correct system and catch every injected fault, precisely.
 #include "e2e_support.hpp"
 #include "example/greetings.hpp"
+#include "konform/run/roll_up.hpp"
 #include "server/http_server.hpp"
 #include "system.hpp"
 
@@ -18,10 +19,9 @@ run::run_result run_against(const std::string& fault, run::run_options opt = {},
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make(fault));
     server.start();
-    auto t = test::example_target(server.base_url());
-    static model::target keep; // run_result points at its target
-    keep = t;
-    return run::run_profile(test::example_profile(), keep, opt, sink);
+    // The result holds its profile and target: nothing here outlives the call.
+    return run::run_profile(test::example_profile(), test::example_target(server.base_url()), opt,
+                            sink);
 }
 
 std::set<std::string> failed(const run::run_result& r) {
@@ -76,8 +76,7 @@ TEST_CASE("reference: an unclaimed class is inapplicable, not failed") {
     const auto* sys = reference::find_system("example");
     reference::http_server server(0, sys->make("xml-invalid"));
     server.start();
-    static model::target t;
-    t = test::example_target(server.base_url());
+    model::target t = test::example_target(server.base_url());
     t.claims = {"write"};
     auto r = run::run_profile(test::example_profile(), t, {});
     CHECK(r.overall == run::run_verdict::conformant);
@@ -93,8 +92,7 @@ TEST_CASE("unreachable: a closed port gives error verdicts, never fail, and ends
             0, [](const reference::server_request&) { return reference::server_response{}; });
         port = probe.port();
     }
-    static model::target t;
-    t = test::example_target("http://127.0.0.1:" + std::to_string(port));
+    const model::target t = test::example_target("http://127.0.0.1:" + std::to_string(port));
     run::run_options opt;
     opt.http.lim.connect_timeout = std::chrono::milliseconds(500);
     test::recording_sink sink;
@@ -172,4 +170,22 @@ TEST_CASE("reference: a production verification leaves out test cases that need 
     const run::run_result certified = run::run_profile(p, t, {}, nullptr);
     for (const auto& tc : certified.testcases)
         if (tc.id == "TC-EX-SEARCH-001") CHECK(tc.v == verdict::pass);
+}
+
+TEST_CASE("reference: a run's result holds the profile and target it points at") {
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make(""));
+    server.start();
+    run::run_result r = [&] {
+        // Both made here, gone when the lambda returns: the result keeps its own.
+        const model::profile p = test::example_profile();
+        const model::target t = test::example_target(server.base_url());
+        return run::run_profile(p, t, {});
+    }();
+    REQUIRE(r.prof == r.profile_held.get());
+    REQUIRE(r.tgt == r.target_held.get());
+    CHECK(r.prof->id == "dk.konform.example.greetings");
+    CHECK(r.tgt->base_url == server.base_url());
+    run::roll_up(r); // reads both again
+    CHECK(r.overall == run::run_verdict::conformant);
 }

@@ -91,7 +91,7 @@ struct checker {
 
     void step(const testcase& tc, const step& s) {
         const std::string file = tc.file.string();
-        for (const auto& a : s.expect) {
+        for (const auto& a : s.expectations()) {
             for (const auto& id : a.proves) {
                 if (!prof.find_requirement(id))
                     diag.add(file, a.pointer + "/proves",
@@ -109,23 +109,26 @@ struct checker {
             if (a.predicates.contains("rows") && a.predicates["rows"].contains("dataset"))
                 rows_columns(file, a.pointer + "/rows", a.predicates["rows"]);
         }
-        for (const auto& c : s.captures)
-            if (c.source == capture::from::xpath) prefixes(file, s.pointer, c.selector);
-        if (s.loop && s.loop->from == loop_source::kind::dataset &&
-            !prof.datasets.count(s.loop->name)) {
+        if (const auto* x = s.exchange())
+            for (const auto& c : x->captures)
+                if (c.source == capture::from::xpath) prefixes(file, s.pointer, c.selector);
+        const loop_step* loop = s.loop();
+        if (loop && loop->source.from == loop_source::kind::dataset &&
+            !prof.datasets.count(loop->source.name)) {
             std::vector<std::string> names;
             for (const auto& [name, d] : prof.datasets)
                 names.push_back(name);
-            auto hint = closest(s.loop->name, names);
+            auto hint = closest(loop->source.name, names);
             diag.add(file, s.pointer + "/for_each",
-                     "unknown data set \"" + s.loop->name + "\"" +
+                     "unknown data set \"" + loop->source.name + "\"" +
                          (hint ? ": did you mean \"" + *hint + "\"?"
                                : ": not declared in the profile's datasets (a template "
                                  "such as \"{{list}}\" loops over an array)"));
-        } else if (s.loop && s.loop->from == loop_source::kind::dataset && !s.where.empty()) {
-            where_rows(file, s);
+        } else if (loop && loop->source.from == loop_source::kind::dataset &&
+                   !loop->where.empty()) {
+            where_rows(file, s.pointer, *loop);
         }
-        for (const auto& inner : s.steps)
+        for (const auto& inner : s.inner())
             step(tc, inner);
     }
 
@@ -179,23 +182,24 @@ struct checker {
 
     // A data set's `where` names its columns and selects at least one row: a filter that
     // selects nothing would make the loop prove nothing.
-    void where_rows(const std::string& file, const model::step& s) {
-        const dataset_rows& rows = prof.datasets.at(s.loop->name).rows;
+    void where_rows(const std::string& file, const std::string& pointer, const loop_step& loop) {
+        const std::string& name = loop.source.name;
+        const dataset_rows& rows = prof.datasets.at(name).rows;
         const auto columns = columns_of(rows);
         bool known = true;
-        for (const auto& [column, value] : s.where.items())
+        for (const auto& [column, value] : loop.where.items())
             if (!columns.count(column)) {
                 known = false;
                 auto hint = closest(column, {columns.begin(), columns.end()});
-                diag.add(file, s.pointer + "/where/" + column,
-                         "data set \"" + s.loop->name + "\" has no column \"" + column + "\"" +
+                diag.add(file, pointer + "/where/" + column,
+                         "data set \"" + name + "\" has no column \"" + column + "\"" +
                              (hint ? ": did you mean \"" + *hint + "\"?" : ""));
             }
         if (!known) return;
         for (std::size_t i = 0; i < rows.size(); ++i)
-            if (row_matches(rows.row(i), s.where)) return;
-        diag.add(file, s.pointer + "/where",
-                 "selects no row of data set \"" + s.loop->name + "\" (" + s.where.dump() +
+            if (row_matches(rows.row(i), loop.where)) return;
+        diag.add(file, pointer + "/where",
+                 "selects no row of data set \"" + name + "\" (" + loop.where.dump() +
                      "): the loop would prove nothing");
     }
 
@@ -510,7 +514,7 @@ struct loader {
                 diag.add(f.string(), "/effect",
                          "the test case states it is read-only, but step " +
                              (write->written_at.empty() ? write->pointer : write->written_at) +
-                             " sends " + write->request->method +
+                             " sends " + write->exchange()->request.method +
                              " (mark the request \"safe\": true if it changes nothing)");
             prof.testcases.push_back(std::move(tc));
         });
@@ -520,8 +524,9 @@ struct loader {
     // profile folder, made absolute and digested with it.
     void certificates() {
         auto walk = [&](const testcase& tc, step& s, auto& self) -> void {
-            if (s.request && !s.request->profile_cert.empty()) {
-                for (auto* p : {&s.request->profile_cert, &s.request->profile_key}) {
+            exchange_step* x = s.exchange();
+            if (x && !x->request.profile_cert.empty()) {
+                for (auto* p : {&x->request.profile_cert, &x->request.profile_key}) {
                     const fs::path file = (prof.dir / *p).lexically_normal();
                     if (std::string why = unconfined(file); !why.empty()) {
                         diag.add(tc.file.string(), s.pointer + "/request/client_certificate",
@@ -533,8 +538,12 @@ struct loader {
                         files.push_back(file);
                 }
             }
-            for (auto& inner : s.steps)
-                self(tc, inner, self);
+            if (auto* loop = std::get_if<loop_step>(&s.kind))
+                for (auto& inner : loop->steps)
+                    self(tc, inner, self);
+            if (auto* use = std::get_if<fragment_use>(&s.kind))
+                for (auto& inner : use->steps)
+                    self(tc, inner, self);
         };
         for (auto& tc : prof.testcases)
             for (auto* phase : {&tc.setup, &tc.steps, &tc.cleanup})

@@ -135,43 +135,54 @@ struct linter {
 
     void run(const step& s) {
         text(s.name, s.pointer + "/name", &s);
-        if (s.request) request(*s.request, s.pointer + "/request", s);
-        for (const auto& a : s.expect) {
+        std::visit([&](const auto& kind) { run(s, kind); }, s.kind);
+    }
+
+    void run(const step& s, const exchange_step& x) {
+        request(x.request, s.pointer + "/request", s);
+        for (const auto& a : x.expect) {
             value(a.predicates, a.pointer, &s);
             if (a.what != subject::schema) text(a.selector, a.pointer, &s);
         }
-        for (const auto& c : s.captures)
+        for (const auto& c : x.captures)
             text(c.selector, s.pointer + "/capture/" + c.variable, &s);
-        for (const auto& c : s.captures)
+        for (const auto& c : x.captures)
             scope.insert(c.variable);
-        if (s.loop) {
-            if (s.loop->from == loop_source::kind::expression)
-                text(s.loop->name, s.pointer + "/for_each", &s);
-            value(s.loop->rows, s.pointer + "/for_each", &s);
-            value(s.loop->first, s.pointer + "/for_each/from", &s);
-            value(s.loop->last, s.pointer + "/for_each/to", &s);
-        }
+    }
+
+    // Names bound for the inner steps only (loop variables, fragment parameters).
+    void run_inner(const std::vector<step>& steps, const std::vector<std::string>& bound) {
         std::vector<std::string> added;
-        auto bind = [&](const std::string& name) {
+        for (const auto& name : bound)
             if (scope.insert(name).second) added.push_back(name);
-        };
-        for (const auto& [name, v] : s.bindings)
-            value(v, s.pointer + "/with/" + name, &s);
-        for (const auto& [name, v] : s.bindings)
-            bind(name);
-        if (s.loop) bind(s.as);
-        const auto outer = rows_of;
-        if (s.loop) {
-            if (s.loop->from == loop_source::kind::dataset)
-                rows_of[s.as] = s.loop->name;
-            else
-                rows_of.erase(s.as);
-        }
-        for (const auto& inner : s.steps)
+        for (const auto& inner : steps)
             run(inner);
-        rows_of = outer;
-        for (const auto& name : added) // loop variables and fragment parameters end here
+        for (const auto& name : added)
             scope.erase(name);
+    }
+
+    void run(const step& s, const loop_step& loop) {
+        const loop_source& src = loop.source;
+        if (src.from == loop_source::kind::expression) text(src.name, s.pointer + "/for_each", &s);
+        value(src.rows, s.pointer + "/for_each", &s);
+        value(src.first, s.pointer + "/for_each/from", &s);
+        value(src.last, s.pointer + "/for_each/to", &s);
+        const auto outer = rows_of;
+        if (src.from == loop_source::kind::dataset)
+            rows_of[loop.as] = src.name;
+        else
+            rows_of.erase(loop.as);
+        run_inner(loop.steps, {loop.as});
+        rows_of = outer;
+    }
+
+    void run(const step& s, const fragment_use& use) {
+        std::vector<std::string> bound;
+        for (const auto& [name, v] : use.bindings) {
+            value(v, s.pointer + "/with/" + name, &s);
+            bound.push_back(name);
+        }
+        run_inner(use.steps, bound);
     }
 };
 

@@ -278,10 +278,10 @@ struct parser {
 
     // Setup and cleanup steps prove nothing.
     void no_proof(const step& s) {
-        for (const auto& a : s.expect)
+        for (const auto& a : s.expectations())
             if (!a.proves.empty())
                 diag.add(file.string(), a.pointer, "setup and cleanup steps prove no requirement");
-        for (const auto& inner : s.steps)
+        for (const auto& inner : s.inner())
             no_proof(inner);
     }
 
@@ -351,6 +351,7 @@ struct parser {
     // Expands {"use": "<fragment>", "with": {...}}: the fragment's steps, parsed in the
     // fragment's file, with their pointers under the using step's.
     void parse_use(const json& s, const std::string& where, step& out) {
+        fragment_use& use = out.kind.emplace<fragment_use>();
         const std::string id = s["use"].get<std::string>();
         auto it = fragments.find(id);
         if (it == fragments.end()) {
@@ -373,7 +374,7 @@ struct parser {
                       "fragments use each other in a cycle: " + cycle + f.file.filename().string());
                 return;
             }
-        out.fragment = id;
+        use.fragment = id;
         if (out.name.empty()) out.name = id;
         std::vector<std::string> names;
         for (const auto& [name, def] : f.parameters)
@@ -387,12 +388,12 @@ struct parser {
                           (hint ? ": did you mean \"" + *hint + "\"?" : ""));
                 continue;
             }
-            out.bindings.emplace_back(key, value);
+            use.bindings.emplace_back(key, value);
         }
         for (const auto& [name, def] : f.parameters) {
             if (with.contains(name)) continue;
             if (def)
-                out.bindings.emplace_back(name, *def);
+                use.bindings.emplace_back(name, *def);
             else
                 error(where + "/with",
                       "fragment \"" + id + "\" needs the parameter \"" + name + "\"");
@@ -412,7 +413,7 @@ struct parser {
                                           " steps in one test case");
                 return;
             }
-            out.steps.push_back(inner.parse_step(f.steps[i], "/steps/" + std::to_string(i)));
+            use.steps.push_back(inner.parse_step(f.steps[i], "/steps/" + std::to_string(i)));
         }
     }
 
@@ -426,43 +427,45 @@ struct parser {
             parse_use(s, where, out);
             return out;
         }
-        if (s.contains("request")) out.request = parse_request(s["request"], where + "/request");
+        if (s.contains("for_each")) {
+            loop_step& loop = out.kind.emplace<loop_step>();
+            const json& f = s["for_each"];
+            if (f.is_array()) {
+                loop.source.from = loop_source::kind::rows;
+                loop.source.rows = f;
+            } else if (f.is_object()) {
+                loop.source.from = loop_source::kind::range;
+                loop.source.first = f["from"];
+                loop.source.last = f["to"];
+            } else {
+                loop.source.name = f.get<std::string>();
+                loop.source.from = loop.source.name.find("{{") == std::string::npos
+                                       ? loop_source::kind::dataset
+                                       : loop_source::kind::expression;
+            }
+            loop.as = s.value("as", "row");
+            loop.stop_on_failure = s.value("stop_on_failure", false);
+            if (s.contains("where")) loop.where = s["where"];
+            const json& inner = s["steps"];
+            for (std::size_t i = 0; i < inner.size(); ++i)
+                loop.steps.push_back(parse_step(inner[i], where + "/steps/" + std::to_string(i)));
+            return out;
+        }
+        exchange_step& x = out.kind.emplace<exchange_step>();
+        if (s.contains("request")) x.request = parse_request(s["request"], where + "/request");
         if (s.contains("pages")) {
             const json& p = s["pages"];
-            out.pages = step::paging{p["param"].get<std::string>(), p.value("from", 1LL),
-                                     p.value("max", 1000LL)};
+            x.pages =
+                paging{p["param"].get<std::string>(), p.value("from", 1LL), p.value("max", 1000LL)};
         }
         if (s.contains("expect")) {
             const json& e = s["expect"];
             for (std::size_t i = 0; i < e.size(); ++i)
-                out.expect.push_back(parse_assertion(e[i], where + "/expect/" + std::to_string(i)));
+                x.expect.push_back(parse_assertion(e[i], where + "/expect/" + std::to_string(i)));
         }
         if (s.contains("capture"))
             for (const auto& [name, c] : s["capture"].items())
-                out.captures.push_back(parse_capture(name, c, where + "/capture/" + name));
-        if (s.contains("for_each")) {
-            const json& f = s["for_each"];
-            loop_source src;
-            if (f.is_array()) {
-                src.from = loop_source::kind::rows;
-                src.rows = f;
-            } else if (f.is_object()) {
-                src.from = loop_source::kind::range;
-                src.first = f["from"];
-                src.last = f["to"];
-            } else {
-                src.name = f.get<std::string>();
-                src.from = src.name.find("{{") == std::string::npos ? loop_source::kind::dataset
-                                                                    : loop_source::kind::expression;
-            }
-            out.loop = std::move(src);
-            out.as = s.value("as", "row");
-            out.stop_on_failure = s.value("stop_on_failure", false);
-            if (s.contains("where")) out.where = s["where"];
-            const json& inner = s["steps"];
-            for (std::size_t i = 0; i < inner.size(); ++i)
-                out.steps.push_back(parse_step(inner[i], where + "/steps/" + std::to_string(i)));
-        }
+                x.captures.push_back(parse_capture(name, c, where + "/capture/" + name));
         return out;
     }
 };
@@ -481,6 +484,18 @@ std::vector<step> parse_steps(const json& steps, const std::string& where,
     return out;
 }
 
+const std::vector<step>& step::inner() const {
+    static const std::vector<step> none;
+    if (const auto* l = loop()) return l->steps;
+    if (const auto* u = use()) return u->steps;
+    return none;
+}
+
+const std::vector<assertion>& step::expectations() const {
+    static const std::vector<assertion> none;
+    return exchange() ? exchange()->expect : none;
+}
+
 std::string_view to_string(effect e) {
     return e == effect::read_only ? "read-only" : "writes";
 }
@@ -493,8 +508,8 @@ namespace {
 
 const step* first_write_in(const std::vector<step>& steps) {
     for (const auto& s : steps) {
-        if (s.request && writes(*s.request)) return &s;
-        if (const step* inner = first_write_in(s.steps)) return inner;
+        if (s.exchange() && writes(s.exchange()->request)) return &s;
+        if (const step* inner = first_write_in(s.inner())) return inner;
     }
     return nullptr;
 }
@@ -523,10 +538,11 @@ std::optional<std::string> rows_dataset(const json& predicates) {
 
 std::optional<std::string> dataset_use_in(const std::vector<step>& steps) {
     for (const auto& s : steps) {
-        if (s.loop && s.loop->from == loop_source::kind::dataset) return s.loop->name;
-        for (const auto& a : s.expect)
+        if (s.loop() && s.loop()->source.from == loop_source::kind::dataset)
+            return s.loop()->source.name;
+        for (const auto& a : s.expectations())
             if (auto d = rows_dataset(a.predicates)) return d;
-        if (auto inner = dataset_use_in(s.steps)) return inner;
+        if (auto inner = dataset_use_in(s.inner())) return inner;
     }
     return std::nullopt;
 }

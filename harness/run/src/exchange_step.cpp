@@ -39,33 +39,34 @@ interpreter::send(const model::request_spec& spec, http::request r, state& st, s
     co_return co_await client_.async_perform(std::move(r));
 }
 
-boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, state& st) {
+boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
+                                                        const model::exchange_step& ex, state& st) {
     step_result sr = begin_step(s, st);
     http::request req;
     try {
-        req = build_request(*s.request, st.vars, target_.base_url);
+        req = build_request(ex.request, st.vars, target_.base_url);
     } catch (const std::exception& e) {
         give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
                 std::string("the request could not be built: ") + e.what(), nullptr);
         co_return;
     }
-    if (std::string why = refused_write(*s.request, req); !why.empty()) {
+    if (std::string why = refused_write(ex.request, req); !why.empty()) {
         give_up(s, std::move(sr), st, verdict::error, unjudged::refused_before_sending, why,
                 nullptr);
         co_return;
     }
     std::string why;
-    auto first = co_await send(*s.request, req, st, why);
+    auto first = co_await send(ex.request, req, st, why);
     if (!first) {
         give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
         co_return;
     }
     http::exchange x = std::move(*first);
     constexpr int max_redirects = 10;
-    for (int hops = 0; s.request->follow_redirects && x.ok(); ++hops) {
+    for (int hops = 0; ex.request.follow_redirects && x.ok(); ++hops) {
         auto next = http::redirect_request(req, x);
         if (!next) break;
-        if (!s.request->follow_cross_origin && !http::same_origin(next->url, req.url)) {
+        if (!ex.request.follow_cross_origin && !http::same_origin(next->url, req.url)) {
             sr.message = redact("redirect to another origin not followed (" + next->url +
                                 "; the step allows it with follow_cross_origin)");
             break;
@@ -80,7 +81,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         }
         record(x, st);
         req = std::move(*next);
-        auto hop = co_await send(*s.request, req, st, why);
+        auto hop = co_await send(ex.request, req, st, why);
         if (!hop) {
             give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
             co_return;
@@ -88,10 +89,10 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
         x = std::move(*hop);
     }
     // A TLS refusal the step expects ("refused") is an answer, not an unreachable system.
-    const bool expected_refusal = !x.ok() && http::refused_by_tls(x) &&
-                                  std::any_of(s.expect.begin(), s.expect.end(), [](const auto& a) {
-                                      return a.what == model::subject::refused;
-                                  });
+    const bool expected_refusal =
+        !x.ok() && http::refused_by_tls(x) &&
+        std::any_of(ex.expect.begin(), ex.expect.end(),
+                    [](const auto& a) { return a.what == model::subject::refused; });
     note_reach(x, x.ok() || expected_refusal, st);
     sr.exchange = record(x, st);
     sr.method = x.req.method;
@@ -100,7 +101,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s, st
     sr.duration_ms = x.time.total;
     if (expected_refusal) {
         // The refusal a step expects: "refused" holds, nothing else can be judged.
-        for (const auto& a : s.expect) {
+        for (const auto& a : ex.expect) {
             const bool expected = a.what == model::subject::refused;
             assertion_result ar =
                 assertion_of(a, st, sr, expected ? verdict::pass : verdict::error,

@@ -6,10 +6,11 @@ namespace konform::run::detail {
 
 using nlohmann::json;
 
-boost::asio::awaitable<void> interpreter::fragment_step(const model::step& s, state& st) {
+boost::asio::awaitable<void> interpreter::fragment_step(const model::step& s,
+                                                        const model::fragment_use& use, state& st) {
     std::vector<std::pair<std::string, json>> values;
     try {
-        for (const auto& [name, v] : s.bindings)
+        for (const auto& [name, v] : use.bindings)
             values.emplace_back(name, render_json(v, st.vars));
     } catch (const std::exception& e) {
         give_up(s, begin_step(s, st), st, verdict::error, unjudged::not_built,
@@ -19,7 +20,7 @@ boost::asio::awaitable<void> interpreter::fragment_step(const model::step& s, st
     variable_scope scope(st.vars);
     for (auto& [name, v] : values)
         scope.set(name, std::move(v));
-    for (const auto& inner : s.steps)
+    for (const auto& inner : use.steps)
         co_await run_step(inner, st);
 }
 

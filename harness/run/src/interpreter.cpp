@@ -149,7 +149,7 @@ void interpreter::give_up(const model::step& s, step_result sr, state& st, verdi
     sr.v = v;
     sr.why = reason;
     sr.message = redact(why);
-    for (const auto& a : s.expect)
+    for (const auto& a : s.expectations())
         sr.assertions.push_back(assertion_of(a, st, sr, v, why, reason));
     end_step(std::move(sr), st, x);
 }
@@ -203,10 +203,10 @@ void interpreter::not_reached(const model::step& s, state& st) {
     sr.why = unjudged::not_reached;
     sr.message = "not reached: an earlier step did not pass";
     auto add = [&](const model::step& step, auto& self) -> void {
-        for (const auto& a : step.expect)
+        for (const auto& a : step.expectations())
             sr.assertions.push_back(
                 assertion_of(a, st, sr, st.stop_verdict, "not reached", unjudged::not_reached));
-        for (const auto& inner : step.steps)
+        for (const auto& inner : step.inner())
             self(inner, self);
     };
     add(s, add);
@@ -223,14 +223,22 @@ boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& 
         not_reached(s, st);
         co_return;
     }
-    if (s.request && s.pages)
-        co_await paged_step(s, st);
-    else if (s.request)
-        co_await exchange_step(s, st);
-    else if (s.loop)
-        co_await loop_step(s, st);
-    else
-        co_await fragment_step(s, st);
+    // One unit per kind of step.
+    struct dispatch {
+        interpreter& self;
+        const model::step& s;
+        state& st;
+        boost::asio::awaitable<void> operator()(const model::exchange_step& x) {
+            return x.pages ? self.paged_step(s, x, st) : self.exchange_step(s, x, st);
+        }
+        boost::asio::awaitable<void> operator()(const model::loop_step& loop) {
+            return self.loop_step(s, loop, st);
+        }
+        boost::asio::awaitable<void> operator()(const model::fragment_use& use) {
+            return self.fragment_step(s, use, st);
+        }
+    };
+    co_await std::visit(dispatch{*this, s, st}, s.kind);
 }
 
 boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& tc,

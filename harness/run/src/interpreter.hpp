@@ -39,13 +39,18 @@ private:
     // One unit per step kind (exchange_step.cpp, paged_step.cpp, loop_step.cpp,
     // fragment_step.cpp); run_step dispatches, and every kind ends through end_step.
     boost::asio::awaitable<void> run_step(const model::step& s, state& st);
-    boost::asio::awaitable<void> exchange_step(const model::step& s, state& st);
-    boost::asio::awaitable<void> paged_step(const model::step& s, state& st);
-    boost::asio::awaitable<void> loop_step(const model::step& s, state& st);
-    boost::asio::awaitable<void> fragment_step(const model::step& s, state& st);
+    boost::asio::awaitable<void> exchange_step(const model::step& s, const model::exchange_step& x,
+                                               state& st);
+    boost::asio::awaitable<void> paged_step(const model::step& s, const model::exchange_step& x,
+                                            state& st);
+    boost::asio::awaitable<void> loop_step(const model::step& s, const model::loop_step& loop,
+                                           state& st);
+    boost::asio::awaitable<void> fragment_step(const model::step& s, const model::fragment_use& use,
+                                               state& st);
     // The rows of a for_each built at run time (inline, a template, a range), at most
     // 100,000, or nothing (and why); a data set's rows are read one at a time instead.
-    std::optional<nlohmann::json> loop_rows(const model::step& s, state& st, std::string& why);
+    std::optional<nlohmann::json> loop_rows(const model::loop_step& loop, state& st,
+                                            std::string& why);
     // Sends a request with the target's credentials where they belong; records the token
     // exchange. Nothing, and why, when the credentials could not be had.
     boost::asio::awaitable<std::optional<http::exchange>>

@@ -27,7 +27,7 @@ bool needs_met_by(const model::assertion& a, const std::vector<model::assertion>
 // they all passed.
 void interpreter::judge(const model::step& s, state& st, check::response_view& view,
                         step_result& sr) {
-    std::vector<std::optional<assertion_result>> done(s.expect.size());
+    std::vector<std::optional<assertion_result>> done(s.expectations().size());
     auto judge_one = [&](const model::assertion& a) {
         check::outcome o;
         bool harness_error = false; // the test case, not the system, is at fault
@@ -55,12 +55,12 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
             ar.expected_template = redact(expectation_template(a, st.captured_by));
         return ar;
     };
-    for (std::size_t i = 0; i < s.expect.size(); ++i)
-        if (s.expect[i].after.empty()) done[i] = judge_one(s.expect[i]);
-    for (std::size_t i = 0; i < s.expect.size(); ++i) {
-        const model::assertion& a = s.expect[i];
+    for (std::size_t i = 0; i < s.expectations().size(); ++i)
+        if (s.expectations()[i].after.empty()) done[i] = judge_one(s.expectations()[i]);
+    for (std::size_t i = 0; i < s.expectations().size(); ++i) {
+        const model::assertion& a = s.expectations()[i];
         if (a.after.empty()) continue;
-        if (needs_met_by(a, s.expect, done)) {
+        if (needs_met_by(a, s.expectations(), done)) {
             done[i] = judge_one(a);
             continue;
         }
@@ -84,7 +84,8 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
                                 step_result& sr) {
     // Appended values are bounded as rows are: a loop cannot grow one without end.
     constexpr std::size_t max_appended = 100'000;
-    for (const auto& spec : s.captures) {
+    if (!s.exchange()) return;
+    for (const auto& spec : s.exchange()->captures) {
         std::string error;
         std::optional<json> value;
         model::capture c = spec;

@@ -53,8 +53,9 @@ json range_rows(const model::loop_source& src, const variables& vars, std::strin
 
 } // namespace
 
-std::optional<json> interpreter::loop_rows(const model::step& s, state& st, std::string& why) {
-    const model::loop_source& src = *s.loop;
+std::optional<json> interpreter::loop_rows(const model::loop_step& loop, state& st,
+                                           std::string& why) {
+    const model::loop_source& src = loop.source;
     json rows;
     try {
         switch (src.from) {
@@ -89,21 +90,22 @@ std::optional<json> interpreter::loop_rows(const model::step& s, state& st, std:
     return rows;
 }
 
-boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state& st) {
+boost::asio::awaitable<void> interpreter::loop_step(const model::step& s,
+                                                    const model::loop_step& loop, state& st) {
     // A cleanup over what a step would have captured, when that step never captured it
     // (its setup failed): nothing was made, so nothing is sent, and the story says so.
-    if (auto name = loop_variable(*s.loop); name && st.cleanup() && !st.vars.count(*name)) {
+    if (auto name = loop_variable(loop.source); name && st.cleanup() && !st.vars.count(*name)) {
         step_result sr = begin_step(s, st);
         sr.message = "nothing to clean up: " + *name + " was never captured";
         end_step(std::move(sr), st, nullptr);
         co_return;
     }
-    const model::dataset_rows* dataset = s.loop->from == model::loop_source::kind::dataset
-                                             ? &prof_.datasets.at(s.loop->name).rows
+    const model::dataset_rows* dataset = loop.source.from == model::loop_source::kind::dataset
+                                             ? &prof_.datasets.at(loop.source.name).rows
                                              : nullptr;
     std::string why;
     std::optional<json> rows;
-    if (!dataset) rows = loop_rows(s, st, why);
+    if (!dataset) rows = loop_rows(loop, st, why);
     if (!dataset && !rows) {
         give_up(s, begin_step(s, st), st, verdict::error, unjudged::not_built,
                 "the rows of for_each could not be built: " + why, nullptr);
@@ -116,10 +118,10 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
     verdict stop_verdict = verdict::pass;
     const std::size_t count = dataset ? dataset->size() : rows->size();
     for (std::size_t i = 0; i < count; ++i) {
-        if (dataset && !s.where.empty()) {
+        if (dataset && !loop.where.empty()) {
             // A data set's row is built only when `where` selects it.
             bool selected = true;
-            for (const auto& [column, value] : s.where.items()) {
+            for (const auto& [column, value] : loop.where.items()) {
                 const auto cell = dataset->cell(i, column);
                 selected = cell && *cell == value;
                 if (!selected) break;
@@ -127,16 +129,16 @@ boost::asio::awaitable<void> interpreter::loop_step(const model::step& s, state&
             if (!selected) continue;
         }
         json row = dataset ? dataset->row(i) : (*rows)[i];
-        if (!dataset && !model::row_matches(row, s.where)) continue;
+        if (!dataset && !model::row_matches(row, loop.where)) continue;
         st.iteration = static_cast<int>(i);
         st.row = (outer_row.empty() ? "" : outer_row + ", ") + row_label(i, row);
-        scope.set(s.as, std::move(row));
-        for (const auto& inner : s.steps)
+        scope.set(loop.as, std::move(row));
+        for (const auto& inner : loop.steps)
             co_await run_step(inner, st);
         if (st.stopped && !st.cleanup()) {
             any_stopped = true;
             stop_verdict = worst(stop_verdict, st.stop_verdict);
-            if (!next_row(s.stop_on_failure, st.unreachable, st.interrupted)) break;
+            if (!next_row(loop.stop_on_failure, st.unreachable, st.interrupted)) break;
             st.stopped = false; // the next row runs
         }
         if (st.interrupted) break;

@@ -40,11 +40,11 @@ using rows_comparisons = std::vector<std::optional<check::rows_comparison>>;
 // Judges one page: its records join their `rows` comparisons (an empty page, or one that
 // fills a comparison that failed already, ends the paging), and every other expectation
 // must hold on every page. Nothing when the page passed.
-std::optional<page_stop> judge_page(const model::step& s, const variables& vars,
+std::optional<page_stop> judge_page(const model::exchange_step& ex, const variables& vars,
                                     check::response_view& view, const check::schema_set& schemas,
                                     rows_comparisons& rows, bool& ended, const std::string& page) {
-    for (std::size_t i = 0; i < s.expect.size(); ++i) {
-        const model::assertion& a = s.expect[i];
+    for (std::size_t i = 0; i < ex.expect.size(); ++i) {
+        const model::assertion& a = ex.expect[i];
         if (rows[i]) {
             std::string error;
             std::optional<json> records = page_records(a, view, vars, error);
@@ -79,17 +79,18 @@ std::optional<page_stop> judge_page(const model::step& s, const variables& vars,
 
 } // namespace
 
-boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state& st) {
-    const model::step::paging& paging = *s.pages;
+boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
+                                                     const model::exchange_step& ex, state& st) {
+    const model::paging& paging = *ex.pages;
     step_result sr = begin_step(s, st);
     // Ends the step on page `n` with one assertion's outcome; the others are not reached.
     auto stop_on = [&](std::size_t failed, verdict v, const check::outcome& o,
                        const http::exchange* x) {
-        for (std::size_t i = 0; i < s.expect.size(); ++i) {
+        for (std::size_t i = 0; i < ex.expect.size(); ++i) {
             assertion_result ar =
                 i == failed
-                    ? assertion_of(s.expect[i], st, sr, v, o.explanation)
-                    : assertion_of(s.expect[i], st, sr, not_reached_verdict(v),
+                    ? assertion_of(ex.expect[i], st, sr, v, o.explanation)
+                    : assertion_of(ex.expect[i], st, sr, not_reached_verdict(v),
                                    "not reached: page judged no further", unjudged::not_reached);
             if (i == failed) ar.expected = redact(o.expected), ar.actual = redact(o.actual);
             sr.v = worst(sr.v, ar.v);
@@ -99,12 +100,12 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
     };
     auto page_of = [&](long long n) { return " (" + paging.param + "=" + std::to_string(n) + ")"; };
     // The rows comparisons, one per `rows` assertion, built before the first page.
-    rows_comparisons rows(s.expect.size());
-    for (std::size_t i = 0; i < s.expect.size(); ++i) {
-        if (!has_rows(s.expect[i].predicates)) continue;
+    rows_comparisons rows(ex.expect.size());
+    for (std::size_t i = 0; i < ex.expect.size(); ++i) {
+        if (!has_rows(ex.expect[i].predicates)) continue;
         try {
             rows[i].emplace(
-                resolve_rows(render_json(s.expect[i].predicates["rows"], st.vars), prof_));
+                resolve_rows(render_json(ex.expect[i].predicates["rows"], st.vars), prof_));
         } catch (const std::exception& e) {
             give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
                     std::string("the assertion could not be built: ") + e.what(), nullptr);
@@ -114,7 +115,7 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
     std::optional<http::exchange> last;
     bool ended = false;
     for (long long n = paging.from; n < paging.from + paging.max && !ended; ++n) {
-        model::request_spec spec = *s.request;
+        model::request_spec spec = ex.request;
         spec.query.emplace_back(paging.param, std::to_string(n));
         http::request req;
         try {
@@ -148,14 +149,14 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s, state
             co_return;
         }
         check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
-        if (auto stop = judge_page(s, st.vars, view, schemas_, rows, ended, page_of(n))) {
+        if (auto stop = judge_page(ex, st.vars, view, schemas_, rows, ended, page_of(n))) {
             stop_on(stop->index, stop->v, stop->o, &x);
             co_return;
         }
         last = std::move(x);
     }
-    for (std::size_t i = 0; i < s.expect.size(); ++i) {
-        const model::assertion& a = s.expect[i];
+    for (std::size_t i = 0; i < ex.expect.size(); ++i) {
+        const model::assertion& a = ex.expect[i];
         if (!rows[i]) {
             assertion_result ar = assertion_of(a, st, sr, verdict::pass, "");
             ar.actual = "every page";

@@ -154,16 +154,17 @@ private:
         auto count = [&](const std::vector<model::step>& steps, auto& self) -> std::size_t {
             std::size_t n = 0;
             for (const auto& st : steps) {
-                if (st.request)
+                const model::loop_step* loop = st.loop();
+                if (st.exchange())
                     ++n;
-                else if (!st.loop)
-                    n += self(st.steps, self); // a used fragment
-                else if (auto d = p_.datasets.find(st.loop->name); d != p_.datasets.end())
-                    n += d->second.rows.size() * self(st.steps, self);
-                else if (st.loop->rows.is_array())
-                    n += st.loop->rows.size() * self(st.steps, self);
+                else if (!loop)
+                    n += self(st.inner(), self); // a used fragment
+                else if (auto d = p_.datasets.find(loop->source.name); d != p_.datasets.end())
+                    n += d->second.rows.size() * self(loop->steps, self);
+                else if (loop->source.rows.is_array())
+                    n += loop->source.rows.size() * self(loop->steps, self);
                 else
-                    n += self(st.steps, self);
+                    n += self(loop->steps, self);
             }
             return n;
         };
@@ -288,9 +289,20 @@ void check_target(const model::profile& p, const model::target& t, model::diagno
                      "profile " + p.id + " declares no parameter \"" + name + "\"");
 }
 
-run_result run_profile(const model::profile& whole, const model::target& t, const run_options& opt,
+run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
+                       sink* out) {
+    return run_profile(std::make_shared<const model::profile>(p),
+                       std::make_shared<const model::target>(t), opt, out);
+}
+
+run_result run_profile(std::shared_ptr<const model::profile> given,
+                       std::shared_ptr<const model::target> held_target, const run_options& opt,
                        sink* out) {
     run_result r;
+    const model::profile& whole = *given;
+    const model::target& t = *held_target;
+    r.target_held = std::move(held_target);
+    r.profile_held = given;
     // A partial run runs, and reports, only the selected test cases; a production
     // verification only the read-only ones.
     if (!opt.only.empty() || !opt.classes.empty() || t.production) {
@@ -313,9 +325,9 @@ run_result run_profile(const model::profile& whole, const model::target& t, cons
             r.selection += (r.selection.empty() ? "" : " ") + ("--class " + list(opt.classes));
         r.production = t.production;
         r.profile_testcases = whole.testcases.size();
-        r.selected_profile = selected;
+        r.profile_held = std::move(selected);
     }
-    const model::profile& p = r.selected_profile ? *r.selected_profile : whole;
+    const model::profile& p = *r.profile_held;
     r.prof = &p;
     r.tgt = &t;
     r.binding.url = t.base_url;

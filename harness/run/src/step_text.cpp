@@ -8,22 +8,24 @@ using nlohmann::json;
 
 std::string step_name(const model::step& s, const variables& vars) {
     std::string name = s.name;
-    if (name.empty() && s.request)
-        name = s.request->method + " " + (s.request->path.empty() ? "/" : s.request->path);
-    else if (name.empty() && s.loop)
-        name = "for_each " + (s.loop->from == model::loop_source::kind::rows    ? "(rows)"
-                              : s.loop->from == model::loop_source::kind::range ? "(range)"
-                                                                                : s.loop->name);
-    else if (name.empty() && !s.fragment.empty())
-        name = "use " + s.fragment;
-    if (name.empty() || name.find("{{") == std::string::npos) return name;
-    if (!s.name.empty()) {
+    if (!name.empty()) {
+        if (name.find("{{") == std::string::npos) return name;
         try {
             return render(name, vars);
         } catch (const std::exception&) {
+            return name;
         }
     }
-    return name; // a request's path is shown as written: its template says what it sends
+    // Unnamed: the request, loop or fragment as written (its template says what it sends).
+    if (const auto* x = s.exchange())
+        return x->request.method + " " + (x->request.path.empty() ? "/" : x->request.path);
+    if (const auto* loop = s.loop()) {
+        const auto from = loop->source.from;
+        return "for_each " + (from == model::loop_source::kind::rows    ? std::string("(rows)")
+                              : from == model::loop_source::kind::range ? std::string("(range)")
+                                                                        : loop->source.name);
+    }
+    return "use " + s.use()->fragment;
 }
 
 std::string shortened(std::string s) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace konform::model {
@@ -97,34 +98,61 @@ struct loop_source {
     nlohmann::json first, last; // a range's bounds, inclusive (numbers or templates)
 };
 
+struct step;
+
+// {"param": "side", "from": 1, "max": 1000}: the request is sent once per page, the parameter
+// counting up from `from`, until a page holds no rows; a `rows` assertion judges every
+// page's rows together.
+struct paging {
+    std::string param;
+    long long from = 1;
+    long long max = 1000;
+};
+
+// A step is exactly one of three kinds.
+
+// A request, what its answer must hold, and what is taken from it; sent page by page with
+// `pages`.
+struct exchange_step {
+    request_spec request;
+    std::vector<assertion> expect;
+    std::vector<capture> captures;
+    std::optional<paging> pages;
+};
+
+// A for_each: run `steps` once per row, the row bound to `as`; every row runs unless
+// `stop_on_failure`. `where` ({"column": value, ...}) runs only the rows holding each value
+// (JSON equality).
+struct loop_step {
+    loop_source source;
+    std::string as = "row";
+    bool stop_on_failure = false;
+    nlohmann::json where = nlohmann::json::object();
+    std::vector<step> steps;
+};
+
+// A used fragment: `steps` are its steps, run with `bindings` (its parameters, templates of
+// the using step) set; its captures stay visible to the steps after it.
+struct fragment_use {
+    std::string fragment;
+    std::vector<std::pair<std::string, nlohmann::json>> bindings;
+    std::vector<step> steps;
+};
+
 struct step {
     std::string name;       // template, rendered in every output
     std::string pointer;    // in the expanded test case ("/steps/2/steps/0" inside a fragment)
     std::string written_at; // inside a fragment: its file and the step's pointer there
-    std::optional<request_spec> request;
-    std::vector<assertion> expect;
-    std::vector<capture> captures;
-    // A for_each: run `steps` once per row, the row bound to `as`; every row runs unless
-    // `stop_on_failure`.
-    std::optional<loop_source> loop;
-    std::string as = "row";
-    bool stop_on_failure = false;
-    // {"param": "side", "from": 1, "max": 1000}: the request is sent once per page, the
-    // parameter counting up from `from`, until a page holds no rows; a `rows` assertion
-    // judges every page's rows together.
-    struct paging {
-        std::string param;
-        long long from = 1;
-        long long max = 1000;
-    };
-    std::optional<paging> pages;
-    // {"column": value, ...}: only the rows holding each value run (JSON equality).
-    nlohmann::json where = nlohmann::json::object();
-    // A used fragment: `steps` are its steps, run with `bindings` (its parameters, templates
-    // of the using step) set; its captures stay visible to the steps after it.
-    std::string fragment;
-    std::vector<std::pair<std::string, nlohmann::json>> bindings;
-    std::vector<step> steps;
+    std::variant<exchange_step, loop_step, fragment_use> kind;
+
+    const exchange_step* exchange() const { return std::get_if<exchange_step>(&kind); }
+    exchange_step* exchange() { return std::get_if<exchange_step>(&kind); }
+    const loop_step* loop() const { return std::get_if<loop_step>(&kind); }
+    const fragment_use* use() const { return std::get_if<fragment_use>(&kind); }
+    // The steps inside a loop or a used fragment; none for an exchange.
+    const std::vector<step>& inner() const;
+    // An exchange's expectations; none for the other kinds.
+    const std::vector<assertion>& expectations() const;
 };
 
 // Named, parameterised steps kept in the profile folder, used from a step with

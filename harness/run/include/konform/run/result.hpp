@@ -133,6 +133,11 @@ struct system_binding {
 };
 
 struct run_result {
+    // The profile and target the run used, owned by the result: `prof` and `tgt` point into
+    // them, so a result outlives whatever it was made from. A partial run's profile holds
+    // only the selected test cases.
+    std::shared_ptr<const model::profile> profile_held;
+    std::shared_ptr<const model::target> target_held;
     const model::profile* prof = nullptr;
     const model::target* tgt = nullptr;
     std::chrono::system_clock::time_point started;
@@ -146,13 +151,11 @@ struct run_result {
     std::string incomplete_reason; // also why a run is partial
     bool interrupted = false;
     // A partial run: what was selected ("--only A, B"), how many test cases the profile
-    // has, and the worst verdict of the selected ones. The profile the results point at
-    // then holds only the selected test cases (owned here).
+    // has, and the worst verdict of the selected ones.
     std::string selection;
     bool production = false; // a production verification: read-only test cases only
     std::size_t profile_testcases = 0;
     verdict selected_outcome = verdict::pass;
-    std::shared_ptr<const model::profile> selected_profile;
     int jobs = 1;
     std::map<verdict, int> testcase_counts; // advisory ones apart:
     int testcase_advisory = 0;

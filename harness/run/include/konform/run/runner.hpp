@@ -6,6 +6,7 @@
 #include "konform/util/jcs.hpp"
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,13 @@ void check_target(const model::profile& p, const model::target& t, model::diagno
 // Runs the profile against the target: plans applicability, runs the test cases (up to
 // opt.jobs at once), streams every step and exchange to `out` in test-case order, and
 // rolls verdicts up. Network failures end in `error` verdicts, never in exceptions.
-// Throws model::load_error for unusable input (e.g. a bad CA file).
+// Throws model::load_error for unusable input (e.g. a bad CA file). The result holds the
+// profile and target it points at.
+run_result run_profile(std::shared_ptr<const model::profile> p,
+                       std::shared_ptr<const model::target> t, const run_options& opt,
+                       sink* out = nullptr);
+
+// The same with copies of `p` and `t`, for callers that keep their own.
 run_result run_profile(const model::profile& p, const model::target& t, const run_options& opt,
                        sink* out = nullptr);
 
