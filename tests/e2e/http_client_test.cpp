@@ -123,8 +123,8 @@ TEST_CASE("auth: test cases running at once share one OAuth2 token fetch") {
             [&]() -> boost::asio::awaitable<void> {
                 http::request r = get(server.base_url() + "/x");
                 std::optional<http::exchange> token_exchange;
-                std::string why = co_await auth.apply(r, token_exchange);
-                CHECK(why.empty());
+                const auto applied = co_await auth.apply(r, token_exchange);
+                CHECK(applied.has_value());
                 CHECK(http::find_header(r.headers, "Authorization") == "Bearer tok-12345");
                 fetched += token_exchange ? 1 : 0;
                 ++done;
@@ -184,7 +184,8 @@ TEST_CASE("auth: an access token too short to redact safely is refused") {
         [&]() -> boost::asio::awaitable<void> {
             http::request r = get(server.base_url() + "/x");
             std::optional<http::exchange> token_exchange;
-            why = co_await auth.apply(r, token_exchange);
+            const auto applied = co_await auth.apply(r, token_exchange);
+            if (!applied) why = applied.error();
         },
         boost::asio::detached);
     ioc.run();

@@ -178,11 +178,10 @@ int response(const std::uint8_t* data, std::size_t size) {
     };
     for (const auto& a : checks)
         (void)check::evaluate(a, view, schemas);
-    std::string error;
     model::capture c;
     c.source = model::capture::from::json;
     c.selector = "/id";
-    (void)check::extract(c, view, error);
+    (void)check::extract(c, view);
     return 0;
 }
 

@@ -294,7 +294,10 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     return {false, "?", "?", "unknown assertion subject"};
 }
 
-std::optional<json> extract(const model::capture& c, response_view& view, std::string& error) {
+namespace {
+
+std::optional<json> extract_value(const model::capture& c, response_view& view,
+                                  std::string& error) {
     const http::response& r = *view.exchange().resp;
     std::optional<json> value;
     switch (c.source) {
@@ -341,6 +344,19 @@ std::optional<json> extract(const model::capture& c, response_view& view, std::s
         error = std::string("the regular expression could not be applied: ") + e.what();
         return std::nullopt;
     }
+}
+
+} // namespace
+
+boost::system::result<json, std::string> extract(const model::capture& c, response_view& view) {
+    std::string error;
+    std::optional<json> value = extract_value(c, view, error);
+    if (!value)
+        return boost::system::result<json, std::string>(boost::system::in_place_error,
+                                                        error.empty() ? "no value" : error);
+    // In place: a JSON value converts to a string too, so which side it is must be said.
+    return boost::system::result<json, std::string>(boost::system::in_place_value,
+                                                    std::move(*value));
 }
 
 } // namespace konform::check

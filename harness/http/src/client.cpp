@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/system/result.hpp>
 #include <boost/url/parse.hpp>
 #include <map>
 #include <openssl/err.h>
@@ -43,11 +44,12 @@ struct origin {
     std::string key() const { return (https ? "https://" : "http://") + host + ":" + port; }
 };
 
-// Parses an absolute URL; returns an explanation on failure.
-std::string parse_origin(const std::string& url, origin& out) {
+// The origin and target of an absolute URL, or why it has none.
+boost::system::result<origin, std::string> parse_origin(const std::string& url) {
     auto r = boost::urls::parse_absolute_uri(url);
     if (!r) return "not a valid absolute URL: " + url;
     auto u = *r;
+    origin out;
     if (u.scheme() == "https")
         out.https = true;
     else if (u.scheme() != "http")
@@ -60,7 +62,28 @@ std::string parse_origin(const std::string& url, origin& out) {
     out.port = u.has_port() ? std::string(u.port()) : (out.https ? "443" : "80");
     out.target = std::string(u.encoded_target());
     if (out.target.empty() || out.target.front() != '/') out.target.insert(0, "/");
-    return {};
+    return out;
+}
+
+// How an explanation names the phase an exchange failed in.
+std::string phase_words(phase p) {
+    switch (p) {
+    case phase::none:
+        return "the exchange";
+    case phase::resolve:
+        return "resolving the name";
+    case phase::connect:
+        return "connect";
+    case phase::tls_handshake:
+        return "TLS handshake";
+    case phase::send:
+        return "sending the request";
+    case phase::wait:
+        return "waiting for the response";
+    case phase::receive:
+        return "reading the response body";
+    }
+    return "the exchange";
 }
 
 double ms_since(clock_type::time_point t) {
@@ -206,16 +229,18 @@ struct client::impl {
     }
 
     // Plain words for an error in a phase of the exchange.
-    std::string explain(const beast::error_code& ec, const std::string& phase, const origin& o,
+    std::string explain(const beast::error_code& ec, http::phase in, const origin& o,
                         clock_type::time_point deadline, bool with_certificate) {
         const std::string where = o.host + ":" + o.port;
+        const std::string phase = phase_words(in);
         if (cancelled) return "the run was interrupted during " + phase + " with " + where;
         if (ec == beast::error::timeout) {
             if (clock_type::now() >= deadline)
                 return "no complete answer from " + where + " within the total limit of " +
                        fmt_ms(opt.lim.total_timeout) + " (" + phase + ")";
-            auto t = phase == "connect" || phase == "TLS handshake" ? opt.lim.connect_timeout
-                                                                    : opt.lim.read_timeout;
+            auto t = in == http::phase::connect || in == http::phase::tls_handshake
+                         ? opt.lim.connect_timeout
+                         : opt.lim.read_timeout;
             return phase + " to " + where + " timed out after " + fmt_ms(t);
         }
         if (ec == asio::error::connection_refused) return "connection refused by " + where;
@@ -279,7 +304,7 @@ struct client::impl {
         x.time.connect = ms_since(t1);
         if (cec) {
             x.failed_in = phase::connect;
-            x.explanation = explain(cec, "connect", o, deadline, x.req.client_certificate);
+            x.explanation = explain(cec, phase::connect, o, deadline, x.req.client_certificate);
             co_return cec;
         }
         beast::error_code ignored;
@@ -316,8 +341,9 @@ struct client::impl {
             x.failed_in = phase::tls_handshake;
             std::string why = detail::verify_failure(handle);
             x.explanation =
-                why.empty() ? explain(hec, "TLS handshake", o, deadline, x.req.client_certificate)
-                            : "TLS certificate of " + o.host + ":" + o.port + " rejected: " + why;
+                why.empty()
+                    ? explain(hec, phase::tls_handshake, o, deadline, x.req.client_certificate)
+                    : "TLS certificate of " + o.host + ":" + o.port + " rejected: " + why;
             co_return hec;
         }
         c.facts = detail::read_tls_facts(handle, !opt.tls.insecure);
@@ -337,8 +363,7 @@ struct client::impl {
         x.time.send = ms_since(t0);
         if (wec) {
             x.failed_in = phase::send;
-            x.explanation =
-                explain(wec, "sending the request", o, deadline, x.req.client_certificate);
+            x.explanation = explain(wec, phase::send, o, deadline, x.req.client_certificate);
             co_return wec;
         }
         // Interim responses (100 Continue, 103 Early Hints) are not the answer: skip them,
@@ -358,8 +383,7 @@ struct client::impl {
             x.answered = !nothing_received;
             if (hec) {
                 x.failed_in = phase::wait;
-                x.explanation =
-                    explain(hec, "waiting for the response", o, deadline, x.req.client_certificate);
+                x.explanation = explain(hec, phase::wait, o, deadline, x.req.client_certificate);
                 co_return hec;
             }
             if (auto why = too_many_fields(parser->get()); !why.empty()) {
@@ -383,8 +407,7 @@ struct client::impl {
             if (bec) {
                 x.failed_in = phase::receive;
                 x.time.receive = ms_since(t2);
-                x.explanation = explain(bec, "reading the response body", o, deadline,
-                                        x.req.client_certificate);
+                x.explanation = explain(bec, phase::receive, o, deadline, x.req.client_certificate);
                 co_return bec;
             }
             // Trailer fields join the header: the field limit covers both.
@@ -420,12 +443,13 @@ struct client::impl {
             x.interrupted = true;
             co_return x;
         }
-        origin o;
-        if (std::string why = parse_origin(x.req.url, o); !why.empty()) {
+        const auto parsed = parse_origin(x.req.url);
+        if (!parsed) {
             x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
-            x.explanation = why;
+            x.explanation = parsed.error();
             co_return x;
         }
+        const origin& o = *parsed;
         // Header lines come from templates, captured values and issued tokens: a line break
         // in one would add header lines of its own (a second Host) that the evidence would
         // not show as sent. Such a request is never sent.

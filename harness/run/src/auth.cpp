@@ -11,6 +11,15 @@
 
 namespace konform::run {
 
+namespace {
+
+// A failure with its reason, for the authenticator's outcome.
+authenticator::outcome fail(std::string why) {
+    return {boost::system::in_place_error, std::move(why)};
+}
+
+} // namespace
+
 using kind = model::auth_config::kind;
 
 namespace {
@@ -40,21 +49,21 @@ authenticator::authenticator(const model::target& t, http::client& c, secrets& s
     }
 }
 
-boost::asio::awaitable<std::string>
+boost::asio::awaitable<authenticator::outcome>
 authenticator::apply(http::request& req, std::optional<http::exchange>& token_exchange) {
     const auto& a = target_.auth;
     switch (a.type) {
     case kind::none:
-        co_return std::string();
+        co_return outcome();
     case kind::bearer:
         req.headers.emplace_back("Authorization", "Bearer " + value_);
-        co_return std::string();
+        co_return outcome();
     case kind::basic:
         req.headers.emplace_back("Authorization", "Basic " + base64(a.username + ":" + value_));
-        co_return std::string();
+        co_return outcome();
     case kind::api_key:
         req.headers.emplace_back(a.header, value_);
-        co_return std::string();
+        co_return outcome();
     case kind::oauth2_client_credentials:
         break;
     }
@@ -64,16 +73,16 @@ authenticator::apply(http::request& req, std::optional<http::exchange>& token_ex
     }
     if (token_.empty() || std::chrono::steady_clock::now() >= token_expiry_) {
         fetching_ = true;
-        std::string why = co_await fetch_token(token_exchange);
+        outcome fetched = co_await fetch_token(token_exchange);
         fetching_ = false;
         fetched_->cancel();
-        if (!why.empty()) co_return why;
+        if (!fetched) co_return fetched;
     }
     req.headers.emplace_back("Authorization", "Bearer " + token_);
-    co_return std::string();
+    co_return outcome();
 }
 
-boost::asio::awaitable<std::string>
+boost::asio::awaitable<authenticator::outcome>
 authenticator::fetch_token(std::optional<http::exchange>& exchange) {
     const auto& a = target_.auth;
     http::request tr;
@@ -88,10 +97,11 @@ authenticator::fetch_token(std::optional<http::exchange>& exchange) {
     exchange = co_await client_.async_perform(std::move(tr));
     const http::exchange& x = *exchange;
     token_.clear();
-    if (!x.ok()) co_return "OAuth2 token request to " + a.token_url + " failed: " + x.explanation;
+    if (!x.ok())
+        co_return fail("OAuth2 token request to " + a.token_url + " failed: " + x.explanation);
     if (x.resp->status != 200)
-        co_return "OAuth2 token request to " + a.token_url + " answered " +
-            std::to_string(x.resp->status);
+        co_return fail("OAuth2 token request to " + a.token_url + " answered " +
+                       std::to_string(x.resp->status));
     try {
         auto j = nlohmann::json::parse(x.resp->body);
         token_ = j.at("access_token").get<std::string>();
@@ -101,18 +111,18 @@ authenticator::fetch_token(std::optional<http::exchange>& exchange) {
             std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1L, expires - 10));
     } catch (const std::exception&) {
         token_.clear();
-        co_return "OAuth2 token response from " + a.token_url + " has no access_token";
+        co_return fail("OAuth2 token response from " + a.token_url + " has no access_token");
     }
     // The token becomes a redaction pattern: a very short one would garble every output
     // (and could not be told apart from ordinary text), so it is refused.
     if (token_.size() < min_token_length) {
         token_.clear();
-        co_return "OAuth2 token response from " + a.token_url +
-            " has an access_token shorter than " + std::to_string(min_token_length) +
-            " characters: refused";
+        co_return fail("OAuth2 token response from " + a.token_url +
+                       " has an access_token shorter than " + std::to_string(min_token_length) +
+                       " characters: refused");
     }
     secrets_.add(token_, "${KONFORM_OAUTH2_ACCESS_TOKEN}");
-    co_return std::string();
+    co_return outcome();
 }
 
 } // namespace konform::run

@@ -1,7 +1,6 @@
 // A step that sends one request (following redirects when it says so) and judges the answer.
 #include "interpreter_state.hpp"
 #include "konform/http/redirect.hpp"
-#include "request_builder.hpp"
 
 #include <algorithm>
 
@@ -28,13 +27,13 @@ void interpreter::note_reach(const http::exchange& x, bool answered, state& st) 
 }
 
 // Credentials go only to the target's own origin, also across redirects.
-boost::asio::awaitable<std::optional<http::exchange>>
-interpreter::send(const model::request_spec& spec, http::request r, state& st, std::string& why) {
+boost::asio::awaitable<boost::system::result<http::exchange, interpreter::not_sent>>
+interpreter::send(const model::request_spec& spec, http::request r, state& st) {
     if (spec.authenticate && http::same_origin(r.url, target_.base_url)) {
         std::optional<http::exchange> token_exchange;
-        why = co_await auth_.apply(r, token_exchange);
+        const authenticator::outcome applied = co_await auth_.apply(r, token_exchange);
         if (token_exchange) record(*token_exchange, st);
-        if (!why.empty()) co_return std::nullopt;
+        if (!applied) co_return not_sent{verdict::error, unjudged::no_answer, applied.error()};
     }
     co_return co_await client_.async_perform(std::move(r));
 }
@@ -42,23 +41,15 @@ interpreter::send(const model::request_spec& spec, http::request r, state& st, s
 boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
                                                         const model::exchange_step& ex, state& st) {
     step_result sr = begin_step(s, st);
-    http::request req;
-    try {
-        req = build_request(ex.request, st.vars, target_.base_url);
-    } catch (const std::exception& e) {
-        give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
-                std::string("the request could not be built: ") + e.what(), nullptr);
+    auto prepared = prepare(ex.request, st);
+    if (!prepared) {
+        give_up(s, std::move(sr), st, prepared.error());
         co_return;
     }
-    if (std::string why = refused_write(ex.request, req); !why.empty()) {
-        give_up(s, std::move(sr), st, verdict::error, unjudged::refused_before_sending, why,
-                nullptr);
-        co_return;
-    }
-    std::string why;
-    auto first = co_await send(ex.request, req, st, why);
+    http::request req = std::move(*prepared);
+    auto first = co_await send(ex.request, req, st);
     if (!first) {
-        give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+        give_up(s, std::move(sr), st, first.error());
         co_return;
     }
     http::exchange x = std::move(*first);
@@ -81,9 +72,9 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
         }
         record(x, st);
         req = std::move(*next);
-        auto hop = co_await send(ex.request, req, st, why);
+        auto hop = co_await send(ex.request, req, st);
         if (!hop) {
-            give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+            give_up(s, std::move(sr), st, hop.error());
             co_return;
         }
         x = std::move(*hop);

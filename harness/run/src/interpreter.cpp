@@ -4,6 +4,7 @@
 #include "konform/check/readable_body.hpp"
 #include "konform/http/curl_line.hpp"
 #include "konform/run/roll_up.hpp"
+#include "request_builder.hpp"
 #include "step_text.hpp"
 
 #include <chrono>
@@ -66,12 +67,22 @@ interpreter::interpreter(const model::profile& p, const model::target& t, http::
         curl_tls_.password_placeholder = t.tls.client_key_password.placeholder();
 }
 
-// Against a production target, a request that writes is never sent: why, or "".
-std::string interpreter::refused_write(const model::request_spec& spec,
-                                       const http::request& req) const {
-    if (!target_.production || !model::writes(spec)) return {};
-    return redact("refused before sending: a production verification sends no write (" +
-                  req.method + " " + req.url + ")");
+boost::system::result<http::request, interpreter::not_sent>
+interpreter::prepare(const model::request_spec& spec, const state& st) const {
+    http::request req;
+    try {
+        req = build_request(spec, st.vars, target_.base_url);
+    } catch (const std::exception& e) {
+        return not_sent{verdict::error, unjudged::not_built,
+                        std::string("the request could not be built: ") + e.what()};
+    }
+    // Against a production target, a request that writes is never sent.
+    if (target_.production && model::writes(spec))
+        return not_sent{verdict::error, unjudged::refused_before_sending,
+                        redact("refused before sending: a production verification sends no "
+                               "write (" +
+                               req.method + " " + req.url + ")")};
+    return req;
 }
 
 // The exchange as it may be written: request, response and explanation redacted.

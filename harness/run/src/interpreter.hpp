@@ -12,6 +12,7 @@
 #include "testcase_stream.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
 
 namespace konform::run::detail {
 
@@ -51,10 +52,20 @@ private:
     // 100,000, or nothing (and why); a data set's rows are read one at a time instead.
     std::optional<nlohmann::json> loop_rows(const model::loop_step& loop, state& st,
                                             std::string& why);
+    // Why a step's request was not sent: the step's verdict, the typed reason, the words.
+    struct not_sent {
+        verdict v;
+        unjudged why;
+        std::string text;
+    };
+    // The request a step sends, built from its template, or why it may not be sent (it
+    // cannot be built; a production verification never sends a write).
+    boost::system::result<http::request, not_sent> prepare(const model::request_spec& spec,
+                                                           const state& st) const;
     // Sends a request with the target's credentials where they belong; records the token
-    // exchange. Nothing, and why, when the credentials could not be had.
-    boost::asio::awaitable<std::optional<http::exchange>>
-    send(const model::request_spec& spec, http::request r, state& st, std::string& why);
+    // exchange. Why not, when the credentials could not be had.
+    boost::asio::awaitable<boost::system::result<http::exchange, not_sent>>
+    send(const model::request_spec& spec, http::request r, state& st);
     // Notes whether an exchange reached the system, for the unreachable-system rule.
     void note_reach(const http::exchange& x, bool answered, state& st);
     void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
@@ -62,7 +73,6 @@ private:
                        step_result& sr);
     std::size_t record(const http::exchange& x, state& st);
     http::exchange redacted(const http::exchange& raw) const;
-    std::string refused_write(const model::request_spec& spec, const http::request& req) const;
 
     // The one builder of step and assertion results: a step's identity in its test case,
     // and an assertion's requirements (none outside the main steps), step and row.
@@ -76,6 +86,9 @@ private:
     // The step cannot be judged: every assertion takes verdict `v` for `why`, then end_step.
     void give_up(const model::step& s, step_result sr, state& st, verdict v, unjudged reason,
                  const std::string& why, const http::exchange* x);
+    void give_up(const model::step& s, step_result sr, state& st, const not_sent& why) {
+        give_up(s, std::move(sr), st, why.v, why.why, why.text, nullptr);
+    }
     // What came of an exchange that gave no answer to judge, and why, typed.
     void no_answer(const model::step& s, step_result sr, state& st, const http::exchange& x,
                    const std::string& where = {});

@@ -91,7 +91,11 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
         model::capture c = spec;
         try {
             c.selector = render(spec.selector, st.vars);
-            value = check::extract(c, view, error);
+            auto extracted = check::extract(c, view);
+            if (extracted)
+                value = std::move(*extracted);
+            else
+                error = extracted.error();
         } catch (const std::exception& e) {
             error = e.what();
         }

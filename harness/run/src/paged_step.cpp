@@ -3,7 +3,6 @@
 // assertions judge all pages' rows together, holding only the compared fields of each.
 #include "interpreter_state.hpp"
 #include "konform/check/rows.hpp"
-#include "request_builder.hpp"
 #include "rows_spec.hpp"
 
 namespace konform::run::detail {
@@ -117,24 +116,16 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
     for (long long n = paging.from; n < paging.from + paging.max && !ended; ++n) {
         model::request_spec spec = ex.request;
         spec.query.emplace_back(paging.param, std::to_string(n));
-        http::request req;
-        try {
-            req = build_request(spec, st.vars, target_.base_url);
-        } catch (const std::exception& e) {
-            give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
-                    std::string("the request could not be built: ") + e.what() + page_of(n),
-                    nullptr);
+        auto prepared = prepare(spec, st);
+        if (!prepared) {
+            not_sent why = prepared.error();
+            why.text += page_of(n);
+            give_up(s, std::move(sr), st, why);
             co_return;
         }
-        if (std::string why = refused_write(spec, req); !why.empty()) {
-            give_up(s, std::move(sr), st, verdict::error, unjudged::refused_before_sending, why,
-                    nullptr);
-            co_return;
-        }
-        std::string why;
-        auto sent = co_await send(spec, std::move(req), st, why);
+        auto sent = co_await send(spec, std::move(*prepared), st);
         if (!sent) {
-            give_up(s, std::move(sr), st, verdict::error, unjudged::no_answer, why, nullptr);
+            give_up(s, std::move(sr), st, sent.error());
             co_return;
         }
         http::exchange x = std::move(*sent);

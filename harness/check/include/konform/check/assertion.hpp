@@ -9,6 +9,7 @@
 #include "konform/util/jcs.hpp"
 
 #include <atomic>
+#include <boost/system/result.hpp>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -62,8 +63,8 @@ private:
 // Judges one assertion against a completed exchange. Pure: no I/O.
 outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas);
 
-// Extracts a capture's value; nothing with `error` set when the response lacks it.
-std::optional<nlohmann::json> extract(const model::capture& c, response_view& view,
-                                      std::string& error);
+// A capture's value, or why the response does not hold it.
+boost::system::result<nlohmann::json, std::string> extract(const model::capture& c,
+                                                           response_view& view);
 
 } // namespace konform::check

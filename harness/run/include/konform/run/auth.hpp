@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/result.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,14 +18,17 @@ namespace konform::run {
 // token once, reuses it, and fetches a new one shortly before it expires.
 class authenticator {
 public:
+    // Done, or why not.
+    using outcome = boost::system::result<void, std::string>;
+
     // Registers every secret it resolves in `s`.
     authenticator(const model::target& t, http::client& c, secrets& s);
 
-    // Adds the credentials; returns an explanation when they cannot be obtained. When it
-    // fetched an OAuth2 token for this request, `token_exchange` holds that exchange (for
-    // the evidence). Test cases running at once share one token fetch.
-    boost::asio::awaitable<std::string> apply(http::request& req,
-                                              std::optional<http::exchange>& token_exchange);
+    // Adds the credentials, or says why they cannot be obtained. When it fetched an OAuth2
+    // token for this request, `token_exchange` holds that exchange (for the evidence). Test
+    // cases running at once share one token fetch.
+    boost::asio::awaitable<outcome> apply(http::request& req,
+                                          std::optional<http::exchange>& token_exchange);
 
     // The shortest access token accepted from a token endpoint.
     static constexpr std::size_t min_token_length = 8;
@@ -39,7 +43,7 @@ private:
     bool fetching_ = false;
     std::unique_ptr<boost::asio::steady_timer> fetched_; // wakes those waiting for a fetch
 
-    boost::asio::awaitable<std::string> fetch_token(std::optional<http::exchange>& exchange);
+    boost::asio::awaitable<outcome> fetch_token(std::optional<http::exchange>& exchange);
 };
 
 } // namespace konform::run
