@@ -36,7 +36,8 @@ exit_code execute(const repro_args& a) {
         // The target gives the TLS options (CA, client certificate); its secrets stay
         // variables of the script. The script replays against the URL the report tested
         // (or --base-url), never the target's own base_url, which may name another system.
-        const model::target t = model::load_target(a.target);
+        // Its secrets are not read: the script needs them when it runs, not its writer.
+        const model::target t = model::load_target(a.target, model::secrets_read::never);
         opt.tls.insecure = t.tls.insecure;
         if (!t.tls.ca_file.empty())
             opt.tls.ca_file = std::filesystem::absolute(t.tls.ca_file).string();

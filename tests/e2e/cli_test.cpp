@@ -631,7 +631,9 @@ nlohmann::json printed_body(const std::string& out, const std::string& title) {
     if (at == std::string::npos) return nullptr;
     const auto start = out.find("\r\n\r\n", at);
     if (start == std::string::npos) return nullptr;
-    const auto end = out.find("\n###", start);
+    auto end = out.find("\n###", start);
+    for (const char* after : {"\n  REPRODUCED: ", "\n  holds now: "}) // the script's checks
+        end = std::min(end, out.find(after, start));
     return nlohmann::json::parse(
         out.substr(start + 4, end == std::string::npos ? std::string::npos : end - start - 4),
         nullptr, false);
@@ -652,7 +654,7 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
     }
     const std::string report = (tmp.path / "o/report.json").string();
     // Replays against a fresh system: the units are made anew, their uuids captured live.
-    auto replay = [&](const std::string& fault, const std::string& flags) {
+    auto replay = [&](const std::string& fault, const std::string& flags, int expected_rc) {
         reference::http_server server(0, sys->make(fault));
         server.start();
         const std::string script = (tmp.path / ("repro-" + fault + ".sh")).string();
@@ -663,10 +665,14 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
         CHECK(text.find("oio-demo-token") == std::string::npos); // the secret stays a variable
         CHECK(text.find("${ORG_TOKEN}") != std::string::npos);
         std::string printed;
-        CHECK(test::shell("ORG_TOKEN=oio-demo-token bash '" + script + "' 2>&1", &printed) == 0);
+        // The script checks what konform expected: 1 while the failure reproduces, 0 fixed.
+        CHECK(test::shell("ORG_TOKEN=oio-demo-token bash '" + script + "' 2>&1", &printed) ==
+              expected_rc);
         return std::make_pair(text, printed);
     };
-    const auto [faulty_script, faulty] = replay("paging-off-by-one", "");
+    const auto [faulty_script, faulty] = replay("paging-off-by-one", "", 1);
+    CHECK(faulty.find("  REPRODUCED: expected ") != std::string::npos);
+    CHECK(faulty.find("THE FAILURE REPRODUCES") != std::string::npos);
     const auto whole = printed_body(faulty, "### setup 8/16: the whole result");
     const auto page = printed_body(faulty, "### step 9/16: from the third, three");
     REQUIRE(whole.is_object());
@@ -685,7 +691,9 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
     CHECK(faulty_script.find("/organisationenhed/'\"${cap_created_0}\"") != std::string::npos);
 
     // Against a conformant system the same script shows the right page.
-    const auto [script, right] = replay("", "--no-cleanup");
+    const auto [script, right] = replay("", "--no-cleanup", 0);
+    CHECK(right.find("REPRODUCED") == std::string::npos);
+    CHECK(right.find("FIXED: every failed expectation holds now") != std::string::npos);
     const auto right_whole = printed_body(right, "### setup 8/16: the whole result");
     const auto right_page = printed_body(right, "### step 9/16: from the third, three");
     REQUIRE(right_whole.is_object());
@@ -694,6 +702,17 @@ TEST_CASE("cli: repro replays a failing test case and shows the same wrong answe
     CHECK(script.find("-X DELETE") == std::string::npos);
     CHECK(script.find("cleanup steps left out") != std::string::npos);
 
+    // With --target and no secret set: the script is written (it needs the secret, its
+    // writer does not), and it replays against the URL the report tested.
+    const std::string target = src + "/profiles/oio-rest-organisation/target.example.json";
+    CHECK(test::shell("env -u ORG_TOKEN " + bin + " repro '" + report + "' TC-PAGE-003 --target '" +
+                          target + "' -o '" + (tmp.path / "t.sh").string() + "' 2>&1",
+                      &out) == 0);
+    const std::string with_target = test::read_text(tmp.path / "t.sh");
+    const auto recorded = nlohmann::json::parse(test::read_text(report))["target"]["url"];
+    CHECK(with_target.find("'" + recorded.get<std::string>() + "/organisation") !=
+          std::string::npos);
+    CHECK(with_target.find("127.0.0.1:8080") == std::string::npos); // the target's own URL
     // An unknown test case is refused.
     CHECK(test::shell(bin + " repro '" + report + "' TC-NOPE 2>&1", &out) == 2);
     CHECK(out.find("no test case TC-NOPE") != std::string::npos);

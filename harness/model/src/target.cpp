@@ -78,7 +78,7 @@ fs::path relative_to(const fs::path& base, const std::string& p) {
 
 } // namespace
 
-target load_target(const fs::path& file, diagnostics& diag) {
+target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets) {
     target t;
     t.file = file;
     const std::string tfile = file.string();
@@ -101,6 +101,7 @@ target load_target(const fs::path& file, diagnostics& diag) {
     if (doc->contains("claims")) t.claims = (*doc)["claims"].get<std::vector<std::string>>();
 
     auto resolve = [&](const secret_ref& s, const std::string& where) -> std::string {
+        if (secrets == secrets_read::never) return {};
         try {
             return s.resolve(tfile, where);
         } catch (const load_error& e) {
@@ -200,9 +201,9 @@ void override_base_url(target& t, const std::string& url, const std::string& sou
     t.base_url = trim_base_url(url);
 }
 
-target load_target(const fs::path& file) {
+target load_target(const fs::path& file, secrets_read secrets) {
     diagnostics diag;
-    target t = load_target(file, diag);
+    target t = load_target(file, diag, secrets);
     throw_if_any(diag);
     return t;
 }

@@ -34,6 +34,31 @@ struct visible_writer {
     ~visible_writer() { term << util::visible(text.str()) << std::flush; }
 };
 
+// The first lines of the answer a failure was judged on (status line, headers cut, the
+// body's start): what the system said, without opening the evidence.
+std::string answer_excerpt(const std::string& response, const std::string& indent) {
+    constexpr std::size_t max_lines = 8, max_line = 160;
+    std::string out = indent + "answer:   ";
+    std::size_t lines = 0, at = 0;
+    bool in_body = false;
+    while (at < response.size() && lines < max_lines) {
+        auto end = response.find('\n', at);
+        std::string line = response.substr(at, end == std::string::npos ? end : end - at);
+        at = end == std::string::npos ? response.size() : end + 1;
+        if (line.empty()) {
+            in_body = true;
+            continue;
+        }
+        const bool status = lines == 0;
+        if (!status && !in_body) continue; // headers: in evidence.har and report.html
+        if (line.size() > max_line) line = line.substr(0, max_line - 3) + "...";
+        out += (lines ? indent + "          " : "") + line + "\n";
+        ++lines;
+    }
+    if (at < response.size()) out += indent + "          ...\n";
+    return lines ? out : "";
+}
+
 } // namespace
 
 void console_reporter::testcase_done(std::size_t index, std::size_t total,
@@ -86,9 +111,10 @@ void console_reporter::testcase_done(std::size_t index, std::size_t total,
                  << " " << proves << " (" << a.pointer << ")\n";
             out_ << failure_text(a, "          ");
             if (const auto* e = tc.excerpt_of(a.exchange)) {
-                if (reproduced.insert(a.exchange).second)
+                if (reproduced.insert(a.exchange).second) {
+                    out_ << answer_excerpt(e->response, "          ");
                     out_ << "          reproduce: " << e->curl << '\n';
-                else
+                } else
                     out_ << "          reproduce: the same exchange as above\n";
             }
             shown = true;

@@ -85,6 +85,7 @@ std::string canonical_step(const run::step_result& s) {
     j.open().key("assertions").open_array();
     for (const auto& a : s.assertions) {
         j.open().key("actual").str(a.actual);
+        if (!a.check.is_null()) j.key("check").canonical(a.check);
         if (!a.description.empty()) j.key("description").str(a.description);
         if (a.exchange != run::no_exchange)
             j.key("exchange").integer(static_cast<long long>(a.exchange));
@@ -100,8 +101,11 @@ std::string canonical_step(const run::step_result& s) {
     j.close_array();
     if (!s.captures.empty()) {
         j.key("captures").open_array();
-        for (const auto& [variable, value] : s.captures)
-            j.open().key("value").str(value).key("variable").str(variable).close();
+        for (const auto& c : s.captures) {
+            j.open();
+            if (!c.pointer.empty()) j.key("pointer").str(c.pointer);
+            j.key("value").str(c.value).key("variable").str(c.variable).close();
+        }
         j.close_array();
     }
     if (s.cleanup) j.key("cleanup").boolean(true);

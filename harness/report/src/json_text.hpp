@@ -69,6 +69,12 @@ public:
         out_ += std::to_string(i);
         return *this;
     }
+    // A whole JSON value, in its RFC 8785 form.
+    json_text& canonical(const nlohmann::json& v) {
+        sep();
+        out_ += util::canonicalize(v);
+        return *this;
+    }
     json_text& boolean(bool b) {
         sep();
         out_ += b ? "true" : "false";

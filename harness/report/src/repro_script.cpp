@@ -2,6 +2,7 @@
 
 #include "json_member.hpp"
 #include "konform/util/text.hpp"
+#include "repro_checks.hpp"
 
 #include <map>
 #include <regex>
@@ -73,93 +74,156 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
         s.replace(at, from.size(), to);
 }
 
-} // namespace
+std::string without_trailing_slash(std::string u) {
+    while (!u.empty() && u.back() == '/')
+        u.pop_back();
+    return u;
+}
 
-std::string repro_script(const json& report, const json& evidence, const repro_options& opt) {
-    const json* tc = nullptr;
-    if (report.is_object() && report.contains("testcases") && report["testcases"].is_array())
-        for (const auto& t : report["testcases"])
-            if (str(t, "id") == opt.testcase) tc = &t;
-    if (!tc) throw std::invalid_argument("the report has no test case " + opt.testcase);
-    if (!tc->contains("steps") || !(*tc)["steps"].is_array())
-        throw std::invalid_argument(opt.testcase + " has no steps in the report");
-    const json empty = json::array();
-    const json& entries =
-        evidence.is_object() && evidence.contains("log") && evidence["log"].is_object() &&
-                evidence["log"].contains("entries") && evidence["log"]["entries"].is_array()
-            ? evidence["log"]["entries"]
-            : empty;
-    const std::string recorded_base = [&] {
-        std::string u = report.contains("target") ? str(report["target"], "url") : "";
-        while (!u.empty() && u.back() == '/')
-            u.pop_back();
-        return u;
-    }();
-    std::string base = opt.base_url;
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
+const json& array_member(const json& doc, const char* key) {
+    static const json empty = json::array();
+    return doc.is_object() && doc.contains(key) && doc[key].is_array() ? doc[key] : empty;
+}
 
-    std::string head, body;
-    std::vector<std::string> secrets;        // "${ORG_TOKEN}" as the evidence names them
-    std::map<std::string, std::string> live; // recorded captured value -> "${cap_x}"
-    const std::regex secret_placeholder(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
-    bool uses_jq = false, marked = false;
-    std::size_t number = 0, skipped_cleanup = 0;
-    const auto& steps = (*tc)["steps"];
-    for (const auto& s : steps) {
-        ++number;
-        if (!s.is_object()) continue;
+// The test case of the report that the script replays.
+const json& testcase_of(const json& report, const std::string& id) {
+    for (const auto& t : array_member(report, "testcases"))
+        if (str(t, "id") == id) {
+            if (!t.contains("steps") || !t["steps"].is_array())
+                throw std::invalid_argument(id + " has no steps in the report");
+            return t;
+        }
+    throw std::invalid_argument("the report has no test case " + id);
+}
+
+// Writes the script a step at a time.
+class script_writer {
+public:
+    script_writer(const json& report, const json& evidence, const repro_options& opt)
+        : report_(report), opt_(opt), entries_(evidence.is_object() && evidence.contains("log")
+                                                   ? array_member(evidence["log"], "entries")
+                                                   : array_member(json(), "")),
+          recorded_base_(without_trailing_slash(
+              report.contains("target") ? str(report["target"], "url") : "")),
+          base_(without_trailing_slash(opt.base_url)) {}
+
+    std::string write(const json& tc) {
+        const auto& steps = tc["steps"];
+        std::size_t number = 0;
+        for (const auto& s : steps) {
+            ++number;
+            if (s.is_object()) step(s, number, steps.size());
+        }
+        return head(tc) + body_ + detail::check_verdict();
+    }
+
+private:
+    void step(const json& s, std::size_t number, std::size_t count) {
         const bool cleanup = s.value("cleanup", false);
-        if (cleanup && !opt.cleanup) {
-            ++skipped_cleanup;
-            continue;
+        if (cleanup && !opt_.cleanup) {
+            ++skipped_cleanup_;
+            return;
         }
         const std::string phase = s.value("setup", false) ? "setup" : cleanup ? "cleanup" : "step";
         std::string name = str(s, "name").empty() ? str(s, "pointer") : str(s, "name");
         if (s.contains("iteration")) name += " [row " + str(s, "iteration") + "]";
-        body += "\n" + say("### " + phase + " " + std::to_string(number) + "/" +
-                           std::to_string(steps.size()) + ": " + name);
-        const std::string v = str(s, "verdict");
-        if (!marked && !cleanup && v != "pass") {
-            marked = true;
-            body += say("konform judged this step " + v + ":");
-            for (const auto& a : s.value("assertions", json::array()))
-                if (str(a, "verdict") != "pass")
-                    body +=
-                        say("  expected " + str(a, "expected") + "; actual " + str(a, "actual"));
-            if (!str(s, "message").empty()) body += say("  " + str(s, "message"));
+        body_ += "\n" + say("### " + phase + " " + std::to_string(number) + "/" +
+                            std::to_string(count) + ": " + name);
+        const json* e = entry_of(s);
+        const bool failing = !cleanup && str(s, "verdict") != "pass" && e;
+        if (failing) mark(s);
+        if (!e) {
+            body_ += comment("no request was sent" +
+                             (str(s, "message").empty() ? "" : ": " + str(s, "message")));
+            return;
         }
-        const json* e = nullptr;
-        if (s.contains("exchange") && s["exchange"].is_number_integer() &&
-            s["exchange"].get<long long>() >= 0 &&
-            s["exchange"].get<unsigned long long>() < entries.size())
-            e = &entries[s["exchange"].get<std::size_t>()];
-        if (!e || !(*e).contains("request") || !(*e)["request"].is_object()) {
-            body += comment("no request was sent" +
-                            (str(s, "message").empty() ? "" : ": " + str(s, "message")));
-            continue;
+        send((*e)["request"], s);
+        captures(s, *e);
+        if (failing) checks(s);
+    }
+
+    // The exchange a step's request was recorded as, if any.
+    const json* entry_of(const json& s) const {
+        if (!s.contains("exchange") || !s["exchange"].is_number_integer() ||
+            s["exchange"].get<long long>() < 0 ||
+            s["exchange"].get<unsigned long long>() >= entries_.size())
+            return nullptr;
+        const json& e = entries_[s["exchange"].get<std::size_t>()];
+        return e.contains("request") && e["request"].is_object() ? &e : nullptr;
+    }
+
+    // A step konform did not pass (every failing row of a loop too): what it expected.
+    void mark(const json& s) {
+        body_ += say("konform judged this step " + str(s, "verdict") + ":");
+        for (const auto& a : array_member(s, "assertions"))
+            if (str(a, "verdict") != "pass")
+                body_ += say("  expected " + str(a, "expected") + "; actual " + str(a, "actual"));
+        if (!str(s, "message").empty()) body_ += say("  " + str(s, "message"));
+    }
+
+    // The failed expectations, checked on the live answer.
+    void checks(const json& s) {
+        detail::live_values vars;
+        for (const auto& [value, var] : live_)
+            vars.texts.emplace(value, var.substr(2, var.size() - 3));
+        vars.json = live_json_;
+        bool any = false;
+        for (const auto& a : array_member(s, "assertions")) {
+            const std::string v = str(a, "verdict");
+            if (v != "fail" && v != "error") continue;
+            const std::string what = "expected " + str(a, "expected");
+            auto line = a.contains("check")
+                            ? detail::check_line(str(a, "subject"), a["check"], what, vars)
+                            : std::nullopt;
+            if (!line) {
+                body_ += comment("not checked by this script: " + what);
+                continue;
+            }
+            body_ += *line;
+            any = uses_jq_ = true;
         }
-        const json& rq = (*e)["request"];
+        if (!any && str(s, "verdict") == "error")
+            body_ += "expect 'an answer' test -s \"$work/head\"\n";
+    }
+
+    // The recorded request, moved to --base-url, with live captures and secrets as
+    // variables.
+    void send(const json& rq, const json& s) {
         http::request req;
         req.method = str(rq, "method");
         req.url = str(rq, "url");
-        if (!base.empty() && !recorded_base.empty() && req.url.rfind(recorded_base, 0) == 0)
-            req.url = base + req.url.substr(recorded_base.size());
-        for (const auto& h : rq.value("headers", json::array()))
+        if (!base_.empty() && !recorded_base_.empty() && req.url.rfind(recorded_base_, 0) == 0)
+            req.url = base_ + req.url.substr(recorded_base_.size());
+        for (const auto& h : array_member(rq, "headers"))
             req.headers.emplace_back(str(h, "name"), str(h, "value"));
         if (rq.contains("postData")) req.body = str(rq["postData"], "text");
-        // Values captured earlier, as the live run takes them again.
         std::vector<std::string> placeholders;
         auto substitute = [&](std::string& text) {
-            for (const auto& [value, var] : live)
+            for (const auto& [value, var] : live_)
                 replace_all(text, value, var);
         };
         substitute(req.url);
         substitute(req.body);
         for (auto& [k, value] : req.headers)
             substitute(value);
-        for (const auto& [value, var] : live)
+        for (const auto& [value, var] : live_)
             placeholders.push_back(var);
+        secrets_in(req, placeholders);
+        std::string line = http::curl_line(req, placeholders, opt_.tls);
+        const std::string prefix = "curl -sS -i ";
+        if (line.rfind(prefix, 0) == 0)
+            line = "curl -sS -D \"$work/head\" -o \"$work/body\" " + line.substr(prefix.size());
+        body_ += comment("recorded: " + (s.contains("response") ? str(s["response"], "status")
+                                                                : std::string("no answer")));
+        body_ +=
+            "rm -f \"$work/head\" \"$work/body\"\n" + line + " || echo \"(curl failed: $?)\"\n";
+        body_ += "cat \"$work/head\" \"$work/body\" 2>/dev/null; echo\n";
+    }
+
+    // The secrets a request names ("${ORG_TOKEN}"): the script reads each from the
+    // environment.
+    void secrets_in(const http::request& req, std::vector<std::string>& placeholders) {
+        static const std::regex secret_placeholder(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
         std::string all = req.url + req.body;
         for (const auto& [k, value] : req.headers)
             all += value;
@@ -168,22 +232,19 @@ std::string repro_script(const json& report, const json& evidence, const repro_o
             const std::string p = it->str();
             if (p.rfind("${cap_", 0) == 0) continue;
             placeholders.push_back(p);
-            if (std::find(secrets.begin(), secrets.end(), p) == secrets.end()) secrets.push_back(p);
+            if (std::find(secrets_.begin(), secrets_.end(), p) == secrets_.end())
+                secrets_.push_back(p);
         }
-        std::string line = http::curl_line(req, placeholders, opt.tls);
-        const std::string prefix = "curl -sS -i ";
-        if (line.rfind(prefix, 0) == 0)
-            line = "curl -sS -D \"$work/head\" -o \"$work/body\" " + line.substr(prefix.size());
-        body += comment("recorded: " + (s.contains("response") ? str(s["response"], "status")
-                                                               : std::string("no answer")));
-        body += "rm -f \"$work/head\" \"$work/body\"\n" + line + " || echo \"(curl failed: $?)\"\n";
-        body += "cat \"$work/head\" \"$work/body\" 2>/dev/null; echo\n";
-        // The captures this step took, from the live answer.
-        const json& rs = (*e).contains("response") ? (*e)["response"] : json::object();
+    }
+
+    // The captures a step took, from the live answer.
+    void captures(const json& s, const json& e) {
+        const json& rs = e.contains("response") ? e["response"] : json::object();
         json recorded_body;
         bool parsed = false;
-        for (const auto& c : s.value("captures", json::array())) {
+        for (const auto& c : array_member(s, "captures")) {
             const std::string variable = str(c, "variable"), value = str(c, "value");
+            if (!str(c, "pointer").empty()) json_capture(variable, str(c, "pointer"));
             if (value.size() < 4 || value.size() >= 200) continue;
             const std::string var = shell_name(variable);
             if (!parsed) {
@@ -191,46 +252,90 @@ std::string repro_script(const json& report, const json& evidence, const repro_o
                 if (rs.contains("content"))
                     recorded_body = json::parse(str(rs["content"], "text"), nullptr, false, false);
             }
-            json path = json::array();
-            std::string take;
-            if (!recorded_body.is_discarded() && find_path(recorded_body, value, path)) {
-                uses_jq = true;
-                take = "jq -r " + util::shell_quote("getpath(" + path.dump() + ")") +
-                       " \"$work/body\"";
-            } else
-                for (const auto& h : rs.value("headers", json::array()))
-                    if (str(h, "value") == value && is_token(str(h, "name"))) {
-                        take = "sed -n " + util::shell_quote("s/^" + str(h, "name") + ": *//Ip") +
-                               " \"$work/head\" | tr -d '\\r' | head -n 1";
-                        break;
-                    }
+            const std::string take = taken_from(rs, recorded_body, value);
             if (take.empty()) {
-                body += comment("captured " + variable +
-                                ": not found whole in the answer; the recorded value is used");
-                body += var + "=" + util::shell_quote(value) + "\n";
+                body_ += comment("captured " + variable +
+                                 ": not found whole in the answer; the recorded value is used");
+                body_ += var + "=" + util::shell_quote(value) + "\n";
             } else
-                body += var + "=$(" + take + ")\n";
-            live.emplace(value, "${" + var + "}"); // the first capture of a value names it
+                body_ += var + "=$(" + take + ")\n";
+            live_.emplace(value, "${" + var + "}"); // the first capture of a value names it
         }
     }
-    head += "#!/usr/bin/env bash\n";
-    head += comment("konform repro: " + opt.testcase + " " + str(*tc, "title"));
-    head += comment("from " + opt.report_name + ": profile " + str(report["profile"], "id") + " " +
-                    str(report["profile"], "version") + ", run against " + recorded_base + " at " +
-                    str(report, "started") + ", verdict " + str(*tc, "verdict"));
-    if (!base.empty()) head += comment("replayed against " + base);
-    head += comment(std::string("needs bash and curl") + (uses_jq ? ", jq" : "") +
-                    "; every response is printed");
-    if (skipped_cleanup)
-        head += comment(std::to_string(skipped_cleanup) +
-                        " cleanup steps left out (--no-cleanup): what the test case makes stays");
-    head += "set -uo pipefail\n";
-    for (const auto& p : secrets) {
-        const std::string name = p.substr(2, p.size() - 3);
-        head += ": \"${" + name + ":?set " + name + " (a secret konform never writes down)}\"\n";
+
+    // A JSON capture taken again whole, as JSON, for the checks that compute an expected
+    // value from it; an appended one ("created[2]") joins its array.
+    void json_capture(const std::string& variable, const std::string& pointer) {
+        const auto bracket = variable.find('[');
+        const std::string base = variable.substr(0, bracket);
+        const std::string var = shell_name(base) + "_json";
+        const std::string take = "jq -c --arg p " + util::shell_quote(pointer) +
+                                 " 'getpath($p | if . == \"\" then [] else ltrimstr(\"/\") | "
+                                 "split(\"/\") | map(gsub(\"~1\"; \"/\") | gsub(\"~0\"; "
+                                 "\"~\")) | map(tonumber? // .) end)' \"$work/body\" 2>/dev/null";
+        if (bracket == std::string::npos)
+            body_ += var + "=$(" + take + ")\n";
+        else
+            body_ += var + "=$(jq -c --argjson v \"$(" + take + " || echo null)\" '. + [$v]' " +
+                     "<<<\"${" + var + ":-[]}\")\n";
+        live_json_[base] = var;
+        uses_jq_ = true;
     }
-    head += "work=$(mktemp -d)\ntrap 'rm -rf \"$work\"' EXIT\n";
-    return head + body;
+
+    // How the script takes a captured value from the live answer ("" when it cannot).
+    std::string taken_from(const json& rs, const json& recorded_body, const std::string& value) {
+        json path = json::array();
+        if (!recorded_body.is_discarded() && find_path(recorded_body, value, path)) {
+            uses_jq_ = true;
+            return "jq -r " + util::shell_quote("getpath(" + path.dump() + ")") + " \"$work/body\"";
+        }
+        for (const auto& h : array_member(rs, "headers"))
+            if (str(h, "value") == value && is_token(str(h, "name")))
+                return "sed -n " + util::shell_quote("s/^" + str(h, "name") + ": *//Ip") +
+                       " \"$work/head\" | tr -d '\\r' | head -n 1";
+        return {};
+    }
+
+    std::string head(const json& tc) const {
+        std::string h = "#!/usr/bin/env bash\n";
+        h += comment("konform repro: " + opt_.testcase + " " + str(tc, "title"));
+        const json& profile = report_.contains("profile") ? report_["profile"] : json::object();
+        h += comment("from " + opt_.report_name + ": profile " + str(profile, "id") + " " +
+                     str(profile, "version") + ", run against " + recorded_base_ + " at " +
+                     str(report_, "started") + ", verdict " + str(tc, "verdict"));
+        if (!base_.empty()) h += comment("replayed against " + base_);
+        h += comment(std::string("needs bash and curl") + (uses_jq_ ? ", jq" : "") +
+                     "; every response is printed; exits 1 while the failure reproduces, 0 "
+                     "once it is fixed, 2 when nothing could be checked");
+        if (skipped_cleanup_)
+            h += comment(std::to_string(skipped_cleanup_) +
+                         " cleanup steps left out (--no-cleanup): what the test case makes stays");
+        h += "set -uo pipefail\n";
+        for (const auto& p : secrets_) {
+            const std::string name = p.substr(2, p.size() - 3);
+            h += ": \"${" + name + ":?set " + name + " (a secret konform never writes down)}\"\n";
+        }
+        h += "work=$(mktemp -d)\ntrap 'rm -rf \"$work\"' EXIT\n";
+        return h + detail::check_prelude();
+    }
+
+    const json& report_;
+    const repro_options& opt_;
+    const json& entries_;
+    const std::string recorded_base_, base_;
+    std::string body_;
+    std::vector<std::string> secrets_;             // "${ORG_TOKEN}" as the evidence names them
+    std::map<std::string, std::string> live_;      // recorded captured value -> "${cap_x}"
+    std::map<std::string, std::string> live_json_; // captured variable -> its JSON's variable
+    bool uses_jq_ = false;
+    std::size_t skipped_cleanup_ = 0;
+};
+
+} // namespace
+
+std::string repro_script(const json& report, const json& evidence, const repro_options& opt) {
+    const json& tc = testcase_of(report, opt.testcase);
+    return script_writer(report, evidence, opt).write(tc);
 }
 
 } // namespace konform::report

@@ -31,8 +31,8 @@ std::string story_text(const run::testcase_result& tc, const std::string& indent
             out += s.status ? " -> " + std::to_string(*s.status) : std::string(" -> no answer");
         }
         out += '\n';
-        for (const auto& [variable, value] : s.captures)
-            out += indent + "      captured " + variable + " = " + value + '\n';
+        for (const auto& c : s.captures)
+            out += indent + "      captured " + c.variable + " = " + c.value + '\n';
         if (s.v != run::verdict::pass && !s.message.empty())
             out += indent + "      " + s.message + '\n';
     }

@@ -95,6 +95,7 @@ private:
     void finish_step(step_result sr, state& st, const http::exchange* x);
     void not_reached(const model::step& s, state& st);
     std::string redact(const std::string& s) const { return secrets_.redact(s); }
+    nlohmann::json redacted_check(const nlohmann::json& judged) const;
 
     const model::profile& prof_;
     const model::target& target_;

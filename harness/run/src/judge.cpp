@@ -20,7 +20,23 @@ bool needs_met_by(const model::assertion& a, const std::vector<model::assertion>
     return true;
 }
 
+// A JSON capture's pointer, for a replay to take the value again (redaction never needed:
+// a pointer is the profile's, rendered from the test case's variables).
+std::string pointer_of(const model::capture& c) {
+    return c.source == model::capture::from::json && !c.regex ? c.selector : std::string();
+}
+
 } // namespace
+
+// An expectation as judged, for report.json: redacted as text, dropped when it is large.
+json interpreter::redacted_check(const json& judged) const {
+    constexpr std::size_t max_check = 4096;
+    if (judged.is_null()) return judged;
+    const std::string text = redact(judged.dump(-1, ' ', false, json::error_handler_t::replace));
+    if (text.size() > max_check) return json();
+    json out = json::parse(text, nullptr, false);
+    return out.is_discarded() ? json() : out;
+}
 
 // Evaluates the step's assertions against the response; the step takes the worst verdict.
 // An expectation with `after` is judged once those it waits for are: not reached unless
@@ -31,10 +47,18 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
     auto judge_one = [&](const model::assertion& a) {
         check::outcome o;
         bool harness_error = false; // the test case, not the system, is at fault
+        json judged;                // the expectation as judged, kept if it fails
         try {
             model::assertion rendered = a;
             rendered.predicates = render_json(a.predicates, st.vars);
-            if (has_rows(rendered.predicates))
+            const bool rows = has_rows(rendered.predicates);
+            if (!rows)
+                judged = {{"selector", a.what == model::subject::schema
+                                           ? a.selector
+                                           : render(a.selector, st.vars)},
+                          {"predicates", rendered.predicates},
+                          {"written", a.predicates}};
+            if (rows)
                 rendered.predicates["rows"] = resolve_rows(rendered.predicates["rows"], prof_);
             if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
@@ -51,8 +75,10 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
                          o.explanation, harness_error ? unjudged::not_built : unjudged::none);
         ar.expected = redact(o.expected);
         ar.actual = redact(o.actual);
-        if (ar.v != verdict::pass)
+        if (ar.v != verdict::pass) {
             ar.expected_template = redact(expectation_template(a, st.captured_by));
+            ar.check = redacted_check(judged);
+        }
         return ar;
     };
     for (std::size_t i = 0; i < s.expectations().size(); ++i)
@@ -103,8 +129,8 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
             json& list = st.vars[c.variable];
             if (!list.is_array()) list = json::array();
             if (list.size() < max_appended) {
-                sr.captures.emplace_back(c.variable + "[" + std::to_string(list.size()) + "]",
-                                         redact(shown_value(*value)));
+                sr.captures.push_back({c.variable + "[" + std::to_string(list.size()) + "]",
+                                       redact(shown_value(*value)), redact(pointer_of(c))});
                 st.captured_by[c.variable] = sr.name;
                 list.push_back(std::move(*value));
                 continue;
@@ -112,7 +138,7 @@ void interpreter::take_captures(const model::step& s, state& st, check::response
             error = "more than " + std::to_string(max_appended) + " appended values";
             value.reset();
         } else if (value) {
-            sr.captures.emplace_back(c.variable, redact(shown_value(*value)));
+            sr.captures.push_back({c.variable, redact(shown_value(*value)), redact(pointer_of(c))});
             st.captured_by[c.variable] = sr.name;
             st.vars[c.variable] = std::move(*value);
             continue;

@@ -88,8 +88,14 @@ inline constexpr double production_requests_per_second = 5;
 // `source` otherwise.
 void override_base_url(target& t, const std::string& url, const std::string& source);
 
+// Whether loading a target reads its secrets (from the environment or files). A tool that
+// only needs the target's URL and TLS files (konform repro) reads none: it may run where
+// the secrets are not set.
+enum class secrets_read { now, never };
+
 // Reads a target file. Secret values are resolved from the environment or files.
-target load_target(const std::filesystem::path& file, diagnostics& diag);
-target load_target(const std::filesystem::path& file);
+target load_target(const std::filesystem::path& file, diagnostics& diag,
+                   secrets_read secrets = secrets_read::now);
+target load_target(const std::filesystem::path& file, secrets_read secrets = secrets_read::now);
 
 } // namespace konform::model

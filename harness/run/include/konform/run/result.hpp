@@ -33,6 +33,17 @@ struct assertion_result {
     std::string step;                   // the step's rendered name
     std::string row;                    // inside a for_each: "row 3: {...}"
     unjudged why = unjudged::none;      // set when it was not judged on an answer
+    // An expectation that did not pass, as it was judged (its templates rendered, secrets
+    // redacted): {"selector": ..., "predicates": {...}}, for a script that checks it again.
+    // Null when it passed, or when it is too large or a rows comparison.
+    nlohmann::json check;
+};
+
+// A value a step captured, as the story and report.json show it.
+struct captured_value {
+    std::string variable; // "all", or "created[3]" for an appended one
+    std::string value;    // redacted, at most 200 characters shown
+    std::string pointer;  // a JSON capture's pointer, rendered: a replay takes it again
 };
 
 struct step_result {
@@ -48,8 +59,8 @@ struct step_result {
     std::vector<assertion_result> assertions;
     std::string message; // why the step could not be judged, if so
     std::string curl;    // repeats the request, when an assertion of the step failed
-    // What the step captured: variable and value (redacted, at most 200 characters shown).
-    std::vector<std::pair<std::string, std::string>> captures;
+    // What the step captured, in order.
+    std::vector<captured_value> captures;
     bool cleanup = false;
     bool setup = false;
     unjudged why = unjudged::none; // set when the step was not judged on an answer
