@@ -40,38 +40,26 @@ struct run_args {
     std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0, max_json_values = 0;
 };
 
-exit_code execute(const run_args& a) {
-    // From the start: a signal while the profile loads still ends in an incomplete report
-    // (the run stops before its first test case), not in a killed process without one.
-    stop_requested = false;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    model::diagnostics diag;
-    model::profile prof = model::load_profile(a.profile, diag);
-    model::target tgt = model::load_target(a.target, diag);
-    model::throw_if_any(diag);
-    if (!a.base_url.empty()) model::override_base_url(tgt, a.base_url, "--base-url");
-    run::check_target(prof, tgt, diag);
-    model::throw_if_any(diag);
-    // Signing material is read before the run, so a bad key costs no run.
-    std::optional<sign::key> key;
-    std::optional<report::sealer> seal;
-    if (!a.sign_key.empty()) {
-        try {
-            std::string pass = a.sign_pass_env.empty()
-                                   ? ""
-                                   : secret_from_env("--sign-key-pass-env", a.sign_pass_env);
-            key = sign::key::load_private(a.sign_key, pass);
-            std::string chain = a.sign_cert.empty() ? "" : util::read_file(a.sign_cert);
-            sign::signature_metadata(*key, chain); // a chain that does not fit fails now
-            seal = report::sealer{
-                [&key, chain] { return sign::signature_metadata(*key, chain); },
-                [&key](std::string_view m) { return sign::signature_value(*key, m); }};
-        } catch (const std::exception& e) {
-            throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
-        }
+// The signing key and chain, read before the run so that a bad key costs no run; the key
+// is kept in `key` for the sealer the report is signed through.
+std::optional<report::sealer> sealer_of(const run_args& a, std::optional<sign::key>& key) {
+    if (a.sign_key.empty()) return std::nullopt;
+    try {
+        std::string pass =
+            a.sign_pass_env.empty() ? "" : secret_from_env("--sign-key-pass-env", a.sign_pass_env);
+        key = sign::key::load_private(a.sign_key, pass);
+        std::string chain = a.sign_cert.empty() ? "" : util::read_file(a.sign_cert);
+        sign::signature_metadata(*key, chain); // a chain that does not fit fails now
+        return report::sealer{
+            [&key, chain] { return sign::signature_metadata(*key, chain); },
+            [&key](std::string_view m) { return sign::signature_value(*key, m); }};
+    } catch (const std::exception& e) {
+        throw model::load_error(a.sign_cert.empty() ? a.sign_key : a.sign_cert, "", e.what());
     }
+}
 
+// An empty (or, with --force, any) output folder, made if needed.
+fs::path output_folder(const run_args& a) {
     fs::path out = a.out;
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_empty(out, ec) && !a.force)
@@ -81,7 +69,12 @@ exit_code execute(const run_args& a) {
     fs::create_directories(out, ec);
     if (ec)
         throw model::load_error(out.string(), "", "cannot create output folder: " + ec.message());
+    return out;
+}
 
+// The run's options: the target's limits, then the command line's over them.
+run::run_options options_of(const run_args& a, const model::profile& prof,
+                            const model::target& tgt) {
     run::run_options opt;
     opt.jobs = a.jobs;
     opt.only = a.only;
@@ -115,31 +108,23 @@ exit_code execute(const run_args& a) {
         if (!prof.find_class(c))
             throw model::load_error("--class", c, "no such class in profile " + prof.id);
     opt.stop = &stop_requested;
+    return opt;
+}
 
-    report::console_mode mode = a.json    ? report::console_mode::json
-                                : a.quiet ? report::console_mode::quiet
-                                          : report::console_mode::normal;
-    report::console_reporter console(std::cout, mode);
-    if (mode == report::console_mode::normal)
-        std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
-                  << " test cases"
-                  << (a.only.empty() && a.classes.empty() ? "" : "; a partial run of the selected")
-                  << ") against " << tgt.base_url
-                  << (tgt.production ? "\nproduction verification (read-only): only read-only "
-                                       "test cases run, no write is sent, requests are capped; "
-                                       "not a certification"
-                                     : "")
-                  << "\n\n";
-    report::outputs outputs(out, console);
-    // The trace is for people: beside --json it goes to stderr, so stdout stays JSON lines.
-    if (a.trace) outputs.trace_to(mode == report::console_mode::json ? &std::cerr : &std::cout);
-    run::run_result result =
-        run::run_profile(std::make_shared<const model::profile>(std::move(prof)),
-                         std::make_shared<const model::target>(std::move(tgt)), opt, &outputs);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    outputs.finish(result, seal);
-    console.summary(result, out.string());
+// The run's first lines on the console: what is certified against what.
+void announce(const run_args& a, const model::profile& prof, const model::target& tgt) {
+    std::cout << "konform: " << prof.id << " " << prof.version << " (" << prof.testcases.size()
+              << " test cases"
+              << (a.only.empty() && a.classes.empty() ? "" : "; a partial run of the selected")
+              << ") against " << tgt.base_url
+              << (tgt.production ? "\nproduction verification (read-only): only read-only "
+                                   "test cases run, no write is sent, requests are capped; "
+                                   "not a certification"
+                                 : "")
+              << "\n\n";
+}
+
+exit_code exit_code_of(const run::run_result& result) {
     switch (result.overall) {
     case run::run_verdict::conformant:
         return exit_code::ok;
@@ -153,6 +138,42 @@ exit_code execute(const run_args& a) {
                                                                : exit_code::incomplete;
     }
     return exit_code::incomplete;
+}
+
+exit_code execute(const run_args& a) {
+    // From the start: a signal while the profile loads still ends in an incomplete report
+    // (the run stops before its first test case), not in a killed process without one.
+    stop_requested = false;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    model::diagnostics diag;
+    model::profile prof = model::load_profile(a.profile, diag);
+    model::target tgt = model::load_target(a.target, diag);
+    model::throw_if_any(diag);
+    if (!a.base_url.empty()) model::override_base_url(tgt, a.base_url, "--base-url");
+    run::check_target(prof, tgt, diag);
+    model::throw_if_any(diag);
+    std::optional<sign::key> key;
+    const std::optional<report::sealer> seal = sealer_of(a, key);
+    const fs::path out = output_folder(a);
+    const run::run_options opt = options_of(a, prof, tgt);
+
+    const report::console_mode mode = a.json    ? report::console_mode::json
+                                      : a.quiet ? report::console_mode::quiet
+                                                : report::console_mode::normal;
+    report::console_reporter console(std::cout, mode);
+    if (mode == report::console_mode::normal) announce(a, prof, tgt);
+    report::outputs outputs(out, console);
+    // The trace is for people: beside --json it goes to stderr, so stdout stays JSON lines.
+    if (a.trace) outputs.trace_to(mode == report::console_mode::json ? &std::cerr : &std::cout);
+    run::run_result result =
+        run::run_profile(std::make_shared<const model::profile>(std::move(prof)),
+                         std::make_shared<const model::target>(std::move(tgt)), opt, &outputs);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    outputs.finish(result, seal);
+    console.summary(result, out.string());
+    return exit_code_of(result);
 }
 
 } // namespace

@@ -431,39 +431,13 @@ struct client::impl {
         co_return beast::error_code{};
     }
 
-    asio::awaitable<exchange> perform(request in) {
-        exchange x;
-        x.started = std::chrono::system_clock::now();
-        x.req = std::move(in);
-        auto start = clock_type::now();
-        auto deadline = start + opt.lim.total_timeout;
-        if (cancelled) {
-            x.error = asio::error::operation_aborted;
-            x.explanation = "not sent: the run was interrupted";
-            x.interrupted = true;
-            co_return x;
-        }
-        const auto parsed = parse_origin(x.req.url);
-        if (!parsed) {
-            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
-            x.explanation = parsed.error();
-            co_return x;
-        }
-        const origin& o = *parsed;
-        // Header lines come from templates, captured values and issued tokens: a line break
-        // in one would add header lines of its own (a second Host) that the evidence would
-        // not show as sent. Such a request is never sent.
-        for (const auto& [k, v] : x.req.headers)
-            if ((k + v).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-                x.error =
-                    boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
-                x.explanation = "not sent: request header " + k + " holds a line break or NUL byte";
-                co_return x;
-            }
+    // The message as it goes on the wire: method, target, Host, User-Agent, the request's
+    // headers, and a body with its length.
+    bhttp::request<bhttp::string_body> message_of(const request& r, const origin& o) const {
         bhttp::request<bhttp::string_body> req;
-        bhttp::verb verb = bhttp::string_to_verb(x.req.method);
+        bhttp::verb verb = bhttp::string_to_verb(r.method);
         if (verb == bhttp::verb::unknown)
-            req.method_string(x.req.method);
+            req.method_string(r.method);
         else
             req.method(verb);
         req.target(o.target);
@@ -474,33 +448,35 @@ struct client::impl {
         if (!default_port) host_header += ":" + o.port;
         req.set(bhttp::field::host, host_header);
         req.set(bhttp::field::user_agent, opt.user_agent);
-        for (const auto& [k, v] : x.req.headers)
+        for (const auto& [k, v] : r.headers)
             req.insert(k, v);
-        if (!x.req.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put ||
+        if (!r.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put ||
             verb == bhttp::verb::patch) {
-            req.body() = x.req.body;
+            req.body() = r.body;
             req.prepare_payload();
         }
-        if (opt.lim.max_requests_per_second > 0) {
-            // The slot is taken before waiting for it: exchanges of test cases that run at
-            // once each wait for a slot of their own, so together they keep to the cap.
-            const auto now = clock_type::now();
-            const auto slot = std::max(now, next_start);
-            next_start =
-                slot + std::chrono::duration_cast<clock_type::duration>(
-                           std::chrono::duration<double>(1.0 / opt.lim.max_requests_per_second));
-            if (slot > now) {
-                asio::steady_timer pause(ioc, slot);
-                co_await pause.async_wait(use_ec);
-            }
-            start = clock_type::now();
-            deadline = start + opt.lim.total_timeout;
-        }
-        // Record what was actually sent, with the headers the client added.
-        x.req.headers.clear();
-        for (const auto& f : req)
-            x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        return req;
+    }
 
+    // Waits for the next request slot under max_requests_per_second.
+    asio::awaitable<void> wait_for_slot() {
+        // The slot is taken before waiting for it: exchanges of test cases that run at
+        // once each wait for a slot of their own, so together they keep to the cap.
+        const auto now = clock_type::now();
+        const auto slot = std::max(now, next_start);
+        next_start =
+            slot + std::chrono::duration_cast<clock_type::duration>(
+                       std::chrono::duration<double>(1.0 / opt.lim.max_requests_per_second));
+        if (slot > now) {
+            asio::steady_timer pause(ioc, slot);
+            co_await pause.async_wait(use_ec);
+        }
+    }
+
+    // The exchange on a pooled connection or a fresh one; a stale kept-alive connection is
+    // dropped, and an idempotent request retried once (RFC 9110 §9.2.2).
+    asio::awaitable<void> attempts(exchange& x, bhttp::request<bhttp::string_body>& req,
+                                   const origin& o, clock_type::time_point deadline) {
         // Connections without the client certificate are pooled apart from those with it.
         const std::string pool_key =
             o.key() + (!x.req.client_cert_file.empty()
@@ -563,6 +539,49 @@ struct client::impl {
                 break;
             x.explanation.clear();
         }
+    }
+
+    asio::awaitable<exchange> perform(request in) {
+        exchange x;
+        x.started = std::chrono::system_clock::now();
+        x.req = std::move(in);
+        auto start = clock_type::now();
+        auto deadline = start + opt.lim.total_timeout;
+        if (cancelled) {
+            x.error = asio::error::operation_aborted;
+            x.explanation = "not sent: the run was interrupted";
+            x.interrupted = true;
+            co_return x;
+        }
+        const auto parsed = parse_origin(x.req.url);
+        if (!parsed) {
+            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+            x.explanation = parsed.error();
+            co_return x;
+        }
+        const origin& o = *parsed;
+        // Header lines come from templates, captured values and issued tokens: a line break
+        // in one would add header lines of its own (a second Host) that the evidence would
+        // not show as sent. Such a request is never sent.
+        for (const auto& [k, v] : x.req.headers)
+            if ((k + v).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+                x.error =
+                    boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+                x.explanation = "not sent: request header " + k + " holds a line break or NUL byte";
+                co_return x;
+            }
+        bhttp::request<bhttp::string_body> req = message_of(x.req, o);
+        if (opt.lim.max_requests_per_second > 0) {
+            co_await wait_for_slot();
+            start = clock_type::now();
+            deadline = start + opt.lim.total_timeout;
+        }
+        // Record what was actually sent, with the headers the client added.
+        x.req.headers.clear();
+        for (const auto& f : req)
+            x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+
+        co_await attempts(x, req, o, deadline);
         x.time.total = ms_since(start);
         x.timed_out = x.error == beast::error::timeout;
         x.interrupted = cancelled && x.error && !x.resp;

@@ -78,29 +78,17 @@ fs::path relative_to(const fs::path& base, const std::string& p) {
 
 } // namespace
 
-target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets) {
-    target t;
-    t.file = file;
-    const std::string tfile = file.string();
-    auto doc = read_json_file(file, diag);
-    if (!doc) return t;
-    std::size_t before = diag.problems().size();
-    check_format(*doc, "target", file, diag);
-    if (diag.problems().size() != before) return t;
-    const fs::path base = fs::absolute(file).parent_path();
+namespace {
 
-    const std::string base_url = (*doc)["base_url"];
-    if (std::string why = base_url_problem(base_url); !why.empty())
-        diag.add(tfile, "/base_url", why);
-    t.base_url = trim_base_url(base_url);
-    t.product = doc->value("product", "");
-    t.product_version = doc->value("product_version", "");
-    t.vendor = doc->value("vendor", "");
-    t.user_agent = doc->value("user_agent", "");
-    t.production = doc->value("environment", "test") == "production";
-    if (doc->contains("claims")) t.claims = (*doc)["claims"].get<std::vector<std::string>>();
+// Reads one part of a target file each; a secret goes through `resolve`.
+struct target_reader {
+    target& t;
+    diagnostics& diag;
+    const std::string tfile;
+    const fs::path base; // the folder files are named relative to
+    secrets_read secrets;
 
-    auto resolve = [&](const secret_ref& s, const std::string& where) -> std::string {
+    std::string resolve(const secret_ref& s, const std::string& where) {
         if (secrets == secrets_read::never) return {};
         try {
             return s.resolve(tfile, where);
@@ -109,10 +97,10 @@ target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets
                 diag.add(p.file, p.where, p.message);
             return {};
         }
-    };
+    }
 
-    if (doc->contains("parameters")) {
-        for (const auto& [name, v] : (*doc)["parameters"].items()) {
+    void parameters(const json& j) {
+        for (const auto& [name, v] : j.items()) {
             parameter_value pv;
             if (v.is_string())
                 pv.value = v.get<std::string>();
@@ -126,8 +114,7 @@ target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets
         }
     }
 
-    if (doc->contains("auth")) {
-        const json& a = (*doc)["auth"];
+    void auth(const json& a) {
         const std::string type = a["type"];
         auto need = [&](const char* key) {
             if (!a.contains(key))
@@ -155,8 +142,7 @@ target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets
         if (!t.auth.secret.empty()) resolve(t.auth.secret, "/auth"); // fail early if missing
     }
 
-    if (doc->contains("tls")) {
-        const json& j = (*doc)["tls"];
+    void tls(const json& j) {
         if (j.contains("ca_file")) t.tls.ca_file = relative_to(base, j["ca_file"]);
         t.tls.insecure = j.value("insecure", false);
         if (j.contains("client_cert")) t.tls.client_cert = relative_to(base, j["client_cert"]);
@@ -171,28 +157,50 @@ target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets
                 diag.add(tfile, "/tls", "file " + p->string() + " does not exist");
     }
 
-    if (doc->contains("limits")) {
-        const json& j = (*doc)["limits"];
+    void limits(const json& j) {
         using ms = std::chrono::milliseconds;
+        auto& l = t.limits;
         if (j.contains("connect_timeout_ms"))
-            t.limits.connect_timeout = ms(j["connect_timeout_ms"].get<long>());
-        if (j.contains("read_timeout_ms"))
-            t.limits.read_timeout = ms(j["read_timeout_ms"].get<long>());
-        if (j.contains("total_timeout_ms"))
-            t.limits.total_timeout = ms(j["total_timeout_ms"].get<long>());
-        if (j.contains("max_header_bytes"))
-            t.limits.max_header_bytes = j["max_header_bytes"].get<std::uint64_t>();
-        if (j.contains("max_header_fields"))
-            t.limits.max_header_fields = j["max_header_fields"].get<std::uint64_t>();
-        if (j.contains("max_json_values"))
-            t.limits.max_json_values = j["max_json_values"].get<std::uint64_t>();
-        if (j.contains("max_body_bytes"))
-            t.limits.max_body_bytes = j["max_body_bytes"].get<std::uint64_t>();
-        if (j.contains("max_connections"))
-            t.limits.max_connections = j["max_connections"].get<int>();
+            l.connect_timeout = ms(j["connect_timeout_ms"].get<long>());
+        if (j.contains("read_timeout_ms")) l.read_timeout = ms(j["read_timeout_ms"].get<long>());
+        if (j.contains("total_timeout_ms")) l.total_timeout = ms(j["total_timeout_ms"].get<long>());
+        for (auto [key, slot] : {std::pair{"max_header_bytes", &l.max_header_bytes},
+                                 std::pair{"max_header_fields", &l.max_header_fields},
+                                 std::pair{"max_json_values", &l.max_json_values},
+                                 std::pair{"max_body_bytes", &l.max_body_bytes}})
+            if (j.contains(key)) *slot = j[key].get<std::uint64_t>();
+        if (j.contains("max_connections")) l.max_connections = j["max_connections"].get<int>();
         if (j.contains("max_requests_per_second"))
-            t.limits.max_requests_per_second = j["max_requests_per_second"].get<double>();
+            l.max_requests_per_second = j["max_requests_per_second"].get<double>();
     }
+};
+
+} // namespace
+
+target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets) {
+    target t;
+    t.file = file;
+    auto doc = read_json_file(file, diag);
+    if (!doc) return t;
+    std::size_t before = diag.problems().size();
+    check_format(*doc, "target", file, diag);
+    if (diag.problems().size() != before) return t;
+    target_reader read{t, diag, file.string(), fs::absolute(file).parent_path(), secrets};
+
+    const std::string base_url = (*doc)["base_url"];
+    if (std::string why = base_url_problem(base_url); !why.empty())
+        diag.add(read.tfile, "/base_url", why);
+    t.base_url = trim_base_url(base_url);
+    t.product = doc->value("product", "");
+    t.product_version = doc->value("product_version", "");
+    t.vendor = doc->value("vendor", "");
+    t.user_agent = doc->value("user_agent", "");
+    t.production = doc->value("environment", "test") == "production";
+    if (doc->contains("claims")) t.claims = (*doc)["claims"].get<std::vector<std::string>>();
+    if (doc->contains("parameters")) read.parameters((*doc)["parameters"]);
+    if (doc->contains("auth")) read.auth((*doc)["auth"]);
+    if (doc->contains("tls")) read.tls((*doc)["tls"]);
+    if (doc->contains("limits")) read.limits((*doc)["limits"]);
     return t;
 }
 

@@ -117,14 +117,10 @@ struct parser {
         }
     }
 
-    assertion parse_assertion(const json& a, const std::string& where) {
-        assertion out;
-        out.pointer = prefix + where;
+    // The one subject an expectation names, its selector, and the predicates the subject's
+    // own value implies ("status": 200 is equals 200); counts the subjects it names.
+    int parse_subject(const json& a, const std::string& where, assertion& out, json& preds) {
         int subjects = 0;
-        json preds = json::object();
-        for (const auto& [key, value] : a.items()) {
-            if (is_predicate(key)) preds[key] = value;
-        }
         auto take = [&](subject s) {
             ++subjects;
             out.what = s;
@@ -166,22 +162,18 @@ struct parser {
             out.selector = a["xpath"].get<std::string>();
             check_xpath(out.selector, where + "/xpath");
         }
-        if (a.contains("body")) {
-            take(subject::body);
-            preds.update(a["body"]);
-        }
-        if (a.contains("duration_ms")) {
-            take(subject::duration);
-            preds.update(a["duration_ms"]);
-        }
+        for (const auto& [key, s] :
+             {std::pair{"body", subject::body}, {"duration_ms", subject::duration}})
+            if (a.contains(key)) {
+                take(s);
+                preds.update(a[key]);
+            }
         if (a.contains("refused")) take(subject::refused);
-        if (subjects != 1) {
-            error(where, subjects == 0
-                             ? "assertion has no subject: expected one of status, header, "
-                               "json, csv, ndjson, jsonp, xpath, body, duration_ms, schema, "
-                               "refused, soap_body, soap_fault"
-                             : "assertion has more than one subject: split it in two");
-        }
+        return subjects;
+    }
+
+    // The predicates fit the subject: each subject takes the kind it can judge.
+    void check_fit(const assertion& out, json& preds, const std::string& where) {
         const bool rows_subject = out.what == subject::json || out.what == subject::csv ||
                                   out.what == subject::ndjson || out.what == subject::jsonp;
         if (preds.contains("rows") && !rows_subject)
@@ -201,6 +193,37 @@ struct parser {
             error(where, "assertion has no predicate: expected e.g. equals, matches, exists");
         if (out.what == subject::schema && !preds.empty())
             error(where, "a schema assertion takes no predicates");
+    }
+
+    // "after": the subjects an expectation waits for; never its own.
+    void parse_after(const json& names, const std::string& where, assertion& out) {
+        for (const auto& n : names.is_array() ? names : json::array({names})) {
+            std::optional<subject> s;
+            for (subject each : all_subjects)
+                if (to_string(each) == n.get<std::string>()) s = each;
+            if (!s || *s == out.what)
+                error(where + "/after",
+                      !s ? "\"" + n.get<std::string>() + "\" is not a subject of an expectation"
+                         : "an expectation cannot wait for its own subject \"" +
+                               n.get<std::string>() + "\"");
+            else
+                out.after.push_back(*s);
+        }
+    }
+
+    assertion parse_assertion(const json& a, const std::string& where) {
+        assertion out;
+        out.pointer = prefix + where;
+        json preds = json::object();
+        for (const auto& [key, value] : a.items())
+            if (is_predicate(key)) preds[key] = value;
+        if (int subjects = parse_subject(a, where, out, preds); subjects != 1)
+            error(where, subjects == 0
+                             ? "assertion has no subject: expected one of status, header, "
+                               "json, csv, ndjson, jsonp, xpath, body, duration_ms, schema, "
+                               "refused, soap_body, soap_fault"
+                             : "assertion has more than one subject: split it in two");
+        check_fit(out, preds, where);
         check_predicates(preds, where);
         out.predicates = std::move(preds);
         if (a.contains("proves")) {
@@ -211,22 +234,7 @@ struct parser {
                 for (const auto& id : p)
                     out.proves.push_back(id.get<std::string>());
         }
-        if (a.contains("after")) {
-            const json& names = a["after"];
-            for (const auto& n : names.is_array() ? names : json::array({names})) {
-                std::optional<subject> s;
-                for (subject each : all_subjects)
-                    if (to_string(each) == n.get<std::string>()) s = each;
-                if (!s || *s == out.what)
-                    error(where + "/after",
-                          !s ? "\"" + n.get<std::string>() + "\" is not a subject of an expectation"
-                             : "an expectation cannot wait for its own "
-                               "subject \"" +
-                                   n.get<std::string>() + "\"");
-                else
-                    out.after.push_back(*s);
-            }
-        }
+        if (a.contains("after")) parse_after(a["after"], where, out);
         out.description = a.value("description", "");
         return out;
     }

@@ -130,16 +130,14 @@ const char* script = R"JS(
 
 } // namespace
 
-std::string to_html(const json& r, const json& failure_list) {
-    const json& p = r["profile"];
-    const json& t = r["target"];
+namespace {
+
+// The certificate: what was tested, when, against what, and how to verify it.
+std::string certificate_section(const json& r) {
     const std::string verdict = str(r, "verdict");
     std::string h;
-    h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-    h += "<title>" + esc(str(p, "title") + " " + str(p, "version") + ": " + verdict) + "</title>";
-    h += "<style>" + std::string(detail::page_style) + "</style></head><body><main>";
-
+    const json& p = r["profile"];
+    const json& t = r["target"];
     // The certificate.
     h += "<section class=\"cert\" id=\"certificate\"><h1>Conformance report</h1>";
     h += "<div>" + esc(str(p, "title")) + ", version " + esc(str(p, "version")) + "</div>";
@@ -183,6 +181,12 @@ std::string to_html(const json& r, const json& failure_list) {
          "checks the signature, the signer's certificate chain and the evidence digest. "
          "This page is a rendering; report.json is the signed original.</div></section>";
 
+    return h;
+}
+
+// The counts of each verdict, and the filters that show them.
+std::string summary_section(const json& r) {
+    std::string h;
     // Summary and filters.
     h += "<h2>Summary</h2><table><tr><th></th>";
     const char* verdicts[] = {"pass", "fail", "inconclusive", "error", "inapplicable", "skipped"};
@@ -203,6 +207,12 @@ std::string to_html(const json& r, const json& failure_list) {
              "</label>";
     h += "</div>";
 
+    return h;
+}
+
+// The conformance classes and their MUST verdicts.
+std::string classes_table(const json& r) {
+    std::string h;
     h += "<h2>Conformance classes</h2><table "
          "id=\"classes\"><tr><th>class</th><th>title</th><th>mandatory</th>"
          "<th>applicable</th><th>verdict (MUST)</th></tr>";
@@ -214,6 +224,12 @@ std::string to_html(const json& r, const json& failure_list) {
              badge(str(c, "verdict")) + "</td></tr>";
     h += "</table>";
 
+    return h;
+}
+
+// Every requirement with its text, reference and verdict.
+std::string requirements_table(const json& r) {
+    std::string h;
     h += "<h2>Requirements</h2><table "
          "id=\"requirements\"><tr><th>id</th><th>level</th><th>class</th>"
          "<th>requirement</th><th>verified by</th><th>verdict</th></tr>";
@@ -230,6 +246,12 @@ std::string to_html(const json& r, const json& failure_list) {
     }
     h += "</table>";
 
+    return h;
+}
+
+// Every test case with its time and verdict.
+std::string testcases_table(const json& r) {
+    std::string h;
     h += "<h2>Test cases</h2><table "
          "id=\"testcases\"><tr><th>id</th><th>title</th><th>class</th><th>time</th>"
          "<th>verdict</th></tr>";
@@ -244,6 +266,12 @@ std::string to_html(const json& r, const json& failure_list) {
     }
     h += "</table>";
 
+    return h;
+}
+
+// Every failure with its story, exchange excerpt and curl line.
+std::string failures_section(const json& failure_list) {
+    std::string h;
     h += "<h2>Failures</h2><div id=\"failures\">";
     int failures = 0;
     std::string anchored; // the first failure of each test case is its anchor
@@ -278,6 +306,22 @@ std::string to_html(const json& r, const json& failure_list) {
         h += "</div>";
     }
     if (failures == 0) h += "<p>None.</p>";
+    return h;
+}
+
+} // namespace
+
+std::string to_html(const json& r, const json& failure_list) {
+    const json& p = r["profile"];
+    const std::string verdict = str(r, "verdict");
+    std::string h;
+    h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+    h += "<title>" + esc(str(p, "title") + " " + str(p, "version") + ": " + verdict) + "</title>";
+    h += "<style>" + std::string(detail::page_style) + "</style></head><body><main>";
+
+    h += certificate_section(r) + summary_section(r) + classes_table(r) + requirements_table(r) +
+         testcases_table(r) + failures_section(failure_list);
     h += "</div></main><script>" + std::string(script) + "</script></body></html>\n";
     return util::xml_safe(h);
 }

@@ -130,12 +130,10 @@ std::string canonical_step(const run::step_result& s) {
     return out;
 }
 
-json report_head(const run::run_result& r, const json& evidence) {
-    const auto& p = *r.prof;
+namespace {
+
+json target_json(const run::run_result& r) {
     const auto& t = *r.tgt;
-    json files = json::array();
-    for (const auto& f : p.files)
-        files.push_back({{"path", f.path}, {"sha256", f.sha256}});
     json target = {{"url", t.base_url},
                    {"product", t.product},
                    {"product_version", t.product_version},
@@ -144,7 +142,10 @@ json report_head(const run::run_result& r, const json& evidence) {
                    {"remote_address", r.binding.remote_address},
                    {"server", r.binding.server_header}};
     if (r.binding.tls) target["tls"] = tls_json(*r.binding.tls);
+    return target;
+}
 
+json classes_json(const run::run_result& r) {
     json classes = json::array();
     for (const auto& c : r.classes)
         classes.push_back({{"id", c.cls->id},
@@ -152,6 +153,10 @@ json report_head(const run::run_result& r, const json& evidence) {
                            {"mandatory", c.cls->mandatory},
                            {"applicable", c.applicable},
                            {"verdict", run::to_string(c.v)}});
+    return classes;
+}
+
+json requirements_json(const run::run_result& r) {
     json reqs = json::array();
     for (const auto& rr : r.requirements) {
         json j = {{"id", rr.req->id},
@@ -165,6 +170,11 @@ json report_head(const run::run_result& r, const json& evidence) {
         if (run::is_advisory(rr)) j["advisory"] = true;
         reqs.push_back(std::move(j));
     }
+    return reqs;
+}
+
+// The test cases without their steps (report.json streams those from the spool).
+json testcases_json(const run::run_result& r) {
     json tcs = json::array();
     for (const auto& tc : r.testcases) {
         json j = {{"id", tc.id},
@@ -180,6 +190,16 @@ json report_head(const run::run_result& r, const json& evidence) {
         if (tc.advisory) j["advisory"] = true;
         tcs.push_back(std::move(j));
     }
+    return tcs;
+}
+
+} // namespace
+
+json report_head(const run::run_result& r, const json& evidence) {
+    const auto& p = *r.prof;
+    json files = json::array();
+    for (const auto& f : p.files)
+        files.push_back({{"path", f.path}, {"sha256", f.sha256}});
     json doc = {
         {"konform", {{"version", konform::version}}},
         {"profile",
@@ -188,7 +208,7 @@ json report_head(const run::run_result& r, const json& evidence) {
           {"title", p.title},
           {"digest", p.digest},
           {"files", files}}},
-        {"target", target},
+        {"target", target_json(r)},
         {"started", util::iso8601(r.started)},
         {"finished", util::iso8601(r.finished)},
         {"verdict", run::to_string(r.overall)},
@@ -198,9 +218,9 @@ json report_head(const run::run_result& r, const json& evidence) {
           {"advisory",
            {{"testcases", r.testcase_advisory}, {"requirements", r.requirement_advisory}}},
           {"exchanges", r.exchange_count}}},
-        {"classes", classes},
-        {"requirements", reqs},
-        {"testcases", tcs},
+        {"classes", classes_json(r)},
+        {"requirements", requirements_json(r)},
+        {"testcases", testcases_json(r)},
     };
     if (!evidence.is_null()) doc["evidence"] = evidence;
     if (r.overall == run::run_verdict::partial)

@@ -51,6 +51,87 @@ std::string details(const run::testcase_result& tc) {
 
 } // namespace
 
+namespace {
+
+// What a suite counts.
+struct tally {
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
+    double time = 0;
+    void add(const tally& t) {
+        tests += t.tests, failures += t.failures, errors += t.errors, skipped += t.skipped;
+        time += t.time;
+    }
+    void write(pugi::xml_node n) const {
+        n.append_attribute("tests") = tests;
+        n.append_attribute("failures") = failures;
+        n.append_attribute("errors") = errors;
+        n.append_attribute("skipped") = skipped;
+        n.append_attribute("time") = seconds(time).c_str();
+    }
+};
+
+// The failure message: the deciding assertion, what it expected and got.
+std::string message_of(const run::testcase_result& tc) {
+    const auto* a = deciding(tc);
+    if (!a) return {};
+    std::string proves;
+    for (const auto& id : a->proves)
+        proves += (proves.empty() ? "" : ", ") + id;
+    std::string msg = proves + ": expected " + a->expected + ", actual " + a->actual;
+    if (!a->explanation.empty()) msg += " (" + a->explanation + ")";
+    return msg;
+}
+
+// One test case as a <testcase> with its outcome; counted into `t`.
+void write_testcase(pugi::xml_node suite, const model::profile& p, const std::string& cls,
+                    const run::testcase_result& tc, tally& t) {
+    ++t.tests;
+    t.time += tc.duration_ms;
+    auto e = suite.append_child("testcase");
+    e.append_attribute("classname") = (p.id + "." + cls).c_str();
+    e.append_attribute("name") = (tc.id + ": " + tc.title).c_str();
+    e.append_attribute("file") = tc.file.c_str();
+    e.append_attribute("time") = seconds(tc.duration_ms).c_str();
+    if (tc.advisory) { // a SHOULD not met: reported, not a failure
+        auto prop = e.append_child("properties").append_child("property");
+        prop.append_attribute("name") = "advisory";
+        prop.append_attribute("value") = "SHOULD or MAY requirement not met";
+        e.append_child("system-out").text() = ("advisory (not a failure):\n" + details(tc)).c_str();
+        return;
+    }
+    switch (tc.v) {
+    case run::verdict::pass:
+        break;
+    case run::verdict::fail: {
+        ++t.failures;
+        auto f = e.append_child("failure");
+        f.append_attribute("message") = message_of(tc).c_str();
+        f.append_attribute("type") = "fail";
+        f.text() = details(tc).c_str();
+        break;
+    }
+    case run::verdict::error:
+    case run::verdict::inconclusive: {
+        ++t.errors;
+        auto f = e.append_child("error");
+        f.append_attribute("message") = (tc.reason.empty() ? message_of(tc) : tc.reason).c_str();
+        f.append_attribute("type") = std::string(run::to_string(tc.v)).c_str();
+        f.text() = details(tc).c_str();
+        break;
+    }
+    case run::verdict::inapplicable:
+    case run::verdict::skipped: {
+        ++t.skipped;
+        auto sk = e.append_child("skipped");
+        sk.append_attribute("message") =
+            (std::string(run::to_string(tc.v)) + ": " + tc.reason).c_str();
+        break;
+    }
+    }
+}
+
+} // namespace
+
 std::string to_junit(const run::run_result& r) {
     pugi::xml_document doc;
     auto decl = doc.append_child(pugi::node_declaration);
@@ -62,82 +143,17 @@ std::string to_junit(const run::run_result& r) {
         (p.id + " " + p.version +
          (r.overall == run::run_verdict::partial ? " (partial run: not a certification)" : ""))
             .c_str();
-    int all_tests = 0, all_fail = 0, all_err = 0, all_skip = 0;
-    double all_time = 0;
+    tally all;
     for (const auto& c : p.classes) {
         auto suite = suites.append_child("testsuite");
         suite.append_attribute("name") = c.id.c_str();
-        int tests = 0, failures = 0, errors = 0, skipped = 0;
-        double time = 0;
-        for (const auto& tc : r.testcases) {
-            if (tc.cls != c.id) continue;
-            ++tests;
-            time += tc.duration_ms;
-            auto e = suite.append_child("testcase");
-            e.append_attribute("classname") = (p.id + "." + c.id).c_str();
-            e.append_attribute("name") = (tc.id + ": " + tc.title).c_str();
-            e.append_attribute("file") = tc.file.c_str();
-            e.append_attribute("time") = seconds(tc.duration_ms).c_str();
-            std::string msg;
-            if (const auto* a = deciding(tc)) {
-                std::string proves;
-                for (const auto& id : a->proves)
-                    proves += (proves.empty() ? "" : ", ") + id;
-                msg = proves + ": expected " + a->expected + ", actual " + a->actual;
-                if (!a->explanation.empty()) msg += " (" + a->explanation + ")";
-            }
-            if (tc.advisory) { // a SHOULD not met: reported, not a failure
-                auto p = e.append_child("properties").append_child("property");
-                p.append_attribute("name") = "advisory";
-                p.append_attribute("value") = "SHOULD or MAY requirement not met";
-                e.append_child("system-out").text() =
-                    ("advisory (not a failure):\n" + details(tc)).c_str();
-                continue;
-            }
-            switch (tc.v) {
-            case run::verdict::pass:
-                break;
-            case run::verdict::fail: {
-                ++failures;
-                auto f = e.append_child("failure");
-                f.append_attribute("message") = msg.c_str();
-                f.append_attribute("type") = "fail";
-                f.text() = details(tc).c_str();
-                break;
-            }
-            case run::verdict::error:
-            case run::verdict::inconclusive: {
-                ++errors;
-                auto f = e.append_child("error");
-                std::string m = tc.reason.empty() ? msg : tc.reason;
-                f.append_attribute("message") = m.c_str();
-                f.append_attribute("type") = std::string(run::to_string(tc.v)).c_str();
-                f.text() = details(tc).c_str();
-                break;
-            }
-            case run::verdict::inapplicable:
-            case run::verdict::skipped: {
-                ++skipped;
-                auto s = e.append_child("skipped");
-                s.append_attribute("message") =
-                    (std::string(run::to_string(tc.v)) + ": " + tc.reason).c_str();
-                break;
-            }
-            }
-        }
-        suite.append_attribute("tests") = tests;
-        suite.append_attribute("failures") = failures;
-        suite.append_attribute("errors") = errors;
-        suite.append_attribute("skipped") = skipped;
-        suite.append_attribute("time") = seconds(time).c_str();
-        all_tests += tests, all_fail += failures, all_err += errors, all_skip += skipped,
-            all_time += time;
+        tally t;
+        for (const auto& tc : r.testcases)
+            if (tc.cls == c.id) write_testcase(suite, p, c.id, tc, t);
+        t.write(suite);
+        all.add(t);
     }
-    suites.append_attribute("tests") = all_tests;
-    suites.append_attribute("failures") = all_fail;
-    suites.append_attribute("errors") = all_err;
-    suites.append_attribute("skipped") = all_skip;
-    suites.append_attribute("time") = seconds(all_time).c_str();
+    all.write(suites);
     std::ostringstream out;
     doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
     // Texts from the system under test may hold bytes XML cannot carry.

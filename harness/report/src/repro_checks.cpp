@@ -162,12 +162,88 @@ struct value_writer {
     }
 };
 
+std::optional<std::string> condition(const json& predicates, const json& written,
+                                     const std::string& v, const std::string& e, value_writer& lit,
+                                     int depth = 0);
+
+// The jq condition for one predicate on `value` (present when `exists`).
+std::optional<std::string> one_condition(const model::predicate_info& p, const json& arg,
+                                         const json& as_written, const std::string& value,
+                                         const std::string& exists, value_writer& lit, int depth) {
+    const std::string x = lit.value(as_written, arg);
+    const std::string equal = "((" + value + " == " + x + ") or ((" + value +
+                              "|type) == \"string\" and (" + x + "|type) == \"number\" and (" +
+                              value + "|num) == " + x + "))";
+    using model::predicate;
+    switch (p.id) {
+    case predicate::exists:
+        return exists;
+    case predicate::absent:
+        return "(" + exists + " | not)";
+    case predicate::equals:
+        return equal;
+    case predicate::not_equals:
+        return "(" + equal + " | not)";
+    case predicate::matches:
+        return "(" + value + " | text | test(" + x + "))";
+    case predicate::not_matches:
+        return "(" + value + " | text | test(" + x + ") | not)";
+    case predicate::type:
+        return arg == "integer" ? "((" + value + "|type) == \"number\" and (" + value +
+                                      "|floor) == " + value + ")"
+                                : "((" + value + "|type) == " + x + ")";
+    case predicate::one_of:
+        return "any(" + x + "[]; . as $o | (" + value + " == $o) or ((" + value +
+               "|type) == \"string\" and ($o|type) == \"number\" and (" + value + "|num) == $o))";
+    case predicate::lt:
+    case predicate::le:
+    case predicate::gt:
+    case predicate::ge: {
+        const char* op = p.id == predicate::lt   ? " < "
+                         : p.id == predicate::le ? " <= "
+                         : p.id == predicate::gt ? " > "
+                                                 : " >= ";
+        return "((if (" + x + "|type) == \"number\" then (" + value + "|num) else " + value +
+               " end) as $c | $c != null and $c" + op + x + ")";
+    }
+    case predicate::contains:
+        return "(if (" + value + "|type) == \"string\" then (" + value + " | contains(" + x +
+               " | text)) elif (" + value + "|type) == \"array\" then any(" + value +
+               "[]; . == " + x + ") elif (" + value + "|type) == \"object\" and (" + x +
+               "|type) == \"string\" then (" + value + " | has(" + x + ")) else false end)";
+    case predicate::count: {
+        const std::string n = "((" + value + "|type) as $t | if $t == \"array\" or $t == " +
+                              "\"object\" or $t == \"string\" then (" + value +
+                              "|length) else null end)";
+        if (arg.is_number()) {
+            return "(" + n + " == " + x + ")";
+        }
+        const std::string counted = "$n" + std::to_string(depth);
+        auto inner = condition(arg, as_written, counted, "true", lit, depth + 1);
+        if (!inner) return std::nullopt;
+        return "(" + n + " as " + counted + " | " + counted + " != null and " + *inner + ")";
+    }
+    case predicate::each:
+    case predicate::some: {
+        const std::string el = "$el" + std::to_string(depth);
+        auto inner = condition(arg, as_written, el, "true", lit, depth + 1);
+        if (!inner) return std::nullopt;
+        return "((" + value + "|type) == \"array\" and " +
+               (p.id == predicate::each ? "all(" : "any(") + value + "[]; . as " + el + " | " +
+               *inner + "))";
+    }
+    case predicate::rows:
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 // The jq condition that holds when the value `$v` (present when `$e`) satisfies every
 // predicate; nothing when one of them cannot be written in jq. `depth` names the variables
 // of nested predicates apart.
 std::optional<std::string> condition(const json& predicates, const json& written,
                                      const std::string& v, const std::string& e, value_writer& lit,
-                                     int depth = 0) {
+                                     int depth) {
     if (!predicates.is_object() || depth > 8) return std::nullopt;
     std::string value = v, exists = e, prefix;
     if (predicates.contains("at")) {
@@ -185,89 +261,12 @@ std::optional<std::string> condition(const json& predicates, const json& written
         if (!p) return std::nullopt;
         const json& as_written =
             written.is_object() && written.contains(name) ? written[name] : arg;
-        const std::string x = lit.value(as_written, arg);
-        const std::string equal = "((" + value + " == " + x + ") or ((" + value +
-                                  "|type) == \"string\" and (" + x + "|type) == \"number\" and (" +
-                                  value + "|num) == " + x + "))";
-        std::string c;
-        using model::predicate;
-        switch (p->id) {
-        case predicate::exists:
-            c = exists;
-            break;
-        case predicate::absent:
-            c = "(" + exists + " | not)";
-            break;
-        case predicate::equals:
-            c = equal;
-            break;
-        case predicate::not_equals:
-            c = "(" + equal + " | not)";
-            break;
-        case predicate::matches:
-            c = "(" + value + " | text | test(" + x + "))";
-            break;
-        case predicate::not_matches:
-            c = "(" + value + " | text | test(" + x + ") | not)";
-            break;
-        case predicate::type:
-            c = arg == "integer" ? "((" + value + "|type) == \"number\" and (" + value +
-                                       "|floor) == " + value + ")"
-                                 : "((" + value + "|type) == " + x + ")";
-            break;
-        case predicate::one_of:
-            c = "any(" + x + "[]; . as $o | (" + value + " == $o) or ((" + value +
-                "|type) == \"string\" and ($o|type) == \"number\" and (" + value + "|num) == $o))";
-            break;
-        case predicate::lt:
-        case predicate::le:
-        case predicate::gt:
-        case predicate::ge: {
-            const char* op = p->id == predicate::lt   ? " < "
-                             : p->id == predicate::le ? " <= "
-                             : p->id == predicate::gt ? " > "
-                                                      : " >= ";
-            c = "((if (" + x + "|type) == \"number\" then (" + value + "|num) else " + value +
-                " end) as $c | $c != null and $c" + op + x + ")";
-            break;
-        }
-        case predicate::contains:
-            c = "(if (" + value + "|type) == \"string\" then (" + value + " | contains(" + x +
-                " | text)) elif (" + value + "|type) == \"array\" then any(" + value +
-                "[]; . == " + x + ") elif (" + value + "|type) == \"object\" and (" + x +
-                "|type) == \"string\" then (" + value + " | has(" + x + ")) else false end)";
-            break;
-        case predicate::count: {
-            const std::string n = "((" + value + "|type) as $t | if $t == \"array\" or $t == " +
-                                  "\"object\" or $t == \"string\" then (" + value +
-                                  "|length) else null end)";
-            if (arg.is_number()) {
-                c = "(" + n + " == " + x + ")";
-                break;
-            }
-            const std::string counted = "$n" + std::to_string(depth);
-            auto inner = condition(arg, as_written, counted, "true", lit, depth + 1);
-            if (!inner) return std::nullopt;
-            c = "(" + n + " as " + counted + " | " + counted + " != null and " + *inner + ")";
-            break;
-        }
-        case predicate::each:
-        case predicate::some: {
-            const std::string el = "$el" + std::to_string(depth);
-            auto inner = condition(arg, as_written, el, "true", lit, depth + 1);
-            if (!inner) return std::nullopt;
-            c = "((" + value + "|type) == \"array\" and " +
-                (p->id == predicate::each ? "all(" : "any(") + value + "[]; . as " + el + " | " +
-                *inner + "))";
-            break;
-        }
-        case predicate::rows:
-            return std::nullopt;
-        }
+        auto c = one_condition(*p, arg, as_written, value, exists, lit, depth);
+        if (!c) return std::nullopt;
         // A missing value satisfies nothing but exists and absent.
-        if (p->id != predicate::exists && p->id != predicate::absent)
-            c = "(" + exists + " and " + c + ")";
-        all += (all.empty() ? "" : " and ") + c;
+        if (p->id != model::predicate::exists && p->id != model::predicate::absent)
+            *c = "(" + exists + " and " + *c + ")";
+        all += (all.empty() ? "" : " and ") + *c;
     }
     if (all.empty()) return std::nullopt;
     return prefix + all + (prefix.empty() ? "" : ")");

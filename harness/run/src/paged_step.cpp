@@ -78,38 +78,82 @@ std::optional<page_stop> judge_page(const model::exchange_step& ex, const variab
 
 } // namespace
 
+namespace {
+
+// An expectation's outcome when a paged step ends.
+struct judged {
+    verdict v;
+    check::outcome o;
+    unjudged why = unjudged::none;
+};
+
+// Ended on a page by one expectation: it takes its outcome, the others are not reached.
+std::vector<judged> stopped_on_page(std::size_t count, const page_stop& stop) {
+    std::vector<judged> out;
+    for (std::size_t i = 0; i < count; ++i)
+        out.push_back(i == stop.index
+                          ? judged{stop.v, stop.o}
+                          : judged{not_reached_verdict(stop.v),
+                                   {false, "", "", "not reached: page judged no further"},
+                                   unjudged::not_reached});
+    return out;
+}
+
+// Ended after the last page: each rows comparison over all pages (failed when the pages did
+// not end within pages.max), every other expectation held on every page.
+std::vector<judged> after_last_page(rows_comparisons& rows, bool ended, long long max) {
+    std::vector<judged> out;
+    for (auto& comparison : rows) {
+        if (!comparison) {
+            out.push_back({verdict::pass, {true, "", "every page", ""}});
+            continue;
+        }
+        check::outcome o = comparison->finish();
+        if (!ended) {
+            o.passed = false;
+            o.explanation = "no empty page after " + std::to_string(max) +
+                            " pages: the query did not end within the step's pages.max";
+        }
+        out.push_back({o.passed ? verdict::pass : verdict::fail, o});
+    }
+    return out;
+}
+
+// The rows comparisons, one per `rows` expectation, built before the first page.
+rows_comparisons comparisons_of(const model::exchange_step& ex, const variables& vars,
+                                const model::profile& prof) {
+    rows_comparisons rows(ex.expect.size());
+    for (std::size_t i = 0; i < ex.expect.size(); ++i)
+        if (has_rows(ex.expect[i].predicates))
+            rows[i].emplace(resolve_rows(render_json(ex.expect[i].predicates["rows"], vars), prof));
+    return rows;
+}
+
+} // namespace
+
 boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
                                                      const model::exchange_step& ex, state& st) {
     const model::paging& paging = *ex.pages;
     step_result sr = begin_step(s, st);
-    // Ends the step on page `n` with one assertion's outcome; the others are not reached.
-    auto stop_on = [&](std::size_t failed, verdict v, const check::outcome& o,
-                       const http::exchange* x) {
-        for (std::size_t i = 0; i < ex.expect.size(); ++i) {
-            assertion_result ar =
-                i == failed
-                    ? assertion_of(ex.expect[i], st, sr, v, o.explanation)
-                    : assertion_of(ex.expect[i], st, sr, not_reached_verdict(v),
-                                   "not reached: page judged no further", unjudged::not_reached);
-            if (i == failed) ar.expected = redact(o.expected), ar.actual = redact(o.actual);
+    auto conclude = [&](const std::vector<judged>& outcomes, const http::exchange* x) {
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            const judged& j = outcomes[i];
+            assertion_result ar = assertion_of(ex.expect[i], st, sr, j.v, j.o.explanation, j.why);
+            ar.expected = redact(j.o.expected);
+            ar.actual = redact(j.o.actual);
             sr.v = worst(sr.v, ar.v);
             sr.assertions.push_back(std::move(ar));
         }
         end_step(std::move(sr), st, x);
     };
     auto page_of = [&](long long n) { return " (" + paging.param + "=" + std::to_string(n) + ")"; };
-    // The rows comparisons, one per `rows` assertion, built before the first page.
-    rows_comparisons rows(ex.expect.size());
-    for (std::size_t i = 0; i < ex.expect.size(); ++i) {
-        if (!has_rows(ex.expect[i].predicates)) continue;
-        try {
-            rows[i].emplace(
-                resolve_rows(render_json(ex.expect[i].predicates["rows"], st.vars), prof_));
-        } catch (const std::exception& e) {
-            give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
-                    std::string("the assertion could not be built: ") + e.what(), nullptr);
-            co_return;
-        }
+    rows_comparisons rows;
+    try {
+        rows = comparisons_of(ex, st.vars, prof_);
+    } catch (const std::exception& e) {
+        give_up(s, std::move(sr), st, verdict::error, unjudged::not_built,
+                std::string("the assertion could not be built: ") + e.what(), nullptr);
+        co_return;
     }
     std::optional<http::exchange> last;
     bool ended = false;
@@ -141,33 +185,12 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
         }
         check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
         if (auto stop = judge_page(ex, st.vars, view, schemas_, rows, ended, page_of(n))) {
-            stop_on(stop->index, stop->v, stop->o, &x);
+            conclude(stopped_on_page(ex.expect.size(), *stop), &x);
             co_return;
         }
         last = std::move(x);
     }
-    for (std::size_t i = 0; i < ex.expect.size(); ++i) {
-        const model::assertion& a = ex.expect[i];
-        if (!rows[i]) {
-            assertion_result ar = assertion_of(a, st, sr, verdict::pass, "");
-            ar.actual = "every page";
-            sr.assertions.push_back(std::move(ar));
-            continue;
-        }
-        check::outcome o = rows[i]->finish();
-        if (!ended) {
-            o.passed = false;
-            o.explanation = "no empty page after " + std::to_string(paging.max) +
-                            " pages: the query did not end within the step's pages.max";
-        }
-        assertion_result ar =
-            assertion_of(a, st, sr, o.passed ? verdict::pass : verdict::fail, o.explanation);
-        ar.expected = redact(o.expected);
-        ar.actual = redact(o.actual);
-        sr.v = worst(sr.v, ar.v);
-        sr.assertions.push_back(std::move(ar));
-    }
-    end_step(std::move(sr), st, last ? &*last : nullptr);
+    conclude(after_last_page(rows, ended, paging.max), last ? &*last : nullptr);
 }
 
 } // namespace konform::run::detail

@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <functional>
 
 namespace konform::run::detail {
 
@@ -30,20 +31,17 @@ std::string query_encode(std::string_view s) {
 
 } // namespace
 
-http::request build_request(const model::request_spec& spec, const variables& vars,
-                            const std::string& base_url) {
-    http::request req;
-    req.method = spec.method;
-    req.client_certificate = spec.client_certificate;
-    req.client_cert_file = spec.profile_cert.string();
-    req.client_key_file = spec.profile_key.string();
+namespace {
+
+// The request's URL: its path on the target (or a full URL), then its query parameters.
+std::string url_of(const model::request_spec& spec, const variables& vars,
+                   const std::string& base_url) {
     std::string path = render(spec.path, vars);
     const bool absolute = path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0;
     if (!absolute && !path.empty() && path.front() != '/')
         throw template_error("the path \"" + spec.path + "\" renders to \"" + path.substr(0, 200) +
                              "\": a path starts with '/' (or is a full http(s) URL)");
-    std::string url = absolute ? path : base_url + path;
-    url = encode_unsafe(url);
+    std::string url = encode_unsafe(absolute ? path : base_url + path);
     std::string query;
     auto add_pair = [&](const std::string& k, const nlohmann::json& v) {
         query += query.empty() ? "" : "&";
@@ -62,7 +60,44 @@ http::request build_request(const model::request_spec& spec, const variables& va
             add_pair(key, value);
     }
     if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
-    req.url = url;
+    return url;
+}
+
+// A SOAP request: the body in its envelope, and the action as the version says.
+void soap_request(const model::request_spec::soap_message& soap, const variables& vars,
+                  http::request& req, const std::function<void(const std::string&)>& content_type) {
+    const bool v12 = soap.version == "1.2";
+    const std::string ns = v12 ? "http://www.w3.org/2003/05/soap-envelope"
+                               : "http://schemas.xmlsoap.org/soap/envelope/";
+    req.body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"" + ns + "\">";
+    if (!soap.header.empty())
+        req.body += "<soap:Header>" + render(soap.header, vars, escaping::xml) + "</soap:Header>";
+    req.body +=
+        "<soap:Body>" + render(soap.body, vars, escaping::xml) + "</soap:Body></soap:Envelope>";
+    const std::string action = render(soap.action, vars);
+    if (action.find_first_of("\"\r\n") != std::string::npos)
+        throw template_error("the SOAP action \"" + action.substr(0, 200) +
+                             "\" holds a quote or a line break");
+    if (v12) {
+        content_type("application/soap+xml; charset=utf-8" +
+                     (action.empty() ? "" : "; action=\"" + action + "\""));
+    } else {
+        content_type("text/xml; charset=utf-8");
+        req.headers.emplace_back("SOAPAction", "\"" + action + "\"");
+    }
+}
+
+} // namespace
+
+http::request build_request(const model::request_spec& spec, const variables& vars,
+                            const std::string& base_url) {
+    http::request req;
+    req.method = spec.method;
+    req.client_certificate = spec.client_certificate;
+    req.client_cert_file = spec.profile_cert.string();
+    req.client_key_file = spec.profile_key.string();
+    req.url = url_of(spec, vars, base_url);
     bool has_content_type = false;
     for (const auto& [k, v] : spec.headers) {
         req.headers.emplace_back(k, render(v, vars));
@@ -80,27 +115,7 @@ http::request build_request(const model::request_spec& spec, const variables& va
     } else if (spec.text_body) {
         req.body = render(*spec.text_body, vars);
     } else if (spec.soap) {
-        const bool v12 = spec.soap->version == "1.2";
-        const std::string ns = v12 ? "http://www.w3.org/2003/05/soap-envelope"
-                                   : "http://schemas.xmlsoap.org/soap/envelope/";
-        req.body =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"" + ns + "\">";
-        if (!spec.soap->header.empty())
-            req.body +=
-                "<soap:Header>" + render(spec.soap->header, vars, escaping::xml) + "</soap:Header>";
-        req.body += "<soap:Body>" + render(spec.soap->body, vars, escaping::xml) +
-                    "</soap:Body></soap:Envelope>";
-        const std::string action = render(spec.soap->action, vars);
-        if (action.find_first_of("\"\r\n") != std::string::npos)
-            throw template_error("the SOAP action \"" + action.substr(0, 200) +
-                                 "\" holds a quote or a line break");
-        if (v12) {
-            content_type("application/soap+xml; charset=utf-8" +
-                         (action.empty() ? "" : "; action=\"" + action + "\""));
-        } else {
-            content_type("text/xml; charset=utf-8");
-            req.headers.emplace_back("SOAPAction", "\"" + action + "\"");
-        }
+        soap_request(*spec.soap, vars, req, content_type);
     } else if (spec.form_body) {
         for (const auto& [k, v] : *spec.form_body)
             req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +

@@ -72,75 +72,65 @@ bool is_advisory(const requirement_result& rr) {
     return rr.v == verdict::fail && rr.req && rr.req->lvl != model::level::must;
 }
 
-void roll_up(run_result& r) {
+namespace {
+
+// One requirement's verdict: the worst of the assertions that prove it, at best
+// inconclusive where a test case lists it but never reached an assertion for it.
+requirement_result requirement_of(const model::requirement& req, const run_result& r) {
     const model::profile& p = *r.prof;
-    const model::target& t = *r.tgt;
-    r.requirements.clear();
-    r.classes.clear();
-    r.testcase_counts.clear();
-    r.requirement_counts.clear();
-    r.testcase_advisory = r.requirement_advisory = 0;
-    for (auto& tc : r.testcases) {
-        mark_advisory(tc, p);
-        if (tc.advisory)
-            ++r.testcase_advisory;
-        else
-            ++r.testcase_counts[tc.v];
+    requirement_result rr;
+    rr.req = &req;
+    std::optional<verdict> judged;            // from assertions and unreached test cases
+    verdict excluded = verdict::inapplicable; // from test cases that did not run
+    for (const auto& tc : r.testcases) {
+        if (!contains(tc.verifies, req.id)) continue;
+        rr.testcases.push_back(tc.id);
+        if (tc.v == verdict::inapplicable || tc.v == verdict::skipped)
+            excluded = worst(excluded, tc.v);
+        else if (auto it = tc.proven.find(req.id); it != tc.proven.end())
+            fold(judged, it->second);
+        else // the test case lists it but never reached an assertion for it
+            fold(judged, worst(tc.v, verdict::inconclusive));
     }
-
-    for (const auto& req : p.requirements) {
-        requirement_result rr;
-        rr.req = &req;
-        std::optional<verdict> judged;            // from assertions and unreached test cases
-        verdict excluded = verdict::inapplicable; // from test cases that did not run
-        for (const auto& tc : r.testcases) {
-            if (!contains(tc.verifies, req.id)) continue;
-            rr.testcases.push_back(tc.id);
-            if (tc.v == verdict::inapplicable || tc.v == verdict::skipped)
-                excluded = worst(excluded, tc.v);
-            else if (auto it = tc.proven.find(req.id); it != tc.proven.end())
-                fold(judged, it->second);
-            else // the test case lists it but never reached an assertion for it
-                fold(judged, worst(tc.v, verdict::inconclusive));
-        }
-        if (!class_applicable(p, t, req.cls)) {
-            rr.v = verdict::inapplicable;
-            rr.reason = "class " + req.cls + " is not claimed";
-        } else if (rr.testcases.empty() && (!r.selection.empty() || r.production)) {
-            rr.v = verdict::skipped;
-            rr.reason = r.selection.empty()
-                            ? "none of its test cases is read-only (production verification)"
-                            : "none of its test cases is selected in this partial run";
-        } else if (rr.testcases.empty()) {
-            rr.v = verdict::inconclusive;
-            rr.reason = "no test case verifies it";
-        } else if (judged) {
-            rr.v = worst(*judged, excluded);
-        } else {
-            rr.v = excluded == verdict::inapplicable ? verdict::inconclusive : excluded;
-        }
-        if (is_advisory(rr))
-            ++r.requirement_advisory;
-        else
-            ++r.requirement_counts[rr.v];
-        r.requirements.push_back(std::move(rr));
+    if (!class_applicable(p, *r.tgt, req.cls)) {
+        rr.v = verdict::inapplicable;
+        rr.reason = "class " + req.cls + " is not claimed";
+    } else if (rr.testcases.empty() && (!r.selection.empty() || r.production)) {
+        rr.v = verdict::skipped;
+        rr.reason = r.selection.empty()
+                        ? "none of its test cases is read-only (production verification)"
+                        : "none of its test cases is selected in this partial run";
+    } else if (rr.testcases.empty()) {
+        rr.v = verdict::inconclusive;
+        rr.reason = "no test case verifies it";
+    } else if (judged) {
+        rr.v = worst(*judged, excluded);
+    } else {
+        rr.v = excluded == verdict::inapplicable ? verdict::inconclusive : excluded;
     }
+    return rr;
+}
 
-    for (const auto& c : p.classes) {
-        class_result cr;
-        cr.cls = &c;
-        cr.applicable = class_applicable(p, t, c.id);
-        std::optional<verdict> must;
-        for (const auto& rr : r.requirements)
-            if (rr.req->cls == c.id && rr.req->lvl == model::level::must) fold(must, rr.v);
-        cr.v = !cr.applicable ? verdict::inapplicable : must ? *must : verdict::pass;
-        r.classes.push_back(cr);
-    }
+// A class: inapplicable unless mandatory or claimed, else the worst of its MUSTs.
+class_result class_of(const model::conformance_class& c, const run_result& r) {
+    class_result cr;
+    cr.cls = &c;
+    cr.applicable = class_applicable(*r.prof, *r.tgt, c.id);
+    std::optional<verdict> must;
+    for (const auto& rr : r.requirements)
+        if (rr.req->cls == c.id && rr.req->lvl == model::level::must) fold(must, rr.v);
+    cr.v = !cr.applicable ? verdict::inapplicable : must ? *must : verdict::pass;
+    return cr;
+}
 
+// The run: interrupted, partial (never a certification), not conformant when an applicable
+// MUST failed, incomplete when one is not judged, else conformant.
+void run_verdict_of(run_result& r) {
     bool failed = false;
     std::string unsure_reason;
     for (const auto& rr : r.requirements) {
-        if (rr.req->lvl != model::level::must || !class_applicable(p, t, rr.req->cls)) continue;
+        if (rr.req->lvl != model::level::must || !class_applicable(*r.prof, *r.tgt, rr.req->cls))
+            continue;
         if (rr.v == verdict::fail)
             failed = true;
         else if (rr.v != verdict::pass && unsure_reason.empty())
@@ -171,6 +161,35 @@ void roll_up(run_result& r) {
         r.incomplete_reason = unsure_reason;
     } else
         r.overall = run_verdict::conformant;
+}
+
+} // namespace
+
+void roll_up(run_result& r) {
+    const model::profile& p = *r.prof;
+    r.requirements.clear();
+    r.classes.clear();
+    r.testcase_counts.clear();
+    r.requirement_counts.clear();
+    r.testcase_advisory = r.requirement_advisory = 0;
+    for (auto& tc : r.testcases) {
+        mark_advisory(tc, p);
+        if (tc.advisory)
+            ++r.testcase_advisory;
+        else
+            ++r.testcase_counts[tc.v];
+    }
+    for (const auto& req : p.requirements) {
+        requirement_result rr = requirement_of(req, r);
+        if (is_advisory(rr))
+            ++r.requirement_advisory;
+        else
+            ++r.requirement_counts[rr.v];
+        r.requirements.push_back(std::move(rr));
+    }
+    for (const auto& c : p.classes)
+        r.classes.push_back(class_of(c, r));
+    run_verdict_of(r);
 }
 
 } // namespace konform::run

@@ -227,6 +227,72 @@ std::string verdict_problem(const json& report) {
            computed + "\")";
 }
 
+namespace {
+
+// Why a signing time cannot stand, or "": it must be an ISO 8601 UTC time, and not before
+// the run finished (the signer's word, but it can at least not precede the run).
+std::string signing_time_problem(const json& report, const std::string& signed_at_text,
+                                 std::optional<std::time_t>& at) {
+    at = parse_utc(signed_at_text);
+    if (!at) return "malformed signature block: signed_at is not an ISO 8601 UTC time";
+    if (report.contains("finished") && report["finished"].is_string()) {
+        const auto finished = parse_utc(report["finished"].get<std::string>());
+        if (finished && *at < *finished)
+            return "back-dated signature: signed_at " + signed_at_text +
+                   " is before the run finished (" + report["finished"].get<std::string>() + ")";
+    }
+    return {};
+}
+
+// The signer's certificate chain from the block, and why it does not fit the key or the
+// trust root ("" when it does; `anchored` when a trust root was given and holds).
+std::string chain_problem(const json& block, const key& pub,
+                          const std::optional<std::string>& trust_pem, const std::string& crl_pem,
+                          std::time_t signed_at, verification& v) {
+    std::vector<x509_ptr> chain;
+    if (block.contains("certificate_chain"))
+        for (const auto& pem : block["certificate_chain"])
+            for (auto& c : read_certs(pem.get<std::string>()))
+                chain.push_back(std::move(c));
+    if (!chain.empty()) {
+        v.signer = subject(chain.front().get());
+        if (EVP_PKEY_eq(X509_get0_pubkey(chain.front().get()), pub.native()) != 1)
+            return "the signer certificate is not for the signing key";
+    }
+    if (!trust_pem) return {};
+    if (chain.empty()) return "untrusted chain: the report carries no certificate chain to anchor";
+    std::string why = check_chain(chain, *trust_pem, signed_at);
+    if (why.empty()) why = revoked(chain, read_certs(*trust_pem), crl_pem);
+    v.anchored = why.empty();
+    return why;
+}
+
+// Why the signature block does not verify the report, or "".
+std::string signature_problem(const json& report, const std::optional<std::string>& trust_pem,
+                              const std::string& crl_pem, verification& v) {
+    json block = report["signature"];
+    if (block.value("algorithm", "") != "Ed25519") return "unsupported signature algorithm";
+    key pub = key::from_public_pem(block.at("public_key").get<std::string>());
+    v.key_id = pub.key_id();
+    if (block.value("key_id", "") != v.key_id)
+        return "signature mismatch: the key id does not belong to the embedded public key";
+    std::string sig = base64_decode(block.at("value").get<std::string>());
+    json unsigned_report = report;
+    unsigned_report.erase("signature");
+    block.erase("value");
+    unsigned_report["signature_metadata"] = block;
+    if (!pub.verify(canonicalize(unsigned_report), sig))
+        return "signature mismatch: the report was changed after it was signed, or signed by "
+               "another key";
+    std::optional<std::time_t> signed_at;
+    if (std::string why = signing_time_problem(report, block.value("signed_at", ""), signed_at);
+        !why.empty())
+        return why;
+    return chain_problem(block, pub, trust_pem, crl_pem, *signed_at, v);
+}
+
+} // namespace
+
 verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
                            const std::optional<std::string>& evidence_sha256,
                            const std::string& crl_pem) {
@@ -235,83 +301,15 @@ verification verify_report(const json& report, const std::optional<std::string>&
         v.reason = "the report is not signed";
         return v;
     }
-    json block = report["signature"];
     try {
-        if (block.value("algorithm", "") != "Ed25519") {
-            v.reason = "unsupported signature algorithm";
-            return v;
-        }
-        key pub = key::from_public_pem(block.at("public_key").get<std::string>());
-        v.key_id = pub.key_id();
-        if (block.value("key_id", "") != v.key_id) {
-            v.reason = "signature mismatch: the key id does not belong to the embedded public key";
-            return v;
-        }
-        std::string sig = base64_decode(block.at("value").get<std::string>());
-        json unsigned_report = report;
-        unsigned_report.erase("signature");
-        block.erase("value");
-        unsigned_report["signature_metadata"] = block;
-        if (!pub.verify(canonicalize(unsigned_report), sig)) {
-            v.reason = "signature mismatch: the report was changed after it was signed, or signed "
-                       "by another key";
-            return v;
-        }
-        // The signing time is the signer's word; it can at least not precede the run.
-        const auto signed_at = parse_utc(block.value("signed_at", ""));
-        if (!signed_at) {
-            v.reason = "malformed signature block: signed_at is not an ISO 8601 UTC time";
-            return v;
-        }
-        if (report.contains("finished") && report["finished"].is_string()) {
-            const auto finished = parse_utc(report["finished"].get<std::string>());
-            if (finished && *signed_at < *finished) {
-                v.reason = "back-dated signature: signed_at " + block.value("signed_at", "") +
-                           " is before the run finished (" + report["finished"].get<std::string>() +
-                           ")";
-                return v;
-            }
-        }
-        std::vector<x509_ptr> chain;
-        if (block.contains("certificate_chain"))
-            for (const auto& pem : block["certificate_chain"]) {
-                auto certs = read_certs(pem.get<std::string>());
-                for (auto& c : certs)
-                    chain.push_back(std::move(c));
-            }
-        if (!chain.empty()) {
-            v.signer = subject(chain.front().get());
-            if (EVP_PKEY_eq(X509_get0_pubkey(chain.front().get()), pub.native()) != 1) {
-                v.reason = "the signer certificate is not for the signing key";
-                return v;
-            }
-        }
-        if (trust_pem) {
-            if (chain.empty()) {
-                v.reason = "untrusted chain: the report carries no certificate chain to anchor";
-                return v;
-            }
-            std::string why = check_chain(chain, *trust_pem, *signed_at);
-            if (why.empty()) why = revoked(chain, read_certs(*trust_pem), crl_pem);
-            if (!why.empty()) {
-                v.reason = why;
-                return v;
-            }
-            v.anchored = true;
-        }
+        v.reason = signature_problem(report, trust_pem, crl_pem, v);
     } catch (const std::exception& e) {
         v.reason = std::string("malformed signature block: ") + e.what();
-        return v;
     }
-    if (std::string why = verdict_problem(report); !why.empty()) {
-        v.reason = why;
-        return v;
-    }
-    if (evidence_sha256) {
-        v.reason = evidence_problem(report, *evidence_sha256);
-        if (!v.reason.empty()) return v;
-    }
-    v.valid = true;
+    if (v.reason.empty()) v.reason = verdict_problem(report);
+    if (v.reason.empty() && evidence_sha256) v.reason = evidence_problem(report, *evidence_sha256);
+    v.anchored = v.anchored && v.reason.empty();
+    v.valid = v.reason.empty();
     return v;
 }
 
