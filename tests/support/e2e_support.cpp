@@ -79,21 +79,30 @@ std::string read_text(const std::filesystem::path& file) {
 }
 
 std::string normalised(std::string s) {
-    static const std::regex rules[] = {
-        std::regex(
-            R"re(\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\d(\.\d+)?(Z|(\+|%2B)\d\d(:|%3A)\d\d))re"),
-        std::regex(
-            R"re("(duration_ms|time|blocked|dns|connect|ssl|send|wait|receive)": ?[-0-9.e+]+)re"),
-        std::regex(R"re(\d+(\.\d+)? ms\b)re"),
-        std::regex(R"re(time="[0-9.]+")re"),
-        std::regex(
-            R"re([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})re"),
-        std::regex(R"re([0-9a-fA-F-]{1,35}(\.\.\. \())re"),
-        std::regex(R"re(127\.0\.0\.1:\d+)re"),
-        std::regex(R"re([0-9a-f]{64})re"),
-        std::regex(R"re(/tmp/[^ "\n<]+)re")};
-    for (const auto& r : rules)
-        s = std::regex_replace(s, r, "<X>");
+    // What differs between two runs of one certification, each by its own name; digests
+    // of what does not change (the profile and its files) stay, so a golden file pins them.
+    static const std::pair<std::regex, const char*> rules[] = {
+        {std::regex(
+             R"re(\d{4}-\d\d-\d\dT\d\d(:|%3A)\d\d(:|%3A)\d\d(\.\d+)?(Z|(\+|%2B)\d\d(:|%3A)\d\d))re"),
+         "<time>"},
+        {std::regex(
+             R"re("(duration_ms|time|blocked|dns|connect|ssl|send|wait|receive)": ?[-0-9.e+]+)re"),
+         "\"$1\": <duration>"},
+        {std::regex(R"re(\(\d+(\.\d)? ms\))re"), "(<duration>)"},
+        {std::regex(R"re(\b\d+\.\d ms\b)re"), "<duration>"},
+        {std::regex(R"re(time="[0-9.]+")re"), "time=\"<duration>\""},
+        {std::regex(
+             R"re([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})re"),
+         "<uuid>"},
+        {std::regex(R"re([0-9a-fA-F-]{1,35}(\.\.\. \())re"), "<uuid>$1"},
+        {std::regex(R"re(127\.0\.0\.1:\d+)re"), "127.0.0.1:<port>"},
+        // The evidence's digest covers times and ports: it differs from run to run.
+        {std::regex(R"re(("file": ?"evidence\.har",\s*"sha256": ?")[0-9a-f]{64})re"),
+         "$1<evidence-sha256>"},
+        {std::regex(R"re((Evidence \(SHA-256\)\s*)[0-9a-f]{64})re"), "$1<evidence-sha256>"},
+        {std::regex(R"re(/tmp/[^ "\n<]+)re"), "<tmp>"}};
+    for (const auto& [pattern, name] : rules)
+        s = std::regex_replace(s, pattern, name);
     return s;
 }
 

@@ -49,9 +49,9 @@ struct temp_dir {
 
 std::string read_text(const std::filesystem::path& file);
 
-// Text with what differs between two runs of the same certification replaced by <X>:
-// times and durations, generated UUIDs (also cut short in excerpts), ports, digests,
-// temporary folders, timing members of the evidence.
+// Text with what differs between two runs of the same certification replaced by a named
+// placeholder: <time>, <duration>, <uuid> (also cut short in excerpts), 127.0.0.1:<port>,
+// <evidence-sha256>, <tmp>. Digests of the profile and its files are kept.
 std::string normalised(std::string text);
 
 // "" when equal, else where they first differ, with some context.
