@@ -140,6 +140,32 @@ TEST_CASE("loader: a value that breaks the format is shown in the message") {
     CHECK(shown);
 }
 
+TEST_CASE("loader: one problem is said once, however many alternatives of the format failed") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"},
+                                    "expect": [{"status": "4xxx"}]}])"));
+    auto ps = s.load();
+    int at_status = 0;
+    for (const auto& p : ps)
+        at_status += p.where == "/steps/0/expect/0/status";
+    CHECK(at_status == 1);
+    CHECK(has(ps, "/steps/0/expect/0/status", "(the value is \"4xxx\")"));
+    CHECK(has(ps, "/steps/0/expect/0/status", "; or "));
+}
+
+TEST_CASE("loader: a declared schema whose file is gone is one problem, not one per use") {
+    scratch s;
+    std::string profile = good_profile;
+    profile.insert(profile.rfind('}'), R"(, "schemas": {"thing": "schemas/thing.schema.json"})");
+    s.write("profile.json", profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"},
+                                    "expect": [{"schema": "thing"}, {"schema": "thing"}]}])"));
+    auto ps = s.load();
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].message.find("does not exist") != std::string::npos);
+}
+
 TEST_CASE("loader: unknown step and assertion kinds") {
     scratch s;
     s.write("profile.json", good_profile);

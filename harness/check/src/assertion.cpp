@@ -305,7 +305,11 @@ std::optional<json> extract_value(const model::capture& c, response_view& view,
         const json* doc = view.json(error);
         if (!doc) return std::nullopt;
         value = pointer_value(*doc, c.selector);
-        if (!value) error = "the response has no value at " + c.selector;
+        if (!value) {
+            error = "the response has no value at " + c.selector;
+            if (std::string hint = missing_pointer_hint(*doc, c.selector); !hint.empty())
+                error += "; " + hint;
+        }
         break;
     }
     case model::capture::from::xpath: {

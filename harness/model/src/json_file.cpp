@@ -197,7 +197,7 @@ void check_format(const nlohmann::json& doc, std::string_view format,
         R"(could not be validated using 'properties' or 'additionalProperties' constraints: '(.*)'\.$)");
     static const std::regex missing_key(R"(^Missing required property '(.*)'\.$)");
     std::map<std::string, std::vector<std::string>> missing; // pointer -> keys
-    std::set<std::string> unknown_at;
+    std::set<std::string> unknown_at, generic_said;
     for (const auto& v : kept) {
         std::smatch m;
         if (std::regex_search(v.message, m, missing_key))
@@ -244,6 +244,20 @@ void check_format(const nlohmann::json& doc, std::string_view format,
                      text + " is not one of " + quoted_list(it->second) +
                          (hint ? ": did you mean \"" + *hint + "\"?" : ""));
         } else {
+            // One problem a place: valijson reports each alternative of a oneOf that failed,
+            // often in the same words; they are said once, together.
+            if (!generic_said.insert(v.pointer).second) continue;
+            std::string messages;
+            for (const auto& other : kept)
+                if (other.pointer == v.pointer && !std::regex_search(other.message, unknown_key) &&
+                    !std::regex_search(other.message, missing_key) &&
+                    other.message.find("any enum values") == std::string::npos &&
+                    messages.find(other.message.substr(0, other.message.size() - 1)) ==
+                        std::string::npos) {
+                    std::string m = other.message;
+                    if (!m.empty() && m.back() == '.') m.pop_back();
+                    messages += (messages.empty() ? "" : "; or ") + m;
+                }
             // The value as written, so the message says what was wrong with what.
             std::string written;
             try {
@@ -254,7 +268,7 @@ void check_format(const nlohmann::json& doc, std::string_view format,
             } catch (const nlohmann::json::exception&) {
             }
             diag.add(fname, where,
-                     "does not match the " + std::string(format) + " format: " + v.message +
+                     "does not match the " + std::string(format) + " format: " + messages +
                          written);
         }
     }

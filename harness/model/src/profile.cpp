@@ -369,6 +369,8 @@ struct loader {
                 const std::string where = "/schemas/" + name;
                 if (std::string why = unconfined(s.file); !why.empty()) {
                     diag.add(pfile, where, "schema file " + s.file.string() + " " + why);
+                    // Declared all the same: an assertion naming it is not a second problem.
+                    prof.schemas.emplace(name, std::move(s));
                     continue;
                 }
                 files.push_back(s.file);
