@@ -25,16 +25,6 @@ struct diff_args {
     bool as_json = false;
 };
 
-// A string member of an object member ("" when absent or not text).
-std::string field(const json& doc, std::initializer_list<const char*> path) {
-    const json* at = &doc;
-    for (const char* key : path) {
-        if (!at->is_object() || !at->contains(key)) return "";
-        at = &(*at)[key];
-    }
-    return at->is_string() ? at->get<std::string>() : at->is_null() ? "" : at->dump();
-}
-
 struct loaded {
     json doc;
     std::string signature; // how it was verified, in words
@@ -88,20 +78,20 @@ exit_code execute(const diff_args& a) {
     }
     const json& o = old_report->doc;
     const json& n = new_report->doc;
-    if (field(o, {"profile", "id"}) != field(n, {"profile", "id"})) {
+    if (report::report_field(o, {"profile", "id"}) != report::report_field(n, {"profile", "id"})) {
         std::cerr << util::visible("konform: diff: the reports are of different profiles (" +
-                                   field(o, {"profile", "id"}) + ", " +
-                                   field(n, {"profile", "id"}) + ")")
+                                   report::report_field(o, {"profile", "id"}) + ", " +
+                                   report::report_field(n, {"profile", "id"}) + ")")
                   << '\n';
         return exit_code::input_error;
     }
 
     json result = report::compare_reports(o, n);
     result["certified"] = {{"file", a.certified},
-                           {"verdict", field(o, {"verdict"})},
+                           {"verdict", report::report_field(o, {"verdict"})},
                            {"signature", old_report->signature}};
     result["new"] = {{"file", a.fresh},
-                     {"verdict", field(n, {"verdict"})},
+                     {"verdict", report::report_field(n, {"verdict"})},
                      {"signature", new_report->signature}};
     const json& regressed = result["regressed"];
     const json& fixed = result["fixed"];
@@ -120,9 +110,9 @@ exit_code execute(const diff_args& a) {
         std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     } else {
         std::ostringstream out;
-        out << "certified: " << a.certified << " (" << field(o, {"verdict"}) << "; "
+        out << "certified: " << a.certified << " (" << report::report_field(o, {"verdict"}) << "; "
             << old_report->signature << ")\n"
-            << "new:       " << a.fresh << " (" << field(n, {"verdict"}) << "; "
+            << "new:       " << a.fresh << " (" << report::report_field(n, {"verdict"}) << "; "
             << new_report->signature << ")\n\n";
         auto list = [&](const char* title, const json& items) {
             if (items.empty()) return;

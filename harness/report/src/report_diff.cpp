@@ -12,16 +12,6 @@ namespace {
 
 constexpr auto str = &detail::member_text;
 
-// A string member of nested objects ("" when absent or not text).
-std::string field(const json& doc, std::initializer_list<const char*> path) {
-    const json* at = &doc;
-    for (const char* key : path) {
-        if (!at->is_object() || !at->contains(key)) return "";
-        at = &(*at)[key];
-    }
-    return at->is_string() ? at->get<std::string>() : at->is_null() ? "" : at->dump();
-}
-
 const json& array_member(const json& doc, const char* key) {
     static const json empty = json::array();
     if (!doc.is_object() || !doc.contains(key) || !doc[key].is_array()) return empty;
@@ -83,6 +73,15 @@ json regression(const std::string& id, const std::string& was, const std::string
 
 } // namespace
 
+std::string report_field(const json& doc, std::initializer_list<const char*> path) {
+    const json* at = &doc;
+    for (const char* key : path) {
+        if (!at->is_object() || !at->contains(key)) return "";
+        at = &(*at)[key];
+    }
+    return at->is_string() ? at->get<std::string>() : at->is_null() ? "" : at->dump();
+}
+
 std::optional<run::verdict> verdict_named(std::string_view text) {
     for (run::verdict v : {run::verdict::pass, run::verdict::fail, run::verdict::inconclusive,
                            run::verdict::error, run::verdict::inapplicable, run::verdict::skipped})
@@ -130,7 +129,7 @@ json compare_reports(const json& o, const json& n) {
     for (const auto& [id, entry] : after)
         if (!before.count(id)) added.push_back({{"id", id}, {"new", str(*entry, "verdict")}});
     auto compare = [&](const std::string& what, std::initializer_list<const char*> path) {
-        const std::string from = field(o, path), to = field(n, path);
+        const std::string from = report_field(o, path), to = report_field(n, path);
         if (from != to) drift.push_back({{"what", what}, {"certified", from}, {"new", to}});
     };
     compare("profile version", {"profile", "version"});
@@ -140,7 +139,7 @@ json compare_reports(const json& o, const json& n) {
     compare("Server header", {"target", "server"});
     compare("TLS certificate (SHA-256)", {"target", "tls", "certificate_sha256"});
     compare("resolved address", {"target", "remote_address"}); // with its port
-    return {{"profile", field(o, {"profile", "id"})},
+    return {{"profile", report_field(o, {"profile", "id"})},
             {"regressed", regressed},
             {"fixed", fixed},
             {"changed", changed},

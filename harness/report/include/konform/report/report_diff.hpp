@@ -2,8 +2,10 @@
 
 #include "konform/run/verdict.hpp"
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace konform::report {
@@ -20,6 +22,10 @@ enum class requirement_change {
 // The rule, written once: a requirement the new run did not judge is never a regression;
 // one that passed and does not now is.
 requirement_change classify(std::optional<run::verdict> certified, std::optional<run::verdict> now);
+
+// A member of nested objects of a report as text ("" when absent; another value than a
+// string as JSON): reports read back may be anything, so nothing here throws.
+std::string report_field(const nlohmann::json& doc, std::initializer_list<const char*> path);
 
 // A verdict as report.json writes it, read back; nothing for any other text.
 std::optional<run::verdict> verdict_named(std::string_view text);
