@@ -10,6 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -222,7 +223,7 @@ TEST_CASE("http client: an interrupt never sends a request again, and a POST is 
         if (req.method == "POST") ++posts;
         return server_response::json(201, "{}");
     });
-    server.set_latency(std::chrono::milliseconds(600));
+    server.set_latency(std::chrono::milliseconds(1500));
     server.start();
     boost::asio::io_context ioc;
     http::client c(ioc, {});
@@ -233,14 +234,25 @@ TEST_CASE("http client: an interrupt never sends a request again, and a POST is 
     std::optional<http::exchange> second;
     boost::asio::co_spawn(ioc, c.async_perform(post),
                           [&](std::exception_ptr, http::exchange e) { second = std::move(e); });
-    boost::asio::steady_timer t(ioc, std::chrono::milliseconds(200));
-    t.async_wait([&](auto) { c.cancel(); });
+    // Cancelled once the system has the second POST (not after a fixed time: under
+    // sanitizers it may not have been sent yet), while its answer is held back.
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+            boost::asio::steady_timer t(ioc);
+            for (int i = 0; i < 1000 && posts.load() < 2; ++i) {
+                t.expires_after(std::chrono::milliseconds(5));
+                co_await t.async_wait(boost::asio::use_awaitable);
+            }
+            c.cancel();
+        },
+        boost::asio::detached);
     ioc.restart();
     ioc.run();
     REQUIRE(second);
     CHECK(second->reused_connection);
     CHECK_FALSE(second->ok());
     CHECK(second->interrupted);
-    std::this_thread::sleep_for(std::chrono::milliseconds(800)); // a retry would arrive by now
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // a retry would arrive by now
     CHECK(posts.load() == 2); // the interrupted POST was not sent a second time
 }
