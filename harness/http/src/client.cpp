@@ -284,6 +284,18 @@ struct client::impl {
         return phase + " with " + where + " failed: " + ec.message();
     }
 
+    // An interrupt that came between two operations of an exchange (cancel() finds nothing
+    // under way then): the next one is not started. Checked, with no wait in between,
+    // before each operation begins.
+    bool interrupted_before(phase p, const origin& o, clock_type::time_point deadline, exchange& x,
+                            beast::error_code& ec) {
+        if (!cancelled) return false;
+        ec = asio::error::operation_aborted;
+        x.failed_in = p;
+        x.explanation = explain(ec, p, o, deadline, x.req.client_certificate);
+        return true;
+    }
+
     asio::awaitable<beast::error_code> connect(connection& c, const origin& o,
                                                clock_type::time_point deadline, exchange& x) {
         auto t0 = clock_type::now();
@@ -295,6 +307,8 @@ struct client::impl {
             x.explanation = "cannot resolve host " + o.host + ": " + rec.message();
             co_return rec;
         }
+        beast::error_code stop;
+        if (interrupted_before(phase::connect, o, deadline, x, stop)) co_return stop;
         auto t1 = clock_type::now();
         beast::tcp_stream stream(ioc);
         stream.expires_at(bounded(deadline, opt.lim.connect_timeout));
@@ -334,6 +348,7 @@ struct client::impl {
         }
         auto t2 = clock_type::now();
         beast::get_lowest_layer(*c.secure).expires_at(bounded(deadline, opt.lim.connect_timeout));
+        if (interrupted_before(phase::tls_handshake, o, deadline, x, stop)) co_return stop;
         watch hw(*this, c.lowest().socket());
         auto [hec] = co_await c.secure->async_handshake(asio::ssl::stream_base::client, use_ec);
         x.time.ssl = ms_since(t2);
@@ -357,6 +372,8 @@ struct client::impl {
                                                  exchange& x, bool& nothing_received) {
         nothing_received = true;
         watch w(*this, c.lowest().socket());
+        beast::error_code stop;
+        if (interrupted_before(phase::send, o, deadline, x, stop)) co_return stop;
         auto t0 = clock_type::now();
         c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
         auto [wec, wn] = co_await bhttp::async_write(stream, req, use_ec);
@@ -376,6 +393,7 @@ struct client::impl {
             parser->body_limit(opt.lim.max_body_bytes);
             if (req.method() == bhttp::verb::head) parser->skip(true);
             c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
+            if (interrupted_before(phase::wait, o, deadline, x, stop)) co_return stop;
             const auto [hec, used] = co_await detail::async_read_header_bounded(
                 stream, c.buffer, *parser, opt.lim.max_header_bytes);
             if (used > 0 || c.buffer.size() > 0) nothing_received = false;
@@ -403,6 +421,7 @@ struct client::impl {
         }
         auto t2 = clock_type::now();
         if (!parser->is_done()) {
+            if (interrupted_before(phase::receive, o, deadline, x, stop)) co_return stop;
             auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, *parser, use_ec);
             if (bec) {
                 x.failed_in = phase::receive;
