@@ -86,3 +86,18 @@ TEST_CASE("repro script: a hostile step name cannot leave its echo or comment li
     CHECK(s.find("echo '### setup") == std::string::npos); // no setup flag: a step
     CHECK(s.find("echo '### step 1/2: x'\\''") != std::string::npos);
 }
+
+TEST_CASE("repro script: a hostile expected value cannot leave the line its check prints") {
+    repro_options opt;
+    opt.testcase = "TC-1";
+    json report = report_of("read");
+    json& failing = report["testcases"][0]["steps"][1]["assertions"][0];
+    failing["subject"] = "status";
+    failing["expected"] = "status equals 200\n\x1b]0;owned\x07";
+    failing["check"] = {{"selector", ""}, {"predicates", {{"equals", 200}}}};
+    const std::string s = repro_script(report, evidence(), opt);
+    CHECK(s.find("expect 'expected status equals 200 ") != std::string::npos); // it is checked
+    CHECK(s.find('\x1b') == std::string::npos);
+    CHECK(s.find('\x07') == std::string::npos);
+    CHECK(s.find("200\n") == std::string::npos);
+}

@@ -15,20 +15,24 @@ using nlohmann::json;
 
 constexpr auto str = &detail::member_text; // a member as text
 
-// A comment line: no newline or control character of the system's can end it.
-std::string comment(std::string_view text) {
-    std::string out = "# ";
+// Text the script writes or prints on one line: no newline, escape sequence or control
+// character of the system's survives, and it is cut to a readable length.
+std::string one_line(std::string_view text) {
+    std::string out;
     for (unsigned char c : util::visible(std::string(text)))
         out += (c < 0x20 || c == 0x7f) ? ' ' : static_cast<char>(c);
-    if (out.size() > 400) out = out.substr(0, 397) + "...";
-    return out + "\n";
+    if (out.size() > 398) out = out.substr(0, 395) + "...";
+    return out;
+}
+
+// A comment line.
+std::string comment(std::string_view text) {
+    return "# " + one_line(text) + "\n";
 }
 
 // A line the script prints as it runs: "### step 9/16: ..." heads each step's response.
 std::string say(std::string_view text) {
-    std::string line = comment(text).substr(2);
-    line.pop_back();
-    return "echo " + util::shell_quote(line) + "\n";
+    return "echo " + util::shell_quote(one_line(text)) + "\n";
 }
 
 // The path to the first string equal to `value` in `doc`, as jq's getpath takes it.
@@ -171,7 +175,8 @@ private:
         for (const auto& a : array_member(s, "assertions")) {
             const std::string v = str(a, "verdict");
             if (v != "fail" && v != "error") continue;
-            const std::string what = "expected " + str(a, "expected");
+            // Printed by the script as it runs: one clean line, like every other it prints.
+            const std::string what = one_line("expected " + str(a, "expected"));
             auto line = a.contains("check")
                             ? detail::check_line(str(a, "subject"), a["check"], what, vars)
                             : std::nullopt;
