@@ -20,8 +20,8 @@ bool needs_met_by(const model::assertion& a, const std::vector<model::assertion>
     return true;
 }
 
-// A JSON capture's pointer, for a replay to take the value again (redaction never needed:
-// a pointer is the profile's, rendered from the test case's variables).
+// A JSON capture's pointer, for a replay to take the value again (rendered from the test
+// case's variables, so the caller redacts it like any other value).
 std::string pointer_of(const model::capture& c) {
     return c.source == model::capture::from::json && !c.regex ? c.selector : std::string();
 }
@@ -51,16 +51,13 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
         try {
             model::assertion rendered = a;
             rendered.predicates = render_json(a.predicates, st.vars);
-            const bool rows = has_rows(rendered.predicates);
-            if (!rows)
-                judged = {{"selector", a.what == model::subject::schema
-                                           ? a.selector
-                                           : render(a.selector, st.vars)},
+            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
+            if (has_rows(rendered.predicates))
+                rendered.predicates["rows"] = resolve_rows(rendered.predicates["rows"], prof_);
+            else
+                judged = {{"selector", rendered.selector},
                           {"predicates", rendered.predicates},
                           {"written", a.predicates}};
-            if (rows)
-                rendered.predicates["rows"] = resolve_rows(rendered.predicates["rows"], prof_);
-            if (a.what != model::subject::schema) rendered.selector = render(a.selector, st.vars);
             o = check::evaluate(rendered, view, schemas_);
         } catch (const std::exception& e) {
             harness_error = true;
