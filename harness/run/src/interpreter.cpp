@@ -279,9 +279,9 @@ boost::asio::awaitable<testcase_result> interpreter::run(const model::testcase& 
     for (const auto& s : tc.steps)
         co_await run_step(s, st);
     if (st.interrupted) {
-        // Never a pass for a test case whose steps did not all run.
+        // The interrupted step is already error (step_policy's no_answer_verdict), so the
+        // test case is never a pass; here it only says why.
         r.interrupted = true;
-        if (r.v == verdict::pass) r.v = verdict::error;
         if (r.reason.empty())
             r.reason = "the run was interrupted before the test case's steps ended";
     }
