@@ -62,7 +62,13 @@ exit_code execute(const fmt_args& a) {
     for (const auto& file : files) {
         const auto text = model::read_text_file(file, diag);
         if (!text || !model::parse_json_text(*text, file, diag)) continue; // says where it breaks
-        const std::string styled = model::restyle(*text);
+        std::string styled;
+        try {
+            styled = model::restyle(*text);
+        } catch (const std::exception& e) { // says which file; the ones after it still run
+            diag.add(file.string(), "", std::string("cannot be formatted: ") + e.what());
+            continue;
+        }
         if (styled == *text) continue;
         ++changed;
         if (a.check) {

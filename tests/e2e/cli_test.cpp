@@ -364,6 +364,17 @@ TEST_CASE("cli: fmt rewrites files in place, --check lists them and changes noth
     CHECK(out.find("broken.json: line 2, column 7: invalid JSON") != std::string::npos);
 }
 
+TEST_CASE("cli: fmt reads a file that starts with a byte order mark and goes on to the next") {
+    test::temp_dir tmp;
+    std::ofstream(tmp.path / "a.json") << "\xEF\xBB\xBF{\"title\": \"t\", \"id\": \"A\"}\n";
+    std::ofstream(tmp.path / "b.json") << "{\"title\": \"u\", \"id\": \"B\"}\n";
+    std::string out;
+    CHECK(test::shell(bin + " fmt " + tmp.path.string() + " 2>&1", &out) == 0);
+    CHECK(out.find("2 of 2 file(s) reformatted") != std::string::npos);
+    CHECK(test::read_text(tmp.path / "a.json") == "{\"id\": \"A\", \"title\": \"t\"}\n");
+    CHECK(test::read_text(tmp.path / "b.json") == "{\"id\": \"B\", \"title\": \"u\"}\n");
+}
+
 TEST_CASE("cli: validate takes several documents and resolves $ref to files beside the schema") {
     test::temp_dir tmp;
     std::ofstream(tmp.path / "item.schema.json") << R"({"type": "integer", "minimum": 0})";

@@ -252,6 +252,24 @@ TEST_CASE("target: required parameters, claims and secrets") {
     CHECK(has(d.problems(), "/parameters", "missing required parameter \"needed\""));
 }
 
+TEST_CASE("target: a member named twice is a load error naming both lines") {
+    scratch s;
+    s.write("target.json", "{\"base_url\": \"http://127.0.0.1:1\",\n"
+                           " \"environment\": \"production\",\n"
+                           " \"auth\": {\"type\": \"none\"},\n"
+                           " \"environment\": \"test\"}");
+    diagnostics d;
+    load_target(s.dir / "target.json", d);
+    CHECK(has(d.problems(), "line 4", "\"environment\" is given twice"));
+    CHECK(has(d.problems(), "line 4", "first on line 2"));
+    // Nested objects too, and a name written with an escape is the same name.
+    s.write("t2.json",
+            R"({"base_url": "http://127.0.0.1:1", "auth": {"type": "none", "typ\u0065": "x"}})");
+    diagnostics d2;
+    load_target(s.dir / "t2.json", d2);
+    CHECK(has(d2.problems(), "line 1", "\"type\" is given twice in \"/auth\""));
+}
+
 TEST_CASE("target: a base URL must be http or https") {
     scratch s;
     s.write("target.json", R"({"base_url": "ftp://x"})");
@@ -276,6 +294,11 @@ TEST_CASE("csv data sets: quotes, commas, CRLF and ragged rows") {
     REQUIRE(data.size() == 1);
     CHECK(data.row(0) == nlohmann::json{{"a", "1"}, {"b", "2"}});
     CHECK(has(d.problems(), "row 3", "expected 2 cells"));
+    // A header that names a column twice would hide the first column's cells.
+    s.write("twice.csv", "vejkode,postnr,vejkode\n0825,8000,9999\n");
+    diagnostics d2;
+    read_dataset(s.dir / "twice.csv", d2);
+    CHECK(has(d2.problems(), "line 1", "names the column \"vejkode\" twice (columns 1 and 3)"));
 }
 
 TEST_CASE("files: only regular files are read, and only up to the limit") {

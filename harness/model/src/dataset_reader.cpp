@@ -158,6 +158,17 @@ dataset_rows read_dataset(const std::filesystem::path& file, diagnostics& diag,
         parse_csv(text, [&](std::vector<std::string>& cells) {
             if (++line == 1) {
                 width = cells.size();
+                // A column named twice would be read as its last cell alone: the first
+                // column's values would never reach a test case.
+                for (std::size_t i = 0; i < cells.size(); ++i)
+                    for (std::size_t j = 0; j < i; ++j)
+                        if (cells[i] == cells[j]) {
+                            diag.add(file.string(), "line 1",
+                                     "the header names the column \"" + cells[i] +
+                                         "\" twice (columns " + std::to_string(j + 1) + " and " +
+                                         std::to_string(i + 1) + ")");
+                            break;
+                        }
                 out.set_columns(std::move(cells));
                 for (const auto& [column, name] : types) {
                     const auto& cols = out.columns();

@@ -4,6 +4,7 @@
 #include "konform/schema/json_schema.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/jsonc.hpp"
 #include "konform/util/sha256.hpp"
 
 #include <algorithm>
@@ -65,10 +66,37 @@ sibling_schema_files(const std::filesystem::path& schema_file, const nlohmann::j
     };
 }
 
+namespace {
+
+// konform's own files (targets, profiles, test cases, data sets) may not name a member
+// twice: the parser keeps the last, so a target that says "production" at its top and
+// "test" at its end would run as a test system. Both places are named.
+bool refuse_duplicate_members(const std::string& text, const std::filesystem::path& file,
+                              diagnostics& diag) {
+    std::vector<util::jsonc::duplicate> found;
+    try {
+        found = util::jsonc::duplicate_members(util::jsonc::parse(text));
+    } catch (const util::jsonc::syntax_error&) {
+        return true; // nlohmann read it; the layout reader's stricter lexer has no say here
+    }
+    for (const auto& d : found)
+        diag.add(file.string(), "line " + std::to_string(d.line),
+                 "the member \"" + d.name + "\" is given twice in " +
+                     (d.object.empty() ? std::string("the document") : "\"" + d.object + "\"") +
+                     " (first on line " + std::to_string(d.first_line) +
+                     "): say it once, a reader would keep only the last");
+    return found.empty();
+}
+
+} // namespace
+
 std::optional<nlohmann::json>
 parse_json_text(const std::string& text, const std::filesystem::path& file, diagnostics& diag) {
     try {
-        return util::parse_json(text, util::default_max_json_values, util::json_comments::allowed);
+        auto doc =
+            util::parse_json(text, util::default_max_json_values, util::json_comments::allowed);
+        if (!refuse_duplicate_members(text, file, diag)) return std::nullopt;
+        return doc;
     } catch (const std::invalid_argument& e) { // json_too_deep, json_too_large
         diag.add(file.string(), "", std::string("refused JSON: the document ") + e.what());
         return std::nullopt;

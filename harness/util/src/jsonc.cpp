@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 namespace konform::util::jsonc {
 
 syntax_error::syntax_error(std::size_t l, std::size_t c, const std::string& what)
@@ -20,7 +22,11 @@ struct token {
 
 class lexer {
 public:
-    explicit lexer(std::string_view text) : text_(text) {}
+    explicit lexer(std::string_view text) : text_(text) {
+        // A UTF-8 byte order mark before the value is no part of it (RFC 8259 §8.1 lets a
+        // reader ignore it, as util::parse_json does).
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = line_start_ = 3;
+    }
 
     token next() {
         skip_space();
@@ -230,6 +236,35 @@ std::string key_name(const std::string& written) {
     } catch (const nlohmann::json::exception&) {
     }
     return written;
+}
+
+namespace {
+
+void collect_duplicates(const node& n, const std::string& pointer, std::vector<duplicate>& out) {
+    std::map<std::string, std::size_t> seen; // name -> line of its first member
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+        const auto& m = n.items[i];
+        std::string token;
+        if (n.type == node::kind::object) {
+            token = key_name(m.key);
+            auto [it, fresh] = seen.emplace(token, m.value.line);
+            if (!fresh) out.push_back({pointer, token, it->second, m.value.line});
+        } else {
+            token = std::to_string(i);
+        }
+        std::string escaped;
+        for (char c : token)
+            escaped += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+        collect_duplicates(m.value, pointer + "/" + escaped, out);
+    }
+}
+
+} // namespace
+
+std::vector<duplicate> duplicate_members(const document& doc) {
+    std::vector<duplicate> out;
+    collect_duplicates(doc.root, "", out);
+    return out;
 }
 
 std::optional<std::size_t> line_of(std::string_view text, std::string_view pointer) {

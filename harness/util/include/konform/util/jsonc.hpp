@@ -49,6 +49,16 @@ document parse(std::string_view text);
 // The text of a member name as written ("\"a\\u0062\"") as the name it stands for ("ab").
 std::string key_name(const std::string& written);
 
+// A member name that one object gives twice: the object's JSON Pointer, the name, and the
+// lines of its first and its later member. A reader that keeps the last (as nlohmann does)
+// would read a file other than the one its author sees at the top.
+struct duplicate {
+    std::string object;
+    std::string name;
+    std::size_t first_line = 0, line = 0;
+};
+std::vector<duplicate> duplicate_members(const document& doc);
+
 // The 1-based line of the value that a JSON Pointer names in `text`; when the pointer runs
 // past what the text holds (a step that a fragment added), the line of the deepest value
 // on its way. Nothing for text that is not JSON or a pointer that is not one.
