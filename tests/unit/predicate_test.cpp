@@ -22,6 +22,24 @@ TEST_CASE("predicate: equals and not_equals, with text values compared to number
     CHECK_FALSE(holds({{"not_equals", "x"}}, json("x")));
 }
 
+TEST_CASE("predicate: text equals a number only when it writes that number in plain decimal") {
+    CHECK(holds({{"equals", 1}}, json("1")));
+    CHECK(holds({{"equals", 1.5}}, json("1.50")));
+    CHECK(holds({{"equals", -3}}, json("-3")));
+    for (const char* other : {" 1", "1 ", "0x1", "1e0", "+1.0", "+1", "01", "1.", ".5", "", "1,0"})
+        CHECK_MESSAGE(!holds({{"equals", 1}}, json(other)), other);
+    CHECK_FALSE(holds({{"equals", 825}}, json("0825")));
+    CHECK_FALSE(holds({{"equals", "0825"}}, json(825)));
+    CHECK(holds({{"equals", true}}, json("true")));
+    CHECK_FALSE(holds({{"equals", true}}, json("1")));
+    CHECK_FALSE(holds({{"equals", "true"}}, json(true)));
+    // The same rule for one_of, contains in an array, count and the comparisons.
+    CHECK_FALSE(holds({{"one_of", {1, 2}}}, json(" 1")));
+    CHECK_FALSE(holds({{"contains", 825}}, json::array({"0825"})));
+    CHECK_FALSE(holds({{"gt", 0}}, json("0x1")));
+    CHECK(holds({{"gt", 0}}, json("1")));
+}
+
 TEST_CASE("predicate: matches uses a search, not a full match") {
     CHECK(holds({{"matches", "^application/json"}}, json("application/json; charset=utf-8")));
     CHECK(holds({{"matches", "json"}}, json("application/json")));

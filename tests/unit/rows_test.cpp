@@ -61,6 +61,31 @@ TEST_CASE("rows: an answer holding exactly the expected records passes, in any o
     CHECK(o.actual == "2 records");
 }
 
+TEST_CASE("rows: a field compares typed, as the expected value's type says") {
+    // An untyped CSV cell is text: "0825" is not 825, and " 1" or "0x1" is not 1.
+    const json expected = json::parse(
+        R"([{"id":"a","kommunekode":"0825","status":1},{"id":"b","kommunekode":"0101","status":1}])");
+    json s = spec(expected);
+    s["fields"] = {{"id", "/id"}, {"kommunekode", "/kommunekode"}, {"status", "/status"}};
+    check::rows_comparison good(s);
+    good.add(json::parse(
+        R"([{"id":"a","kommunekode":"0825","status":1},{"id":"b","kommunekode":"0101","status":"1"}])"));
+    CHECK(good.finish().passed);
+    check::rows_comparison bad(s);
+    bad.add(json::parse(
+        R"([{"id":"a","kommunekode":825,"status":1},{"id":"b","kommunekode":"0101","status":"0x1"}])"));
+    auto o = bad.finish();
+    CHECK_FALSE(o.passed);
+    CHECK(o.explanation == "2 differing: id=a: kommunekode expected \"0825\", got 825; "
+                           "id=b: status expected 1, got \"0x1\"");
+    // The key as well: a record whose key is the number 7 is not the expected "7".
+    check::rows_comparison key(spec(json::parse(R"([{"id":"7","vejnavn":"V"}])")));
+    key.add(json::parse(R"([{"id":7,"vej":{"navn":"V"}}])"));
+    auto k = key.finish();
+    CHECK_FALSE(k.passed);
+    CHECK(k.explanation == "1 differing: id=7: id expected \"7\", got 7");
+}
+
 TEST_CASE("rows: missing, extra, repeated and differing records are each listed") {
     json expected = json::array();
     for (int i = 0; i < 30; ++i)

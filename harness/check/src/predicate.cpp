@@ -1,6 +1,7 @@
 #include "konform/check/predicate.hpp"
 
 #include "konform/check/rows.hpp"
+#include "konform/check/same_value.hpp"
 #include "konform/model/predicates.hpp"
 
 #include "pattern.hpp"
@@ -25,27 +26,11 @@ std::string text_of(const json& v) {
                          : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// A number, or text that writes one in plain decimal (as same_value reads it).
 std::optional<double> number_of(const json& v) {
     if (v.is_number()) return v.get<double>();
-    if (v.is_string()) {
-        const std::string& s = v.get_ref<const std::string&>();
-        if (s.empty()) return std::nullopt;
-        char* end = nullptr;
-        double d = std::strtod(s.c_str(), &end);
-        if (end == s.c_str() + s.size() && std::isfinite(d)) return d;
-    }
+    if (v.is_string()) return decimal_number(v.get_ref<const std::string&>());
     return std::nullopt;
-}
-
-// Equality that lets a text value (header, XPath) equal a number or boolean literal.
-bool loose_equal(const json& actual, const json& expected) {
-    if (actual == expected) return true;
-    if (actual.is_string() && (expected.is_number() || expected.is_boolean())) {
-        if (expected.is_boolean()) return text_of(actual) == text_of(expected);
-        auto a = number_of(actual);
-        return a && *a == expected.get<double>();
-    }
-    return false;
 }
 
 bool regex_search(const std::string& text, const std::string& pattern, std::string& error) {
@@ -138,7 +123,7 @@ outcome contains(const json& arg, const std::optional<json>& actual) {
         held = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
     else if (v.is_array())
         for (const auto& e : v)
-            held = held || loose_equal(e, arg);
+            held = held || same_value(e, arg);
     else if (v.is_object() && arg.is_string())
         held = v.contains(arg.get<std::string>());
     return held ? outcome{true, {}, show(actual), {}} : fail("contains " + show(arg), actual);
@@ -151,7 +136,7 @@ outcome count(const json& arg, const std::optional<json>& actual) {
                     "the value is a " + type_name(*actual) + ", which has no count");
     json counted = *n;
     if (arg.is_number())
-        return loose_equal(counted, arg)
+        return same_value(counted, arg)
                    ? outcome{true, {}, show(actual), {}}
                    : fail("count " + show(arg), actual, "count is " + counted.dump());
     outcome inner = evaluate_predicates(arg, counted);
@@ -195,9 +180,9 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     case predicate::absent:
         break; // judged above, present or not
     case predicate::equals:
-        return loose_equal(v, arg) ? ok : fail("equals " + show(arg), actual);
+        return same_value(v, arg) ? ok : fail("equals " + show(arg), actual);
     case predicate::not_equals:
-        return !loose_equal(v, arg) ? ok : fail("not equal to " + show(arg), actual);
+        return !same_value(v, arg) ? ok : fail("not equal to " + show(arg), actual);
     case predicate::matches:
     case predicate::not_matches:
         return pattern(info->id, arg, actual);
@@ -207,7 +192,7 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     }
     case predicate::one_of:
         for (const auto& e : arg)
-            if (loose_equal(v, e)) return ok;
+            if (same_value(v, e)) return ok;
         return fail("one of " + show(arg), actual);
     case predicate::lt:
     case predicate::le:

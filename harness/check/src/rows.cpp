@@ -1,6 +1,6 @@
 #include "konform/check/rows.hpp"
 
-#include "konform/model/dataset_selection.hpp"
+#include "konform/check/same_value.hpp"
 
 #include <set>
 
@@ -31,7 +31,7 @@ bool same(const std::optional<json>& expected, const std::optional<json>& actual
     const bool e_null = nothing(expected);
     const bool a_null = nothing(actual);
     if (e_null || a_null) return e_null && a_null;
-    return model::loosely_equal(*expected, *actual);
+    return same_value(*actual, *expected);
 }
 
 std::string value_text(const std::optional<json>& v) {
@@ -122,8 +122,9 @@ outcome rows_comparison::finish() const {
         }
         const record& e = expected_[it->second];
         std::string diff;
+        // The key too: "825" and 825 name one record, but only one of them is its value.
         for (std::size_t f = 0; f < fields_.size(); ++f)
-            if (f != key_field_ && !same(e.values[f], a.values[f]))
+            if (!same(e.values[f], a.values[f]))
                 diff += (diff.empty() ? "" : ", ") + fields_[f].first + " expected " +
                         value_text(e.values[f]) + ", got " + value_text(a.values[f]);
         if (!diff.empty())

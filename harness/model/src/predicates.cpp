@@ -11,7 +11,9 @@ using arg = predicate_argument;
 
 constexpr std::array<predicate_info, 17> table{{
     {equals, "equals", arg::value, true,
-     "equals the JSON value (a text value such as a header also equals the number it spells)"},
+     "equals the JSON value, typed: text (a header, an XPath result) equals an expected number "
+     "only in plain decimal (\"825\", not \"0825\", \" 1\" or \"1e0\"); expected text never "
+     "equals a number"},
     {not_equals, "not_equals", arg::value, true, "does not equal the JSON value"},
     {matches, "matches", arg::regex, true,
      "contains a match of the regular expression (Perl syntax; anchor with `^...$`)"},
