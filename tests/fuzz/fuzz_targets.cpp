@@ -143,9 +143,9 @@ int response(const std::uint8_t* data, std::size_t size) {
     r.body = msg.body();
     x.resp = std::move(r);
     check::xml_document::namespace_map ns{{"ex", "urn:ex"}};
-    check::response_view view(x, ns);
     check::schema_set schemas;
     schemas.namespaces = ns;
+    check::response_view view(x, schemas);
     auto assertion = [](model::subject s, std::string selector, json preds) {
         model::assertion a;
         a.what = s;

@@ -30,7 +30,7 @@ model::assertion on(model::subject what, std::string selector, json predicates) 
 
 check::outcome judge(const http::exchange& x, const model::assertion& a,
                      const check::schema_set& schemas = {}) {
-    check::response_view view(x, schemas.namespaces);
+    check::response_view view(x, schemas);
     return check::evaluate(a, view, schemas);
 }
 
@@ -107,7 +107,8 @@ TEST_CASE("assertion: a schema the profile does not declare fails, never passes"
 
 TEST_CASE("capture: from JSON, a header and the body with a regex group") {
     auto x = answered(200, R"({"uuid": "u-1", "n": 3})", {{"Location", "/things/42"}});
-    check::response_view view(x, {});
+    const check::schema_set none;
+    check::response_view view(x, none);
     model::capture c;
     c.variable = "id";
     c.source = model::capture::from::json;
@@ -132,7 +133,8 @@ TEST_CASE("capture: from JSON, a header and the body with a regex group") {
 
 TEST_CASE("capture: a regex anchors the whole value, not a line of it") {
     auto x = answered(200, "", {{"Location", "evil\n/things/42"}});
-    check::response_view view(x, {});
+    const check::schema_set none;
+    check::response_view view(x, none);
     model::capture c;
     c.variable = "id";
     c.source = model::capture::from::header;

@@ -1,6 +1,8 @@
 #include "konform/check/assertion.hpp"
 
 #include "konform/check/body_formats.hpp"
+#include "konform/check/xml_reading.hpp"
+#include "konform/schema/xml_well_formed.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
 
@@ -10,9 +12,32 @@ namespace konform::check {
 
 using nlohmann::json;
 
-response_view::response_view(const http::exchange& x, const xml_document::namespace_map& ns,
-                             std::size_t max_json_values)
-    : x_(x), ns_(ns), max_json_values_(max_json_values) {}
+namespace {
+
+// Reads `x`'s body as XML once, into `text` and `doc`: "" or why it is not XML konform
+// reads. Bounded first (pugixml: linear), strict second (libxml2, budgeted).
+std::string read_xml(const http::exchange& x, const schema_set& schemas, std::string& text,
+                     std::optional<xml_document>& doc) {
+    if (x.resp->body.empty()) return "the response has no body (expected XML)";
+    auto decoded = read_xml_text(x.resp->body, x.resp->header("Content-Type").value_or(""));
+    if (!decoded) return "the response body cannot be read as XML: " + decoded.error().why;
+    text = std::move(*decoded);
+    std::string error;
+    auto parsed = xml_document::parse(text, schemas.namespaces, error, schemas.xml_limits);
+    if (!parsed) return "the response body is " + error;
+    schema::validation_budget budget;
+    budget.deadline = std::chrono::steady_clock::now() + schemas.xsd_time_limit;
+    budget.stop = schemas.stop;
+    if (auto bad = schema::xml_not_well_formed(text, budget))
+        return "the response body is not well-formed XML: " + *bad;
+    doc = std::move(parsed);
+    return {};
+}
+
+} // namespace
+
+response_view::response_view(const http::exchange& x, const schema_set& schemas)
+    : x_(x), schemas_(schemas) {}
 
 const json* response_view::json(std::string& error) {
     if (!json_tried_) {
@@ -24,7 +49,7 @@ const json* response_view::json(std::string& error) {
             try {
                 // A hostile body may nest deeper than any real document; refuse it before
                 // anything recursive (printing, comparing) walks it. Linear in the body.
-                json_ = util::parse_json(body, max_json_values_);
+                json_ = util::parse_json(body, schemas_.max_json_values);
             } catch (const util::json_too_deep&) {
                 json_error_ = "the response body nests deeper than 512 levels";
             } catch (const util::json_too_large& e) {
@@ -42,17 +67,17 @@ const json* response_view::json(std::string& error) {
     return json_ ? &*json_ : nullptr;
 }
 
-const xml_document* response_view::xml(std::string& error) {
+const std::string* response_view::xml_text(std::string& error) {
     if (!xml_tried_) {
         xml_tried_ = true;
-        if (x_.resp->body.empty())
-            xml_error_ = "the response has no body (expected XML)";
-        else
-            xml_ = xml_document::parse(x_.resp->body, ns_, xml_error_);
-        if (!xml_error_.empty()) xml_error_ = "the response body is " + xml_error_;
+        xml_error_ = read_xml(x_, schemas_, xml_text_, xml_);
     }
     error = xml_error_;
-    return xml_ ? &*xml_ : nullptr;
+    return xml_ ? &xml_text_ : nullptr;
+}
+
+const xml_document* response_view::xml(std::string& error) {
+    return xml_text(error) ? &*xml_ : nullptr;
 }
 
 const json* response_view::as(model::subject format, std::string& error) {
@@ -63,11 +88,11 @@ const json* response_view::as(model::subject format, std::string& error) {
         const std::string& body = x_.resp->body;
         try {
             if (format == model::subject::csv)
-                value = csv_records(body, max_json_values_);
+                value = csv_records(body, schemas_.max_json_values);
             else if (format == model::subject::ndjson)
-                value = ndjson_values(body, max_json_values_);
+                value = ndjson_values(body, schemas_.max_json_values);
             else
-                value = jsonp_value(body, max_json_values_);
+                value = jsonp_value(body, schemas_.max_json_values);
         } catch (const format_error& e) {
             why = std::string("the response body: ") + e.what();
         }
@@ -134,7 +159,10 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
         budget.max_errors = schemas.xsd_max_errors;
         budget.deadline = std::chrono::steady_clock::now() + schemas.xsd_time_limit;
         budget.stop = schemas.stop;
-        auto errors = it->second->validate(view.exchange().resp->body, budget);
+        std::string unread;
+        const std::string* text = view.xml_text(unread);
+        if (!text) return {false, "valid against XSD " + a.selector, "(no XML body)", unread};
+        auto errors = it->second->validate(*text, budget);
         if (errors.empty()) return {true, "valid against XSD " + a.selector, "valid", {}};
         std::string list;
         for (std::size_t i = 0; i < errors.size() && i < 5; ++i)
@@ -148,25 +176,85 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
             "the profile declares no schema of that name"};
 }
 
-// XPaths on a SOAP 1.1 or 1.2 envelope, by local name, whatever its prefixes.
-const std::string soap_body_xp = "/*[local-name()='Envelope']/*[local-name()='Body']";
-const std::string soap_fault_xp = soap_body_xp + "/*[local-name()='Fault']";
+// The SOAP envelope of an answer, found by namespace URI: SOAP 1.1's or 1.2's, and the
+// version of the request when konform sent SOAP. XPaths on it use the prefix the document's
+// names were rewritten to (xml_document), so no made-up namespace can pass for SOAP's.
+struct soap_paths {
+    std::string body, fault, code, reason, detail;
+};
+
+const std::string soap11_ns = "http://schemas.xmlsoap.org/soap/envelope/";
+const std::string soap12_ns = "http://www.w3.org/2003/05/soap-envelope";
+
+// The SOAP version konform's request spoke ("" when it sent no SOAP envelope).
+std::string request_soap_ns(const http::exchange& x) {
+    const std::string ct = http::find_header(x.req.headers, "Content-Type").value_or("");
+    if (x.req.body.find(soap12_ns) != std::string::npos && ct.rfind("application/soap+xml", 0) == 0)
+        return soap12_ns;
+    if (x.req.body.find(soap11_ns) != std::string::npos && ct.rfind("text/xml", 0) == 0)
+        return soap11_ns;
+    return {};
+}
+
+// Media types that hold XML (RFC 7303): text/plain is not one, whatever its body looks like.
+bool xml_media_type(std::string ct) {
+    ct = ct.substr(0, ct.find(';'));
+    for (auto& c : ct)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!ct.empty() && ct.back() == ' ')
+        ct.pop_back();
+    return ct == "text/xml" || ct == "application/xml" ||
+           (ct.size() > 4 && ct.compare(ct.size() - 4, 4, "+xml") == 0);
+}
+
+// The paths into `doc`'s SOAP envelope, or why it has none that answers this request.
+boost::system::result<soap_paths, std::string> soap_envelope(const xml_document& doc,
+                                                             const http::exchange& x) {
+    const auto no = [](std::string why) {
+        return boost::system::result<soap_paths, std::string>(boost::system::in_place_error,
+                                                              std::move(why));
+    };
+    if (!xml_media_type(x.resp->header("Content-Type").value_or("")))
+        return no(std::string("the answer is not labelled as XML (Content-Type ") +
+                  util::visible(x.resp->header("Content-Type").value_or("none").substr(0, 80)) +
+                  "), so it is no SOAP message");
+    const std::string wanted = request_soap_ns(x);
+    for (const auto& ns : {soap11_ns, soap12_ns}) {
+        const std::string p = doc.prefix_of(ns);
+        if (p.empty()) continue;
+        const std::string body = "/" + p + ":Envelope/" + p + ":Body";
+        auto has = doc.evaluate("boolean(" + body + ")");
+        if (!has || !has->is_boolean() || !has->get<bool>()) continue;
+        if (!wanted.empty() && ns != wanted)
+            return no(std::string("the answer is a SOAP ") + (ns == soap12_ns ? "1.2" : "1.1") +
+                      " envelope, but the request was SOAP " +
+                      (wanted == soap12_ns ? "1.2" : "1.1"));
+        soap_paths s;
+        s.body = body;
+        s.fault = body + "/" + p + ":Fault";
+        if (ns == soap11_ns) { // the fault's children are unqualified in SOAP 1.1
+            s.code = s.fault + "/faultcode";
+            s.reason = s.fault + "/faultstring";
+            s.detail = s.fault + "/detail";
+        } else {
+            s.code = s.fault + "/" + p + ":Code/" + p + ":Value";
+            s.reason = s.fault + "/" + p + ":Reason/" + p + ":Text";
+            s.detail = s.fault + "/" + p + ":Detail";
+        }
+        return s;
+    }
+    return no("the answer is not a SOAP Envelope with a Body in SOAP 1.1's or 1.2's namespace");
+}
 
 // "code: reason" of the SOAP fault in `doc`, or "" when its Body holds none.
-std::string fault_text(const xml_document& doc) {
+std::string fault_text(const xml_document& doc, const soap_paths& s) {
     auto text = [&](const std::string& xp) {
-        auto v = doc.evaluate("normalize-space(" + xp + ")");
+        auto v = doc.evaluate("normalize-space(" + xp + "[1])");
         return v && v->is_string() ? v->get<std::string>() : std::string();
     };
-    auto has = doc.evaluate("boolean(" + soap_fault_xp + ")");
+    auto has = doc.evaluate("boolean(" + s.fault + ")");
     if (!has || !has->is_boolean() || !has->get<bool>()) return {};
-    const std::string code =
-        text("(" + soap_fault_xp + "/*[local-name()='faultcode'] | " + soap_fault_xp +
-             "/*[local-name()='Code']/*[local-name()='Value'])[1]");
-    const std::string reason =
-        text("(" + soap_fault_xp + "/*[local-name()='faultstring'] | " + soap_fault_xp +
-             "/*[local-name()='Reason']/*[local-name()='Text'])[1]");
-    return code + ": " + reason;
+    return text(s.code) + ": " + text(s.reason);
 }
 
 outcome soap_outcome(const model::assertion& a, response_view& view) {
@@ -175,14 +263,12 @@ outcome soap_outcome(const model::assertion& a, response_view& view) {
     const std::string subject = a.what == model::subject::soap_body ? "soap_body " + a.selector
                                                                     : "soap_fault " + a.selector;
     if (!doc) return {false, subject, "(no XML body)", error};
-    // Names arrive rewritten to the profile's prefixes, so the envelope is known by its shape.
-    auto envelope = doc->evaluate("boolean(" + soap_body_xp + ")");
-    if (!envelope || !envelope->is_boolean() || !envelope->get<bool>())
-        return {false, subject, "(not a SOAP envelope)",
-                "the answer is not a SOAP Envelope with a Body"};
-    const std::string fault = fault_text(*doc);
+    auto envelope = soap_envelope(*doc, view.exchange());
+    if (!envelope) return {false, subject, "(not a SOAP envelope)", envelope.error()};
+    const soap_paths& s = *envelope;
+    const std::string fault = fault_text(*doc, s);
     if (a.what == model::subject::soap_body) {
-        auto first = doc->evaluate("name(" + soap_body_xp + "/*[1])");
+        auto first = doc->evaluate("name(" + s.body + "/*[1])");
         const std::string name = first && first->is_string() ? first->get<std::string>() : "";
         if (name == a.selector) return {true, subject, name, ""};
         if (!fault.empty())
@@ -196,16 +282,10 @@ outcome soap_outcome(const model::assertion& a, response_view& view) {
         o.actual = "(no SOAP fault)";
         return o;
     }
-    std::string xp;
-    if (a.selector == "code")
-        xp = "(" + soap_fault_xp + "/*[local-name()='faultcode'] | " + soap_fault_xp +
-             "/*[local-name()='Code']/*[local-name()='Value'])[1]";
-    else if (a.selector == "reason")
-        xp = "(" + soap_fault_xp + "/*[local-name()='faultstring'] | " + soap_fault_xp +
-             "/*[local-name()='Reason']/*[local-name()='Text'])[1]";
-    else
-        xp = "(" + soap_fault_xp + "/*[local-name()='detail' or local-name()='Detail'])[1]";
-    auto v = doc->evaluate("normalize-space(" + xp + ")");
+    const std::string& xp = a.selector == "code"     ? s.code
+                            : a.selector == "reason" ? s.reason
+                                                     : s.detail;
+    auto v = doc->evaluate("normalize-space(" + xp + "[1])");
     outcome o = evaluate_predicates(a.predicates, v);
     o.expected = subject + " " + o.expected;
     return o;

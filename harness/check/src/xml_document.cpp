@@ -8,6 +8,7 @@ namespace konform::check {
 
 struct xml_document::impl {
     pugi::xml_document doc;
+    std::map<std::string, std::string> prefix_of; // URI -> prefix, for the URIs met
 };
 
 namespace {
@@ -34,20 +35,26 @@ struct renamer {
         return p;
     }
 
-    std::string rename(const std::string& qname, const scope& s, bool is_attribute) {
+    std::string rename(const std::string& qname, const scope& s, bool is_attribute,
+                       std::map<std::string, std::string>& met) {
         auto colon = qname.find(':');
         std::string prefix = colon == std::string::npos ? "" : qname.substr(0, colon);
         std::string local = colon == std::string::npos ? qname : qname.substr(colon + 1);
         if (is_attribute && prefix.empty()) return local; // unprefixed attributes: no namespace
         std::string uri = lookup(s, prefix);
         if (uri.empty()) return local;
-        return prefix_for(uri) + ":" + local;
+        const std::string p = prefix_for(uri);
+        met.emplace(uri, p);
+        return p + ":" + local;
     }
 };
 
-// Rewrites names iteratively (no recursion: deep documents cannot exhaust the stack).
-void normalise(pugi::xml_node root, const xml_document::namespace_map& ns) {
+// Rewrites names iteratively (no recursion: deep documents cannot exhaust the stack), and
+// counts attributes as it goes: "" or why the document holds too many.
+std::string normalise(pugi::xml_node root, const xml_document::namespace_map& ns,
+                      const xml_limits& lim, std::map<std::string, std::string>& met) {
     renamer r;
+    std::size_t attributes = 0;
     for (const auto& [prefix, uri] : ns)
         r.prefix_of.emplace(uri, prefix);
     struct frame {
@@ -65,7 +72,13 @@ void normalise(pugi::xml_node root, const xml_document::namespace_map& ns) {
         s.resize(f.scope_size);
         pugi::xml_node n = f.node;
         std::vector<pugi::xml_attribute> declarations;
+        std::size_t here = 0;
         for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+            if (++here > lim.max_attributes_per_element)
+                return "an element holds more than " +
+                       std::to_string(lim.max_attributes_per_element) + " attributes";
+            if (++attributes > lim.max_attributes)
+                return "it holds more than " + std::to_string(lim.max_attributes) + " attributes";
             std::string name = a.name();
             if (name == "xmlns")
                 s.emplace_back("", a.value()), declarations.push_back(a);
@@ -74,23 +87,24 @@ void normalise(pugi::xml_node root, const xml_document::namespace_map& ns) {
         }
         for (auto& a : declarations)
             n.remove_attribute(a);
-        n.set_name(r.rename(n.name(), s, false).c_str());
+        n.set_name(r.rename(n.name(), s, false, met).c_str());
         for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute())
-            a.set_name(r.rename(a.name(), s, true).c_str());
+            a.set_name(r.rename(a.name(), s, true, met).c_str());
         std::vector<frame> children;
         for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
             if (c.type() == pugi::node_element) children.push_back({c, s.size()});
         stack.insert(stack.end(), children.rbegin(), children.rend());
     }
+    return {};
 }
 
 } // namespace
 
 std::optional<xml_document> xml_document::parse(std::string_view text, const namespace_map& ns,
-                                                std::string& error) {
+                                                std::string& error, const xml_limits& lim) {
     auto p = std::make_shared<impl>();
     pugi::xml_parse_result r =
-        p->doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_auto);
+        p->doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!r) {
         error = std::string("not well-formed XML: ") + r.description() + " at byte " +
                 std::to_string(r.offset);
@@ -100,10 +114,18 @@ std::optional<xml_document> xml_document::parse(std::string_view text, const nam
         error = "not well-formed XML: no root element";
         return std::nullopt;
     }
-    normalise(p->doc, ns);
+    if (auto why = normalise(p->doc, ns, lim, p->prefix_of); !why.empty()) {
+        error = "over konform's limit: " + why;
+        return std::nullopt;
+    }
     xml_document d;
     d.impl_ = std::move(p);
     return d;
+}
+
+std::string xml_document::prefix_of(const std::string& uri) const {
+    auto it = impl_->prefix_of.find(uri);
+    return it == impl_->prefix_of.end() ? std::string() : it->second;
 }
 
 std::optional<nlohmann::json> xml_document::evaluate(const std::string& xpath) const {

@@ -110,7 +110,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
         no_answer(s, std::move(sr), st, x);
         co_return;
     }
-    check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
+    check::response_view view(x, schemas_);
     judge(s, st, view, sr);
     take_captures(s, st, view, sr);
     end_step(std::move(sr), st, &x);

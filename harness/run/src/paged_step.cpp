@@ -183,7 +183,7 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
             no_answer(s, std::move(sr), st, x, page_of(n));
             co_return;
         }
-        check::response_view view(x, schemas_.namespaces, schemas_.max_json_values);
+        check::response_view view(x, schemas_);
         if (auto stop = judge_page(ex, st.vars, view, schemas_, rows, ended, page_of(n))) {
             conclude(stopped_on_page(ex.expect.size(), *stop), &x);
             co_return;

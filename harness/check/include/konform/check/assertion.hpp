@@ -29,6 +29,8 @@ struct schema_set {
     const std::atomic<bool>* stop = nullptr;
     // The most values a JSON response body may hold (each costs up to ~100 bytes parsed).
     std::size_t max_json_values = util::default_max_json_values;
+    // The most attributes an XML response body may hold, per element and in all.
+    check::xml_limits xml_limits;
 
     // Views the profile's compiled schemas; the profile must outlive the set.
     static schema_set of(const model::profile& p);
@@ -38,12 +40,17 @@ struct schema_set {
 // assertion and capture of the step.
 class response_view {
 public:
-    response_view(const http::exchange& x, const xml_document::namespace_map& ns,
-                  std::size_t max_json_values = util::default_max_json_values);
+    // `schemas` (its namespaces and limits) must outlive the view.
+    response_view(const http::exchange& x, const schema_set& schemas);
 
     const http::exchange& exchange() const { return x_; }
     // The parsed JSON body, or nothing with `error` set.
     const nlohmann::json* json(std::string& error);
+    // The one reading of an XML body (check::read_xml_text: decoded to UTF-8 once, by its
+    // declarations) that XPath, SOAP and XSD checks all read; it must be well-formed XML
+    // (schema::xml_not_well_formed) and within the attribute limits. Nothing, with `error`
+    // set, when it is not.
+    const std::string* xml_text(std::string& error);
     const xml_document* xml(std::string& error);
     // The body read as `format` (csv, ndjson or jsonp; json as json()) and turned into JSON,
     // or nothing with `error` set.
@@ -51,10 +58,10 @@ public:
 
 private:
     const http::exchange& x_;
-    const xml_document::namespace_map& ns_;
-    std::size_t max_json_values_;
+    const schema_set& schemas_;
     bool json_tried_ = false, xml_tried_ = false;
     std::optional<nlohmann::json> json_;
+    std::string xml_text_;
     std::optional<xml_document> xml_;
     std::string json_error_, xml_error_;
     std::map<model::subject, std::pair<std::optional<nlohmann::json>, std::string>> formats_;
