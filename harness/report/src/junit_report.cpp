@@ -130,6 +130,23 @@ void write_testcase(pugi::xml_node suite, const model::profile& p, const std::st
     }
 }
 
+// Every value in the tree made fit for XML 1.0 before it is written: pugixml writes a
+// control character in an attribute as a character reference ("&#27;"), which XML 1.0
+// forbids as much as the byte, so cleaning the written text afterwards misses it.
+void make_xml_safe(pugi::xml_node root) {
+    std::vector<pugi::xml_node> stack{root};
+    while (!stack.empty()) {
+        pugi::xml_node n = stack.back();
+        stack.pop_back();
+        for (auto a = n.first_attribute(); a; a = a.next_attribute())
+            a.set_value(util::xml_safe(a.value()).c_str());
+        if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata)
+            n.set_value(util::xml_safe(n.value()).c_str());
+        for (auto c = n.first_child(); c; c = c.next_sibling())
+            stack.push_back(c);
+    }
+}
+
 } // namespace
 
 std::string to_junit(const run::run_result& r) {
@@ -154,6 +171,7 @@ std::string to_junit(const run::run_result& r) {
         all.add(t);
     }
     all.write(suites);
+    make_xml_safe(doc);
     std::ostringstream out;
     doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
     // Texts from the system under test may hold bytes XML cannot carry.
