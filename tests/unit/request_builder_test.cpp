@@ -1,6 +1,7 @@
 // Requests as a step describes them, rendered: SOAP envelopes and repeated query parameters.
 #include "request_builder.hpp"
 
+#include <boost/url/parse.hpp>
 #include <doctest/doctest.h>
 
 using namespace konform;
@@ -43,4 +44,17 @@ TEST_CASE("request: a query value that is one placeholder giving an array repeat
     spec.query = {{"uuid", "{{ids}}"}, {"n", "{{n}}"}};
     run::variables vars{{"ids", nlohmann::json::array({"a", "b c"})}, {"n", 3}};
     CHECK(build_request(spec, vars, "http://h").url == "http://h/o?uuid=a&uuid=b%20c&n=3");
+}
+
+TEST_CASE("request: a captured value with [ ] or a stray % in the path still makes a valid URL") {
+    model::request_spec spec;
+    spec.method = "GET";
+    spec.path = "/things/{{id}}";
+    run::variables vars{{"id", "a[1]%zz%41"}};
+    auto req = build_request(spec, vars, "http://127.0.0.1:8080");
+    CHECK(req.url == "http://127.0.0.1:8080/things/a%5B1%5D%25zz%41");
+    CHECK(boost::urls::parse_uri(req.url).has_value());
+    // An IPv6 host keeps its brackets.
+    req = build_request(spec, {{"id", "x"}}, "http://[::1]:8080");
+    CHECK(req.url == "http://[::1]:8080/things/x");
 }

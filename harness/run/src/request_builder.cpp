@@ -11,12 +11,25 @@ namespace {
 
 // Percent-encodes what may not stand in a URL as written (spaces, non-ASCII such as
 // æ, ø, å, quotes), leaving reserved characters and existing escapes alone.
+// After the authority, '[' and ']' (RFC 3986 allows them only around an IPv6 host) and a
+// '%' that starts no escape are encoded too: a captured value holding them would make
+// konform's own URL invalid, and the test case error instead of judged.
 std::string encode_unsafe(std::string_view s) {
     static constexpr char hex[] = "0123456789ABCDEF";
+    const auto scheme = s.find("://");
+    const std::size_t path_from =
+        scheme == std::string_view::npos ? 0 : std::min(s.find('/', scheme + 3), s.size());
+    const auto is_hex = [&](std::size_t i) {
+        return i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]));
+    };
     std::string out;
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
         bool safe = c > 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' && c != '\\' &&
                     c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+        if (i >= path_from &&
+            (c == '[' || c == ']' || (c == '%' && !(is_hex(i + 1) && is_hex(i + 2)))))
+            safe = false;
         if (safe)
             out += static_cast<char>(c);
         else
