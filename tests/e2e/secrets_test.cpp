@@ -33,6 +33,7 @@ std::string base64(const std::string& in) {
 // hands the system its own token: basic, API key, or an OAuth2 token endpoint.
 struct front_door {
     std::atomic<int> token_requests{0};
+    std::string token = "issued-token-Hj72";
     reference::handler inner = reference::find_system("example")->make("");
 
     reference::server_response operator()(reference::server_request req) {
@@ -43,12 +44,12 @@ struct front_door {
                       req.body.find("client_secret=" + client_secret) != std::string::npos;
             if (!ok) return reference::server_response::json(401, R"({"error": "invalid_client"})");
             return reference::server_response::json(
-                200,
-                R"({"access_token": "issued-token-Hj72", "token_type": "Bearer", "expires_in": 3600})");
+                200, R"({"access_token": ")" + token +
+                         R"(", "token_type": "Bearer", "expires_in": 3600})");
         }
         const std::string auth = req.header("authorization");
         if (auth == "Basic " + base64("konform:" + password) ||
-            req.header("x-api-key") == api_key || auth == "Bearer issued-token-Hj72")
+            req.header("x-api-key") == api_key || auth == "Bearer " + token)
             req.headers["authorization"] = "Bearer example-token";
         else if (auth.rfind("Bearer example-token", 0) == 0)
             req.headers["authorization"] = ""; // the system's own token is not accepted at the door
@@ -80,6 +81,45 @@ std::string run_konform(const std::string& target, const std::filesystem::path& 
 }
 
 } // namespace
+
+TEST_CASE("secrets: a token the system issued is redacted where konform put it, not in every "
+          "text") {
+    auto door = std::make_shared<front_door>();
+    door->token = "application"; // a word every Content-Type holds
+    reference::http_server server(
+        0, [door](const reference::server_request& r) { return (*door)(r); });
+    server.start();
+    test::temp_dir tmp;
+    const auto target = tmp.path / "target.json";
+    std::ofstream(target)
+        << R"({"base_url": ")" + server.base_url() +
+               R"(", "claims": ["write", "xml"], "auth": {"type": "oauth2_client_credentials", "token_url": ")" +
+               server.base_url() +
+               R"(/oauth/token", "client_id": "konform", "client_secret": {"env": "KONFORM_CLIENT_SECRET"}}})";
+    int rc = 0;
+    std::string console = run_konform(target.string(), tmp.path / "out", "", rc);
+    CHECK_MESSAGE(rc == 0, console);
+    const auto har = nlohmann::json::parse(test::read_text(tmp.path / "out/evidence.har"));
+    std::size_t authorized = 0, json_answers = 0, token_answers = 0;
+    for (const auto& e : har["log"]["entries"]) {
+        for (const auto& h : e["request"]["headers"])
+            if (h["name"] == "Authorization") {
+                CHECK(h["value"] == "Bearer ${KONFORM_OAUTH2_ACCESS_TOKEN}");
+                ++authorized;
+            }
+        const std::string type = e["response"]["content"].value("mimeType", "");
+        json_answers += type.rfind("application/json", 0) == 0;
+        const std::string text = e["response"]["content"].value("text", "");
+        if (text.find("access_token") != std::string::npos) {
+            CHECK(text.find("\"access_token\": \"${KONFORM_OAUTH2_ACCESS_TOKEN}\"") !=
+                  std::string::npos);
+            ++token_answers;
+        }
+    }
+    CHECK(authorized > 5);
+    CHECK(json_answers > 5); // "application/json" is not rewritten to "${...}/json"
+    CHECK(token_answers == 1);
+}
 
 TEST_CASE("secrets: basic, API key and OAuth2 credentials never reach an output") {
     auto door = std::make_shared<front_door>();

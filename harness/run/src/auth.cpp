@@ -121,7 +121,7 @@ authenticator::fetch_token(std::optional<http::exchange>& exchange) {
                        " has an access_token shorter than " + std::to_string(min_token_length) +
                        " characters: refused");
     }
-    secrets_.add(token_, "${KONFORM_OAUTH2_ACCESS_TOKEN}");
+    secrets_.add_placed(token_, "${KONFORM_OAUTH2_ACCESS_TOKEN}");
     co_return outcome();
 }
 

@@ -7,6 +7,8 @@
 #include "request_builder.hpp"
 #include "step_text.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <chrono>
 
 namespace konform::run::detail {
@@ -86,17 +88,25 @@ interpreter::prepare(const model::request_spec& spec, const state& st) const {
 }
 
 // The exchange as it may be written: request, response and explanation redacted.
+// A token the system issued is redacted where konform put it: its requests' Authorization
+// header and the token response (secrets::add_placed).
 http::exchange interpreter::redacted(const http::exchange& raw) const {
     http::exchange x = raw;
     if (secrets_.empty()) return x;
     secrets_.redact_in_place(x.req.url);
-    for (auto& [k, v] : x.req.headers)
+    for (auto& [k, v] : x.req.headers) {
         secrets_.redact_in_place(v);
+        if (boost::beast::iequals(k, "Authorization")) secrets_.redact_placed(v);
+    }
     secrets_.redact_in_place(x.req.body);
     if (x.resp) {
         for (auto& [k, v] : x.resp->headers)
             secrets_.redact_in_place(v);
         secrets_.redact_in_place(x.resp->body);
+        const auto& auth = target_.auth;
+        if (auth.type == model::auth_config::kind::oauth2_client_credentials &&
+            x.req.url == auth.token_url)
+            secrets_.redact_placed(x.resp->body);
     }
     secrets_.redact_in_place(x.explanation);
     return x;

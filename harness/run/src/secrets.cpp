@@ -71,6 +71,18 @@ void secrets::add(std::string value, std::string placeholder) {
     by_length(items_);
 }
 
+void secrets::add_placed(std::string value, std::string placeholder) {
+    if (value.empty()) return;
+    for (const auto& [v, p] : placed_)
+        if (v == value) return;
+    placed_.emplace_back(std::move(value), std::move(placeholder));
+    by_length(placed_);
+}
+
+void secrets::redact_placed(std::string& text) const {
+    replace_all(text, placed_);
+}
+
 std::string secrets::redact(std::string_view text) const {
     std::string out(text);
     redact_in_place(out);

@@ -15,15 +15,22 @@ namespace konform::run {
 class secrets {
 public:
     void add(std::string value, std::string placeholder);
+    // A value the system issued (an OAuth2 access token): redacted only where konform put
+    // it (the Authorization header of its requests, the token response; redact_placed),
+    // never in other text, where a token such as "application" would rewrite every
+    // Content-Type of the evidence.
+    void add_placed(std::string value, std::string placeholder);
+    void redact_placed(std::string& text) const;
     std::string redact(std::string_view text) const;
     // The same, without a copy when nothing matches (the hot path).
     void redact_in_place(std::string& text) const;
-    bool empty() const { return items_.empty(); }
+    bool empty() const { return items_.empty() && placed_.empty(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
 private:
     std::vector<std::pair<std::string, std::string>> items_;   // longest value first
     std::vector<std::pair<std::string, std::string>> derived_; // encoded forms, longest first
+    std::vector<std::pair<std::string, std::string>> placed_;
 };
 
 } // namespace konform::run
