@@ -79,6 +79,29 @@ TEST_CASE("http client: max_requests_per_second spaces the exchanges out") {
     CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(200));
 }
 
+TEST_CASE("http client: an exchange's start time is taken after its wait for a rate slot") {
+    reference::http_server server(
+        0, [](const server_request&) { return server_response::json(200, "{}"); });
+    server.start();
+    boost::asio::io_context ioc;
+    http::client_options o;
+    o.lim.max_requests_per_second = 40;
+    http::client c(ioc, o);
+    // Nine exchanges begun at once (as --jobs begins them) leave 25 ms apart: the evidence's
+    // startedDateTime must show that, not nine requests in one instant.
+    std::vector<std::chrono::system_clock::time_point> started;
+    for (int i = 0; i < 9; ++i)
+        boost::asio::co_spawn(ioc, c.async_perform(get(server.base_url() + "/")),
+                              [&](std::exception_ptr, http::exchange x) {
+                                  CHECK(x.ok());
+                                  started.push_back(x.started);
+                              });
+    ioc.run();
+    REQUIRE(started.size() == 9);
+    std::sort(started.begin(), started.end());
+    CHECK(started.back() - started.front() >= std::chrono::milliseconds(175));
+}
+
 TEST_CASE("http client: cancel() ends the exchange under way and refuses new ones") {
     reference::http_server server(
         0, [](const server_request&) { return server_response::json(200, "{}"); });

@@ -592,6 +592,7 @@ struct client::impl {
         bhttp::request<bhttp::string_body> req = message_of(x.req, o);
         if (opt.lim.max_requests_per_second > 0) {
             co_await wait_for_slot();
+            x.started = std::chrono::system_clock::now(); // when it leaves, not when it queued
             start = clock_type::now();
             deadline = start + opt.lim.total_timeout;
         }
