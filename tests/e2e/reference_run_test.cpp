@@ -7,6 +7,7 @@
 #include "system.hpp"
 
 #include <doctest/doctest.h>
+#include <fstream>
 #include <set>
 
 using namespace konform;
@@ -145,6 +146,45 @@ TEST_CASE("reference: against a production target a write is refused before it i
                                  "write (POST ") != std::string::npos);
         }
     CHECK(refused);
+}
+
+TEST_CASE("reference: a production verification re-sends a safe POST only to the target's "
+          "origin") {
+    std::atomic<int> elsewhere{0};
+    reference::http_server other(0, [&](const reference::server_request&) {
+        ++elsewhere;
+        return reference::server_response::json(200, "{}");
+    });
+    other.start();
+    reference::http_server server(0, [&](const reference::server_request&) {
+        reference::server_response r = reference::server_response::json(307, "{}");
+        r.headers.emplace_back("Location", other.base_url() + "/collect");
+        return r;
+    });
+    server.start();
+    test::temp_dir tmp;
+    std::filesystem::create_directories(tmp.path / "testcases");
+    std::ofstream(tmp.path / "profile.json") << R"({"id": "p", "version": "1.0.0", "title": "P",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+      "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+      "testcases": ["testcases/*.json"]})";
+    std::ofstream(tmp.path / "testcases/lookup.json") << R"({"id": "TC-1", "title": "lookup",
+      "class": "core", "verifies": ["R1"], "steps": [{"request": {"method": "POST",
+      "path": "/lookup", "safe": true, "body": "q", "follow_redirects": true,
+      "follow_cross_origin": true}, "expect": [{"status": 200, "proves": "R1"}]}]})";
+    model::diagnostics d;
+    auto p = model::load_profile(tmp.path, d);
+    REQUIRE_MESSAGE(d.empty(), d.problems().front().to_string());
+    model::target t = test::example_target(server.base_url());
+    t.production = true;
+    const run::run_result r = run::run_profile(p, t, {}, nullptr);
+    CHECK(elsewhere == 0);
+    REQUIRE(r.testcases.size() == 1);
+    CHECK(r.testcases[0].v == verdict::fail); // judged on the 307 it answered
+    REQUIRE_FALSE(r.testcases[0].story.empty());
+    CHECK(r.testcases[0].story[0].message.find("redirect not followed: a production "
+                                               "verification sends POST only to the target's "
+                                               "own origin") != std::string::npos);
 }
 
 TEST_CASE("reference: a production verification leaves out test cases that need the "

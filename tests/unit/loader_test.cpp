@@ -270,6 +270,35 @@ TEST_CASE("target: a member named twice is a load error naming both lines") {
     CHECK(has(d2.problems(), "line 1", "\"type\" is given twice in \"/auth\""));
 }
 
+TEST_CASE("loader: only a POST may be marked safe, and a GET that asks for another method "
+          "writes") {
+    scratch s;
+    s.write("profile.json", R"({"id": "p", "version": "1.0.0", "title": "P",
+      "classes": [{"id": "core", "title": "Core", "mandatory": true}],
+      "requirements": [{"id": "R1", "class": "core", "level": "MUST", "text": "t"}],
+      "testcases": ["tc/*.json"]})");
+    s.write("tc/a.json",
+            tc_doc(R"([{"request": {"method": "DELETE", "path": "/x", "safe": true}}])"));
+    CHECK(has(s.load(), "/steps/0/request/safe", "only a POST may be marked safe"));
+    using konform::model::request_spec;
+    request_spec r;
+    r.method = "POST";
+    r.safe = true;
+    CHECK_FALSE(konform::model::writes(r));
+    r.headers = {{"x-http-method-override", "DELETE"}};
+    CHECK(konform::model::writes(r));
+    request_spec get;
+    CHECK_FALSE(konform::model::writes(get));
+    get.headers = {{"X-HTTP-Method-Override", "DELETE"}};
+    CHECK(konform::model::writes(get));
+    get.headers.clear();
+    get.query = {{"_method", "DELETE"}};
+    CHECK(konform::model::writes(get));
+    get.query.clear();
+    get.text_body = "x";
+    CHECK(konform::model::writes(get));
+}
+
 TEST_CASE("target: a base URL must be http or https") {
     scratch s;
     s.write("target.json", R"({"base_url": "ftp://x"})");

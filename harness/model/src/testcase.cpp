@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/regex.hpp>
+#include <cctype>
 #include <memory>
 #include <pugixml.hpp>
 
@@ -344,6 +345,10 @@ struct parser {
         out.follow_cross_origin = r.value("follow_cross_origin", false);
         out.authenticate = r.value("authenticate", true);
         out.safe = r.value("safe", false);
+        if (out.safe && out.method != "POST")
+            error(where + "/safe",
+                  "only a POST may be marked safe (a lookup such as a SOAP call); " + out.method +
+                      " says what it does by its method");
         if (r.contains("client_certificate")) {
             const json& c = r["client_certificate"];
             if (c.is_string()) {
@@ -508,8 +513,42 @@ std::string_view to_string(effect e) {
     return e == effect::read_only ? "read-only" : "writes";
 }
 
+namespace {
+
+bool named(const std::string& name, std::initializer_list<std::string_view> names) {
+    for (auto n : names)
+        if (name.size() == n.size() &&
+            std::equal(name.begin(), name.end(), n.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            }))
+            return true;
+    return false;
+}
+
+// A GET or HEAD that asks to be taken for another method: frameworks honour a header or a
+// `_method` parameter, and the request then writes.
+bool overrides_method(const request_spec& r) {
+    for (const auto& [k, v] : r.headers)
+        if (named(k, {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"})) return true;
+    for (const auto& [k, v] : r.query)
+        if (named(k, {"_method"})) return true;
+    if (r.form_body)
+        for (const auto& [k, v] : *r.form_body)
+            if (named(k, {"_method"})) return true;
+    return false;
+}
+
+bool has_body(const request_spec& r) {
+    return r.json_body || r.xml_body || r.text_body || r.form_body || r.soap;
+}
+
+} // namespace
+
 bool writes(const request_spec& r) {
-    return !r.safe && r.method != "GET" && r.method != "HEAD";
+    if (r.method == "GET" || r.method == "HEAD") return overrides_method(r) || has_body(r);
+    // "safe" marks a lookup sent as POST (SOAP); any other method writes whatever it says.
+    return !(r.safe && r.method == "POST") || overrides_method(r);
 }
 
 namespace {

@@ -57,6 +57,15 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
     for (int hops = 0; ex.request.follow_redirects && x.ok(); ++hops) {
         auto next = http::redirect_request(req, x);
         if (!next) break;
+        // A production verification re-sends a POST (307, 308) only to the target's origin:
+        // "safe" vouches for the target's lookup, not for whatever a Location names.
+        if (target_.production && next->method != "GET" && next->method != "HEAD" &&
+            !http::same_origin(next->url, target_.base_url)) {
+            sr.message =
+                redact("redirect not followed: a production verification sends " + next->method +
+                       " only to the target's own origin (" + next->url + ")");
+            break;
+        }
         if (!ex.request.follow_cross_origin && !http::same_origin(next->url, req.url)) {
             sr.message = redact("redirect to another origin not followed (" + next->url +
                                 "; the step allows it with follow_cross_origin)");

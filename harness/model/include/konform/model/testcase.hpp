@@ -79,8 +79,8 @@ struct request_spec {
     bool follow_redirects = false;
     bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
     bool authenticate = true;         // false sends the request without the target's credentials
-    // "safe": true: a request other than GET or HEAD that changes nothing in the system (a
-    // SOAP lookup); it may run in a production verification.
+    // "safe": true: a POST that changes nothing in the system (a SOAP lookup); it may run in
+    // a production verification. Only a POST may be marked (a load error otherwise).
     bool safe = false;
     bool client_certificate = true; // false ("none"): a TLS connection without the target's
                                     // client certificate
@@ -193,7 +193,9 @@ struct testcase {
     std::vector<step> cleanup; // its own, then the class's; always run; they prove nothing
 };
 
-// Whether a request writes: any method other than GET and HEAD, unless it is marked safe.
+// Whether a request writes: any method other than GET and HEAD, unless it is a POST marked
+// safe; and a GET or HEAD with a body or a method override (an X-HTTP-Method-Override
+// header, a `_method` parameter).
 bool writes(const request_spec& r);
 
 // The first step of a test case (setup, steps, cleanup; inside rows and fragments) whose
