@@ -28,6 +28,7 @@ struct diff_args {
 struct loaded {
     json doc;
     std::string signature; // how it was verified, in words
+    bool is_signed = false, anchored = false;
 };
 
 // Reads and verifies one report; nothing (and `why`) when it is unusable or tampered.
@@ -54,6 +55,8 @@ std::optional<loaded> load(const std::string& file, const std::optional<std::str
         why = file + ": INVALID: " + v.reason;
         return std::nullopt;
     }
+    l.is_signed = true;
+    l.anchored = v.anchored;
     l.signature = v.anchored ? "signature valid, signer anchored in the trust root"
                              : "signature intact, signer not anchored (pass --trust ROOT.pem)";
     return l;
@@ -71,6 +74,18 @@ exit_code execute(const diff_args& a) {
     }
     std::string why;
     auto old_report = load(a.certified, trust, why);
+    // With a trust root, the certified side is what it claims only when its signature
+    // verifies and its signer is anchored there: else any edited report.json would do.
+    if (old_report && trust && !old_report->anchored) {
+        std::cerr << util::visible("konform: diff: " + a.certified + ": " +
+                                   (!old_report->is_signed
+                                        ? std::string("unsigned")
+                                        : std::string("its signer is not anchored in ") + a.trust) +
+                                   ": with --trust, the certified report must be signed by a "
+                                   "key the trust root anchors")
+                  << '\n';
+        return exit_code::input_error;
+    }
     auto new_report = why.empty() ? load(a.fresh, trust, why) : std::nullopt;
     if (!old_report || !new_report) {
         std::cerr << util::visible("konform: diff: " + why) << '\n';
@@ -107,7 +122,8 @@ exit_code execute(const diff_args& a) {
             a.html, report::diff_html(result, fs::relative(fs::absolute(page), from).string()));
     }
     if (a.as_json) {
-        std::cout << result.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+        // ASCII with \u escapes: a system's U+202E or C1 controls reach no terminal raw.
+        std::cout << result.dump(2, ' ', true, json::error_handler_t::replace) << '\n';
     } else {
         std::ostringstream out;
         out << "certified: " << a.certified << " (" << report::report_field(o, {"verdict"}) << "; "

@@ -564,6 +564,34 @@ TEST_CASE("cli: diff names the requirements a fault breaks, refuses a tampered r
         test::shell(bin + " diff " + certified + " " + (tmp.path / "other.json").string() + " 2>&1",
                     &out) == 2);
     CHECK(out.find("different profiles") != std::string::npos);
+    // With --trust, an unsigned "certified" report is refused: dropping the regressed
+    // requirement from an unsigned copy would otherwise read NO REGRESSION.
+    auto unsigned_doc = nlohmann::json::parse(test::read_text(certified));
+    unsigned_doc.erase("signature");
+    auto& reqs = unsigned_doc["requirements"];
+    for (auto it = reqs.begin(); it != reqs.end(); ++it)
+        if ((*it)["id"] == "EX-READ-404") {
+            reqs.erase(it);
+            break;
+        }
+    std::ofstream(tmp.path / "unsigned.json") << unsigned_doc.dump();
+    CHECK(test::shell(bin + " diff " + (tmp.path / "unsigned.json").string() + " " + faulty +
+                          trust + " 2>&1",
+                      &out) == 2);
+    CHECK(out.find("unsigned: with --trust, the certified report must be signed") !=
+          std::string::npos);
+    // --json is ASCII: a right-to-left override or a C1 control in a text is escaped.
+    auto odd = nlohmann::json::parse(test::read_text(faulty));
+    odd.erase("signature");
+    for (auto& r : odd["requirements"])
+        if (r["id"] == "EX-READ-404") r["text"] = "evil \u202e\u009b31m text";
+    std::ofstream(tmp.path / "odd.json") << odd.dump();
+    CHECK(
+        test::shell(bin + " diff " + certified + " " + (tmp.path / "odd.json").string() + " --json",
+                    &out) == 1);
+    CHECK(out.find("\\u202e") != std::string::npos);
+    CHECK(out.find("\xE2\x80\xAE") == std::string::npos);
+    CHECK(out.find("\xC2\x9B") == std::string::npos);
 }
 
 TEST_CASE("cli: --trace prints every exchange in full as it happens, secrets redacted") {

@@ -67,6 +67,35 @@ TEST_CASE("diff rules: a regression says what the requirement says, why it faile
     CHECK(c["drift"][0]["new"] == "10.0.0.1:8443");
 }
 
+TEST_CASE("diff rules: in a class the certificate covers, every change to not-pass is a "
+          "regression") {
+    CHECK(classify(verdict::inapplicable, verdict::fail, true) == requirement_change::regressed);
+    CHECK(classify(verdict::pass, std::nullopt, true) == requirement_change::regressed);
+    CHECK(classify(verdict::pass, verdict::inapplicable, true) == requirement_change::regressed);
+    CHECK(classify(verdict::pass, verdict::skipped, true) == requirement_change::not_checked);
+    CHECK(classify(verdict::fail, verdict::fail, true) == requirement_change::same);
+    CHECK(classify(verdict::inapplicable, verdict::fail, false) == requirement_change::changed);
+    // The certificate covers its mandatory classes and its claims, read from the certified
+    // report: a renamed failing requirement is a regression, not a new one.
+    json certified = report_of("pass", "inapplicable", "a:1");
+    certified["classes"] = {{{"id", "core"}, {"mandatory", true}}, {{"id", "search"}}};
+    certified["target"]["claims"] = {"search"};
+    certified["requirements"][0]["class"] = "core";
+    certified["requirements"][1]["class"] = "search";
+    json fresh = report_of("pass", "fail", "a:1");
+    fresh["requirements"][0]["id"] = "R-READ-RENAMED";
+    fresh["requirements"][0]["verdict"] = "fail";
+    const json c = report::compare_reports(certified, fresh);
+    CHECK(c["outcome"] == "regressed");
+    REQUIRE(c["regressed"].size() == 2);
+    CHECK(c["regressed"][0]["id"] == "R-READ");
+    CHECK(c["regressed"][0]["new"] == "absent");
+    CHECK(c["regressed"][0]["reason"] == "the new report has no such requirement (renamed or "
+                                         "dropped)");
+    CHECK(c["regressed"][1]["id"] == "R-SEARCH");
+    CHECK(c["regressed"][1]["certified"] == "inapplicable");
+}
+
 TEST_CASE("diff rules: a requirement missing from the new report is not checked; reports of any "
           "shape are read without throwing") {
     json fresh = report_of("pass", "pass", "a:1");

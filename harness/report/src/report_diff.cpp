@@ -3,6 +3,7 @@
 #include "json_member.hpp"
 
 #include <map>
+#include <set>
 
 namespace konform::report {
 
@@ -71,6 +72,18 @@ json regression(const std::string& id, const std::string& was, const std::string
     return r;
 }
 
+// The classes a certificate covers: its profile's mandatory classes and its target's claims.
+std::set<std::string> covered_classes(const json& doc) {
+    std::set<std::string> out;
+    for (const auto& c : array_member(doc, "classes"))
+        if (c.is_object() && c.value("mandatory", false) == true && !str(c, "id").empty())
+            out.insert(str(c, "id"));
+    if (doc.is_object() && doc.contains("target"))
+        for (const auto& c : array_member(doc["target"], "claims"))
+            if (c.is_string()) out.insert(c.get<std::string>());
+    return out;
+}
+
 } // namespace
 
 std::string report_field(const json& doc, std::initializer_list<const char*> path) {
@@ -89,10 +102,12 @@ std::optional<run::verdict> verdict_named(std::string_view text) {
     return std::nullopt;
 }
 
-requirement_change classify(std::optional<run::verdict> certified,
-                            std::optional<run::verdict> now) {
-    if (!now || *now == run::verdict::skipped || *now == run::verdict::inapplicable)
-        return requirement_change::not_checked;
+requirement_change classify(std::optional<run::verdict> certified, std::optional<run::verdict> now,
+                            bool covered) {
+    if (now == run::verdict::skipped) return requirement_change::not_checked;
+    if (covered && now != run::verdict::pass)
+        return certified == now ? requirement_change::same : requirement_change::regressed;
+    if (!now || *now == run::verdict::inapplicable) return requirement_change::not_checked;
     if (certified == now) return requirement_change::same;
     if (certified == run::verdict::pass) return requirement_change::regressed;
     if (*now == run::verdict::pass) return requirement_change::fixed;
@@ -103,20 +118,27 @@ json compare_reports(const json& o, const json& n) {
     json regressed = json::array(), fixed = json::array(), changed = json::array(),
          not_checked = json::array(), added = json::array(), drift = json::array();
     const auto before = requirements(o), after = requirements(n);
+    const auto covered = covered_classes(o);
     for (const auto& [id, old_entry] : before) {
         const std::string was = str(*old_entry, "verdict");
         auto it = after.find(id);
         const std::string now = it == after.end() ? "" : str(*it->second, "verdict");
         const json change = {{"id", id}, {"certified", was}, {"new", now.empty() ? "absent" : now}};
-        switch (
-            classify(verdict_named(was), it == after.end() ? std::nullopt : verdict_named(now))) {
+        switch (classify(verdict_named(was), it == after.end() ? std::nullopt : verdict_named(now),
+                         covered.count(str(*old_entry, "class")) > 0)) {
         case requirement_change::same:
             break;
         case requirement_change::not_checked:
             not_checked.push_back(change);
             break;
         case requirement_change::regressed:
-            regressed.push_back(regression(id, was, now, *it->second, n));
+            if (it == after.end()) {
+                json r = regression(id, was, "absent", *old_entry, n);
+                r["reason"] = "the new report has no such requirement (renamed or dropped)";
+                regressed.push_back(std::move(r));
+            } else {
+                regressed.push_back(regression(id, was, now, *it->second, n));
+            }
             break;
         case requirement_change::fixed:
             fixed.push_back(change);

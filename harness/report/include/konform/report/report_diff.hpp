@@ -19,9 +19,14 @@ enum class requirement_change {
     not_checked, // the new run did not judge it (absent, skipped or inapplicable)
 };
 
-// The rule, written once: a requirement the new run did not judge is never a regression;
-// one that passed and does not now is.
-requirement_change classify(std::optional<run::verdict> certified, std::optional<run::verdict> now);
+// The rule, written once: a requirement that passed and does not now is a regression. A
+// requirement the new run did not judge is not, unless it belongs to a class the
+// certificate covers (`covered`: mandatory or claimed): then every verdict but pass is a
+// regression when it differs from the certified one, absence and inapplicable included
+// (a renamed or dropped requirement is not a way out). Only `skipped`, konform's own
+// choice (a partial run, a production verification's read-only selection), is not checked.
+requirement_change classify(std::optional<run::verdict> certified, std::optional<run::verdict> now,
+                            bool covered = false);
 
 // A member of nested objects of a report as text ("" when absent; another value than a
 // string as JSON): reports read back may be anything, so nothing here throws.
@@ -35,8 +40,9 @@ std::optional<run::verdict> verdict_named(std::string_view text);
 // regressed one also with its text, ref, level, the reason it did not pass and the
 // evidence of its first failing assertion: {testcase, exchange}), `drift` ({what,
 // certified, new}: profile version and digest, product, version, Server header, TLS
-// certificate, resolved address with its port), `outcome` and `profile`. Reads any JSON:
-// a member of the wrong type counts as absent.
+// certificate, resolved address with its port), `outcome` and `profile`. The classes the
+// certificate covers are the certified report's mandatory classes and its target's claims.
+// Reads any JSON: a member of the wrong type counts as absent.
 nlohmann::json compare_reports(const nlohmann::json& certified, const nlohmann::json& fresh);
 
 } // namespace konform::report
