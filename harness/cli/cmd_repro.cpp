@@ -4,8 +4,11 @@
 #include "konform/http/client_certificate.hpp"
 #include "konform/model/target.hpp"
 #include "konform/report/repro_script.hpp"
+#include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/sha256.hpp"
+#include "konform/util/text.hpp"
 
 #include <iostream>
 
@@ -22,9 +25,21 @@ exit_code execute(const repro_args& a) {
     nlohmann::json doc, har;
     try {
         doc = util::parse_strict(util::read_file(a.report));
-        har = util::parse_strict(util::read_file(evidence_beside(a.report, doc)));
+        // The report first: a signed one must be intact, and the evidence the script is
+        // written from must be the evidence the report names (its digest), before anything
+        // in it becomes a line of a script someone runs.
+        if (doc.is_object() && doc.contains("signature")) {
+            const auto v = sign::verify_report(doc, std::nullopt, std::nullopt);
+            if (!v.valid) throw std::invalid_argument("INVALID: " + v.reason);
+        }
+        const auto evidence = evidence_beside(a.report, doc);
+        if (doc.is_object() && doc.contains("evidence")) {
+            const std::string problem = sign::evidence_problem(doc, util::sha256_file(evidence));
+            if (!problem.empty()) throw std::invalid_argument(problem);
+        }
+        har = util::parse_strict(util::read_file(evidence));
     } catch (const std::exception& e) {
-        std::cerr << "konform: " << a.report << ": " << e.what() << '\n';
+        std::cerr << util::visible("konform: " + a.report + ": " + e.what()) << '\n';
         return exit_code::input_error;
     }
     report::repro_options opt;

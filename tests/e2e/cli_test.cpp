@@ -666,19 +666,55 @@ namespace {
 
 // The JSON body a repro script printed under the step headed `title` ("### step 9/16: ...").
 nlohmann::json printed_body(const std::string& out, const std::string& title) {
+    // The script prints each line of a live answer behind "  | ": the body follows the
+    // header's empty line.
     const auto at = out.find(title);
     if (at == std::string::npos) return nullptr;
-    const auto start = out.find("\r\n\r\n", at);
+    const auto start = out.find("\n  | \n", at);
     if (start == std::string::npos) return nullptr;
-    auto end = out.find("\n###", start);
-    for (const char* after : {"\n  REPRODUCED: ", "\n  holds now: "}) // the script's checks
-        end = std::min(end, out.find(after, start));
-    return nlohmann::json::parse(
-        out.substr(start + 4, end == std::string::npos ? std::string::npos : end - start - 4),
-        nullptr, false);
+    std::string body;
+    for (std::size_t line = start + 6; out.compare(line, 4, "  | ") == 0;) {
+        const auto end = out.find('\n', line);
+        body += out.substr(line + 4, end == std::string::npos ? std::string::npos : end - line - 4);
+        if (end == std::string::npos) break;
+        line = end + 1;
+    }
+    return nlohmann::json::parse(body, nullptr, false);
 }
 
 } // namespace
+
+TEST_CASE("cli: repro checks the report's signature and evidence digest before writing a line") {
+    test::temp_dir tmp;
+    const auto* sys = reference::find_system("example");
+    reference::http_server server(0, sys->make("unknown-id-200"));
+    server.start();
+    std::string out;
+    test::shell(signed_run_cmd(server.base_url(), (tmp.path / "o").string()), &out);
+    const std::string report = (tmp.path / "o/report.json").string();
+    CHECK(test::shell(bin + " repro '" + report + "' TC-EX-READ-002 -o /dev/null 2>&1", &out) == 0);
+    // An evidence.har edited after the run (a method that runs a command) is not the
+    // evidence the report names.
+    const auto har = tmp.path / "o/evidence.har";
+    std::string text = test::read_text(har);
+    const auto at = text.find("\"GET\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 5, "\"GET;touch /tmp/konform-owned;#\"");
+    std::ofstream(har, std::ios::binary) << text;
+    CHECK(test::shell(bin + " repro '" + report + "' TC-EX-READ-002 2>&1", &out) == 2);
+    CHECK(out.find("evidence") != std::string::npos);
+    CHECK(out.find("curl") == std::string::npos);
+    // A signed report whose text was edited is refused too.
+    std::string doc = test::read_text(report);
+    const auto title = doc.find("\"title\":\"");
+    REQUIRE(title != std::string::npos);
+    doc.insert(title + 9, "x");
+    std::ofstream(tmp.path / "o/edited.json", std::ios::binary) << doc;
+    CHECK(test::shell(bin + " repro '" + (tmp.path / "o/edited.json").string() +
+                          "' TC-EX-READ-002 2>&1",
+                      &out) == 2);
+    CHECK(out.find("INVALID") != std::string::npos);
+}
 
 TEST_CASE("cli: repro replays a failing test case and shows the same wrong answer") {
     test::temp_dir tmp;

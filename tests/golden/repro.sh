@@ -6,6 +6,7 @@ set -uo pipefail
 : "${GREETINGS_TOKEN:?set GREETINGS_TOKEN (a secret konform never writes down)}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+show_answer() { cat "$work/head" "$work/body" 2>/dev/null | LC_ALL=C sed -e 's/\r$//' -e 's/[\x00-\x08\x0b-\x1f\x7f]/?/g' -e 's/\xc2[\x80-\x9f]/?/g' -e 's/\xe2\x80[\x8e\x8f\xaa-\xae]/?/g' -e 's/\xe2\x81[\xa6-\xa9]/?/g' -e 's/^/  | /'; echo; }
 reproduced=0 checks=0
 status_of() { awk '/^HTTP\//{s=$2} END{print s+0}' "$work/head" 2>/dev/null || echo 0; }
 header_of() { sed -n "s/^$1: *//Ip" "$work/head" 2>/dev/null | tr -d '\r' | tail -n 1; }
@@ -24,9 +25,9 @@ echo '  expected /message {"type":"string"}; actual (no JSON body)'
 # recorded: 200
 rm -f "$work/head" "$work/body"
 curl -sS -D "$work/head" -o "$work/body" --globoff 'http://127.0.0.1:<port>/greetings/<uuid>' -H 'Authorization: Bearer '"${GREETINGS_TOKEN}" || echo "(curl failed: $?)"
-cat "$work/head" "$work/body" 2>/dev/null; echo
-expect 'expected status equals 404' jq -e -n --argjson v "$(status_of)" --argjson e true 'def at($p): reduce $p[] as $k ({v: ., e: true}; if .e and (.v|type) == "object" and (.v|has($k)) then {v: .v[$k], e: true} elif .e and (.v|type) == "array" and ($k|test("^(0|[1-9][0-9]*)$")) and ($k|tonumber) < (.v|length) then {v: .v[$k|tonumber], e: true} else {v: null, e: false} end); def text: if type == "string" then . else tojson end; def num: if type == "string" then (tonumber? // null) else . end; ($e and (($v == 404) or (($v|type) == "string" and (404|type) == "number" and ($v|num) == 404)))'
-expect 'expected /message {"type":"string"}' jq -e 'def at($p): reduce $p[] as $k ({v: ., e: true}; if .e and (.v|type) == "object" and (.v|has($k)) then {v: .v[$k], e: true} elif .e and (.v|type) == "array" and ($k|test("^(0|[1-9][0-9]*)$")) and ($k|tonumber) < (.v|length) then {v: .v[$k|tonumber], e: true} else {v: null, e: false} end); def text: if type == "string" then . else tojson end; def num: if type == "string" then (tonumber? // null) else . end; (at(["message"]) as $a | $a.v as $v | $a.e as $e | ($e and (($v|type) == ("string"))))' "$work/body"
+show_answer
+expect 'expected status equals 404' jq -e -n --argjson v "$(status_of)" --argjson e true 'def at($p): reduce $p[] as $k ({v: ., e: true}; if .e and (.v|type) == "object" and (.v|has($k)) then {v: .v[$k], e: true} elif .e and (.v|type) == "array" and ($k|test("^(0|[1-9][0-9]*)$")) and ($k|tonumber) < (.v|length) then {v: .v[$k|tonumber], e: true} else {v: null, e: false} end); def text: if type == "string" then . else tojson end; def num: if type == "string" then (if test("^-?(0|[1-9][0-9]*)([.][0-9]+)?$") then tonumber else null end) else . end; ($e and (($v == 404) or (($v|type) == "string" and (404|type) == "number" and ($v|num) == 404)))'
+expect 'expected /message {"type":"string"}' jq -e 'def at($p): reduce $p[] as $k ({v: ., e: true}; if .e and (.v|type) == "object" and (.v|has($k)) then {v: .v[$k], e: true} elif .e and (.v|type) == "array" and ($k|test("^(0|[1-9][0-9]*)$")) and ($k|tonumber) < (.v|length) then {v: .v[$k|tonumber], e: true} else {v: null, e: false} end); def text: if type == "string" then . else tojson end; def num: if type == "string" then (if test("^-?(0|[1-9][0-9]*)([.][0-9]+)?$") then tonumber else null end) else . end; (at(["message"]) as $a | $a.v as $v | $a.e as $e | ($e and (($v|type) == ("string"))))' "$work/body"
 
 echo
 if [ "$checks" -eq 0 ]; then echo 'no failed expectation could be checked by this script'; exit 2; fi

@@ -2,7 +2,9 @@
 
 #include "konform/util/text.hpp"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
+#include <cctype>
 
 namespace konform::http {
 
@@ -65,7 +67,12 @@ std::string curl_line(const request& req, const std::vector<std::string>& placeh
         if (!tls.pkcs12 && !tls.password_placeholder.empty())
             out += " --pass " + quoted(tls.password_placeholder, pw);
     }
-    if (req.method != "GET") out += " -X " + req.method;
+    if (req.method != "GET") {
+        const bool token = std::all_of(req.method.begin(), req.method.end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '-' || c == '_';
+        });
+        out += " -X " + (token && !req.method.empty() ? req.method : util::shell_quote(req.method));
+    }
     out += " " + quoted(req.url, placeholders);
     for (const auto& [k, v] : req.headers)
         if (!skip_header(k)) out += " -H " + quoted(k + ": " + v, placeholders);

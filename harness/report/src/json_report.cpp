@@ -223,6 +223,7 @@ json report_head(const run::run_result& r, const json& evidence) {
         {"testcases", testcases_json(r)},
     };
     if (!evidence.is_null()) doc["evidence"] = evidence;
+    if (!r.placeholders.empty()) doc["placeholders"] = r.placeholders;
     if (r.overall == run::run_verdict::partial)
         doc["partial"] = {{"selection", r.selection},
                           {"testcases", r.testcases.size()},

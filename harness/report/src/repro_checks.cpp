@@ -20,7 +20,9 @@ constexpr const char* jq_at =
     "($k|tonumber) < (.v|length) then {v: .v[$k|tonumber], e: true} "
     "else {v: null, e: false} end); "
     "def text: if type == \"string\" then . else tojson end; "
-    "def num: if type == \"string\" then (tonumber? // null) else . end; ";
+    // Text is a number only in plain decimal, as check::same_value reads it ("0825" is not).
+    "def num: if type == \"string\" then (if test(\"^-?(0|[1-9][0-9]*)([.][0-9]+)?$\") "
+    "then tonumber else null end) else . end; ";
 
 // An RFC 6901 pointer as jq's array of tokens; nothing for an invalid one.
 std::optional<json> pointer_tokens(const std::string& pointer) {

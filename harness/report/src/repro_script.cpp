@@ -1,6 +1,7 @@
 #include "konform/report/repro_script.hpp"
 
 #include "json_member.hpp"
+#include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
 #include "repro_checks.hpp"
 
@@ -100,6 +101,16 @@ const json& testcase_of(const json& report, const std::string& id) {
     throw std::invalid_argument("the report has no test case " + id);
 }
 
+// The script's function that prints a live answer: every line behind "  | ", so no line the
+// system sends can pass for one of the script's own, and its control characters (escape
+// sequences, carriage returns, C1 controls, bidirectional overrides) as '?'.
+std::string show_prelude() {
+    return "show_answer() { cat \"$work/head\" \"$work/body\" 2>/dev/null | LC_ALL=C sed "
+           "-e 's/\\r$//' -e 's/[\\x00-\\x08\\x0b-\\x1f\\x7f]/?/g' "
+           "-e 's/\\xc2[\\x80-\\x9f]/?/g' -e 's/\\xe2\\x80[\\x8e\\x8f\\xaa-\\xae]/?/g' "
+           "-e 's/\\xe2\\x81[\\xa6-\\xa9]/?/g' -e 's/^/  | /'; echo; }\n";
+}
+
 // Writes the script a step at a time.
 class script_writer {
 public:
@@ -109,7 +120,8 @@ public:
                                                    : array_member(json(), "")),
           recorded_base_(without_trailing_slash(
               report.contains("target") ? str(report["target"], "url") : "")),
-          base_(without_trailing_slash(opt.base_url)) {}
+          base_(without_trailing_slash(opt.base_url)),
+          konform_placeholders_(placeholders_of(report)) {}
 
     std::string write(const json& tc) {
         const auto& steps = tc["steps"];
@@ -196,6 +208,13 @@ private:
     void send(const json& rq, const json& s) {
         http::request req;
         req.method = str(rq, "method");
+        // A method is an HTTP token: anything else in the evidence was put there by hand.
+        if (req.method.empty() || req.method.size() > 20 ||
+            !std::all_of(req.method.begin(), req.method.end(),
+                         [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; }))
+            throw std::invalid_argument("the evidence names a request method that is not an HTTP "
+                                        "method: " +
+                                        one_line(req.method.substr(0, 40)));
         req.url = str(rq, "url");
         if (!base_.empty() && !recorded_base_.empty() && req.url.rfind(recorded_base_, 0) == 0)
             req.url = base_ + req.url.substr(recorded_base_.size());
@@ -207,7 +226,19 @@ private:
             for (const auto& [value, var] : live_)
                 replace_all(text, value, var);
         };
-        substitute(req.url);
+        // The origin of every replayed request is the report's (or --base-url's): a captured
+        // value ("http", the host) is put back only in the path and query, never where it
+        // would let the system choose where the script sends its credentials.
+        const auto scheme = req.url.find("://");
+        const auto path_at = scheme == std::string::npos ? std::string::npos
+                                                         : req.url.find_first_of("/?#", scheme + 3);
+        std::string origin = req.url, rest;
+        if (path_at != std::string::npos) {
+            origin = req.url.substr(0, path_at);
+            rest = req.url.substr(path_at);
+        }
+        substitute(rest);
+        req.url = origin + rest;
         substitute(req.body);
         for (auto& [k, value] : req.headers)
             substitute(value);
@@ -222,24 +253,39 @@ private:
                                                                 : std::string("no answer")));
         body_ +=
             "rm -f \"$work/head\" \"$work/body\"\n" + line + " || echo \"(curl failed: $?)\"\n";
-        body_ += "cat \"$work/head\" \"$work/body\" 2>/dev/null; echo\n";
+        body_ += "show_answer\n";
     }
 
-    // The secrets a request names ("${ORG_TOKEN}"): the script reads each from the
-    // environment.
+    // The secrets a request names: only the placeholders konform itself wrote for them
+    // (the report's "placeholders": "${ORG_TOKEN}", "$(cat 'file')"), never text of the
+    // same shape that the system sent, which stays literal. The script reads each
+    // environment variable it needs when it starts.
     void secrets_in(const http::request& req, std::vector<std::string>& placeholders) {
-        static const std::regex secret_placeholder(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
         std::string all = req.url + req.body;
         for (const auto& [k, value] : req.headers)
             all += value;
-        for (std::sregex_iterator it(all.begin(), all.end(), secret_placeholder), end; it != end;
-             ++it) {
-            const std::string p = it->str();
-            if (p.rfind("${cap_", 0) == 0) continue;
+        for (const auto& p : konform_placeholders_) {
+            if (all.find(p) == std::string::npos) continue;
             placeholders.push_back(p);
-            if (std::find(secrets_.begin(), secrets_.end(), p) == secrets_.end())
+            if (p.rfind("${", 0) == 0 &&
+                std::find(secrets_.begin(), secrets_.end(), p) == secrets_.end())
                 secrets_.push_back(p);
         }
+    }
+
+    // The report's placeholders that have the shapes konform writes, and nothing else.
+    static std::vector<std::string> placeholders_of(const json& report) {
+        static const std::regex env(R"(\$\{[A-Za-z_][A-Za-z0-9_]*\})");
+        static const std::regex file(R"(\$\(cat '[^']*'\))");
+        std::vector<std::string> out;
+        for (const auto& p : array_member(report, "placeholders"))
+            if (p.is_string() && (std::regex_match(p.get<std::string>(), env) ||
+                                  std::regex_match(p.get<std::string>(), file)))
+                out.push_back(p.get<std::string>());
+        // Longest first, so that "${A_B}" is not taken for "${A}" and text.
+        std::sort(out.begin(), out.end(),
+                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        return out;
     }
 
     // The captures a step took, from the live answer.
@@ -254,8 +300,13 @@ private:
             const std::string var = shell_name(variable);
             if (!parsed) {
                 parsed = true;
-                if (rs.contains("content"))
-                    recorded_body = json::parse(str(rs["content"], "text"), nullptr, false, false);
+                // A recorded body is the system's: read under the run's value limit.
+                try {
+                    if (rs.contains("content"))
+                        recorded_body = util::parse_json(str(rs["content"], "text"));
+                } catch (const std::exception&) {
+                    recorded_body = json(json::value_t::discarded);
+                }
             }
             const std::string take = taken_from(rs, recorded_body, value);
             if (take.empty()) {
@@ -321,7 +372,7 @@ private:
             h += ": \"${" + name + ":?set " + name + " (a secret konform never writes down)}\"\n";
         }
         h += "work=$(mktemp -d)\ntrap 'rm -rf \"$work\"' EXIT\n";
-        return h + detail::check_prelude();
+        return h + show_prelude() + detail::check_prelude();
     }
 
     const json& report_;
@@ -329,6 +380,7 @@ private:
     const json& entries_;
     const std::string recorded_base_, base_;
     std::string body_;
+    const std::vector<std::string> konform_placeholders_; // what konform wrote for secrets
     std::vector<std::string> secrets_;             // "${ORG_TOKEN}" as the evidence names them
     std::map<std::string, std::string> live_;      // recorded captured value -> "${cap_x}"
     std::map<std::string, std::string> live_json_; // captured variable -> its JSON's variable

@@ -372,6 +372,7 @@ run_result run_profile(std::shared_ptr<const model::profile> given,
     r.jobs = opt.jobs;
     sched.run();
     r.finished = std::chrono::system_clock::now();
+    r.placeholders = sec.placeholders();
     roll_up(r);
     return r;
 }

@@ -83,6 +83,16 @@ void secrets::redact_placed(std::string& text) const {
     replace_all(text, placed_);
 }
 
+std::vector<std::string> secrets::placeholders() const {
+    std::vector<std::string> out;
+    for (const auto* list : {&items_, &placed_})
+        for (const auto& [value, placeholder] : *list)
+            if (std::find(out.begin(), out.end(), placeholder) == out.end())
+                out.push_back(placeholder);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string secrets::redact(std::string_view text) const {
     std::string out(text);
     redact_in_place(out);

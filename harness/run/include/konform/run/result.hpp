@@ -165,6 +165,10 @@ struct run_result {
     // has, and the worst verdict of the selected ones.
     std::string selection;
     bool production = false; // a production verification: read-only test cases only
+    // The placeholders that stand for the run's secrets in everything written
+    // ("${ORG_TOKEN}"): report.json lists them, and only these are expanded by a repro
+    // script; text of the same shape that the system sent stays text.
+    std::vector<std::string> placeholders;
     std::size_t profile_testcases = 0;
     verdict selected_outcome = verdict::pass;
     int jobs = 1;

@@ -24,6 +24,9 @@ public:
     std::string redact(std::string_view text) const;
     // The same, without a copy when nothing matches (the hot path).
     void redact_in_place(std::string& text) const;
+    // Every placeholder that stands for a secret in what was written ("${ORG_TOKEN}",
+    // "$(cat 'key.txt')"), for report.json: what a repro script may expand.
+    std::vector<std::string> placeholders() const;
     bool empty() const { return items_.empty() && placed_.empty(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
