@@ -37,6 +37,7 @@ struct run_args {
     bool quiet = false, json = false, force = false, trace = false, keep_data = false;
     int jobs = 4;
     long connect_ms = 0, read_ms = 0, total_ms = 0;
+    std::uint64_t max_bodies_in_flight = 0;
     std::uint64_t max_body = 0, max_header = 0, max_header_fields = 0, max_json_values = 0;
 };
 
@@ -92,6 +93,8 @@ run::run_options options_of(const run_args& a, const model::profile& prof,
     if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
     if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
     if (a.max_body > 0) lim.max_body_bytes = a.max_body;
+    if (tl.max_bodies_in_flight_bytes) lim.max_bodies_in_flight = *tl.max_bodies_in_flight_bytes;
+    if (a.max_bodies_in_flight > 0) lim.max_bodies_in_flight = a.max_bodies_in_flight;
     if (a.max_header > 0) lim.max_header_bytes = a.max_header;
     if (a.max_header_fields > 0) lim.max_header_fields = a.max_header_fields;
     if (tl.max_json_values) opt.max_json_values = *tl.max_json_values;
@@ -221,6 +224,9 @@ action add_run(CLI::App& app) {
                     "Hard deadline per exchange, ms (default 30000)");
     cmd->add_option("--max-body", a->max_body,
                     "Largest response body accepted, bytes (default 32 MiB)");
+    cmd->add_option("--max-bodies-in-flight", a->max_bodies_in_flight,
+                    "Response bodies all jobs may hold at once, bytes (default 64 MiB; past it "
+                    "a reader waits, the oldest always reads on)");
     cmd->add_option("--max-header", a->max_header,
                     "Largest response header accepted, bytes (default 64 KiB)");
     cmd->add_option("--max-header-fields", a->max_header_fields,

@@ -28,7 +28,8 @@ struct outcome {
     std::string all_output; // every file konform wrote, and its console
 };
 
-outcome run_against(const std::string& url, const std::string& extra = "") {
+outcome run_against(const std::string& url, const std::string& extra = "",
+                    const std::string& max_body = "1048576") {
     test::temp_dir tmp;
     outcome o;
     auto start = std::chrono::steady_clock::now();
@@ -37,8 +38,8 @@ outcome run_against(const std::string& url, const std::string& extra = "") {
                            "/target.json --base-url " + url + " --out '" +
                            (tmp.path / "out").string() +
                            "' --connect-timeout 1000 --read-timeout 1500 --total-timeout 2500 "
-                           "--max-body 1048576 " +
-                           extra + " 2>&1",
+                           "--max-body " +
+                           max_body + " " + extra + " 2>&1",
                        &o.console);
     o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // GNU time may write "Command exited with non-zero status N" first; the figure is last.
@@ -97,6 +98,24 @@ TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a re
         MESSAGE(name << ": exit " << o.rc << ", " << o.seconds << " s, " << o.peak_kb / 1024
                      << " MB");
     }
+}
+
+TEST_CASE("hostile: endless bodies read by many jobs at once stay within the run's budget") {
+    // Every test case reads an endless chunked body at the default 32 MiB limit, all at
+    // once: the bodies in flight together are bounded by --max-bodies-in-flight (64 MiB)
+    // plus the oldest reader's, whatever --jobs says.
+    hostile server(hostile::mode::endless_chunked);
+    outcome o = run_against(server.url(false), "--jobs 16", "33554432");
+    CHECK(o.rc == 1);
+    REQUIRE_FALSE(o.report.is_discarded());
+    for (const auto& tc : o.report["testcases"])
+        CHECK(tc["verdict"] == "fail");
+    CHECK(o.console.find("response body larger than the limit of 33554432 bytes") !=
+          std::string::npos);
+#ifndef KONFORM_SANITIZED
+    CHECK(o.peak_kb < 200 * 1024);
+#endif
+    MESSAGE("endless bodies at --jobs 16: " << o.peak_kb / 1024 << " MB, " << o.seconds << " s");
 }
 
 TEST_CASE("hostile: no answer is an error, every answer the system did send is its own failure") {

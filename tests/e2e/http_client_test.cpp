@@ -79,6 +79,35 @@ TEST_CASE("http client: max_requests_per_second spaces the exchanges out") {
     CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(200));
 }
 
+TEST_CASE("http client: bodies read at once stay within the budget for bodies in flight") {
+    // Eight exchanges read endless bodies at once, each up to its 4 MiB limit.
+    auto peak_with = [](std::uint64_t budget) {
+        test::hostile_server server(test::hostile_server::mode::endless_chunked);
+        boost::asio::io_context ioc;
+        http::client_options o;
+        o.lim.max_body_bytes = 4 << 20;
+        o.lim.max_bodies_in_flight = budget;
+        http::client c(ioc, o);
+        int failed = 0;
+        for (int i = 0; i < 8; ++i)
+            boost::asio::co_spawn(ioc, c.async_perform(get(server.url() + "/")),
+                                  [&](std::exception_ptr, http::exchange x) {
+                                      failed += x.explanation.find("larger than the limit") !=
+                                                std::string::npos;
+                                  });
+        ioc.run();
+        CHECK(failed == 8); // every one judged on its own limit, none held back for good
+        return c.peak_bodies_in_flight();
+    };
+    const std::size_t bounded = peak_with(8 << 20);
+    const std::size_t unbounded = peak_with(std::uint64_t(1) << 40);
+    MESSAGE("bodies in flight: " << bounded / 1024 << " KiB with an 8 MiB budget, "
+                                 << unbounded / 1024 << " KiB without");
+    // The budget, plus the one reader that may always grow (its capacity: twice its limit).
+    CHECK(bounded <= (8u << 20) + (8u << 20));
+    CHECK(unbounded > (8u << 20) + (8u << 20));
+}
+
 TEST_CASE("http client: an exchange's start time is taken after its wait for a rate slot") {
     reference::http_server server(
         0, [](const server_request&) { return server_response::json(200, "{}"); });

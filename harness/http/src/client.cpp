@@ -151,6 +151,44 @@ struct client::impl {
     bool cancelled = false;
     clock_type::time_point next_start{}; // for max_requests_per_second
 
+    // The bodies being read at once, across every job of the run (all on this client's one
+    // thread): each reader's ticket and the bytes its body holds (capacity: a string grows
+    // by doubling). A reader grows its body only while all of them stay within
+    // limits::max_bodies_in_flight; the oldest reader always may, so one always finishes.
+    // The most a run holds in bodies is the budget plus one body at its limit, whatever
+    // --jobs says.
+    struct body_budget {
+        std::map<std::uint64_t, std::size_t> held;
+        std::uint64_t next = 0;
+        std::size_t total = 0, peak = 0;
+        void set(std::uint64_t ticket, std::size_t bytes) {
+            auto& h = held[ticket];
+            total = total - h + bytes;
+            h = bytes;
+            peak = std::max(peak, total);
+        }
+        void leave(std::uint64_t ticket) {
+            if (auto it = held.find(ticket); it != held.end()) {
+                total -= it->second;
+                held.erase(it);
+            }
+        }
+        // Whether a reader may reserve `bytes` for its next read, the others' reservations
+        // as they stand.
+        bool may_grow(std::uint64_t ticket, std::size_t bytes, std::size_t limit) const {
+            const std::size_t others = total - held.at(ticket);
+            return held.begin()->first == ticket || others + bytes <= limit;
+        }
+    } bodies;
+    struct body_reader {
+        body_budget& b;
+        std::uint64_t ticket;
+        explicit body_reader(body_budget& budget) : b(budget), ticket(budget.next++) {
+            b.set(ticket, 0);
+        }
+        ~body_reader() { b.leave(ticket); }
+    };
+
     // Keeps a socket in `busy` while an operation on it is awaited.
     struct watch {
         impl& self;
@@ -365,6 +403,42 @@ struct client::impl {
         co_return beast::error_code{};
     }
 
+    // Reads a response's body a read at a time, within the run's budget for bodies in
+    // flight: while it may not grow, it waits, and the time it waits does not count
+    // against its own timeouts (konform, not the system, held it back).
+    template <class Stream>
+    asio::awaitable<beast::error_code>
+    read_body(Stream& stream, connection& c, bhttp::response_parser<bhttp::string_body>& parser,
+              clock_type::time_point& deadline, clock_type::time_point expiry) {
+        body_reader reader(bodies);
+        while (!parser.is_done()) {
+            // What the body may hold after one more read: a string grows by doubling, a read
+            // adds up to a buffer's worth, and it never holds more than twice its limit.
+            constexpr std::size_t one_read = 64 * 1024;
+            const std::size_t held = parser.get().body().capacity();
+            const std::size_t after = std::max<std::size_t>(
+                held, std::min<std::size_t>(2 * held + one_read, 2 * opt.lim.max_body_bytes));
+            bodies.set(reader.ticket, held);
+            if (!bodies.may_grow(reader.ticket, after, opt.lim.max_bodies_in_flight)) {
+                const auto paused = clock_type::now();
+                while (!cancelled &&
+                       !bodies.may_grow(reader.ticket, after, opt.lim.max_bodies_in_flight)) {
+                    asio::steady_timer pause(ioc, std::chrono::milliseconds(5));
+                    co_await pause.async_wait(use_ec);
+                }
+                if (cancelled) co_return beast::error_code(asio::error::operation_aborted);
+                const auto waited = clock_type::now() - paused;
+                deadline += waited;
+                expiry += waited;
+                c.lowest().expires_at(expiry);
+            }
+            bodies.set(reader.ticket, after); // reserved until the next look
+            auto [ec, n] = co_await bhttp::async_read_some(stream, c.buffer, parser, use_ec);
+            if (ec) co_return ec;
+        }
+        co_return beast::error_code{};
+    }
+
     template <class Stream>
     asio::awaitable<beast::error_code> roundtrip(Stream& stream, connection& c,
                                                  bhttp::request<bhttp::string_body>& req,
@@ -387,12 +461,14 @@ struct client::impl {
         // at most max_interim, so every later exchange keeps its own response.
         constexpr int max_interim = 10;
         std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+        clock_type::time_point read_expiry{};
         auto t1 = clock_type::now();
         for (int interim = 0;; ++interim) {
             parser.emplace();
             parser->body_limit(opt.lim.max_body_bytes);
             if (req.method() == bhttp::verb::head) parser->skip(true);
-            c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
+            read_expiry = bounded(deadline, opt.lim.read_timeout);
+            c.lowest().expires_at(read_expiry);
             if (interrupted_before(phase::wait, o, deadline, x, stop)) co_return stop;
             const auto [hec, used] = co_await detail::async_read_header_bounded(
                 stream, c.buffer, *parser, opt.lim.max_header_bytes);
@@ -422,7 +498,8 @@ struct client::impl {
         auto t2 = clock_type::now();
         if (!parser->is_done()) {
             if (interrupted_before(phase::receive, o, deadline, x, stop)) co_return stop;
-            auto [bec, bn] = co_await bhttp::async_read(stream, c.buffer, *parser, use_ec);
+            const beast::error_code bec =
+                co_await read_body(stream, c, *parser, deadline, read_expiry);
             if (bec) {
                 x.failed_in = phase::receive;
                 x.time.receive = ms_since(t2);
@@ -613,6 +690,10 @@ client::client(asio::io_context& ioc, client_options options)
     : impl_(std::make_unique<impl>(ioc, std::move(options))) {}
 
 client::~client() = default;
+
+std::size_t client::peak_bodies_in_flight() const {
+    return impl_->bodies.peak;
+}
 
 bool refused_by_tls(const exchange& x) {
     return x.error && !x.resp && !x.answered &&

@@ -164,10 +164,12 @@ struct target_reader {
             l.connect_timeout = ms(j["connect_timeout_ms"].get<long>());
         if (j.contains("read_timeout_ms")) l.read_timeout = ms(j["read_timeout_ms"].get<long>());
         if (j.contains("total_timeout_ms")) l.total_timeout = ms(j["total_timeout_ms"].get<long>());
-        for (auto [key, slot] : {std::pair{"max_header_bytes", &l.max_header_bytes},
-                                 std::pair{"max_header_fields", &l.max_header_fields},
-                                 std::pair{"max_json_values", &l.max_json_values},
-                                 std::pair{"max_body_bytes", &l.max_body_bytes}})
+        for (auto [key, slot] :
+             {std::pair{"max_header_bytes", &l.max_header_bytes},
+              std::pair{"max_header_fields", &l.max_header_fields},
+              std::pair{"max_json_values", &l.max_json_values},
+              std::pair{"max_body_bytes", &l.max_body_bytes},
+              std::pair{"max_bodies_in_flight_bytes", &l.max_bodies_in_flight_bytes}})
             if (j.contains(key)) *slot = j[key].get<std::uint64_t>();
         if (j.contains("max_connections")) l.max_connections = j["max_connections"].get<int>();
         if (j.contains("max_requests_per_second"))

@@ -20,6 +20,9 @@ struct limits {
     std::uint64_t max_header_bytes = 64 * 1024;      // status line, header and trailer sections
     std::uint64_t max_header_fields = 256;           // header and trailer fields together
     std::uint64_t max_body_bytes = 32 * 1024 * 1024;
+    // The bodies all jobs are reading at once, together (the memory they hold): a reader
+    // past it waits for the others; the oldest always reads on.
+    std::uint64_t max_bodies_in_flight = 64 * 1024 * 1024;
     double max_requests_per_second = 0; // 0: no cap; else exchanges start at most this often
 };
 
@@ -60,6 +63,9 @@ public:
     // Cancels every exchange under way (each ends in an error saying the run was
     // interrupted) and refuses new ones.
     void cancel();
+    // The most bytes the bodies being read held at once so far (capacity, across every
+    // exchange under way): what limits::max_bodies_in_flight bounds.
+    std::size_t peak_bodies_in_flight() const;
 
     boost::asio::io_context& context();
 

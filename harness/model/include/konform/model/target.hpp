@@ -50,6 +50,7 @@ struct limits_config {
     std::optional<std::uint64_t> max_header_fields;
     std::optional<std::uint64_t> max_json_values;
     std::optional<std::uint64_t> max_body_bytes;
+    std::optional<std::uint64_t> max_bodies_in_flight_bytes;
     std::optional<int> max_connections;            // caps --jobs: at most this many at once
     std::optional<double> max_requests_per_second; // 0 or unset: no cap
 };
