@@ -1,13 +1,17 @@
 // Mutual TLS with client certificates as organisations hold them: PEM, encrypted PEM and
 // PKCS#12, against a reference system that requires one (a CA made at test time).
 #include "e2e_support.hpp"
+#include "konform/http/client.hpp"
 #include "konform/http/curl_line.hpp"
 #include "mtls_pki.hpp"
 #include "server/http_server.hpp"
 #include "system.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <doctest/doctest.h>
 #include <fstream>
+#include <thread>
 
 using namespace konform;
 namespace fs = std::filesystem;
@@ -237,4 +241,70 @@ TEST_CASE("client certificates: a step without one passes when the system refuse
         for (const auto& r : report["requirements"]) // the failing step ends the test case
             CHECK(r["verdict"] == (r["id"] == "R-REFUSED" ? "fail" : "inconclusive"));
     }
+}
+
+namespace {
+
+// A TLS 1.3 server that ends its handshake, then drops the connection (no alert, no
+// answer) when the client sent no certificate: the way some servers refuse, since under
+// TLS 1.3 the client's handshake is over before the server judges its certificate.
+// `ask` says whether it asks for a certificate at all.
+struct dropping_server {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor acceptor{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+    boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_server};
+    std::thread thread;
+    dropping_server(const mtls_pki& pki, bool ask) {
+        ctx.use_certificate_chain_file(pki.path("server.pem"));
+        ctx.use_private_key_file(pki.path("server.key"), boost::asio::ssl::context::pem);
+        ctx.load_verify_file(pki.path("ca.pem"));
+        SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+        if (ask) ctx.set_verify_mode(boost::asio::ssl::verify_peer);
+        thread = std::thread([this] {
+            boost::system::error_code ec;
+            boost::asio::ssl::stream<boost::asio::ip::tcp::socket> s(ioc, ctx);
+            acceptor.accept(s.lowest_layer(), ec);
+            if (ec) return;
+            s.handshake(boost::asio::ssl::stream_base::server, ec);
+            char byte;
+            s.read_some(boost::asio::buffer(&byte, 1), ec); // the request
+            s.lowest_layer().set_option(boost::asio::socket_base::linger(true, 0), ec);
+            s.lowest_layer().close(ec); // a reset: no alert, no answer
+        });
+    }
+    ~dropping_server() { thread.join(); }
+    std::string url() const {
+        return "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/x";
+    }
+};
+
+} // namespace
+
+TEST_CASE("client certificates: a TLS 1.3 server that asked for one and drops the connection "
+          "refused the client") {
+    mtls_pki pki;
+    http::client_options o;
+    o.tls.ca_file = pki.path("ca.pem");
+    auto exchange_with = [&](bool ask) {
+        dropping_server server(pki, ask);
+        boost::asio::io_context ioc;
+        http::client c(ioc, o);
+        http::request r;
+        r.url = server.url();
+        r.client_certificate = false;
+        return c.perform(r);
+    };
+    const http::exchange refused = exchange_with(true);
+    CHECK_FALSE(refused.ok());
+    REQUIRE(refused.tls);
+    CHECK(refused.tls->protocol == "TLSv1.3");
+    CHECK(refused.tls->certificate_requested);
+    MESSAGE("refused: " << refused.explanation << " (" << refused.error.message() << ")");
+    CHECK(http::refused_by_tls(refused));
+    // The same drop from a server that asked for nothing is no refusal of a certificate.
+    const http::exchange dropped = exchange_with(false);
+    CHECK_FALSE(dropped.ok());
+    REQUIRE(dropped.tls);
+    CHECK_FALSE(dropped.tls->certificate_requested);
+    CHECK_FALSE(http::refused_by_tls(dropped));
 }

@@ -97,6 +97,7 @@ struct connection {
     beast::flat_buffer buffer;
     std::string remote;
     std::optional<tls_facts> facts;
+    bool certificate_requested = false; // seen in the handshake (a CertificateRequest)
 
     beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
     void close() {
@@ -378,6 +379,15 @@ struct client::impl {
         c.secure.emplace(std::move(stream), *ctx);
         SSL* handle = c.secure->native_handle();
         if (!o.host_is_ip) SSL_set_tlsext_host_name(handle, o.host.c_str());
+        // Whether the server asks for a client certificate: under TLS 1.3 it judges the
+        // certificate after the client's handshake is done, so its refusal comes later.
+        SSL_set_msg_callback(handle, [](int write_p, int, int content_type, const void* buf,
+                                        std::size_t len, SSL*, void* arg) {
+            if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+                static_cast<const unsigned char*>(buf)[0] == SSL3_MT_CERTIFICATE_REQUEST)
+                *static_cast<bool*>(arg) = true;
+        });
+        SSL_set_msg_callback_arg(handle, &c.certificate_requested);
         if (!opt.tls.insecure) {
             if (o.host_is_ip)
                 X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), o.host.c_str());
@@ -400,6 +410,7 @@ struct client::impl {
             co_return hec;
         }
         c.facts = detail::read_tls_facts(handle, !opt.tls.insecure);
+        c.facts->certificate_requested = c.certificate_requested;
         co_return beast::error_code{};
     }
 
@@ -696,8 +707,16 @@ std::size_t client::peak_bodies_in_flight() const {
 }
 
 bool refused_by_tls(const exchange& x) {
-    return x.error && !x.resp && !x.answered &&
-           x.error.category() == asio::error::get_ssl_category();
+    if (!x.error || x.resp || x.answered) return false;
+    if (x.error.category() == asio::error::get_ssl_category()) return true;
+    // Under TLS 1.3 a server judges the client's certificate after the client's handshake
+    // has finished: it refuses with an alert or by dropping the connection before any byte
+    // of an answer. When it asked for a certificate, that is its refusal.
+    const auto& e = x.error;
+    return x.tls && x.tls->certificate_requested && x.tls->protocol == "TLSv1.3" &&
+           (e == asio::error::connection_reset || e == asio::error::eof ||
+            e == asio::error::broken_pipe || e == asio::ssl::error::stream_truncated ||
+            e == bhttp::error::end_of_stream);
 }
 
 asio::awaitable<exchange> client::async_perform(request req) {

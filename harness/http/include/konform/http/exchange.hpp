@@ -19,6 +19,7 @@ struct tls_facts {
     std::string peer_not_after;
     bool verified = false;      // false only with the insecure option
     std::string client_subject; // the client certificate konform presented, if any
+    bool certificate_requested = false; // the server asked for a client certificate
 };
 
 // Milliseconds spent in each phase, as HAR 1.2 names them (-1 when not applicable).
