@@ -17,8 +17,8 @@ struct tls_facts {
     std::string peer_issuer;
     std::string peer_sha256; // SHA-256 fingerprint of the certificate (DER), hex
     std::string peer_not_after;
-    bool verified = false;      // false only with the insecure option
-    std::string client_subject; // the client certificate konform presented, if any
+    bool verified = false;              // false only with the insecure option
+    std::string client_subject;         // the client certificate konform presented, if any
     bool certificate_requested = false; // the server asked for a client certificate
 };
 
