@@ -1,5 +1,6 @@
 // konform against a system under test that misbehaves in 22 ways: every run ends within
 // its limits, writes its report, exits 1 or 3, blames the right party, stays under 100 MB
+// (at --jobs 16)
 // and never reads a local file through XML.
 #include "e2e_support.hpp"
 #include "hostile_server.hpp"
@@ -68,7 +69,7 @@ TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a re
     for (const auto& [m, name] : hostile::all_modes()) {
         CAPTURE(name);
         hostile server(m);
-        outcome o = run_against(server.url(m == hostile::mode::tls_stall));
+        outcome o = run_against(server.url(m == hostile::mode::tls_stall), "--jobs 16");
         CHECK((o.rc == 1 || o.rc == 3));
         REQUIRE_FALSE(o.report.is_discarded());
         CHECK(o.report["verdict"] != "conformant");
