@@ -85,22 +85,11 @@ std::optional<std::string> decode(std::string_view text, const std::string& enco
     return out;
 }
 
+// Whether `s` is valid UTF-8 (by util::valid_utf8's rules: no overlong forms, no
+// surrogates), and whether it holds any character beyond ASCII.
 bool valid_utf8_with_multibyte(std::string_view s, bool& multibyte) {
-    multibyte = false;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80         ? 1
-                        : (c >> 5) == 6  ? 2
-                        : (c >> 4) == 14 ? 3
-                        : (c >> 3) == 30 ? 4
-                                         : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        if (n > 1) multibyte = true;
-        i += n;
-    }
-    return true;
+    multibyte = std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; });
+    return !multibyte || util::valid_utf8(s) == s;
 }
 
 // The text's declaration, if any, rewritten to say what the text now is.
