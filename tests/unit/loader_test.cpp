@@ -478,3 +478,29 @@ TEST_CASE("loader: a test case's effect is inferred from its requests, and a sta
     s.write("tc/a.json", tc(R"("effect": "read-only", )", R"({"method": "PUT", "path": "/x"})"));
     CHECK(has(s.load(), "/effect", "states it is read-only, but step /steps/0 sends PUT"));
 }
+
+TEST_CASE("loader: as, within and decimals are checked where they stand") {
+    scratch s;
+    s.write("profile.json", good_profile);
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [
+        {"json": "/a", "equals": 1, "as": "int"},
+        {"json": "/a", "equals": 1, "within": -1},
+        {"json": "/a", "equals": 1, "decimals": 99},
+        {"json": "/a", "each": {"ge": 1, "as": "day"}}]}])"));
+    auto ps = s.load();
+    CHECK(has(ps, "/steps/0/expect/0/as", "\"int\" is not one of \"integer\""));
+    CHECK(has(ps, "/steps/0/expect/1/within", "greater than or equal to 0"));
+    CHECK(has(ps, "/steps/0/expect/2/decimals", "less than or equal to 15"));
+    CHECK(has(ps, "/steps/0/expect/3/each/as", "\"day\" is not one of"));
+    s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}, "expect": [
+        {"json": "/a", "as": "date"},
+        {"json": "/a", "equals": "2020-01-01", "as": "date", "within": 1},
+        {"json": "/a", "equals": 1, "within": 1, "decimals": 2},
+        {"json": "", "rows": {"key": "k", "expected": [], "compare": {"k": {"as": "integer"}}}},
+        {"json": "/a", "equals": "1985-03-12", "as": "date"}]}])"));
+    ps = s.load();
+    CHECK(has(ps, "/steps/0/expect/0", "add one"));
+    CHECK(has(ps, "/steps/0/expect/1", "does not go with \"as\": \"date\""));
+    CHECK(has(ps, "/steps/0/expect/2", "keep one"));
+    CHECK(ps.size() == 3);
+}

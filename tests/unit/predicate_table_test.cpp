@@ -18,7 +18,7 @@ TEST_CASE("predicate table: the test-case format schema allows exactly the table
     const json& nested = schema["definitions"]["predicates"]["properties"];
     std::set<std::string> in_nested;
     for (const auto& [k, v] : nested.items())
-        if (k != "at") in_nested.insert(k);
+        if (!model::is_modifier(k)) in_nested.insert(k);
     std::set<std::string> expected_nested;
     for (const auto& p : model::predicate_table()) {
         CAPTURE(p.name);
@@ -26,6 +26,34 @@ TEST_CASE("predicate table: the test-case format schema allows exactly the table
         if (p.nested) expected_nested.insert(std::string(p.name));
     }
     CHECK(in_nested == expected_nested);
+    // "as" names exactly the value types of the table, in the assertion and nested.
+    std::set<std::string> types;
+    for (const auto& t : model::value_type_table())
+        types.insert(std::string(t.name));
+    for (const json* props : {&assertion, &nested}) {
+        std::set<std::string> in_schema;
+        for (const auto& t : (*props)["as"]["enum"])
+            in_schema.insert(t.get<std::string>());
+        CHECK(in_schema == types);
+        CHECK(props->contains("within"));
+        CHECK(props->contains("decimals"));
+    }
+}
+
+TEST_CASE("predicate table: the guide's table of value types has one row per type") {
+    const std::string guide = util::read_file(KONFORM_SOURCE_DIR "/docs/writing-profiles.md");
+    const auto start = guide.find("| `as` | reads both values as |");
+    REQUIRE(start != std::string::npos);
+    const std::string table = guide.substr(start, guide.find("\n\n", start) - start);
+    std::size_t lines = 0;
+    for (char c : table)
+        lines += c == '\n';
+    for (const auto& t : model::value_type_table()) {
+        CAPTURE(t.name);
+        CHECK(table.find("| `\"" + std::string(t.name) + "\"` | " + std::string(t.doc) + " |") !=
+              std::string::npos);
+    }
+    CHECK(lines + 1 == model::value_type_table().size() + 2);
 }
 
 TEST_CASE("predicate table: the guide's table has one row per predicate, with its line") {

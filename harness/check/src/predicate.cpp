@@ -26,13 +26,6 @@ std::string text_of(const json& v) {
                          : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// A number, or text that writes one in plain decimal (as same_value reads it).
-std::optional<double> number_of(const json& v) {
-    if (v.is_number()) return v.get<double>();
-    if (v.is_string()) return decimal_number(v.get_ref<const std::string&>());
-    return std::nullopt;
-}
-
 bool regex_search(const std::string& text, const std::string& pattern, std::string& error) {
     try {
         return boost::regex_search(text, detail::pattern(pattern));
@@ -66,19 +59,10 @@ outcome fail(std::string expected, const std::optional<json>& actual,
     return {false, std::move(expected), show(actual), std::move(explanation)};
 }
 
-// Compares with lt/le/gt/ge: numbers numerically, two strings lexicographically (ISO dates).
-std::optional<int> compare(const json& actual, const json& expected) {
-    if (actual.is_string() && expected.is_string()) {
-        int c =
-            actual.get_ref<const std::string&>().compare(expected.get_ref<const std::string&>());
-        return c < 0 ? -1 : c > 0 ? 1 : 0;
-    }
-    auto a = number_of(actual), e = number_of(expected);
-    if (!a || !e) return std::nullopt;
-    return *a < *e ? -1 : *a > *e ? 1 : 0;
-}
-
-outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual);
+outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual,
+                     const reading& how);
+outcome evaluate_all(const json& predicates, const std::optional<json>& given,
+                     const reading& outer);
 
 std::optional<std::size_t> size_of(const json& v) {
     if (v.is_array() || v.is_object()) return v.size();
@@ -100,14 +84,15 @@ outcome pattern(model::predicate p, const json& arg, const std::optional<json>& 
                      : fail((want ? "matches /" : "does not match /") + re + "/", actual);
 }
 
-outcome bound(model::predicate p, const json& arg, const std::optional<json>& actual) {
+outcome bound(model::predicate p, const json& arg, const std::optional<json>& actual,
+              const reading& how) {
     using model::predicate;
     const std::string want = (p == predicate::lt   ? "< "
                               : p == predicate::le ? "<= "
                               : p == predicate::gt ? "> "
                                                    : ">= ") +
-                             show(arg);
-    auto c = compare(*actual, arg);
+                             show(arg) + how.describe();
+    auto c = order_values(*actual, arg, how);
     if (!c) return fail(want, actual, "the value cannot be compared with " + show(arg));
     const bool held = p == predicate::lt   ? *c < 0
                       : p == predicate::le ? *c <= 0
@@ -116,20 +101,20 @@ outcome bound(model::predicate p, const json& arg, const std::optional<json>& ac
     return held ? outcome{true, {}, show(actual), {}} : fail(want, actual);
 }
 
-outcome contains(const json& arg, const std::optional<json>& actual) {
+outcome contains(const json& arg, const std::optional<json>& actual, const reading& how) {
     const json& v = *actual;
     bool held = false;
     if (v.is_string())
         held = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
     else if (v.is_array())
         for (const auto& e : v)
-            held = held || same_value(e, arg);
+            held = held || same_value(e, arg, how);
     else if (v.is_object() && arg.is_string())
         held = v.contains(arg.get<std::string>());
     return held ? outcome{true, {}, show(actual), {}} : fail("contains " + show(arg), actual);
 }
 
-outcome count(const json& arg, const std::optional<json>& actual) {
+outcome count(const json& arg, const std::optional<json>& actual, const reading& how) {
     auto n = size_of(*actual);
     if (!n)
         return fail("count " + show(arg), actual,
@@ -139,19 +124,20 @@ outcome count(const json& arg, const std::optional<json>& actual) {
         return same_value(counted, arg)
                    ? outcome{true, {}, show(actual), {}}
                    : fail("count " + show(arg), actual, "count is " + counted.dump());
-    outcome inner = evaluate_predicates(arg, counted);
+    outcome inner = evaluate_all(arg, counted, how);
     if (inner.passed) return {true, {}, show(actual), {}};
     return fail("count " + inner.expected, actual, "count is " + counted.dump());
 }
 
-outcome elements(bool every, const json& arg, const std::optional<json>& actual) {
+outcome elements(bool every, const json& arg, const std::optional<json>& actual,
+                 const reading& how) {
     const std::string name = every ? "each" : "some";
     const json& v = *actual;
     if (!v.is_array() && !v.is_object())
         return fail(name + " element " + show(arg), actual, "the value is not an array");
     std::size_t i = 0, held = 0;
     for (const auto& e : v) {
-        outcome inner = evaluate_predicates(arg, e);
+        outcome inner = evaluate_all(arg, e, how);
         if (inner.passed)
             ++held;
         else if (every)
@@ -165,7 +151,8 @@ outcome elements(bool every, const json& arg, const std::optional<json>& actual)
     return {true, {}, show(actual), {}};
 }
 
-outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual) {
+outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual,
+                     const reading& how) {
     using model::predicate;
     const model::predicate_info* info = model::find_predicate(name);
     if (!info) return fail(name, actual, "unknown predicate \"" + name + "\"");
@@ -180,9 +167,11 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     case predicate::absent:
         break; // judged above, present or not
     case predicate::equals:
-        return same_value(v, arg) ? ok : fail("equals " + show(arg), actual);
+        return same_value(v, arg, how) ? ok : fail("equals " + show(arg) + how.describe(), actual);
     case predicate::not_equals:
-        return !same_value(v, arg) ? ok : fail("not equal to " + show(arg), actual);
+        return !same_value(v, arg, how)
+                   ? ok
+                   : fail("not equal to " + show(arg) + how.describe(), actual);
     case predicate::matches:
     case predicate::not_matches:
         return pattern(info->id, arg, actual);
@@ -192,20 +181,20 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     }
     case predicate::one_of:
         for (const auto& e : arg)
-            if (same_value(v, e)) return ok;
-        return fail("one of " + show(arg), actual);
+            if (same_value(v, e, how)) return ok;
+        return fail("one of " + show(arg) + how.describe(), actual);
     case predicate::lt:
     case predicate::le:
     case predicate::gt:
     case predicate::ge:
-        return bound(info->id, arg, actual);
+        return bound(info->id, arg, actual, how);
     case predicate::contains:
-        return contains(arg, actual);
+        return contains(arg, actual, how);
     case predicate::count:
-        return count(arg, actual);
+        return count(arg, actual, how);
     case predicate::each:
     case predicate::some:
-        return elements(info->id == predicate::each, arg, actual);
+        return elements(info->id == predicate::each, arg, actual, how);
     case predicate::rows: {
         rows_comparison c(arg);
         c.add(v);
@@ -215,9 +204,9 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     return ok;
 }
 
-} // namespace
-
-outcome evaluate_predicates(const json& predicates, const std::optional<json>& given) {
+outcome evaluate_all(const json& predicates, const std::optional<json>& given,
+                     const reading& outer) {
+    const reading how = reading::of(predicates, outer);
     // "at": a JSON Pointer into the value, so each/some can look inside array elements.
     std::optional<json> actual = given;
     std::string at;
@@ -233,8 +222,8 @@ outcome evaluate_predicates(const json& predicates, const std::optional<json>& g
     outcome last{true, {}, show(actual), {}};
     std::string expected_all;
     for (const auto& [name, arg] : predicates.items()) {
-        if (name == "at") continue;
-        outcome o = evaluate_one(name, arg, actual);
+        if (model::is_modifier(name)) continue;
+        outcome o = evaluate_one(name, arg, actual, how);
         if (!o.passed) {
             if (!at.empty()) o.expected = at + " " + o.expected;
             return o;
@@ -244,8 +233,14 @@ outcome evaluate_predicates(const json& predicates, const std::optional<json>& g
         if (!expected_all.empty()) expected_all += " and ";
         expected_all += name + (name == "exists" || name == "absent" ? "" : " " + show(arg));
     }
-    last.expected = expected_all;
+    last.expected = expected_all + how.describe();
     return last;
+}
+
+} // namespace
+
+outcome evaluate_predicates(const json& predicates, const std::optional<json>& given) {
+    return evaluate_all(predicates, given, {});
 }
 
 } // namespace konform::check

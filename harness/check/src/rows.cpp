@@ -1,6 +1,7 @@
 #include "konform/check/rows.hpp"
 
 #include "konform/check/same_value.hpp"
+#include "konform/check/typed_value.hpp"
 
 #include <set>
 
@@ -27,11 +28,12 @@ bool nothing(const std::optional<json>& v) {
     return !v || v->is_null() || (v->is_string() && v->get_ref<const std::string&>().empty());
 }
 
-bool same(const std::optional<json>& expected, const std::optional<json>& actual) {
+bool same(const std::optional<json>& expected, const std::optional<json>& actual,
+          const reading& how) {
     const bool e_null = nothing(expected);
     const bool a_null = nothing(actual);
     if (e_null || a_null) return e_null && a_null;
-    return same_value(*actual, *expected);
+    return same_value(*actual, *expected, how);
 }
 
 std::string value_text(const std::optional<json>& v) {
@@ -55,6 +57,19 @@ std::string key_text(const json& value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+std::string rows_comparison::key_of(const std::optional<json>& value) const {
+    if (!value) return "(no key)";
+    // A key read as an integer or decimal matches in its canonical form: "0101" is 101.
+    const reading& how = readings_[key_field_];
+    if (how.as == model::value_type::integer || how.as == model::value_type::decimal) {
+        const std::string text = key_text(*value);
+        const auto canonical =
+            how.as == model::value_type::integer ? read_integer(text) : read_decimal(text);
+        if (canonical) return *canonical;
+    }
+    return key_text(*value);
+}
+
 rows_comparison::rows_comparison(const json& spec) {
     const std::string key = spec.at("key").get<std::string>();
     ordered_ = spec.value("ordered", false);
@@ -63,11 +78,14 @@ rows_comparison::rows_comparison(const json& spec) {
     fields_.emplace_back(key, fields.contains(key) ? fields[key].get<std::string>() : "/" + key);
     for (const auto& [column, pointer] : fields.items())
         if (column != key) fields_.emplace_back(column, pointer.get<std::string>());
+    const json& compare = spec.contains("compare") ? spec["compare"] : json::object();
+    for (const auto& [column, pointer] : fields_)
+        readings_.push_back(compare.contains(column) ? reading::of(compare[column]) : reading{});
     for (const auto& e : spec.at("expected")) {
         record r;
         for (const auto& [column, pointer] : fields_)
             r.values.push_back(e.contains(column) ? std::optional<json>(e[column]) : std::nullopt);
-        r.key = r.values[key_field_] ? key_text(*r.values[key_field_]) : "(no key)";
+        r.key = key_of(r.values[key_field_]);
         expected_index_.emplace(r.key, expected_.size());
         expected_.push_back(std::move(r));
     }
@@ -94,7 +112,7 @@ void rows_comparison::add(const json& records) {
         record r;
         for (const auto& [column, pointer] : fields_)
             r.values.push_back(at(item, pointer));
-        r.key = r.values[key_field_] ? key_text(*r.values[key_field_]) : "(no key)";
+        r.key = key_of(r.values[key_field_]);
         actual_.push_back(std::move(r));
     }
 }
@@ -124,9 +142,10 @@ outcome rows_comparison::finish() const {
         std::string diff;
         // The key too: "825" and 825 name one record, but only one of them is its value.
         for (std::size_t f = 0; f < fields_.size(); ++f)
-            if (!same(e.values[f], a.values[f]))
+            if (!same(e.values[f], a.values[f], readings_[f]))
                 diff += (diff.empty() ? "" : ", ") + fields_[f].first + " expected " +
-                        value_text(e.values[f]) + ", got " + value_text(a.values[f]);
+                        value_text(e.values[f]) + readings_[f].describe() + ", got " +
+                        value_text(a.values[f]);
         if (!diff.empty())
             differing.push_back(fields_[key_field_].first + "=" + a.key + ": " + diff);
     }

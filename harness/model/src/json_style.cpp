@@ -96,6 +96,9 @@ constexpr std::array key_order{"$schema",
                                "duration_ms",
                                "schema",
                                "at",
+                               "as",
+                               "within",
+                               "decimals",
                                "after",
                                "proves",
                                "capture",
@@ -108,7 +111,8 @@ constexpr std::array data_keys{"variables", "with",       "parameters", "dataset
                                "equals",    "not_equals", "one_of",     "contains", "claims",
                                "types",     "capture",    "default",    "where",    "soap"};
 
-// The predicates stand after "at", in the predicate table's order (model/predicates.hpp).
+// The predicates stand after "at", in the predicate table's order (model/predicates.hpp),
+// and the modifiers that say how they compare (as, within, decimals) after them.
 std::size_t rank(const std::string& key) {
     constexpr std::size_t predicates_at =
         static_cast<std::size_t>(

@@ -73,10 +73,44 @@ struct parser {
         diag.add(file.string(), where, message + used_at);
     }
 
-    // Checks regexes inside a predicate object (recursively for each/some/count).
+    // The modifiers of a predicate object (as, within, decimals) name what they can.
+    void check_modifiers(const json& preds, const std::string& where) {
+        if (preds.contains("as") &&
+            !(preds["as"].is_string() && find_value_type(preds["as"].get<std::string>())))
+            error(where + "/as", "\"as\" names a value type: integer, decimal, date or dateTime");
+        if (preds.contains("within") &&
+            !(preds["within"].is_number() && preds["within"].get<double>() >= 0))
+            error(where + "/within", "\"within\" is a tolerance: a number of at least 0");
+        if (preds.contains("decimals") &&
+            !(preds["decimals"].is_number_integer() && preds["decimals"].get<int>() >= 0 &&
+              preds["decimals"].get<int>() <= 15))
+            error(where + "/decimals", "\"decimals\" is a whole number from 0 to 15");
+        if (preds.contains("within") && preds.contains("decimals"))
+            error(where, "\"within\" and \"decimals\" both state a tolerance: keep one");
+        const auto as = preds.contains("as") && preds["as"].is_string()
+                            ? find_value_type(preds["as"].get<std::string>())
+                            : nullptr;
+        if ((preds.contains("within") || preds.contains("decimals")) && as &&
+            as->id != value_type::integer && as->id != value_type::decimal)
+            error(where, "a tolerance compares numbers: it does not go with \"as\": \"" +
+                             std::string(as->name) + "\"");
+    }
+
+    // Checks regexes and modifiers inside a predicate object (recursively for
+    // each/some/count), and the comparisons of a rows predicate.
     void check_predicates(const json& preds, const std::string& where) {
         if (!preds.is_object()) return;
+        check_modifiers(preds, where);
         for (const auto& [key, value] : preds.items()) {
+            if (key == "rows" && value.is_object() && value.contains("compare") &&
+                value["compare"].is_object())
+                for (const auto& [column, how] : value["compare"].items()) {
+                    const std::string at = where + "/rows/compare/" + column;
+                    for (const auto& [m, v] : how.items())
+                        if (m != "as" && m != "within" && m != "decimals")
+                            error(at + "/" + m, "a column compares with as, within or decimals");
+                    check_modifiers(how, at);
+                }
             const predicate_info* p = find_predicate(key);
             if (!p) continue;
             switch (p->argument) {
@@ -180,6 +214,12 @@ struct parser {
         if (preds.contains("rows") && !rows_subject)
             error(where + "/rows", "rows compares an array of records: use it with json, csv, "
                                    "ndjson or jsonp");
+        bool modifiers_only = !preds.empty();
+        for (const auto& [key, value] : preds.items())
+            modifiers_only = modifiers_only && is_modifier(key);
+        if (modifiers_only)
+            error(where, "as, within and decimals say how a predicate compares: add one, e.g. "
+                         "equals, one_of or ge");
         if (preds.empty() && (rows_subject || out.what == subject::header ||
                               out.what == subject::xpath || out.what == subject::soap_fault))
             preds["exists"] = true;
@@ -217,7 +257,7 @@ struct parser {
         out.pointer = prefix + where;
         json preds = json::object();
         for (const auto& [key, value] : a.items())
-            if (is_predicate(key)) preds[key] = value;
+            if (is_predicate(key) || (is_modifier(key) && key != "at")) preds[key] = value;
         if (int subjects = parse_subject(a, where, out, preds); subjects != 1)
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "

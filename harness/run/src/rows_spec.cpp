@@ -27,6 +27,7 @@ json resolve_rows(const json& spec, const model::profile& profile) {
     json out = json::object();
     out["key"] = spec.at("key");
     out["ordered"] = spec.value("ordered", false);
+    if (spec.contains("compare")) out["compare"] = spec["compare"];
     json fields = json::object();
     if (spec.contains("fields")) {
         const json& f = spec["fields"];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "konform/check/predicate.hpp"
+#include "konform/check/same_value.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -14,10 +15,12 @@ namespace konform::check {
 // extra or repeated, which differ in which field, and, when the order is part of the
 // standard, where the order first departs. The spec:
 //   {"expected": [records], "key": "id", "fields": {"column": "/pointer", ...},
-//    "ordered": false, "source": "data set adresser, where {...}"}
+//    "ordered": false, "source": "data set adresser, where {...}",
+//    "compare": {"column": {"as": "integer"}, "x": {"within": 1e-7}}}
 // `fields` maps each compared column of an expected record to where the answered record
-// holds it (a JSON Pointer); the key is always compared. Only the compared fields of each
-// answered record are kept, so a paged whole-data-set check holds no more than the
+// holds it (a JSON Pointer); the key is always compared. `compare` reads a column as its
+// contract types it (the modifiers of a predicate object: as, within, decimals). Only the compared
+// fields of each answered record are kept, so a paged whole-data-set check holds no more than the
 // selection itself.
 class rows_comparison {
 public:
@@ -38,7 +41,10 @@ private:
         std::string key;
         std::vector<std::optional<nlohmann::json>> values; // one per field
     };
+    std::string key_of(const std::optional<nlohmann::json>& value) const;
+
     std::vector<std::pair<std::string, std::string>> fields_; // column, pointer
+    std::vector<reading> readings_;                           // one per field
     std::size_t key_field_ = 0;
     bool ordered_ = false;
     std::string source_;

@@ -55,4 +55,31 @@ std::span<const predicate_info> predicate_table();
 // The predicate of this name, or null.
 const predicate_info* find_predicate(std::string_view name);
 
+// How a predicate object reads the values it compares ("as"): as the contract types them.
+// Without "as" a value compares as JSON (see same_value).
+enum class value_type {
+    json,
+    integer,   // xsd:integer: "0101", "+101" and " 101 " are 101
+    decimal,   // xsd:decimal: "012.50" is 12.5
+    date,      // xsd:date: the day; "1985-03-12+01:00" is 1985-03-12
+    date_time, // xsd:dateTime: an instant when both sides state an offset
+};
+
+struct value_type_info {
+    value_type id;
+    std::string_view name; // as written after "as"
+    std::string_view doc;  // the guide's line
+};
+
+// Every value type "as" names (json, the default, is not named).
+std::span<const value_type_info> value_type_table();
+
+// The value type of this name, or null.
+const value_type_info* find_value_type(std::string_view name);
+
+// The keys of a predicate object that say how its predicates compare, not what holds:
+// "at" (a JSON Pointer into the value), "as" (a value type), "within" (an absolute
+// tolerance for numbers) and "decimals" (numbers agree to within 10^-n).
+bool is_modifier(std::string_view key);
+
 } // namespace konform::model
