@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <regex>
 
 namespace konform::reference::sf1520 {
@@ -72,7 +73,8 @@ public:
         if (std::string why = invocation_problem(request); !why.empty())
             return fault("Client", why, "INVOCATION_CONTEXT");
 
-        const std::string pnr = child_element(request, pnr_ns, "PNR").text().get();
+        std::string pnr = child_element(request, pnr_ns, "PNR").text().get();
+        if (f_.long_pnr_truncated && pnr.size() > 10) pnr.resize(10);
         if (!ten_digits(pnr)) {
             if (f_.malformed_pnr_accepted) return answer(empty_response());
             return fault("Client", "PNR is not ten digits", "PNR_INVALID");
@@ -80,7 +82,7 @@ public:
         if (f_.modulus11_refused && !passes_modulus11(pnr))
             return fault("Client", "PNR fails the modulus 11 check", "PNR_INVALID");
         const person* p = find_person(pnr);
-        if (!p) {
+        if (!p || (f_.inactive_unknown && p->status >= 20)) {
             if (f_.unknown_person_empty) return answer(empty_response());
             return fault("Client", "PNR not found", "PNR_NOT_FOUND");
         }
@@ -88,10 +90,23 @@ public:
     }
 
 private:
-    // What is wrong with the request's InvocationContext ("" when nothing is).
+    // What is wrong with the request's caller ("" when nothing is): an InvocationContext
+    // naming this service, or an AuthorityContext naming a municipality's CVR number
+    // (PersonBaseDataExtendedServiceMsg.xsd offers both).
     std::string invocation_problem(pugi::xml_node request) const {
         pugi::xml_node ctx = child_element(request, invocation_ns, "InvocationContext");
-        if (!ctx) return f_.invocation_context_optional ? "" : "InvocationContext is missing";
+        pugi::xml_node authority = child_element(request, authority_ns, "AuthorityContext");
+        if (!ctx && authority) {
+            if (f_.authority_context_refused) return "InvocationContext is missing";
+            static const std::regex cvr("^[0-9]{8}$");
+            const std::string number =
+                child_element(authority, authority_ns, "MunicipalityCVR").text().get();
+            return std::regex_match(number, cvr) ? "" : "MunicipalityCVR is not a CVR number";
+        }
+        if (!ctx)
+            return f_.invocation_context_optional
+                       ? ""
+                       : "neither InvocationContext nor AuthorityContext names the caller";
         for (const char* name : {"ServiceAgreementUUID", "UserSystemUUID", "UserUUID"})
             if (!is_uuid(child_element(ctx, invocation_ns, name).text().get()))
                 return std::string("InvocationContext ") + name + " is not a UUID";
@@ -115,10 +130,23 @@ private:
         return "<cpr:PersonLookupResponse xmlns:cpr=\"" + ns() + "\"/>";
     }
 
-    std::string response_of(const person& p) const {
-        auto el = [](const std::string& name, const std::string& content) {
-            return "<cpr:" + name + ">" + content + "</cpr:" + name + ">";
-        };
+    static std::string el(const std::string& name, const std::string& content) {
+        return "<cpr:" + name + ">" + content + "</cpr:" + name + ">";
+    }
+
+    // A date as CPR writes it: with the offset of Danish time (xsd:date allows one).
+    std::string date(const std::string& day) const {
+        return f_.birth_date_as_date_time ? day + "T00:00:00" : day + "+01:00";
+    }
+
+    // A protection, as beskyttelseType holds it; nothing for a person without it.
+    std::string protection(const std::string& name, bool on, const person& p) const {
+        if (!on) return "";
+        return el(name,
+                  el("startdato", p.beskyttelse_startdato + "+01:00") + el("beskyttet", "true"));
+    }
+
+    std::string persondata_of(const person& p) const {
         std::string navn = el("personadresseringsnavn", text(p.personadresseringsnavn)) +
                            el("fornavn", text(p.fornavn));
         if (!p.mellemnavn.empty()) navn += el("mellemnavn", text(p.mellemnavn));
@@ -128,20 +156,77 @@ private:
             p.antal_boern_under_18 == 0 && f_.children_missing_when_zero
                 ? ""
                 : el("antalBoernUnder18", std::to_string(p.antal_boern_under_18));
-        std::string persondata = el("personnummer", p.pnr) + el("navn", navn) +
-                                 el("foedselsdato", el("dato", p.foedselsdato));
-        persondata += f_.elements_out_of_order ? children + koen : koen + children;
-        persondata += el("status", el("status", std::to_string(p.status))) +
-                      el("civilstand", el("civilstand", p.civilstand));
-        std::string address = el("kommunekode", std::to_string(p.kommunekode)) +
-                              el("vejkode", std::to_string(p.vejkode)) +
-                              el("husnummer", xml_escape(p.husnummer));
-        if (!p.etage.empty()) address += el("etage", xml_escape(p.etage));
-        if (!p.sidedoer.empty()) address += el("sidedoer", xml_escape(p.sidedoer));
-        address += el("postnummer", xml_escape(p.postnummer)) +
-                   el("postdistrikt", text(p.postdistrikt)) + el("vejnavn", text(p.vejnavn));
+        std::string out = el("personnummer", p.pnr);
+        if (!p.gaeldende_personnummer.empty() && !f_.current_number_missing)
+            out += el("gaeldendePersonnummer", p.gaeldende_personnummer);
+        out += el("navn", navn) + el("foedselsdato", el("dato", date(p.foedselsdato)));
+        out += f_.elements_out_of_order ? children + koen : koen + children;
+        out += el("status", el("status", std::to_string(f_.status_always_active ? 1 : p.status))) +
+               el("civilstand", el("civilstand", p.civilstand));
+        if (!p.forsvindingsdato.empty())
+            out += el("forsvindingsdato", el("dato", p.forsvindingsdato));
+        if (!f_.protection_dropped)
+            out += protection("adressebeskyttelse", p.adressebeskyttelse, p);
+        if (f_.protection_flags_swapped)
+            out += protection("vejviserbeskyttelse",
+                              p.vejviserbeskyttelse || p.markedsfoeringsbeskyttelse, p);
+        else
+            out += protection("vejviserbeskyttelse", p.vejviserbeskyttelse, p) +
+                   protection("markedsfoeringsbeskyttelse", p.markedsfoeringsbeskyttelse, p);
+        return out;
+    }
+
+    // The house number as CPR writes it: its number zero-padded to three digits ("012",
+    // "004B"); the contract types it as text, and its clients strip the zeros.
+    static std::string padded(const std::string& husnummer) {
+        std::size_t digits = 0;
+        while (digits < husnummer.size() &&
+               std::isdigit(static_cast<unsigned char>(husnummer[digits])))
+            ++digits;
+        return digits > 0 && digits < 3 ? std::string(3 - digits, '0') + husnummer : husnummer;
+    }
+
+    std::string address_of(const person& p) const {
+        std::string out;
+        if (p.kommunekode != 0) {
+            // kommunekode and vejkode are xsd:integer: CPR writes them with four digits.
+            char kommune[8], vej[8];
+            std::snprintf(kommune, sizeof kommune, "%04d", p.kommunekode);
+            std::snprintf(vej, sizeof vej, "%04d", p.vejkode);
+            std::string a = el("kommunekode", kommune) + el("vejkode", vej) +
+                            el("husnummer", xml_escape(padded(p.husnummer)));
+            if (!p.etage.empty()) a += el("etage", xml_escape(p.etage));
+            if (!p.sidedoer.empty()) a += el("sidedoer", xml_escape(p.sidedoer));
+            a += el("postnummer", xml_escape(p.postnummer)) +
+                 el("postdistrikt", text(p.postdistrikt)) + el("vejnavn", text(p.vejnavn));
+            out += el("aktuelAdresse", a);
+        }
+        if (p.udrejselandekode != 0 && !f_.emigration_missing)
+            out += el("udrejseoplysninger",
+                      el("udrejselandekode", std::to_string(p.udrejselandekode)) +
+                          el("udrejsedato", el("dato", p.udrejsedato)));
+        return out.empty() ? "" : el("adresse", out);
+    }
+
+    std::string relations_of(const person& p) const {
+        std::string out;
+        if (!p.aegtefaelle.empty()) out += el("aegtefaelle", el("personnummer", p.aegtefaelle));
+        if (!f_.children_missing)
+            for (const auto& child : p.barn)
+                out += el("barn", el("personnummer", child));
+        if (!f_.parents_missing) {
+            if (!p.mor.empty()) out += el("mor", el("personnummer", p.mor));
+            if (!p.far.empty()) out += el("far", el("personnummer", p.far));
+        }
+        if (!f_.custody_missing)
+            for (int type : p.foraeldremyndighed)
+                out += el("foraeldremyndighed", el("foraeldremyndighedtype", std::to_string(type)));
+        return out.empty() ? "" : el("relationer", out);
+    }
+
+    std::string response_of(const person& p) const {
         return "<cpr:PersonLookupResponse xmlns:cpr=\"" + ns() + "\">" +
-               el("persondata", persondata) + el("adresse", el("aktuelAdresse", address)) +
+               el("persondata", persondata_of(p)) + address_of(p) + relations_of(p) +
                "</cpr:PersonLookupResponse>";
     }
 
@@ -150,7 +235,7 @@ private:
     server_response fault(const std::string& code, const std::string& message,
                           const std::string& error_code) const {
         return xml(f_.fault_200 ? 200 : 500,
-                   envelope(fault_body(code, message, error_code, !f_.fault_without_error_list)));
+                   envelope(fault_body(code, message, error_code, !f_.fault_without_detail)));
     }
 
     server_response xml(int status, std::string body) const {

@@ -28,6 +28,19 @@ const std::vector<person>& persons() {
             p.sidedoer = r.at("sidedoer");
             p.postnummer = r.at("postnummer");
             p.postdistrikt = r.at("postdistrikt");
+            p.adressebeskyttelse = r.at("adressebeskyttelse");
+            p.vejviserbeskyttelse = r.at("vejviserbeskyttelse");
+            p.markedsfoeringsbeskyttelse = r.at("markedsfoeringsbeskyttelse");
+            p.beskyttelse_startdato = r.at("beskyttelse_startdato");
+            p.aegtefaelle = r.at("aegtefaelle");
+            p.mor = r.at("mor");
+            p.far = r.at("far");
+            p.barn = r.at("barn").get<std::vector<std::string>>();
+            p.foraeldremyndighed = r.at("foraeldremyndighed").get<std::vector<int>>();
+            p.gaeldende_personnummer = r.at("gaeldendePersonnummer");
+            if (r.at("udrejselandekode").is_number()) p.udrejselandekode = r.at("udrejselandekode");
+            p.udrejsedato = r.at("udrejsedato");
+            p.forsvindingsdato = r.at("forsvindingsdato");
             out.push_back(std::move(p));
         }
         return out;

@@ -16,6 +16,16 @@ struct person {
     int antal_boern_under_18 = 0;
     int kommunekode = 0, vejkode = 0;
     std::string vejnavn, husnummer, etage, sidedoer, postnummer, postdistrikt;
+    // Since profile 1.1: protections, relations, and what an inactive person holds.
+    bool adressebeskyttelse = false, vejviserbeskyttelse = false,
+         markedsfoeringsbeskyttelse = false;
+    std::string beskyttelse_startdato;
+    std::string aegtefaelle, mor, far;
+    std::vector<std::string> barn;
+    std::vector<int> foraeldremyndighed;
+    std::string gaeldende_personnummer;
+    int udrejselandekode = 0;
+    std::string udrejsedato, forsvindingsdato;
 };
 
 // The data set as embedded at build time.

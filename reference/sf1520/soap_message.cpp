@@ -37,15 +37,14 @@ std::string envelope(const std::string& body) {
 }
 
 std::string fault_body(const std::string& code, const std::string& text,
-                       const std::string& error_code, bool with_error_list) {
-    std::string detail = std::string("<spf:ServiceplatformFault xmlns:spf=\"") + fault_ns + "\">";
-    if (with_error_list)
-        detail += "<spf:ErrorList><spf:Error><spf:ErrorCode>" + xml_escape(error_code) +
-                  "</spf:ErrorCode><spf:ErrorText>" + xml_escape(text) +
-                  "</spf:ErrorText></spf:Error></spf:ErrorList>";
-    detail += "</spf:ServiceplatformFault>";
+                       const std::string& error_code, bool with_detail) {
+    const std::string detail =
+        std::string("<detail><spf:ServiceplatformFault xmlns:spf=\"") + fault_ns +
+        "\"><spf:ErrorList><spf:Error><spf:ErrorCode>" + xml_escape(error_code) +
+        "</spf:ErrorCode><spf:ErrorText>" + xml_escape(text) +
+        "</spf:ErrorText></spf:Error></spf:ErrorList></spf:ServiceplatformFault></detail>";
     return "<soap:Fault><faultcode>soap:" + code + "</faultcode><faultstring>" + xml_escape(text) +
-           "</faultstring><detail>" + detail + "</detail></soap:Fault>";
+           "</faultstring>" + (with_detail ? detail : "") + "</soap:Fault>";
 }
 
 } // namespace konform::reference::sf1520

@@ -13,6 +13,8 @@ inline constexpr const char* service_ns =
     "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/";
 inline constexpr const char* invocation_ns =
     "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/";
+inline constexpr const char* authority_ns =
+    "http://serviceplatformen.dk/xml/schemas/AuthorityContext/1/";
 inline constexpr const char* pnr_ns = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/";
 inline constexpr const char* fault_ns =
     "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/";
@@ -33,8 +35,8 @@ pugi::xml_node first_element(pugi::xml_node parent);
 std::string envelope(const std::string& body);
 
 // The Body content of a SOAP 1.1 fault (faultcode soap:Client or soap:Server) whose detail is
-// a ServiceplatformFault with one Error, or an empty one when `with_error_list` is false.
+// a ServiceplatformFault with one Error; without a detail when `with_detail` is false.
 std::string fault_body(const std::string& code, const std::string& text,
-                       const std::string& error_code, bool with_error_list);
+                       const std::string& error_code, bool with_detail);
 
 } // namespace konform::reference::sf1520

@@ -164,10 +164,10 @@ TEST_CASE("oio-rest-organisation: at least 40 requirements and 15 faults over ev
     check_fault_in_every_class(prof, *sys);
 }
 
-TEST_CASE("sf1520-cpr-personlookup: 12 faults or more, and every CPR number is synthetic") {
+TEST_CASE("sf1520-cpr-personlookup: 22 faults or more, and every CPR number is synthetic") {
     const auto* sys = reference::find_system("sf1520-cpr-personlookup");
     REQUIRE(sys);
-    CHECK(sys->faults.size() >= 12);
+    CHECK(sys->faults.size() >= 22);
     CHECK(sys->mutual_tls);
     // The data set: every number is day of birth + 60 (a day no real person has), labelled
     // synthetic; it holds what the test cases need (a number failing modulus 11, a person
@@ -185,7 +185,9 @@ TEST_CASE("sf1520-cpr-personlookup: 12 faults or more, and every CPR number is s
             sum += (pnr[i] - '0') * w[i];
         return sum % 11 == 0;
     };
-    bool fails_mod11 = false, no_children = false, danish = false;
+    bool fails_mod11 = false, no_children = false, danish = false, protected_person = false,
+         custody = false;
+    std::set<int> statuses;
     for (const auto& p : persons) {
         const std::string pnr = p["pnr"];
         CAPTURE(pnr);
@@ -195,7 +197,19 @@ TEST_CASE("sf1520-cpr-personlookup: 12 faults or more, and every CPR number is s
         fails_mod11 = fails_mod11 || !modulus11(pnr);
         no_children = no_children || p["antalBoernUnder18"] == 0;
         danish = danish || p.dump(-1, ' ', true).find("\\u00f8") != std::string::npos;
+        protected_person = protected_person || p["adressebeskyttelse"] == true;
+        custody = custody || !p["foraeldremyndighed"].empty();
+        statuses.insert(p["status"].get<int>());
+        // A relation names a person of the data set, so the set holds together.
+        for (const char* relation : {"aegtefaelle", "mor", "far"})
+            if (p[relation] != "")
+                CHECK(std::any_of(persons.begin(), persons.end(),
+                                  [&](const auto& o) { return o["pnr"] == p[relation]; }));
     }
+    CHECK(protected_person);
+    CHECK(custody);
+    for (int status : {1, 60, 70, 80, 90})
+        CHECK_MESSAGE(statuses.count(status), "no person of status " << status);
     CHECK(fails_mod11);
     CHECK(no_children);
     CHECK(danish);
