@@ -398,11 +398,15 @@ TEST_CASE("loader: every ref cites a declared source, a file it lists, and the s
     {"id": "R3", "class": "core", "level": "MUST", "text": "t", "ref": "sdt doc/read.rst"},
     {"id": "R4", "class": "core", "level": "MUST", "text": "t", "ref": "profile (our idea)"},
     {"id": "R5", "class": "opt", "level": "MUST", "text": "t", "ref": "profile (our idea)"},
-    {"id": "R6", "class": "opt", "level": "MUST", "text": "t"}],
+    {"id": "R6", "class": "opt", "level": "MUST", "text": "t"},
+    {"id": "R7", "class": "core", "level": "MUST", "text": "t", "ref": "std doc/read.rst:12-14,20 (x); std doc/search.rst:3"},
+    {"id": "R8", "class": "core", "level": "MUST", "text": "t", "ref": "std doc/read.rst:twelve"}],
   "testcases": ["tc/*.json"]})x");
     s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GET", "path": "/x"}}])"));
     auto ps = s.load();
     CHECK_FALSE(has(ps, "/requirements/0/ref", ""));
+    CHECK_FALSE(has(ps, "/requirements/6/ref", "")); // lines after the file name
+    CHECK(has(ps, "/requirements/7/ref", "has no file \"doc/read.rst:twelve\""));
     CHECK(has(
         ps, "/requirements/1/ref",
         "source std 1.3.0 has no file \"doc/read-operation.rst\": did you mean \"doc/read.rst\"?"));

@@ -318,7 +318,7 @@ struct loader {
                 cites_standard = cites_standard || !src->own;
                 if (src->files.empty()) continue;
                 std::string rest = part.size() > id.size() ? part.substr(id.size() + 1) : "";
-                const std::string file = rest.substr(0, rest.find(' '));
+                const std::string file = without_lines(rest.substr(0, rest.find(' ')));
                 if (std::find(src->files.begin(), src->files.end(), file) == src->files.end()) {
                     auto hint = closest(file, src->files, file.size() / 2);
                     diag.add(pfile, where,
@@ -334,6 +334,15 @@ struct loader {
                              " but cites only the profile itself: cite the standard, or move it "
                              "to an optional class");
         }
+    }
+
+    // "dir/file.js:34-40,52" names dir/file.js: lines, ranges and lists of them after a colon
+    static std::string without_lines(const std::string& file) {
+        static const boost::regex lines(":[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$");
+        boost::smatch m;
+        return boost::regex_search(file, m, lines)
+                   ? file.substr(0, static_cast<std::size_t>(m.position(std::size_t{0})))
+                   : file;
     }
 
     static std::string join_ids(const std::vector<std::string>& ids) {
