@@ -416,7 +416,7 @@ TEST_CASE("cli: a partial run reports the selected test cases and exits on their
     std::string out;
     // One passing test case: exit 0, verdict "partial", never "conformant".
     CHECK(run_only("", "TC-BT-001", out) == 0);
-    CHECK(out.find("PARTIAL: dk.oio.rest.organisation 1.1.0") != std::string::npos);
+    CHECK(out.find("PARTIAL: dk.oio.rest.organisation 1.2.0") != std::string::npos);
     CHECK(out.find("partial run (--only TC-BT-001): 1 of 39 test cases, pass; not a "
                    "certification") != std::string::npos);
     CHECK(out.find("] SKIPPED") == std::string::npos); // no line per unselected test case
@@ -457,7 +457,8 @@ TEST_CASE(
     // Every step in order: seven setup rows, the capture, the failing step marked, cleanup.
     CHECK(out.find("story (16 steps; every exchange in full is in evidence.har)") !=
           std::string::npos);
-    const auto whole = out.find("setup   PASS         the whole result: GET ");
+    const auto whole =
+        out.find("setup   PASS         the whole result, paged from the first: GET ");
     const auto failing = out.find("> step    FAIL         from the third, three: GET ");
     const auto cleanup = out.find("cleanup PASS         delete unit ");
     REQUIRE(whole != std::string::npos);
@@ -467,7 +468,7 @@ TEST_CASE(
     CHECK(failing < cleanup);
     CHECK(out.find("      captured all = [\"", whole) < failing);
     CHECK(out.find("written:  /results/0 {\"equals\":\"{{all | slice(2, 5)}}\"} (all: captured by "
-                   "step \"the whole result\")") != std::string::npos);
+                   "step \"the whole result, paged from the first\")") != std::string::npos);
     // One curl line for the one failing exchange; the token stays a variable.
     CHECK(out.find("reproduce: curl") == out.rfind("reproduce: curl"));
     CHECK(out.find("oio-demo-token") == std::string::npos);
@@ -475,7 +476,7 @@ TEST_CASE(
     auto report = nlohmann::json::parse(test::read_text(tmp.path / "o/report.json"));
     const auto& steps = report["testcases"][0]["steps"];
     REQUIRE(steps.size() == 16);
-    CHECK(steps[7]["name"] == "the whole result");
+    CHECK(steps[7]["name"] == "the whole result, paged from the first");
     CHECK(steps[7]["captures"][0]["variable"] == "all");
     CHECK(steps[8]["assertions"][0]["expected_template"].get<std::string>().find("{{all") !=
           std::string::npos);
