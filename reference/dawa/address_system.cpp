@@ -182,6 +182,7 @@ private:
                                                     "side",
                                                     "per_side",
                                                     "medtagnedlagte",
+                                                    "stormodtagere",
                                                     "medtagugyldige",
                                                     "geometri",
                                                     "caretpos",
@@ -246,8 +247,9 @@ private:
             return {200, {{"Content-Type", "text/csv; charset=UTF-8"}}, csv, false};
         }
         if (format == "geojson" || format == "geojsonz") {
-            json body = single ? feature(flat_records.front())
-                               : feature_collection(flat_records, !f_.geojson_without_crs);
+            const double shift = f_.geojson_coordinates_shifted ? 0.00001 : 0;
+            json body = single ? feature(flat_records.front(), shift)
+                               : feature_collection(flat_records, !f_.geojson_without_crs, shift);
             if (single && !f_.geojson_without_crs)
                 body["crs"] = {{"type", "name"}, {"properties", {{"name", "EPSG:4326"}}}};
             return json_reply(200, body);
@@ -273,8 +275,13 @@ private:
     bool include_discontinued() const {
         return f_.historic_as_current || param("medtagnedlagte") == "true";
     }
+    // nedlagt (2) and henlagt (4) are left out unless medtagnedlagte is given
+    bool hidden(const address& a) const {
+        if (a.status == 4 && f_.henlagt_listed) return false;
+        return (a.status == 2 || a.status == 4) && !include_discontinued();
+    }
     int shown_status(const address& a) const {
-        return f_.historic_as_current && a.status == 2 ? 1 : a.status;
+        return f_.historic_as_current && (a.status == 2 || a.status == 4) ? 1 : a.status;
     }
 
     // /adresser, or its autocomplete: suggestions {tekst, adresse}, 20 unless per_side says.
@@ -289,7 +296,7 @@ private:
         std::vector<const address*> found;
         bool dropped = false;
         for (const auto& a : addresses()) {
-            if (a.status == 2 && !include_discontinued()) continue;
+            if (hidden(a)) continue;
             if (kommuner && !kommuner->count(std::stoll(a.kommunekode))) continue;
             if (postnumre && !postnumre->count(std::stoll(a.postnr))) continue;
             if (vejkoder && !vejkoder->count(std::stoll(a.vejkode))) continue;
@@ -357,8 +364,10 @@ private:
         check_common();
         std::vector<json> records;
         const auto& all = postal_codes();
+        const bool stormodtagere = param("stormodtagere") == "true" || f_.stormodtagere_listed;
         for (std::size_t i = 0; i < all.size(); ++i)
-            if (!(f_.postnumre_incomplete && i + 1 == all.size()))
+            if (!(f_.postnumre_incomplete && i + 1 == all.size()) &&
+                (stormodtagere || !all[i].stormodtager))
                 records.push_back({{"nr", all[i].nr}, {"navn", all[i].navn}});
         return formatted(records, page(records), false);
     }
@@ -399,8 +408,7 @@ private:
         const auto& all = addresses();
         auto it = std::lower_bound(all.begin(), all.end(), key,
                                    [](const address& a, const std::string& k) { return a.id < k; });
-        if (it == all.end() || it->id != key || (it->status == 2 && !include_discontinued()))
-            return not_found();
+        if (it == all.end() || it->id != key || hidden(*it)) return not_found();
         const json f = flat(*it, shown_status(*it));
         return formatted({f}, {param("struktur") == "flad" ? f : nested(*it, shown_status(*it))},
                          true);

@@ -31,6 +31,9 @@ struct fault_switches {
     bool valider_ignored = false;
     bool q_ignored = false;
     bool autocomplete_case_sensitive = false;
+    bool henlagt_listed = false;
+    bool stormodtagere_listed = false;
+    bool geojson_coordinates_shifted = false;
 };
 
 // Every fault: its name, the requirements a correct suite must then fail, what it does,

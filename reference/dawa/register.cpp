@@ -95,7 +95,7 @@ const std::vector<postal_code>& postal_codes() {
     static const std::vector<postal_code> all = [] {
         std::vector<postal_code> out;
         for (auto& r : rows_of(text_of(data().postnumre, postnumre_csv())))
-            out.push_back({r["nr"], r["navn"]});
+            out.push_back({r["nr"], r["navn"], r["stormodtager"] == "true"});
         return out;
     }();
     return all;

@@ -9,7 +9,7 @@ namespace konform::reference::dawa {
 // One address of the certification data set (datasets/adresser.csv of the profile).
 struct address {
     std::string id, adgangsadresseid;
-    int status = 1; // 1 current, 3 preliminary, 2 discontinued
+    int status = 1; // 1 current, 3 preliminary, 2 discontinued (nedlagt), 4 shelved (henlagt)
     std::string kommunekode, kommunenavn, vejkode, vejnavn, husnr, etage, doer, postnr, postnrnavn,
         x, y;
 };
@@ -23,6 +23,7 @@ struct access_address {
 
 struct postal_code {
     std::string nr, navn;
+    bool stormodtager = false; // a large recipient's own code: listed only on request
 };
 
 // The data set as embedded at build time, parsed once, each list ordered by its key.

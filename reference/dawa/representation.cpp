@@ -1,5 +1,7 @@
 #include "representation.hpp"
 
+#include <cmath>
+
 namespace konform::reference::dawa {
 
 using nlohmann::json;
@@ -86,18 +88,32 @@ std::string csv_of(const std::vector<json>& records, bool header) {
     return out;
 }
 
-json feature(const json& record) {
+namespace {
+
+// a registered position as a transformation from another projection gives it back
+double transformed(double degrees) {
+    return std::round((degrees + 0.00000037) * 1e8) / 1e8;
+}
+
+} // namespace
+
+json feature(const json& record, double east_shift) {
+    const json x = record.value("x", json()), y = record.value("y", json());
+    const json position =
+        x.is_number() && y.is_number()
+            ? json{transformed(x.get<double>() + east_shift), transformed(y.get<double>())}
+            : json{x, y};
     return {{"type", "Feature"},
-            {"geometry", {{"type", "Point"}, {"coordinates", {record["x"], record["y"]}}}},
+            {"geometry", {{"type", "Point"}, {"coordinates", position}}},
             {"properties", record}};
 }
 
-json feature_collection(const std::vector<json>& records, bool with_crs) {
+json feature_collection(const std::vector<json>& records, bool with_crs, double east_shift) {
     json out = {{"type", "FeatureCollection"}};
     if (with_crs) out["crs"] = {{"type", "name"}, {"properties", {{"name", "EPSG:4326"}}}};
     out["features"] = json::array();
     for (const auto& r : records)
-        out["features"].push_back(feature(r));
+        out["features"].push_back(feature(r, east_shift));
     return out;
 }
 

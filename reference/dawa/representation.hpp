@@ -20,9 +20,12 @@ nlohmann::json flat(const access_address& a);
 std::string csv_of(const std::vector<nlohmann::json>& records, bool header);
 
 // GeoJSON: a FeatureCollection of points with the records as properties, with or without
-// the crs member naming EPSG:4326.
-nlohmann::json feature(const nlohmann::json& record);
-nlohmann::json feature_collection(const std::vector<nlohmann::json>& records, bool with_crs);
+// the crs member naming EPSG:4326. Positions as DAWA writes them: computed from EPSG:25832
+// with eight decimals (ST_AsGeoJSON(ST_Transform(geom, 4326), 8)), so they differ from the
+// registered six in the seventh and eighth; `east_shift` (degrees) moves every position.
+nlohmann::json feature(const nlohmann::json& record, double east_shift = 0);
+nlohmann::json feature_collection(const std::vector<nlohmann::json>& records, bool with_crs,
+                                  double east_shift = 0);
 
 // The ASCII spelling some systems fall back to: æ, ø, å as ae, oe, aa.
 std::string mangle_danish(std::string s);

@@ -26,27 +26,8 @@ std::set<std::string> failed(const run::run_result& r) {
     return out;
 }
 
-// One test CA for the mutual-TLS systems, made once per test run.
 const test::mtls_pki& pki() {
-    static const test::mtls_pki made;
-    return made;
-}
-
-// A mutual-TLS profile's example target as shipped: a copy beside certificates/ (its paths
-// are relative to the target file) holding the test CA and the PKCS#12 client certificate.
-model::target mtls_target(const std::string& profile, const std::string& base_url) {
-    namespace fs = std::filesystem;
-    const fs::path dir = pki().tmp.path;
-    fs::create_directories(dir / "certificates");
-    for (const char* f : {"ca.pem", "client.p12"})
-        fs::copy_file(dir / f, dir / "certificates" / f, fs::copy_options::overwrite_existing);
-    const fs::path copy = dir / ("target-" + profile + ".json");
-    fs::copy_file(KONFORM_SOURCE_DIR "/profiles/" + profile + "/target.example.json", copy,
-                  fs::copy_options::overwrite_existing);
-    ::setenv("CPR_CERT_PASS", test::mtls_pki::passphrase, 1);
-    model::target t = model::load_target(copy);
-    t.base_url = base_url;
-    return t;
+    return test::shared_pki();
 }
 
 // Serves `profile` with `fault` (over mutual TLS where the system asks for it) and runs the
@@ -63,7 +44,7 @@ std::vector<run::run_result> run_against(const std::string& profile, const std::
         server->require_client_certificate(pki().path("ca.pem"));
     server->start();
     static std::map<std::string, model::target> targets; // results point at their target
-    targets[profile] = sys->mutual_tls ? mtls_target(profile, server->base_url())
+    targets[profile] = sys->mutual_tls ? test::shipped_mtls_target(profile, server->base_url())
                                        : test::shipped_target(profile, server->base_url());
     std::vector<run::run_result> out;
     for (int i = 0; i < times; ++i)
@@ -263,7 +244,8 @@ TEST_CASE("dawa-adresser: 15 faults or more over every class, and a data set tha
     CHECK(sys->faults.size() >= 15);
     check_fault_in_every_class(prof, *sys);
     // The data set: a few thousand addresses, unique ids, every access address known,
-    // discontinued addresses (only in Aalborg) marked so, Danish letters in names.
+    // nedlagt (2) and henlagt (4) addresses (only in Aalborg) marked so, Danish letters in
+    // names, and a stormodtager postal code that /postnumre lists only on request.
     const auto& rows = prof.datasets.at("adresser").rows;
     CHECK(rows.size() >= 3000);
     std::set<std::string> ids, access, kommuner;
@@ -271,12 +253,16 @@ TEST_CASE("dawa-adresser: 15 faults or more over every class, and a data set tha
     for (std::size_t i = 0; i < access_rows.size(); ++i)
         access.insert(access_rows.row(i)["id"].get<std::string>());
     bool danish = false, flats = false;
+    int nedlagt = 0, henlagt = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto r = rows.row(i);
         CHECK(ids.insert(r["id"].get<std::string>()).second);
         CHECK(access.count(r["adgangsadresseid"].get<std::string>()));
-        CHECK(r["nedlagt"] == (r["status"] == 2));
-        if (r["status"] == 2) CHECK(r["kommunekode"] == "0851");
+        const bool left_out = r["status"] == 2 || r["status"] == 4;
+        CHECK(r["nedlagt"] == left_out);
+        if (left_out) CHECK(r["kommunekode"] == "0851");
+        nedlagt += r["status"] == 2;
+        henlagt += r["status"] == 4;
         kommuner.insert(r["kommunekode"].get<std::string>());
         danish = danish || r["vejnavn"].get<std::string>().find("\xC3\xB8") != std::string::npos;
         flats = flats || !r["dør"].get<std::string>().empty();
@@ -284,4 +270,11 @@ TEST_CASE("dawa-adresser: 15 faults or more over every class, and a data set tha
     CHECK(kommuner.size() == prof.datasets.at("kommuner").rows.size());
     CHECK(danish);
     CHECK(flats);
+    CHECK(nedlagt > 0);
+    CHECK(henlagt > 0);
+    const auto& postal = prof.datasets.at("postnumre").rows;
+    int stormodtagere = 0;
+    for (std::size_t i = 0; i < postal.size(); ++i)
+        stormodtagere += postal.row(i)["stormodtager"] == true;
+    CHECK(stormodtagere > 0);
 }

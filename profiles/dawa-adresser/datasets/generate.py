@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Writes the certification data set of the dawa-adresser profile: synthetic addresses,
 access addresses, postal codes and the six municipalities they lie in, with Danish letters, floors and
-doors, and current (1), preliminary (3) and discontinued (2) addresses.
+doors, and current (1), preliminary (3), discontinued (nedlagt, 2) and shelved (henlagt, 4) addresses.
+Column `nedlagt` is true for both 2 and 4: DAWA leaves both out unless medtagnedlagte is given
+(packages/server/apiSpecification/common/sql/sqlParameterImpl.js includeDeletedAdresses).
+One postal code is a stormodtager (a large recipient's own code), which /postnumre lists only
+with stormodtagere=true (packages/server/apiSpecification/postnummer/parameters.js:34-40).
 
 Reproducible: the same seed gives the same files byte for byte, so the checked-in CSV files
 can be regenerated and compared (python3 datasets/generate.py && git diff --exit-code).
@@ -33,6 +37,8 @@ MUNICIPALITIES = [
     ("0400", "Bornholm", [("3700", "Rønne"), ("3770", "Allinge")],
      ["Store Torv", "Søndergade", "Nørregade", "Havnegade", "Åkirkebyvej"], (14.70, 55.10)),
 ]
+# postal codes of one large recipient each, with no addresses of the data set
+STORMODTAGERE = {"0101": [("0999", "København C")]}
 FLOORS = ["st", "1", "2", "3", "4"]
 DOORS = ["tv", "th", "mf"]
 
@@ -47,7 +53,9 @@ def main():
     adresser, adgangsadresser, postnumre = [], [], []
     for kode, navn, postal, streets, (lon, lat) in MUNICIPALITIES:
         for nr, pnavn in postal:
-            postnumre.append({"nr": nr, "navn": pnavn})
+            postnumre.append({"nr": nr, "navn": pnavn, "stormodtager": "false"})
+        for nr, pnavn in STORMODTAGERE.get(kode, []):
+            postnumre.append({"nr": nr, "navn": pnavn, "stormodtager": "true"})
         for s_index, vejnavn in enumerate(streets):
             vejkode = "%04d" % (100 + 37 * s_index + int(kode) % 97)
             nr, pnavn = postal[s_index % len(postal)]
@@ -67,15 +75,17 @@ def main():
                 for etage, doer in units:
                     adr_id = str(uuid.uuid5(NAMESPACE, "konform:dawa:adresse:%s:%s:%s" % (adgang_id, etage, doer)))
                     r = rng.random()
-                    # Discontinued addresses (2) only in Aalborg, so one municipality shows
-                    # what the register must leave out by default.
+                    # Discontinued (2) and shelved (4) addresses only in Aalborg, so one
+                    # municipality shows what the register must leave out by default.
                     discontinued = kode == "0851" and r < 0.06
-                    status = a_status if a_status == 3 else (2 if discontinued else (3 if r < 0.08 else 1))
+                    shelved = discontinued and r >= 0.03
+                    status = a_status if a_status == 3 else (
+                        (4 if shelved else 2) if discontinued else (3 if r < 0.08 else 1))
                     adresser.append({"id": adr_id, "adgangsadresseid": adgang_id, "status": status,
                                      "kommunekode": kode, "kommunenavn": navn, "vejkode": vejkode,
                                      "vejnavn": vejnavn, "husnr": husnr, "etage": etage, "dør": doer,
                                      "postnr": nr, "postnrnavn": pnavn, "x": x, "y": y,
-                                     "nedlagt": "true" if status == 2 else "false"})
+                                     "nedlagt": "true" if status in (2, 4) else "false"})
     kommuner = [{"kode": kode, "navn": navn} for kode, navn, _, _, _ in MUNICIPALITIES]
     adresser.sort(key=lambda a: a["id"])
     adgangsadresser.sort(key=lambda a: a["id"])
