@@ -1,6 +1,8 @@
 #include "mtls_pki.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <stdlib.h>
 
 namespace konform::test {
 
@@ -32,6 +34,26 @@ mtls_pki::mtls_pki() {
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
         "-subj '/CN=stranger' -keyout stranger.key -out stranger.pem 2>/dev/null";
     REQUIRE(shell(cmd) == 0);
+}
+
+const mtls_pki& shared_pki() {
+    static const mtls_pki made;
+    return made;
+}
+
+model::target shipped_mtls_target(const std::string& profile, const std::string& base_url) {
+    namespace fs = std::filesystem;
+    const fs::path dir = shared_pki().tmp.path;
+    fs::create_directories(dir / "certificates");
+    for (const char* f : {"ca.pem", "client.p12"})
+        fs::copy_file(dir / f, dir / "certificates" / f, fs::copy_options::overwrite_existing);
+    const fs::path copy = dir / ("target-" + profile + ".json");
+    fs::copy_file(KONFORM_SOURCE_DIR "/profiles/" + profile + "/target.example.json", copy,
+                  fs::copy_options::overwrite_existing);
+    ::setenv("CPR_CERT_PASS", mtls_pki::passphrase, 1);
+    model::target t = model::load_target(copy);
+    t.base_url = base_url;
+    return t;
 }
 
 } // namespace konform::test

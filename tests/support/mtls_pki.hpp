@@ -17,4 +17,12 @@ struct mtls_pki {
     std::string path(const std::string& name) const { return (tmp.path / name).string(); }
 };
 
+// One test CA for the whole test run, made at first use.
+const mtls_pki& shared_pki();
+
+// A mutual-TLS profile's example target as shipped, aimed at `base_url`: a copy beside
+// certificates/ (its paths are relative to the target file) holding shared_pki()'s CA and
+// PKCS#12 client certificate, the passphrase in the environment variable it names.
+model::target shipped_mtls_target(const std::string& profile, const std::string& base_url);
+
 } // namespace konform::test
