@@ -31,5 +31,6 @@ action add_sign(CLI::App& app);
 action add_verify(CLI::App& app);
 action add_diff(CLI::App& app);
 action add_repro(CLI::App& app);
+action add_admin(CLI::App& app);
 
 } // namespace konform::cli

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     add(add_verify);
     add(add_diff);
     add(add_repro);
+    add(add_admin);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

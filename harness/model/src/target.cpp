@@ -35,6 +35,16 @@ std::string secret_ref::resolve(const std::string& target_file, const std::strin
     }
 }
 
+std::string secret_ref::resolve(const target& t, const std::string& where) const {
+    if (!t.supplied) return resolve(t.file.string(), where);
+    auto it = env.empty() ? t.supplied->end() : t.supplied->find(env);
+    if (it == t.supplied->end() || it->second.empty())
+        throw load_error(t.file.string(), where,
+                         env.empty() ? "a secret from a file is not taken here: give it by name"
+                                     : "secret " + env + " was not given with the run");
+    return it->second;
+}
+
 namespace {
 
 // Why `url` cannot be a base URL, or "" when it can: http:// or https://, a host, no white
@@ -89,9 +99,9 @@ struct target_reader {
     secrets_read secrets;
 
     std::string resolve(const secret_ref& s, const std::string& where) {
-        if (secrets == secrets_read::never) return {};
+        if (secrets == secrets_read::never && !t.supplied) return {};
         try {
-            return s.resolve(tfile, where);
+            return s.resolve(t, where);
         } catch (const load_error& e) {
             for (const auto& p : e.problems())
                 diag.add(p.file, p.where, p.message);
@@ -179,9 +189,13 @@ struct target_reader {
 
 } // namespace
 
-target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets) {
+namespace {
+
+target read_target(const fs::path& file, diagnostics& diag, secrets_read secrets,
+                   std::shared_ptr<const secret_values> supplied) {
     target t;
     t.file = file;
+    t.supplied = std::move(supplied);
     auto doc = read_json_file(file, diag);
     if (!doc) return t;
     std::size_t before = diag.problems().size();
@@ -204,6 +218,18 @@ target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets
     if (doc->contains("tls")) read.tls((*doc)["tls"]);
     if (doc->contains("limits")) read.limits((*doc)["limits"]);
     return t;
+}
+
+} // namespace
+
+target load_target(const fs::path& file, diagnostics& diag, secrets_read secrets) {
+    return read_target(file, diag, secrets, nullptr);
+}
+
+target load_target(const fs::path& file, diagnostics& diag,
+                   std::shared_ptr<const secret_values> supplied) {
+    if (!supplied) supplied = std::make_shared<const secret_values>();
+    return read_target(file, diag, secrets_read::now, std::move(supplied));
 }
 
 void override_base_url(target& t, const std::string& url, const std::string& source) {

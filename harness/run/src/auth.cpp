@@ -40,7 +40,7 @@ authenticator::authenticator(const model::target& t, http::client& c, secrets& s
           c.context(), boost::asio::steady_timer::time_point::max())) {
     const auto& a = t.auth;
     if (a.type == kind::none) return;
-    value_ = a.secret.resolve(t.file.string(), "/auth");
+    value_ = a.secret.resolve(t, "/auth");
     s.add(value_, a.secret.placeholder());
     if (a.type == kind::basic) {
         std::string pass = s.redact(value_);

@@ -347,7 +347,7 @@ run_result run_profile(std::shared_ptr<const model::profile> given,
     secrets sec;
     if (!t.tls.client_key_password.empty()) {
         copt.tls.client_key_password =
-            t.tls.client_key_password.resolve(t.file.string(), "/tls/client_key_password");
+            t.tls.client_key_password.resolve(t, "/tls/client_key_password");
         copt.tls.has_client_key_password = true;
         sec.add(copt.tls.client_key_password, t.tls.client_key_password.placeholder());
     }

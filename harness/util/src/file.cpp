@@ -174,6 +174,34 @@ void atomic_file_writer::flush() {
     buffer_.clear();
 }
 
+namespace {
+
+void copy_into_special(const std::filesystem::path& from, const std::filesystem::path& to) {
+    const std::string content = [&] {
+        std::string out;
+        const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+        char buf[65536];
+        for (ssize_t n; in >= 0 && (n = ::read(in, buf, sizeof buf)) > 0;)
+            out.append(buf, static_cast<std::size_t>(n));
+        if (in >= 0) ::close(in);
+        return out;
+    }();
+    ::unlink(from.c_str());
+    const int fd = ::open(to.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(to.string() + ": cannot open: " + std::strerror(errno));
+    for (std::size_t at = 0; at < content.size();) {
+        const ssize_t n = ::write(fd, content.data() + at, content.size() - at);
+        if (n <= 0) {
+            ::close(fd);
+            throw std::runtime_error(to.string() + ": write failed: " + std::strerror(errno));
+        }
+        at += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+}
+
+} // namespace
+
 void atomic_file_writer::commit() {
     flush();
     if (::fsync(fd_) != 0) fail("flush failed");
@@ -183,6 +211,13 @@ void atomic_file_writer::commit() {
     }
     fd_ = -1;
     forget_temporary(slot_);
+    // A device or pipe (-o /dev/null, /dev/stdout) is written into, never replaced: a rename
+    // over it would put a regular file where the device was.
+    struct stat st {};
+    if (::stat(file_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        copy_into_special(tmp_, file_);
+        return;
+    }
     if (::rename(tmp_.c_str(), file_.c_str()) != 0) {
         ::unlink(tmp_.c_str());
         throw std::runtime_error(file_.string() + ": rename failed: " + std::strerror(errno));

@@ -6,11 +6,19 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace konform::model {
+
+struct target;
+
+// Secret values by the environment-variable names a target uses, given for one run (the
+// service takes them at submission). A target with them reads no other secret: not the
+// process environment, not a file.
+using secret_values = std::map<std::string, std::string>;
 
 // Where a secret comes from. Secrets are never written in a target file itself.
 struct secret_ref {
@@ -21,6 +29,8 @@ struct secret_ref {
     std::string placeholder() const;
     // Throws load_error naming `where` in `target_file` when the value is not available.
     std::string resolve(const std::string& target_file, const std::string& where) const;
+    // The same for a secret of `t`: from the values supplied with it, when it has them.
+    std::string resolve(const target& t, const std::string& where) const;
 };
 
 struct auth_config {
@@ -79,6 +89,8 @@ struct target {
     auth_config auth;
     tls_config tls;
     limits_config limits;
+    // Set: every secret comes from these values, and only from them.
+    std::shared_ptr<const secret_values> supplied;
 };
 
 // The request-rate cap of a production verification when the target sets none.
@@ -97,6 +109,10 @@ enum class secrets_read { now, never };
 // Reads a target file. Secret values are resolved from the environment or files.
 target load_target(const std::filesystem::path& file, diagnostics& diag,
                    secrets_read secrets = secrets_read::now);
+// Reads a target file whose secrets are `supplied` (by environment-variable name) and
+// nothing else: a secret named by a file, or by a name not supplied, is a problem in `diag`.
+target load_target(const std::filesystem::path& file, diagnostics& diag,
+                   std::shared_ptr<const secret_values> supplied);
 target load_target(const std::filesystem::path& file, secrets_read secrets = secrets_read::now);
 
 } // namespace konform::model
