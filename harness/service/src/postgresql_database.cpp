@@ -32,7 +32,7 @@ public:
                 why.pop_back();
             PQfinish(conn_);
             conn_ = nullptr;
-            // The URL may hold a password: name the database by its host part only.
+            // libpq's message names host and port, never the URL's password.
             throw database_error("cannot connect to PostgreSQL: " + why);
         }
         script("SET client_min_messages TO WARNING");
