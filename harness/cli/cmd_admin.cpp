@@ -14,20 +14,10 @@ struct admin_args {
     std::string db = "sqlite:konform.db", data = "konform-data", org, role;
 };
 
-std::unique_ptr<service::store> open_store(const admin_args& a) {
-    try {
-        auto db = service::open_database(a.db, a.data);
-        service::apply_migrations(*db);
-        return std::make_unique<service::store>(std::move(db));
-    } catch (const service::database_error& e) {
-        throw model::load_error("--db", "", e.what());
-    }
-}
-
 exit_code issue_token(const admin_args& a) {
     const auto r = service::role_of(a.role);
     if (!r) throw model::load_error("--role", a.role, "must be kl, vendor or municipality");
-    auto st = open_store(a);
+    auto st = open_service_store(a.db, a.data);
     try {
         const service::organisation org = st->ensure_organisation(a.org, *r);
         // Shown once: only its hash is kept.
@@ -41,6 +31,17 @@ exit_code issue_token(const admin_args& a) {
 }
 
 } // namespace
+
+std::unique_ptr<service::store> open_service_store(const std::string& url,
+                                                   const std::filesystem::path& data) {
+    try {
+        auto db = service::open_database(url, data);
+        service::apply_migrations(*db);
+        return std::make_unique<service::store>(std::move(db));
+    } catch (const service::database_error& e) {
+        throw model::load_error("--db", "", e.what());
+    }
+}
 
 action add_admin(CLI::App& app) {
     auto a = std::make_shared<admin_args>();

@@ -81,23 +81,15 @@ run::run_options options_of(const run_args& a, const model::profile& prof,
     opt.only = a.only;
     opt.keep_data = a.keep_data;
     opt.classes = a.classes;
+    run::apply_target_limits(opt, tgt);
     auto& lim = opt.http.lim;
-    const auto& tl = tgt.limits;
-    if (tl.connect_timeout) lim.connect_timeout = *tl.connect_timeout;
-    if (tl.read_timeout) lim.read_timeout = *tl.read_timeout;
-    if (tl.total_timeout) lim.total_timeout = *tl.total_timeout;
-    if (tl.max_header_bytes) lim.max_header_bytes = *tl.max_header_bytes;
-    if (tl.max_header_fields) lim.max_header_fields = *tl.max_header_fields;
-    if (tl.max_body_bytes) lim.max_body_bytes = *tl.max_body_bytes;
     if (a.connect_ms > 0) lim.connect_timeout = std::chrono::milliseconds(a.connect_ms);
     if (a.read_ms > 0) lim.read_timeout = std::chrono::milliseconds(a.read_ms);
     if (a.total_ms > 0) lim.total_timeout = std::chrono::milliseconds(a.total_ms);
     if (a.max_body > 0) lim.max_body_bytes = a.max_body;
-    if (tl.max_bodies_in_flight_bytes) lim.max_bodies_in_flight = *tl.max_bodies_in_flight_bytes;
     if (a.max_bodies_in_flight > 0) lim.max_bodies_in_flight = a.max_bodies_in_flight;
     if (a.max_header > 0) lim.max_header_bytes = a.max_header;
     if (a.max_header_fields > 0) lim.max_header_fields = a.max_header_fields;
-    if (tl.max_json_values) opt.max_json_values = *tl.max_json_values;
     if (a.max_json_values > 0) opt.max_json_values = a.max_json_values;
     for (const auto& id : a.only) {
         bool known = false;

@@ -2,6 +2,8 @@
 
 #include "exit_code.hpp"
 
+#include "konform/service/store.hpp"
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
@@ -19,6 +21,12 @@ std::string secret_from_env(const std::string& option, const std::string& variab
 std::filesystem::path evidence_beside(const std::filesystem::path& report,
                                       const nlohmann::json& doc);
 
+// The service's store over the database at `url` (sqlite:FILE under `data`, or
+// postgresql://...), migrated to this konform's schema; throws model::load_error naming
+// --db when it cannot be opened.
+std::unique_ptr<service::store> open_service_store(const std::string& url,
+                                                   const std::filesystem::path& data);
+
 // Each command registers its subcommand and returns the action to run when it is chosen.
 using action = std::function<exit_code()>;
 
@@ -32,5 +40,7 @@ action add_verify(CLI::App& app);
 action add_diff(CLI::App& app);
 action add_repro(CLI::App& app);
 action add_admin(CLI::App& app);
+action add_serve(CLI::App& app);
+action add_worker(CLI::App& app);
 
 } // namespace konform::cli

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
     add(add_diff);
     add(add_repro);
     add(add_admin);
+    add(add_serve);
+    add(add_worker);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

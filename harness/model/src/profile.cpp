@@ -384,10 +384,20 @@ struct loader {
                 }
                 files.push_back(s.file);
                 try {
-                    if (s.is_xsd)
+                    if (s.is_xsd) {
                         s.xsd = std::make_shared<const schema::xml_schema>(
                             schema::xml_schema::load(s.file.string()));
-                    else if (auto sdoc = read_json_file(s.file, diag))
+                        // What it imports is part of the profile: digested with it.
+                        std::error_code ec;
+                        const fs::path root = fs::weakly_canonical(prof.dir, ec);
+                        for (const auto& f : s.xsd->files()) {
+                            const fs::path in = prof.dir / f.lexically_relative(root);
+                            if (std::find(files.begin(), files.end(), in) == files.end() &&
+                                std::find(files.begin(), files.end(), f) == files.end() &&
+                                fs::weakly_canonical(s.file, ec) != f)
+                                files.push_back(in.lexically_normal());
+                        }
+                    } else if (auto sdoc = read_json_file(s.file, diag))
                         s.json = std::make_shared<const schema::json_schema>(
                             schema::json_schema::compile(
                                 *sdoc, sibling_schema_files(

@@ -1,5 +1,6 @@
 #include "konform/schema/xml_schema.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -11,6 +12,7 @@ namespace konform::schema {
 
 struct xml_schema::impl {
     xmlSchemaPtr schema = nullptr;
+    std::vector<std::filesystem::path> files;
     ~impl() {
         if (schema) xmlSchemaFree(schema);
     }
@@ -100,7 +102,8 @@ void collect_reader(void* ctx, xmlErrorPtr error) {
 // in the XSD's own folder or below: never the network, never elsewhere on the machine.
 struct confinement {
     std::filesystem::path root;
-    std::string refused; // the first name refused
+    std::string refused;                     // the first name refused
+    std::vector<std::filesystem::path> read; // every file the schema names, in order
 };
 thread_local confinement* loading = nullptr;
 xmlExternalEntityLoader default_loader = nullptr;
@@ -116,6 +119,8 @@ xmlParserInputPtr confined_loader(const char* url, const char* id, xmlParserCtxt
         if (loading->refused.empty()) loading->refused = name.empty() ? "(no name)" : name;
         return nullptr;
     }
+    if (std::find(loading->read.begin(), loading->read.end(), target) == loading->read.end())
+        loading->read.push_back(target);
     return xmlNewInputFromFile(ctxt, target.c_str());
 }
 
@@ -148,8 +153,13 @@ xml_schema xml_schema::load(const std::string& xsd_file) {
         throw std::invalid_argument(msg);
     }
     xml_schema s;
+    p->files = std::move(scope.read);
     s.impl_ = std::move(p);
     return s;
+}
+
+const std::vector<std::filesystem::path>& xml_schema::files() const {
+    return impl_->files;
 }
 
 std::vector<std::string> xml_schema::validate(std::string_view xml_document,

@@ -48,6 +48,18 @@ CREATE TABLE audit (
   at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
   detail TEXT NOT NULL);
 )sql",
+        // 2: a profile's files, so that a worker on another machine needs only the database;
+        // web sessions (only a hash of the cookie is kept).
+        R"sql(
+CREATE TABLE profile_files (
+  digest TEXT NOT NULL, path TEXT NOT NULL, content {blob} NOT NULL, PRIMARY KEY (digest, path));
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY, organisation TEXT NOT NULL REFERENCES organisations(id),
+  csrf TEXT NOT NULL, created BIGINT NOT NULL, expires BIGINT NOT NULL);
+CREATE INDEX runs_by_system ON runs (system, submitted);
+ALTER TABLE certificates ADD COLUMN report_sha256 TEXT;
+CREATE INDEX certificates_by_report ON certificates (report_sha256);
+)sql",
     };
     return all;
 }

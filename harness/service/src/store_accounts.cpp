@@ -1,6 +1,7 @@
 // Organisations and API tokens.
 #include "konform/service/sealed_box.hpp"
 #include "konform/service/store.hpp"
+#include "konform/util/sha256.hpp"
 
 namespace konform::service {
 
@@ -89,6 +90,33 @@ std::optional<organisation> store::authenticate(std::string_view token) {
     }
     if (rows.empty() || !secret_matches(parts.secret, rows.front().text(3))) return std::nullopt;
     return organisation_of(rows.front());
+}
+
+std::string store::open_session(const organisation& org, std::chrono::seconds ttl) {
+    std::lock_guard lock(mutex_);
+    const std::string cookie = random_hex(32);
+    const std::int64_t now = now_ms();
+    db_->query("DELETE FROM sessions WHERE expires < $1", {now});
+    db_->query("INSERT INTO sessions (id, organisation, csrf, created, expires) VALUES ($1, $2, "
+               "$3, $4, $5)",
+               {util::sha256_hex(cookie), org.id, random_hex(16), now,
+                now + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()});
+    return cookie;
+}
+
+std::optional<web_session> store::find_session(std::string_view cookie) {
+    if (cookie.size() != 64) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    auto rows = db_->query(
+        "SELECT organisation, csrf, expires FROM sessions WHERE id = $1 AND expires > $2",
+        {util::sha256_hex(cookie), now_ms()});
+    if (rows.empty()) return std::nullopt;
+    return web_session{rows.front().text(0), rows.front().text(1), rows.front().integer(2)};
+}
+
+void store::close_session(std::string_view cookie) {
+    std::lock_guard lock(mutex_);
+    db_->query("DELETE FROM sessions WHERE id = $1", {util::sha256_hex(cookie)});
 }
 
 void store::audit(const std::string& actor, const std::string& action, const std::string& subject,

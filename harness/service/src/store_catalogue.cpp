@@ -1,6 +1,7 @@
 // Published profiles, registered systems and issued certificates.
 #include "konform/service/sealed_box.hpp"
 #include "konform/service/store.hpp"
+#include "konform/util/sha256.hpp"
 
 namespace konform::service {
 
@@ -38,9 +39,16 @@ certificate_record certificate_of(const row& r) {
 
 } // namespace
 
-void store::publish_profile(const profile_record& p) {
+void store::publish_profile(const profile_record& p,
+                            const std::vector<std::pair<std::string, std::string>>& files) {
     std::lock_guard lock(mutex_);
     transaction tx(*db_);
+    for (const auto& [path, content] : files)
+        if (db_->query("SELECT 1 FROM profile_files WHERE digest = $1 AND path = $2",
+                       {p.digest, path})
+                .empty())
+            db_->query("INSERT INTO profile_files (digest, path, content) VALUES ($1, $2, $3)",
+                       {p.digest, path, blob{content}});
     auto rows =
         db_->query("SELECT digest FROM profiles WHERE id = $1 AND version = $2", {p.id, p.version});
     if (!rows.empty()) {
@@ -60,6 +68,15 @@ void store::publish_profile(const profile_record& p) {
                     p.id + " " + p.version, p.digest});
     }
     tx.commit();
+}
+
+std::vector<std::pair<std::string, std::string>> store::profile_files(const std::string& digest) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : db_->query(
+             "SELECT path, content FROM profile_files WHERE digest = $1 ORDER BY path", {digest}))
+        out.emplace_back(r.text(0), r.text(1));
+    return out;
 }
 
 std::vector<profile_record> store::profiles() {
@@ -100,16 +117,27 @@ std::optional<system_record> store::find_system(const std::string& id) {
     return system_of(rows.front());
 }
 
+std::vector<system_record> store::systems(const std::string& organisation) {
+    std::lock_guard lock(mutex_);
+    std::vector<system_record> out;
+    for (const auto& r : db_->query("SELECT id, organisation, product, version, target, created "
+                                    "FROM systems WHERE ($1 = '' OR organisation = $1) ORDER BY "
+                                    "created DESC, id",
+                                    {organisation}))
+        out.push_back(system_of(r));
+    return out;
+}
+
 certificate_record store::add_certificate(const certificate_record& c, const std::string& report) {
     std::lock_guard lock(mutex_);
     certificate_record out = c;
     out.id = random_hex(8);
     db_->query(std::string("INSERT INTO certificates (") + certificate_columns +
-                   ", report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-                   "$14)",
+                   ", report, report_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                   "$11, $12, $13, $14, $15)",
                {out.id, out.run, out.system, out.organisation, out.vendor, out.product,
                 out.product_version, out.profile, out.profile_version, out.fingerprint, out.status,
-                out.issued, out.valid_until, blob{report}});
+                out.issued, out.valid_until, blob{report}, util::sha256_hex(report)});
     return out;
 }
 
@@ -138,6 +166,24 @@ std::optional<std::string> store::certificate_report(const std::string& id) {
     auto rows = db_->query("SELECT report FROM certificates WHERE id = $1", {id});
     if (rows.empty()) return std::nullopt;
     return rows.front().text(0);
+}
+
+std::optional<certificate_record> store::certificate_by_report(const std::string& sha256) {
+    std::lock_guard lock(mutex_);
+    auto rows = db_->query(std::string("SELECT ") + certificate_columns +
+                               " FROM certificates WHERE report_sha256 = $1",
+                           {sha256});
+    if (rows.empty()) return std::nullopt;
+    return certificate_of(rows.front());
+}
+
+std::optional<certificate_record> store::certificate_of_run(const std::string& run) {
+    std::lock_guard lock(mutex_);
+    auto rows = db_->query(std::string("SELECT ") + certificate_columns +
+                               " FROM certificates WHERE run = $1 ORDER BY issued DESC",
+                           {run});
+    if (rows.empty()) return std::nullopt;
+    return certificate_of(rows.front());
 }
 
 } // namespace konform::service

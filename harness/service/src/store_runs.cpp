@@ -33,6 +33,22 @@ void record(database& db, const std::string& run, std::int64_t attempt, const st
              {run, now_ms(), attempt, event});
 }
 
+// A running run whose worker is gone: queued again on its first attempt, else left
+// interrupted with its secrets erased.
+void interrupt(database& db, const std::string& id, std::int64_t attempt, const std::string& why) {
+    record(db, id, attempt, "interrupted: " + why);
+    if (attempt == 1) {
+        db.query("UPDATE runs SET state = 'queued', lease_owner = NULL, lease_until = NULL, "
+                 "progress = NULL WHERE id = $1",
+                 {id});
+        record(db, id, attempt, "queued again as attempt 2");
+    } else {
+        db.query("UPDATE runs SET state = 'interrupted', secrets = NULL, lease_owner = NULL, "
+                 "lease_until = NULL, finished = $2 WHERE id = $1",
+                 {id, now_ms()});
+    }
+}
+
 } // namespace
 
 run_record store::submit_run(const system_record& s, const std::string& organisation,
@@ -65,6 +81,27 @@ std::vector<history_entry> store::history(const std::string& run) {
                                     "ORDER BY at, attempt",
                                     {run}))
         out.push_back({r.integer(0), r.integer(1), r.text(2)});
+    return out;
+}
+
+std::vector<run_record> store::runs(const std::string& organisation, const std::string& system,
+                                    std::size_t last) {
+    std::lock_guard lock(mutex_);
+    std::vector<run_record> out;
+    for (const auto& r : db_->query(std::string("SELECT ") + run_columns +
+                                        " FROM runs WHERE ($1 = '' OR organisation = $1) AND "
+                                        "($2 = '' OR system = $2) ORDER BY submitted DESC, id "
+                                        "LIMIT $3",
+                                    {organisation, system, static_cast<std::int64_t>(last)}))
+        out.push_back(run_of(r));
+    return out;
+}
+
+std::map<std::string, std::int64_t> store::run_counts() {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::int64_t> out;
+    for (const auto& r : db_->query("SELECT state, COUNT(*) FROM runs GROUP BY state"))
+        out[r.text(0)] = r.integer(1);
     return out;
 }
 
@@ -135,6 +172,22 @@ void store::finish_run(const std::string& run, const std::string& worker,
     tx.commit();
 }
 
+void store::release_run(const std::string& run, const std::string& worker, const std::string& why) {
+    std::lock_guard lock(mutex_);
+    transaction tx(*db_);
+    auto rows = db_->query("SELECT attempt FROM runs WHERE id = $1 AND lease_owner = $2 AND state "
+                           "= 'running'",
+                           {run, worker});
+    if (!rows.empty()) interrupt(*db_, run, rows.front().integer(0), worker + " " + why);
+    tx.commit();
+}
+
+int store::expire_all_leases() {
+    std::lock_guard lock(mutex_);
+    db_->query("UPDATE runs SET lease_until = 0 WHERE state = 'running'");
+    return recover_expired_leases();
+}
+
 int store::recover_expired_leases() {
     std::lock_guard lock(mutex_);
     transaction tx(*db_);
@@ -143,21 +196,8 @@ int store::recover_expired_leases() {
                            "lease_until < $1" +
                                lock_clause,
                            {now_ms()});
-    for (const auto& r : rows) {
-        const std::string id = r.text(0), owner = r.maybe(2).value_or("?");
-        const std::int64_t attempt = r.integer(1);
-        record(*db_, id, attempt, "interrupted: " + owner + " stopped answering");
-        if (attempt == 1) {
-            db_->query("UPDATE runs SET state = 'queued', lease_owner = NULL, lease_until = NULL "
-                       "WHERE id = $1",
-                       {id});
-            record(*db_, id, attempt, "queued again as attempt 2");
-        } else {
-            db_->query("UPDATE runs SET state = 'interrupted', secrets = NULL, lease_owner = "
-                       "NULL, lease_until = NULL, finished = $2 WHERE id = $1",
-                       {id, now_ms()});
-        }
-    }
+    for (const auto& r : rows)
+        interrupt(*db_, r.text(0), r.integer(1), r.maybe(2).value_or("?") + " stopped answering");
     tx.commit();
     return static_cast<int>(rows.size());
 }
@@ -168,6 +208,16 @@ std::optional<std::string> store::artefact(const std::string& run, const std::st
         db_->query("SELECT content FROM artefacts WHERE run = $1 AND name = $2", {run, name});
     if (rows.empty()) return std::nullopt;
     return rows.front().text(0);
+}
+
+void store::add_artefact(const std::string& run, const std::string& name,
+                         const std::string& bytes) {
+    std::lock_guard lock(mutex_);
+    transaction tx(*db_);
+    db_->query("DELETE FROM artefacts WHERE run = $1 AND name = $2", {run, name});
+    db_->query("INSERT INTO artefacts (run, name, content) VALUES ($1, $2, $3)",
+               {run, name, blob{bytes}});
+    tx.commit();
 }
 
 std::vector<std::string> store::artefact_names(const std::string& run) {

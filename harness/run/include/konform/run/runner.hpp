@@ -29,6 +29,9 @@ struct run_options {
     bool keep_data = false;
 };
 
+// The target's limits (timeouts, sizes, bodies in flight, JSON values) into `opt`.
+void apply_target_limits(run_options& opt, const model::target& t);
+
 // Checks that the target fits the profile (claims, required parameters). Problems name
 // the target file and place.
 void check_target(const model::profile& p, const model::target& t, model::diagnostics& diag);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ public:
     // in its folder or below (a URL or a file elsewhere is refused). Throws
     // std::invalid_argument with the reason (libxml2's) when the schema is not usable.
     static xml_schema load(const std::string& xsd_file);
+
+    // The files the schema named and konform read while loading it (includes, imports),
+    // as canonical paths: part of what a profile consists of.
+    const std::vector<std::filesystem::path>& files() const;
 
     // The violations, as "line N: message (at /element/path)" (the path where the document
     // is at most 1 MiB); empty when the document is valid. The document is validated as it

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "konform/model/profile.hpp"
+#include "konform/service/service.hpp"
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace konform::service::detail {
+
+// Who is asking: an organisation (by API token or web session) or the public.
+struct caller {
+    std::optional<organisation> org;
+    std::optional<web_session> session; // set when signed in through the web pages
+    bool is(role r) const { return org && org->r == r; }
+    std::string name() const { return org ? org->name : "public"; }
+};
+
+// A refusal with the status and message the caller gets.
+struct refusal : std::runtime_error {
+    int status;
+    refusal(int s, const std::string& why) : std::runtime_error(why), status(s) {}
+};
+
+// Requests per second from one address, with a burst: a token bucket per address.
+class rate_limiter {
+public:
+    explicit rate_limiter(double per_second) : rate_(per_second) {}
+    bool allow(const std::string& peer);
+
+private:
+    struct bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point at;
+    };
+    double rate_;
+    std::mutex m_;
+    std::map<std::string, bucket> buckets_;
+};
+
+// A certificate's verification, as the verify page and API say it.
+struct verify_answer {
+    bool authentic = false, anchored = false;
+    std::string key_id, signer, reason;
+    std::optional<certificate_record> registered;
+};
+
+} // namespace konform::service::detail
+
+namespace konform::service {
+
+struct service::impl {
+    store& st;
+    const sealed_box& box;
+    service_options opt;
+    detail::rate_limiter limiter;
+    std::mutex profiles_mutex;
+    std::map<std::string, std::shared_ptr<const model::profile>> loaded; // by digest
+
+    impl(store& s, const sealed_box& b, service_options o)
+        : st(s), box(b), opt(std::move(o)), limiter(opt.requests_per_second) {}
+
+    // The published profile, loaded (once) from its folder.
+    std::shared_ptr<const model::profile> profile(const profile_record& p);
+    detail::caller caller_of(const web_request& req);
+    // What a system may be: product, version and a target the service can run (secrets by
+    // environment-variable name only, TLS files by bare file name). Throws refusal (422).
+    system_record register_system(const detail::caller& who, const nlohmann::json& body);
+    // A run of a system: throws refusal when the caller may not or the request is unusable.
+    run_record submit_run(const detail::caller& who, const std::string& system,
+                          const nlohmann::json& body);
+    // KL signs a finished conformant run's report: a certificate in the registry.
+    certificate_record certify(const detail::caller& who, const std::string& run,
+                               std::chrono::hours validity);
+    detail::verify_answer verify(const std::string& report_text);
+    // The system or run, when the caller may see it; throws refusal (404) otherwise.
+    system_record visible_system(const detail::caller& who, const std::string& id);
+    run_record visible_run(const detail::caller& who, const std::string& id);
+    // The run as JSON (state, verdict, progress, history, files, certificate).
+    nlohmann::json run_json(const run_record& r);
+    nlohmann::json certificate_json(const certificate_record& c);
+
+    web_response api(const web_request& req, const detail::caller& who);
+    web_response page(const web_request& req, const detail::caller& who);
+    // Server-sent events of a run's progress until it ends.
+    web_response run_events(const run_record& r);
+};
+
+} // namespace konform::service

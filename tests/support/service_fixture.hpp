@@ -1,0 +1,65 @@
+#pragma once
+
+#include "e2e_support.hpp"
+#include "konform/http/client.hpp"
+#include "konform/service/service.hpp"
+#include "konform/service/worker.hpp"
+
+#include <atomic>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace konform::test {
+
+// What a request to the service answered.
+struct web_answer {
+    int status = 0;
+    std::string body;
+    http::header_list headers;
+    nlohmann::json json() const;
+    std::string header(std::string_view name) const;
+};
+
+// One HTTP exchange with a server on loopback (no redirects followed).
+web_answer web_call(const std::string& method, const std::string& url, const std::string& body = {},
+                    const http::header_list& headers = {});
+
+// konform serve in this process: a SQLite store in a temporary folder (or the database at
+// `db_url`), the shipped profiles published, KL's demo key certifying, a listener on a free
+// loopback port and `workers` in-process workers.
+class running_service {
+public:
+    explicit running_service(int workers = 2, const std::string& db_url = "sqlite:konform.db",
+                             double rate = 0);
+    ~running_service();
+
+    std::string url(const std::string& path = "") const;
+    // A new API token for an organisation (made if new).
+    std::string token(const std::string& org, service::role r);
+    web_answer call(const std::string& method, const std::string& path, const std::string& token,
+                    const std::string& body = {});
+    // Polls the run until it is done or interrupted (at most `seconds`).
+    nlohmann::json wait_for_run(const std::string& id, const std::string& token, int seconds = 60);
+    void start_workers(int n);
+    void stop_workers();
+
+    temp_dir dir;
+    std::unique_ptr<service::store> st;
+    std::unique_ptr<service::sealed_box> box;
+    std::unique_ptr<service::service> svc;
+    std::unique_ptr<service::web_listener> listener;
+
+private:
+    std::atomic<bool> stop_{false};
+    std::vector<std::unique_ptr<service::worker>> workers_;
+    std::vector<std::thread> threads_;
+};
+
+// A system registration body for the example profile's target aimed at `base_url`.
+nlohmann::json example_system(const std::string& base_url,
+                              const std::string& product = "Greetings");
+
+} // namespace konform::test
