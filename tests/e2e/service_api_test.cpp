@@ -222,6 +222,9 @@ TEST_CASE("service API: every field is validated with a message that names it") 
     const std::string system = s.call("POST", "/api/v1/systems", v, ok.dump()).json()["id"];
     const std::string runs = "/api/v1/systems/" + system + "/runs";
     refused(runs, R"({"profile": "dk.nothing"})", 422, "not published");
+    // A target that does not fit the profile is refused before a run is queued.
+    refused(runs, R"({"profile": "dk.dawa.adresser", "secrets": {"GREETINGS_TOKEN": "t"}})", 422,
+            "target/claims/0: profile dk.dawa.adresser has no class \"write\"");
     refused(runs, R"({"profile": "dk.konform.example.greetings", "version": "0.0.1"})", 422,
             "not published");
     refused(runs, R"({"profile": "dk.konform.example.greetings"})", 422, "secrets/GREETINGS_TOKEN");

@@ -2,6 +2,7 @@
 #include "service_impl.hpp"
 
 #include "konform/model/target.hpp"
+#include "konform/run/runner.hpp"
 #include "konform/service/worker.hpp"
 #include "konform/util/file.hpp"
 
@@ -266,6 +267,24 @@ run_record service::impl::submit_run(const detail::caller& who, const std::strin
                 !secrets.files.count(target["tls"][key].get<std::string>()))
                 throw refusal(422, "files/" + target["tls"][key].get<std::string>() +
                                        ": the target's tls/" + key + " names it");
+    // The target must fit the profile (claims, parameters) before the run is queued.
+    {
+        const fs::path tmp = opt.data_dir / "tmp";
+        fs::create_directories(tmp);
+        const fs::path file = tmp / ("target-" + random_hex(8) + ".json");
+        util::write_file_atomically(file, s.target);
+        model::diagnostics diag;
+        const model::target t = model::load_target(file, diag, model::secrets_read::never);
+        if (diag.empty()) run::check_target(*prof, t, diag);
+        fs::remove(file);
+        if (!diag.empty()) {
+            std::string why;
+            for (const auto& p : diag.problems())
+                why +=
+                    (why.empty() ? "" : "; ") + std::string("target") + p.where + ": " + p.message;
+            throw refusal(422, why);
+        }
+    }
     run_record r =
         st.submit_run(s, who.org->id, *p, options.dump(), kind, box.seal(secrets.to_json()));
     st.audit(who.name(), "run.submit", r.id,

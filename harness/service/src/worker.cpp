@@ -233,6 +233,10 @@ bool worker::run_one(const std::atomic<bool>& stop) {
         std::string text;
         for (const auto& p : e.problems())
             text += p.to_string() + "\n";
+        // Named as the vendor knows them, not by this worker's folders.
+        const std::string folder = work.string() + "/";
+        for (auto at = text.find(folder); at != std::string::npos; at = text.find(folder, at))
+            text.erase(at, folder.size());
         artefacts["problems.txt"] = text;
     } catch (const std::exception& e) {
         verdict = "error";

@@ -1,0 +1,201 @@
+// konform serve as people use it, in a real browser (Debian's chromium, headless, driven by
+// puppeteer-core): a vendor signs in, registers systems, runs them and reads a failure's
+// story; KL certifies; anyone finds the certificate in the registry and verifies its report.
+// Usage: node service_walkthrough.mjs KONFORM REFERENCE PUPPETEER_DIR SOURCE_DIR
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+
+const [konform, reference, puppeteerDir, sourceDir] = process.argv.slice(2);
+const require = createRequire(join(puppeteerDir, "package.json"));
+const puppeteer = require("puppeteer-core");
+
+const work = mkdtempSync(join(tmpdir(), "konform-browser-"));
+const children = [];
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures++;
+}
+
+// Starts a program and resolves with the URL it prints ("listening on URL").
+function start(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: work, env: { ...process.env, ...env } });
+    children.push(child);
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ${out}`)), 20000);
+    const look = (d) => {
+      out += d;
+      const m = out.match(/listening on (https?:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on("data", look);
+    child.stderr.on("data", look);
+    child.on("exit", (code) => reject(new Error(`${cmd} exited ${code}: ${out}`)));
+  });
+}
+
+function token(org, role) {
+  return execFileSync(konform, ["admin", "--db", "sqlite:k.db", "--data", work, "token",
+    "--org", org, "--role", role], { cwd: work, stdio: ["ignore", "pipe", "ignore"] })
+    .toString().trim();
+}
+
+const target = (url) => {
+  const t = JSON.parse(readFileSync(join(sourceDir, "profiles/example/target.example.json")));
+  delete t.$schema;
+  t.base_url = url;
+  return JSON.stringify(t, null, 2);
+};
+
+let browser;
+try {
+  const good = await start(reference, ["--profile", "example", "--port", "0"]);
+  const broken = await start(reference, ["--profile", "example", "--port", "0", "--fault", "auth-not-checked"]);
+  const vendor = token("Greetings Vendor A/S", "vendor");
+  const kl = token("KL", "kl");
+  const demo = join(sourceDir, "reports/demo-key");
+  const base = await start(konform, ["serve", "--db", "sqlite:k.db", "--data", work,
+    "--listen", "127.0.0.1:0", "--profiles", join(sourceDir, "profiles"), "--workers", "2",
+    "--sign-key", join(demo, "private.pem"), "--sign-cert", join(demo, "signer.pem"),
+    "--trust", join(demo, "root.pem"), "--rate", "0"]);
+
+  browser = await puppeteer.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      `--user-data-dir=${join(work, "profile")}`],
+  });
+  const page = await browser.newPage();
+  await page.setExtraHTTPHeaders({ "Accept-Language": "en" });
+  const text = () => page.evaluate(() => document.body.innerText);
+
+  // Every form field has a label.
+  async function labelled() {
+    return page.evaluate(() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+      .every((el) => el.id && document.querySelector(`label[for="${el.id}"]`)));
+  }
+
+  // A vendor signs in.
+  await page.goto(`${base}/login`);
+  check(await labelled(), "login: every field has a label");
+  await page.type("#token", vendor);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  check(page.url().endsWith("/systems"), "signed in, on the systems page");
+  const cookies = await page.cookies();
+  const session = cookies.find((c) => c.name === "konform_session");
+  check(session && session.httpOnly && session.secure && session.sameSite === "Strict",
+    "the session cookie is HttpOnly, Secure and SameSite=Strict");
+  check(!(await page.content()).includes(vendor), "the token is on no page");
+
+  // Registers two systems: the good one and the broken one.
+  async function register(product, url) {
+    await page.goto(`${base}/systems`);
+    await page.type("#product", product);
+    await page.type("#version", "1.0.0");
+    await page.$eval("#target", (el, v) => { el.value = v; }, target(url));
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/systems'] button")]);
+    return page.url();
+  }
+  const goodSystem = await register("Greetings <b>Server</b>", good);
+  check(/\/systems\/[0-9a-f]{16}$/.test(goodSystem), "the good system is registered");
+  check((await text()).includes("Greetings <b>Server</b>"), "a product name is shown as text, not markup");
+  check(await labelled(), "system page: every field has a label");
+  const brokenSystem = await register("Greetings Broken", broken);
+
+  // Runs each, watching the progress arrive without a reload of ours.
+  async function run(systemUrl) {
+    await page.goto(systemUrl);
+    await page.select("#profile", "dk.konform.example.greetings@1.0.0");
+    await page.type("#secrets", "GREETINGS_TOKEN=example-token");
+    await Promise.all([page.waitForNavigation(), page.click("form[action$='/runs'] button")]);
+    const runUrl = page.url();
+    await page.waitForSelector("#verdict", { timeout: 60000 });
+    return runUrl;
+  }
+  const goodRun = await run(goodSystem);
+  if (process.env.DEBUG) console.log(await text());
+  check((await page.$eval("#verdict", (e) => e.textContent)) === "conformant", "the good system's run is conformant");
+  check((await text()).includes("Every test case passed."), "the run page says every test case passed");
+  const files = await page.$$eval("a[href*='/api/v1/runs/']", (as) => as.map((a) => a.textContent));
+  check(["evidence.har", "junit.xml", "report.html", "report.json"].every((f) => files.includes(f)),
+    "the run page offers its downloads");
+  check(!(await page.content()).includes("example-token"), "the run's secret is on no page");
+
+  await run(brokenSystem);
+  check((await page.$eval("#verdict", (e) => e.textContent)) === "not-conformant", "the broken system's run is not conformant");
+  const story = await text();
+  check(story.includes("TC-EX-AUTH-001") && story.includes("status equals 401"),
+    "the failure's story names the test case and what was expected");
+
+  // KL certifies the good run.
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
+  await page.goto(`${base}/login`);
+  await page.type("#token", kl);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  await page.goto(goodRun);
+  await Promise.all([page.waitForNavigation(), page.click("form[action$='/certify'] button")]);
+  const certLink = await page.$eval("a[href^='/registry/']", (a) => a.getAttribute("href"));
+  check(Boolean(certLink), "KL certified the run");
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/logout'] button")]);
+
+  // Anyone finds it in the registry.
+  const visitor = await browser.newPage();
+  await visitor.setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await visitor.goto(`${base}/registry`);
+  await visitor.type("#vendor", "Greetings Vendor A/S");
+  await Promise.all([visitor.waitForNavigation(), visitor.click("form[action='/registry'] button")]);
+  const row = await visitor.$eval("tbody", (t) => t.innerText);
+  check(row.includes("Greetings <b>Server</b>") && row.includes("dk.konform.example.greetings"),
+    "the registry lists the certified system");
+  await Promise.all([visitor.waitForNavigation(), visitor.click(`a[href='${certLink}']`)]);
+  check((await visitor.evaluate(() => document.body.innerText)).includes("konform verify report.json"),
+    "the certificate page says how to verify offline");
+  const reportHref = await visitor.$eval("a[href$='/report.json']", (a) => a.href);
+  const reportText = await (await fetch(reportHref)).text();
+  const reportFile = join(work, "report.json");
+  writeFileSync(reportFile, reportText);
+
+  // And verifies it on the verify page; a changed copy is not authentic.
+  async function verify(file) {
+    await visitor.goto(`${base}/verify`);
+    const input = await visitor.$("#report");
+    await input.uploadFile(file);
+    await Promise.all([visitor.waitForNavigation(), visitor.click("form[action='/verify'] button")]);
+    return visitor.$eval("#answer", (e) => e.innerText);
+  }
+  const answer = await verify(reportFile);
+  check(answer.includes("The signature is authentic.") && answer.includes("anchored in KL's root") &&
+    answer.includes("The registry holds it"), "the verify page: authentic, anchored, registered");
+  const forged = JSON.parse(reportText);
+  forged.target.product_version = "2.0.0";
+  const forgedFile = join(work, "forged.json");
+  writeFileSync(forgedFile, JSON.stringify(forged));
+  check((await verify(forgedFile)).includes("The report is not authentic"), "a changed report is not authentic");
+
+  // A form without its token is refused.
+  const res = await fetch(`${base}/login`, { method: "POST", body: "token=x",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  check(res.status === 403, "a form without its CSRF token is refused");
+
+  // In Danish for a Danish browser.
+  const dansk = await browser.newPage();
+  await dansk.setExtraHTTPHeaders({ "Accept-Language": "da-DK,da;q=0.9,en;q=0.5" });
+  await dansk.goto(`${base}/registry`);
+  const da = await dansk.evaluate(() => document.body.innerText);
+  check(da.includes("Offentligt register") && da.includes("Log ind") &&
+    (await dansk.$eval("html", (h) => h.lang)) === "da", "Danish for a Danish browser");
+} catch (e) {
+  console.log(`FAIL ${e.stack || e}`);
+  failures++;
+} finally {
+  if (browser) await browser.close();
+  for (const c of children) c.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(failures ? `${failures} check(s) failed` : "every check passed");
+process.exit(failures ? 1 : 0);
