@@ -47,6 +47,12 @@ std::string submit(test::running_service& s, const std::string& token, const std
     return a.json()["id"];
 }
 
+// Waits until a process (not a child of this one) has ended.
+void gone(int pid) {
+    for (int i = 0; i < 400 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+}
+
 bool has_event(const json& run, const std::string& start) {
     for (const auto& h : run["history"])
         if (h["event"].get<std::string>().rfind(start, 0) == 0) return true;
@@ -396,5 +402,86 @@ TEST_CASE("service: konform worker processes share PostgreSQL; one killed mid-ru
     for (int pid : {b, c})
         ::kill(pid, SIGTERM);
     for (int pid : {a, b, c})
-        ::waitpid(pid, nullptr, 0);
+        gone(pid);
+}
+
+namespace {
+
+// `konform serve` as a process on a SQLite file; its URL read from what it prints.
+struct serve_process {
+    int pid = 0;
+    std::string url;
+    serve_process(const std::filesystem::path& dir, const std::string& log) {
+        std::string out;
+        test::shell(std::string(KONFORM_BINARY) + " serve --db sqlite:k.db --data '" +
+                        dir.string() + "' --listen 127.0.0.1:0 --workers 1 --rate 0 --profiles '" +
+                        KONFORM_SOURCE_DIR + "/profiles' > '" + (dir / log).string() +
+                        "' 2>&1 & echo $!",
+                    &out);
+        pid = std::stoi(out);
+        for (int i = 0; i < 200 && url.empty(); ++i) {
+            const std::string text = test::read_text(dir / log);
+            const auto at = text.find("listening on ");
+            if (at != std::string::npos)
+                url = text.substr(at + 13, text.find('/', at + 21) - at - 13);
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+};
+
+} // namespace
+
+TEST_CASE("konform serve: killed with a run in flight, restarted, the run is done as attempt 2") {
+    example_system_server sys("", 300);
+    test::temp_dir dir;
+    std::string token;
+    REQUIRE(test::shell(std::string(KONFORM_BINARY) + " admin --db sqlite:k.db --data '" +
+                            dir.path.string() + "' token --org V --role vendor 2>/dev/null",
+                        &token) == 0);
+    token = token.substr(0, token.find('\n'));
+    serve_process first(dir.path, "first.log");
+    REQUIRE_MESSAGE(!first.url.empty(), test::read_text(dir.path / "first.log"));
+    const http::header_list auth{{"Authorization", "Bearer " + token}};
+    // A second service on the same SQLite file is refused, saying why.
+    std::string refused;
+    CHECK(test::shell(std::string(KONFORM_BINARY) + " serve --db sqlite:k.db --data '" +
+                          dir.path.string() + "' --listen 127.0.0.1:0 --profiles '' 2>&1",
+                      &refused) == 2);
+    CHECK_MESSAGE(refused.find("in use by another konform process (pid") != std::string::npos,
+                  refused);
+
+    const auto system = test::web_call("POST", first.url + "/api/v1/systems",
+                                       test::example_system(sys.server.base_url()).dump(), auth);
+    REQUIRE(system.status == 201);
+    const auto run = test::web_call(
+        "POST", first.url + "/api/v1/systems/" + system.json()["id"].get<std::string>() + "/runs",
+        example_run.dump(), auth);
+    REQUIRE(run.status == 202);
+    const std::string id = run.json()["id"];
+    for (int i = 0; i < 200; ++i) {
+        if (test::web_call("GET", first.url + "/api/v1/runs/" + id, "", auth).json()["state"] ==
+            "running")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(first.pid, SIGKILL);
+    gone(first.pid);
+
+    serve_process second(dir.path, "second.log");
+    REQUIRE_MESSAGE(!second.url.empty(), test::read_text(dir.path / "second.log"));
+    json done;
+    for (int i = 0; i < 600; ++i) {
+        done = test::web_call("GET", second.url + "/api/v1/runs/" + id, "", auth).json();
+        if (done["state"] == "done") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(done["state"] == "done");
+    CHECK(done["verdict"] == "conformant");
+    CHECK(done["attempt"] == 2);
+    CHECK(has_event(done, "queued again as attempt 2"));
+    ::kill(second.pid, SIGTERM);
+    gone(second.pid);
+    CHECK(test::read_text(dir.path / "second.log").find("stopping") != std::string::npos);
 }

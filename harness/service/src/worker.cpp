@@ -227,6 +227,20 @@ bool worker::run_one(const std::atomic<bool>& stop) {
         }
         outputs.finish(result, std::nullopt);
         verdict = verdict_of(result);
+        std::uint64_t total = 0;
+        for (const auto& e : fs::recursive_directory_iterator(out))
+            if (e.is_regular_file()) total += e.file_size();
+        if (total > opt_.max_stored_bytes) {
+            const auto evidence = fs::file_size(out / "evidence.har");
+            fs::remove(out / "evidence.har");
+            util::write_file_atomically(
+                out / "problems.txt",
+                "evidence.har (" + std::to_string(evidence) +
+                    " bytes) is larger than this service stores (" +
+                    std::to_string(opt_.max_stored_bytes) +
+                    " bytes for a run's files): it was left out; report.json still holds its "
+                    "digest\n");
+        }
         artefacts = files_of(out);
     } catch (const model::load_error& e) {
         verdict = "error";

@@ -29,6 +29,9 @@ struct worker_options {
     std::chrono::milliseconds lease{30000};
     std::chrono::milliseconds poll{500};
     int jobs = 4; // test cases at once within one run (the target's max_connections caps it)
+    // The most bytes of a run's files the database keeps: past it evidence.har is left out
+    // (problems.txt says so); the reports are always kept.
+    std::uint64_t max_stored_bytes = 256ull * 1024 * 1024;
 };
 
 // Executes queued runs with the engine: claims one under a lease, renews the lease while it
