@@ -1,9 +1,12 @@
 // konform serve end to end over loopback: the API as vendors, KL and the public use it,
 // against the reference systems, with real SQLite and PostgreSQL databases.
 #include "e2e_support.hpp"
+#include "hostile_server.hpp"
+#include "konform/sign/keys.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
+#include "mtls_pki.hpp"
 #include "pg_cluster.hpp"
 #include "service_fixture.hpp"
 #include "system.hpp"
@@ -484,4 +487,103 @@ TEST_CASE("konform serve: killed with a run in flight, restarted, the run is don
     ::kill(second.pid, SIGTERM);
     gone(second.pid);
     CHECK(test::read_text(dir.path / "second.log").find("stopping") != std::string::npos);
+}
+
+TEST_CASE("service over HTTPS: a mutual-TLS system run with the client certificate and "
+          "passphrase given with the run") {
+    const auto& pki = test::shared_pki();
+    const auto* sf = reference::find_system("sf1520-cpr-personlookup");
+    reference::http_server system(0, sf->make(""), pki.path("server.pem"), pki.path("server.key"));
+    system.require_client_certificate(pki.path("ca.pem"));
+    system.start();
+    test::running_service s;
+    service::web_listener https("127.0.0.1", 0,
+                                [&s](const service::web_request& r) { return s.svc->handle(r); });
+    https.use_tls(pki.path("server.pem"), pki.path("server.key"));
+    https.start(2);
+    const std::string base = "https://127.0.0.1:" + std::to_string(https.port());
+    const std::string v = s.token("Vendor", service::role::vendor);
+    const http::header_list auth{{"Authorization", "Bearer " + v}};
+    const json target = {{"base_url", system.base_url()},
+                         {"parameters",
+                          {{"service_agreement_uuid", "5f1a2b3c-0000-4000-8000-00000000a001"},
+                           {"user_system_uuid", "5f1a2b3c-0000-4000-8000-00000000a002"},
+                           {"user_uuid", "5f1a2b3c-0000-4000-8000-00000000a003"}}},
+                         {"tls",
+                          {{"ca_file", "ca.pem"},
+                           {"client_cert", "client.p12"},
+                           {"client_key_password", {{"env", "CPR_CERT_PASS"}}}}}};
+    const auto reg =
+        test::web_call("POST", base + "/api/v1/systems",
+                       json{{"product", "CPR"}, {"version", "4"}, {"target", target}}.dump(), auth,
+                       pki.path("ca.pem"));
+    REQUIRE_MESSAGE(reg.status == 201, reg.body);
+    const std::string runs =
+        base + "/api/v1/systems/" + reg.json()["id"].get<std::string>() + "/runs";
+    json body = {{"profile", "dk.serviceplatformen.sf1520.personbasedataextended"},
+                 {"secrets", {{"CPR_CERT_PASS", test::mtls_pki::passphrase}}}};
+    // The files the target names must come with the run.
+    const auto missing = test::web_call("POST", runs, body.dump(), auth, pki.path("ca.pem"));
+    CHECK(missing.status == 422);
+    CHECK(missing.json()["error"].get<std::string>().find("files/") == 0);
+    body["files"] = {{"ca.pem", sign::base64_encode(test::read_text(pki.path("ca.pem")))},
+                     {"client.p12", sign::base64_encode(test::read_text(pki.path("client.p12")))}};
+    const auto queued = test::web_call("POST", runs, body.dump(), auth, pki.path("ca.pem"));
+    REQUIRE_MESSAGE(queued.status == 202, queued.body);
+    const std::string id = queued.json()["id"];
+    const json done = s.wait_for_run(id, v, 120);
+    CHECK(done["state"] == "done");
+    CHECK_MESSAGE(done["verdict"] == "conformant", done.dump());
+    s.stop_workers();
+    s.st.reset();
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(s.dir.path, ec))
+        if (e.is_regular_file())
+            CHECK_MESSAGE(test::read_text(e.path()).find(test::mtls_pki::passphrase) ==
+                              std::string::npos,
+                          e.path());
+    CHECK_FALSE(std::filesystem::exists(s.dir.path / "runs" / (id + "-1")));
+    https.stop();
+}
+
+TEST_CASE("service: a hostile system cannot hold the service: its run ends, the API answers") {
+    test::hostile_server silent(test::hostile_server::mode::silent);
+    test::hostile_server garbage(test::hostile_server::mode::garbage);
+    test::running_service s;
+    const std::string v = s.token("Vendor", service::role::vendor);
+    std::vector<std::string> ids;
+    for (const auto* h : {&silent, &garbage}) {
+        json sys = test::example_system("http://127.0.0.1:" + std::to_string(h->port()));
+        sys["target"]["limits"] = {
+            {"connect_timeout_ms", 500}, {"read_timeout_ms", 500}, {"total_timeout_ms", 1000}};
+        ids.push_back(submit(s, v, register_system(s, v, "http://127.0.0.1:1"), example_run));
+        const auto reg = s.call("POST", "/api/v1/systems", v, sys.dump());
+        REQUIRE(reg.status == 201);
+        ids.push_back(submit(s, v, reg.json()["id"]));
+    }
+    // While they run, the service answers at once.
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(s.call("GET", "/api/v1/profiles", "").status == 200);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+    for (const auto& id : ids) {
+        const json done = s.wait_for_run(id, v, 120);
+        CHECK(done["state"] == "done");
+        CHECK(done["verdict"] != "conformant");
+        CHECK(done["verdict"] != "error"); // the engine judged it: a report exists
+        CHECK(s.call("GET", "/api/v1/runs/" + id + "/report.json", v).status == 200);
+    }
+}
+
+TEST_CASE("service API: a partial run is judged on its test cases and says so") {
+    example_system_server sys;
+    test::running_service s;
+    const std::string v = s.token("Vendor", service::role::vendor);
+    json body = example_run;
+    body["only"] = {"TC-EX-READ-001"};
+    const std::string run = submit(s, v, register_system(s, v, sys.server.base_url()), body);
+    const json done = s.wait_for_run(run, v);
+    CHECK(done["verdict"] == "partial");
+    CHECK(done["progress"]["total"] == 1);
+    CHECK(s.call("POST", "/api/v1/runs/" + run + "/certify", s.token("KL", service::role::kl))
+              .status == 409);
 }

@@ -18,9 +18,10 @@ std::string web_answer::header(std::string_view name) const {
 }
 
 web_answer web_call(const std::string& method, const std::string& url, const std::string& body,
-                    const http::header_list& headers) {
+                    const http::header_list& headers, const std::string& ca_file) {
     boost::asio::io_context ioc;
     http::client_options o;
+    o.tls.ca_file = ca_file;
     o.lim.read_timeout = std::chrono::seconds(30);
     o.lim.total_timeout = std::chrono::seconds(60);
     http::client c(ioc, o);

@@ -25,7 +25,7 @@ struct web_answer {
 
 // One HTTP exchange with a server on loopback (no redirects followed).
 web_answer web_call(const std::string& method, const std::string& url, const std::string& body = {},
-                    const http::header_list& headers = {});
+                    const http::header_list& headers = {}, const std::string& ca_file = {});
 
 // konform serve in this process: a SQLite store in a temporary folder (or the database at
 // `db_url`), the shipped profiles published, KL's demo key certifying, a listener on a free

@@ -81,6 +81,36 @@ std::vector<std::string> string_list(const json& body, const std::string& name) 
     return out;
 }
 
+// The target as konform reads it, to check it before anything runs: loaded from a folder of
+// its own where each TLS file it names stands as an empty file (the bytes come with each
+// run). Problems are named "target/POINTER: ...", never by the service's folders.
+model::target checked_target(const fs::path& data_dir, const json& target,
+                             model::diagnostics& diag) {
+    const fs::path dir = data_dir / "tmp" / ("target-" + random_hex(8));
+    fs::create_directories(dir);
+    struct remover {
+        fs::path d;
+        ~remover() {
+            std::error_code ec;
+            fs::remove_all(d, ec);
+        }
+    } cleanup{dir};
+    if (target.contains("tls") && target["tls"].is_object())
+        for (const char* key : tls_files)
+            if (target["tls"].contains(key) && target["tls"][key].is_string())
+                util::write_file_atomically(dir / fs::path(target["tls"][key].get<std::string>()),
+                                            "");
+    util::write_file_atomically(dir / "target.json", target.dump());
+    return model::load_target(dir / "target.json", diag, model::secrets_read::never);
+}
+
+std::string problems_text(const model::diagnostics& diag) {
+    std::string why;
+    for (const auto& p : diag.problems())
+        why += (why.empty() ? "" : "; ") + std::string("target") + p.where + ": " + p.message;
+    return why;
+}
+
 } // namespace
 
 service::service(store& st, const sealed_box& box, service_options opt)
@@ -169,19 +199,9 @@ system_record service::impl::register_system(const detail::caller& who, const js
                                            ": a bare file name, whose bytes each run supplies");
             }
     // The target must load as konform reads it.
-    const fs::path tmp = opt.data_dir / "tmp";
-    fs::create_directories(tmp);
-    const fs::path file = tmp / ("target-" + random_hex(8) + ".json");
-    util::write_file_atomically(file, target.dump());
     model::diagnostics diag;
-    model::load_target(file, diag, model::secrets_read::never);
-    fs::remove(file);
-    if (!diag.empty()) {
-        std::string why;
-        for (const auto& p : diag.problems())
-            why += (why.empty() ? "" : "; ") + std::string("target") + p.where + ": " + p.message;
-        throw refusal(422, why);
-    }
+    checked_target(opt.data_dir, target, diag);
+    if (!diag.empty()) throw refusal(422, problems_text(diag));
     system_record s = st.add_system(who.org->id, product, version, target.dump());
     st.audit(who.name(), "system.register", s.id, product + " " + version);
     return s;
@@ -269,21 +289,10 @@ run_record service::impl::submit_run(const detail::caller& who, const std::strin
                                        ": the target's tls/" + key + " names it");
     // The target must fit the profile (claims, parameters) before the run is queued.
     {
-        const fs::path tmp = opt.data_dir / "tmp";
-        fs::create_directories(tmp);
-        const fs::path file = tmp / ("target-" + random_hex(8) + ".json");
-        util::write_file_atomically(file, s.target);
         model::diagnostics diag;
-        const model::target t = model::load_target(file, diag, model::secrets_read::never);
+        const model::target t = checked_target(opt.data_dir, target, diag);
         if (diag.empty()) run::check_target(*prof, t, diag);
-        fs::remove(file);
-        if (!diag.empty()) {
-            std::string why;
-            for (const auto& p : diag.problems())
-                why +=
-                    (why.empty() ? "" : "; ") + std::string("target") + p.where + ": " + p.message;
-            throw refusal(422, why);
-        }
+        if (!diag.empty()) throw refusal(422, problems_text(diag));
     }
     run_record r =
         st.submit_run(s, who.org->id, *p, options.dump(), kind, box.seal(secrets.to_json()));
