@@ -96,9 +96,7 @@ exit_code execute(const serve_args& a) {
     std::vector<std::thread> threads;
     for (int i = 0; i < a.workers; ++i) {
         service::worker_options w;
-        char hostname[256] = {};
-        ::gethostname(hostname, sizeof hostname - 1);
-        w.name = std::string(hostname) + ":" + std::to_string(::getpid()) + ":" + std::to_string(i);
+        w.name = service::default_worker_name() + ":" + std::to_string(i);
         w.data_dir = a.data;
         w.lease = std::chrono::milliseconds(a.lease_ms);
         workers.push_back(std::make_unique<service::worker>(*st, box, w));

@@ -34,12 +34,7 @@ exit_code execute(const worker_args& a) {
                                 "service's --data folder (it opens the runs' sealed secrets)");
     auto st = open_service_store(a.db, a.data);
     const service::sealed_box box = service::sealed_box::from_key_file(key);
-    std::string base = a.name;
-    if (base.empty()) {
-        char hostname[256] = {};
-        ::gethostname(hostname, sizeof hostname - 1);
-        base = std::string(hostname) + ":" + std::to_string(::getpid());
-    }
+    const std::string base = a.name.empty() ? service::default_worker_name() : a.name;
     stopping = false;
     std::signal(SIGINT, on_worker_stop);
     std::signal(SIGTERM, on_worker_stop);

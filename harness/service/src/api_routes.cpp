@@ -1,5 +1,6 @@
 // The HTTP API under /api/v1/: what the web pages do, for vendors' CI and KL's tools.
 #include "service_impl.hpp"
+#include "text_list.hpp"
 
 #include "konform/util/jcs.hpp"
 
@@ -13,18 +14,6 @@ std::string_view asset(std::string_view name); // built in from harness/service/
 }
 
 namespace {
-
-std::vector<std::string> segments(const std::string& path) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    while (at < path.size()) {
-        std::size_t end = path.find('/', at);
-        if (end == std::string::npos) end = path.size();
-        if (end > at) out.push_back(path.substr(at, end - at));
-        at = end + 1;
-    }
-    return out;
-}
 
 json body_of(const web_request& req) {
     json j = json::parse(req.body, nullptr, false);
@@ -66,7 +55,7 @@ void need_method(const web_request& req, const char* method) {
 } // namespace
 
 web_response service::impl::api(const web_request& req, const detail::caller& who) {
-    const auto seg = segments(req.path);
+    const auto seg = detail::split_trimmed(req.path, '/');
     if (seg.size() < 3 || seg[0] != "api" || seg[1] != "v1") throw refusal(404, "no such API");
     const std::string& what = seg[2];
     const std::size_t n = seg.size();

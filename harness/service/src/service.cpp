@@ -157,19 +157,11 @@ detail::caller service::impl::caller_of(const web_request& req) {
         if (!who.org) throw refusal(401, "the API token is not valid");
         return who;
     }
-    const std::string cookies = req.header("cookie");
-    const std::string name = "konform_session=";
-    for (std::size_t at = 0; at < cookies.size();) {
-        std::size_t end = cookies.find(';', at);
-        if (end == std::string::npos) end = cookies.size();
-        std::string c = cookies.substr(at, end - at);
-        c.erase(0, c.find_first_not_of(' '));
-        if (c.rfind(name, 0) == 0) {
-            who.session = st.find_session(c.substr(name.size()));
-            if (who.session) who.org = st.find_organisation(who.session->organisation);
-            if (!who.org) who.session.reset();
-        }
-        at = end + 1;
+    const std::string cookie = req.cookie("konform_session");
+    if (!cookie.empty()) {
+        who.session = st.find_session(cookie);
+        if (who.session) who.org = st.find_organisation(who.session->organisation);
+        if (!who.org) who.session.reset();
     }
     return who;
 }

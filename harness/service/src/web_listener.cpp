@@ -1,5 +1,7 @@
 #include "konform/service/web_listener.hpp"
 
+#include "text_list.hpp"
+
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -28,6 +30,13 @@ std::string web_request::header(const std::string& lower_name) const {
 std::string web_request::query_value(const std::string& name) const {
     for (const auto& [k, v] : query)
         if (k == name) return v;
+    return {};
+}
+
+std::string web_request::cookie(const std::string& name) const {
+    for (const auto& c : detail::split_trimmed(header("cookie"), ';'))
+        if (c.size() > name.size() && c.compare(0, name.size(), name) == 0 && c[name.size()] == '=')
+            return c.substr(name.size() + 1);
     return {};
 }
 

@@ -1,6 +1,7 @@
 // The web pages: server-rendered HTML from Mustache templates that escape every value,
 // in Danish or English as the browser asks, usable without JavaScript.
 #include "service_impl.hpp"
+#include "text_list.hpp"
 
 #include "konform/util/jcs.hpp"
 
@@ -71,34 +72,13 @@ std::string time_text(std::int64_t ms) {
 std::string language_of(const web_request& req) {
     const std::string forced = req.query_value("lang");
     if (forced == "da" || forced == "en") return forced;
-    const std::string accept = req.header("accept-language");
-    std::size_t at = 0;
-    while (at < accept.size()) {
-        std::size_t end = accept.find(',', at);
-        if (end == std::string::npos) end = accept.size();
-        std::string tag = accept.substr(at, end - at);
-        tag.erase(0, tag.find_first_not_of(' '));
+    for (std::string tag : detail::split_trimmed(req.header("accept-language"), ',')) {
         tag = tag.substr(0, tag.find_first_of(";-_ "));
         for (auto& c : tag)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (tag == "da" || tag == "en") return tag;
-        at = end + 1;
     }
     return "en";
-}
-
-std::string cookie_value(const web_request& req, const std::string& name) {
-    const std::string cookies = req.header("cookie");
-    std::size_t at = 0;
-    while (at < cookies.size()) {
-        std::size_t end = cookies.find(';', at);
-        if (end == std::string::npos) end = cookies.size();
-        std::string c = cookies.substr(at, end - at);
-        c.erase(0, c.find_first_not_of(' '));
-        if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1);
-        at = end + 1;
-    }
-    return {};
 }
 
 bool is_hex(const std::string& s, std::size_t n) {
@@ -217,7 +197,7 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
     if (who.session) {
         csrf = who.session->csrf;
     } else {
-        csrf = cookie_value(req, "konform_csrf");
+        csrf = req.cookie("konform_csrf");
         if (!is_hex(csrf, 32)) {
             csrf = random_hex(16);
             set_cookies.emplace_back("Set-Cookie", "konform_csrf=" + csrf +
@@ -252,13 +232,7 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
     auto need_login = [&]() {
         if (!who.org) throw refusal(401, "");
     };
-    std::vector<std::string> seg;
-    for (std::size_t at = 1; at <= req.path.size();) {
-        std::size_t end = req.path.find('/', at);
-        if (end == std::string::npos) end = req.path.size();
-        if (end > at) seg.push_back(req.path.substr(at, end - at));
-        at = end + 1;
-    }
+    const std::vector<std::string> seg = detail::split_trimmed(req.path, '/');
     const bool post = req.method == "POST";
     if (req.method != "GET" && req.method != "HEAD" && !post)
         return web_response::text(405, "method not allowed\n", "text/plain; charset=utf-8");
@@ -292,7 +266,7 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
         }
         if (top == "logout" && seg.size() == 1 && post) {
             check_csrf(form_of(req));
-            st.close_session(cookie_value(req, "konform_session"));
+            st.close_session(req.cookie("konform_session"));
             web_response r = redirect("/");
             r.headers.emplace_back(
                 "Set-Cookie", "konform_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
@@ -411,18 +385,9 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
                 body["profile"] = choice.substr(0, at);
                 if (at != std::string::npos) body["version"] = choice.substr(at + 1);
                 json only = json::array();
-                if (form.count("only")) {
-                    std::string list = form.at("only");
-                    for (std::size_t a = 0; a < list.size();) {
-                        std::size_t e = list.find(',', a);
-                        if (e == std::string::npos) e = list.size();
-                        std::string id = list.substr(a, e - a);
-                        id.erase(0, id.find_first_not_of(' '));
-                        id.erase(id.find_last_not_of(' ') + 1);
-                        if (!id.empty()) only.push_back(id);
-                        a = e + 1;
-                    }
-                }
+                if (form.count("only"))
+                    for (const auto& id : detail::split_trimmed(form.at("only"), ','))
+                        only.push_back(id);
                 body["only"] = only;
                 if (form.count("kind")) body["kind"] = form.at("kind");
                 json secrets = json::object();

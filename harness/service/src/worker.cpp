@@ -15,6 +15,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace konform::service {
 
@@ -129,6 +130,12 @@ void write_private(const fs::path& file, const std::string& bytes) {
 }
 
 } // namespace
+
+std::string default_worker_name() {
+    char hostname[256] = {};
+    ::gethostname(hostname, sizeof hostname - 1);
+    return std::string(hostname) + ":" + std::to_string(::getpid());
+}
 
 worker::worker(store& st, const sealed_box& box, worker_options opt)
     : st_(st), box_(box), opt_(std::move(opt)) {}

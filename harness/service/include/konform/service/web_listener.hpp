@@ -24,6 +24,7 @@ struct web_request {
 
     std::string header(const std::string& lower_name) const;
     std::string query_value(const std::string& name) const; // "" when absent
+    std::string cookie(const std::string& name) const;      // "" when absent
 };
 
 struct web_response {

@@ -23,6 +23,9 @@ struct run_secrets {
     static run_secrets from_json(std::string_view text);
 };
 
+// HOST:PID, this process's name among the workers sharing a database.
+std::string default_worker_name();
+
 struct worker_options {
     std::string name;               // unique among the workers sharing the database
     std::filesystem::path data_dir; // profile folders rebuilt from the database, run folders
