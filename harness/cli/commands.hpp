@@ -42,5 +42,6 @@ action add_repro(CLI::App& app);
 action add_admin(CLI::App& app);
 action add_serve(CLI::App& app);
 action add_worker(CLI::App& app);
+action add_log(CLI::App& app);
 
 } // namespace konform::cli

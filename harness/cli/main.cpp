@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     add(add_admin);
     add(add_serve);
     add(add_worker);
+    add(add_log);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

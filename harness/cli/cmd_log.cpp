@@ -1,0 +1,273 @@
+// konform log: an append-only transparency log in a folder (RFC 9162 Merkle tree, C2SP
+// tlog-tiles and a signed checkpoint), its proofs, and a monitor that catches a log lying.
+#include "commands.hpp"
+#include "konform/model/problem.hpp"
+#include "konform/sign/report_signature.hpp"
+#include "konform/tlog/log_store.hpp"
+#include "konform/util/file.hpp"
+#include "konform/util/jcs.hpp"
+
+#include <iostream>
+
+namespace konform::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct log_args {
+    std::string dir, key, pass_env, origin, log_key, state, trust;
+    std::vector<std::string> entries;
+    std::uint64_t index = 0, size = 0, old_size = 0, new_size = 0;
+};
+
+sign::key load_key(const log_args& a) {
+    try {
+        return sign::key::load_private(
+            a.key, a.pass_env.empty() ? "" : secret_from_env("--key-pass-env", a.pass_env));
+    } catch (const model::load_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw model::load_error(a.key, "", e.what());
+    }
+}
+
+tlog::log_store open_log(const std::string& dir) {
+    try {
+        return tlog::log_store(dir);
+    } catch (const std::exception& e) {
+        throw model::load_error(dir, "", std::string("not a usable log: ") + e.what());
+    }
+}
+
+json hashes_json(const std::vector<tlog::hash>& proof) {
+    json out = json::array();
+    for (const auto& h : proof)
+        out.push_back(tlog::to_base64(h));
+    return out;
+}
+
+exit_code init(const log_args& a) {
+    const sign::key k = load_key(a);
+    try {
+        tlog::log_store::init(a.dir, a.origin, k);
+    } catch (const std::exception& e) {
+        throw model::load_error(a.dir, "", e.what());
+    }
+    std::cout << tlog::verifier_key(a.origin, k) << '\n';
+    std::cerr << "konform: a new log in " << a.dir << "; the line above is its verifier key\n";
+    return exit_code::ok;
+}
+
+exit_code append(const log_args& a) {
+    auto log = open_log(a.dir);
+    std::vector<std::string> entries;
+    for (const auto& file : a.entries) {
+        try {
+            // In canonical form (RFC 8785): one entry has one spelling.
+            entries.push_back(util::canonicalize(util::parse_strict(util::read_file(file))));
+        } catch (const std::exception& e) {
+            throw model::load_error(file, "", e.what());
+        }
+    }
+    const auto first = log.append(entries);
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        std::cout << a.entries[i] << ": entry " << first + i << '\n';
+    return exit_code::ok;
+}
+
+exit_code checkpoint(const log_args& a) {
+    auto log = open_log(a.dir);
+    try {
+        std::cout << log.publish_checkpoint(load_key(a));
+    } catch (const std::invalid_argument& e) {
+        throw model::load_error(a.key, "", e.what());
+    }
+    return exit_code::ok;
+}
+
+exit_code prove(const log_args& a) {
+    auto log = open_log(a.dir);
+    const std::uint64_t size = a.size ? a.size : log.size();
+    if (size > log.size() || a.index >= size)
+        throw model::load_error("INDEX", std::to_string(a.index),
+                                "no such entry in a tree of " + std::to_string(size));
+    std::cout << json{{"index", a.index},
+                      {"size", size},
+                      {"leaf_hash", tlog::to_base64(log.hashes().stored(0, a.index))},
+                      {"root", tlog::to_base64(log.hashes().root(size))},
+                      {"proof", hashes_json(log.hashes().inclusion_proof(a.index, size))}}
+                     .dump(2)
+              << '\n';
+    return exit_code::ok;
+}
+
+exit_code consistency(const log_args& a) {
+    auto log = open_log(a.dir);
+    if (a.old_size == 0 || a.old_size > a.new_size || a.new_size > log.size())
+        throw model::load_error("OLD_SIZE NEW_SIZE",
+                                std::to_string(a.old_size) + " " + std::to_string(a.new_size),
+                                "need 0 < OLD_SIZE <= NEW_SIZE <= " + std::to_string(log.size()));
+    std::cout << json{{"old_size", a.old_size},
+                      {"new_size", a.new_size},
+                      {"old_root", tlog::to_base64(log.hashes().root(a.old_size))},
+                      {"new_root", tlog::to_base64(log.hashes().root(a.new_size))},
+                      {"proof",
+                       hashes_json(log.hashes().consistency_proof(a.old_size, a.new_size))}}
+                     .dump(2)
+              << '\n';
+    return exit_code::ok;
+}
+
+// The monitor: trusts nothing of the log but its key. It checks the checkpoint's signature,
+// rebuilds the tree from every entry, compares it with the checkpoint and with the tiles,
+// holds the new tree to the last one it saw, and checks each new entry.
+exit_code monitor(const log_args& a) {
+    auto lie = [&](const std::string& why) {
+        std::cout << a.dir << ": NOT TRUSTWORTHY: " << why << '\n';
+        return exit_code::not_ok;
+    };
+    std::string note;
+    try {
+        note = util::read_file(fs::path(a.dir) / "checkpoint");
+    } catch (const std::exception& e) {
+        throw model::load_error(a.dir, "checkpoint", e.what());
+    }
+    const auto body = tlog::open_note(note, a.log_key);
+    if (!body) return lie("the checkpoint is not signed by the log's key");
+    tlog::checkpoint cp;
+    try {
+        cp = tlog::checkpoint::parse(*body);
+    } catch (const std::exception& e) {
+        return lie(std::string("the checkpoint is malformed: ") + e.what());
+    }
+    if (cp.origin != a.log_key.substr(0, a.log_key.find('+')))
+        return lie("the checkpoint names another log (" + cp.origin + ")");
+
+    std::optional<json> seen;
+    if (fs::exists(a.state)) {
+        try {
+            seen = util::parse_strict(util::read_file(a.state));
+        } catch (const std::exception& e) {
+            throw model::load_error(a.state, "", e.what());
+        }
+    }
+    const std::uint64_t old_size = seen ? seen->at("size").get<std::uint64_t>() : 0;
+    if (cp.size < old_size)
+        return lie("the log shrank from " + std::to_string(old_size) + " to " +
+                   std::to_string(cp.size) + " entries");
+
+    // Every entry, from the bundles, into a tree of our own.
+    tlog::tree mine;
+    std::string problem;
+    std::size_t unsigned_entries = 0;
+    try {
+        tlog::log_store log(a.dir);
+        if (log.size() < cp.size)
+            return lie("the checkpoint covers " + std::to_string(cp.size) +
+                       " entries; the log serves " + std::to_string(log.size()));
+        for (std::uint64_t i = 0; i < cp.size; ++i) {
+            const std::string e = log.entry(i);
+            mine.append(tlog::leaf_hash(e));
+            if (i < old_size) continue;
+            json doc;
+            try {
+                doc = util::parse_strict(e);
+            } catch (const std::exception&) {
+                return lie("entry " + std::to_string(i) + " is not JSON");
+            }
+            if (util::canonicalize(doc) != e)
+                return lie("entry " + std::to_string(i) + " is not in canonical form");
+            if (doc.is_object() && doc.contains("report")) {
+                const auto v = sign::verify_report(
+                    doc["report"],
+                    a.trust.empty() ? std::nullopt
+                                    : std::optional<std::string>(util::read_file(a.trust)),
+                    std::nullopt);
+                if (!v.valid)
+                    return lie("entry " + std::to_string(i) +
+                               " holds a report whose signature does not verify: " + v.reason);
+            } else {
+                ++unsigned_entries;
+            }
+        }
+        // The tiles a client proves with must hold the same hashes.
+        for (std::uint64_t n = 0; n * tlog::tile_width < cp.size; ++n) {
+            const std::uint64_t width = std::min(tlog::tile_width, cp.size - n * tlog::tile_width);
+            const std::string bytes =
+                util::read_file(fs::path(a.dir) / tlog::tile_path("0", n, width));
+            for (std::uint64_t i = 0; i < width; ++i) {
+                const auto& h = mine.stored(0, n * tlog::tile_width + i);
+                if (bytes.compare(i * 32, 32, reinterpret_cast<const char*>(h.data()), 32) != 0)
+                    return lie("tile " + tlog::tile_path("0", n, width) +
+                               " does not hold the entries' hashes");
+            }
+        }
+    } catch (const std::exception& e) {
+        return lie(std::string("the log cannot be read: ") + e.what());
+    }
+    if (mine.root(cp.size) != cp.root)
+        return lie("the checkpoint's root is not the root of the entries the log serves");
+    if (seen && old_size > 0 &&
+        mine.root(old_size) != tlog::hash_from_base64(seen->at("root").get<std::string>()))
+        return lie("the log rewrote history: its first " + std::to_string(old_size) +
+                   " entries are not those of the checkpoint seen before (a changed, removed "
+                   "or reordered entry, or a fork)");
+    util::write_file_atomically(
+        a.state,
+        json{{"origin", cp.origin}, {"size", cp.size}, {"root", tlog::to_base64(cp.root)}}.dump(2) +
+            "\n");
+    std::cout << a.dir << ": consistent: " << cp.size << " entries, " << (cp.size - old_size)
+              << " new since the last check, every one checked";
+    if (unsigned_entries) std::cout << " (" << unsigned_entries << " without a report)";
+    std::cout << '\n';
+    return exit_code::ok;
+}
+
+} // namespace
+
+action add_log(CLI::App& app) {
+    auto a = std::make_shared<log_args>();
+    auto* cmd = app.add_subcommand("log", "An append-only transparency log of certificates");
+    cmd->require_subcommand(1);
+    auto* i =
+        cmd->add_subcommand("init", "Make an empty log in a folder and print its verifier key");
+    i->add_option("dir", a->dir, "The log's folder")->required();
+    i->add_option("--key", a->key, "The log's Ed25519 private key (PEM)")->required();
+    i->add_option("--key-pass-env", a->pass_env, "Environment variable holding its passphrase");
+    i->add_option("--origin", a->origin, "The log's name (e.g. kl.dk/konform-log)")->required();
+    auto* ap = cmd->add_subcommand("append", "Append JSON entries (in canonical form)");
+    ap->add_option("dir", a->dir, "The log's folder")->required();
+    ap->add_option("entries", a->entries, "ENTRY.json files, in order")->required();
+    auto* c = cmd->add_subcommand("checkpoint", "Sign and publish a checkpoint of the log");
+    c->add_option("dir", a->dir, "The log's folder")->required();
+    c->add_option("--key", a->key, "The log's Ed25519 private key (PEM)")->required();
+    c->add_option("--key-pass-env", a->pass_env, "Environment variable holding its passphrase");
+    auto* p = cmd->add_subcommand("prove", "Print the inclusion proof of an entry");
+    p->add_option("dir", a->dir, "The log's folder")->required();
+    p->add_option("index", a->index, "The entry's index")->required();
+    p->add_option("--size", a->size, "The tree size to prove against (default: the whole log)");
+    auto* cs = cmd->add_subcommand("consistency",
+                                   "Print the proof that a tree is a prefix of a later one");
+    cs->add_option("dir", a->dir, "The log's folder")->required();
+    cs->add_option("old_size", a->old_size, "The earlier tree size")->required();
+    cs->add_option("new_size", a->new_size, "The later tree size")->required();
+    auto* m = cmd->add_subcommand(
+        "monitor", "Check a log against the last checkpoint seen: exit 1 if it lied");
+    m->add_option("dir", a->dir, "The log's folder")->required();
+    m->add_option("--log-key", a->log_key, "The log's verifier key (from log init)")->required();
+    m->add_option("--state", a->state, "File keeping the last checkpoint seen")->required();
+    m->add_option("--trust", a->trust, "Root certificate (PEM) the reports must be anchored in");
+    return [a, i, ap, c, p, cs, m] {
+        if (i->parsed()) return init(*a);
+        if (ap->parsed()) return append(*a);
+        if (c->parsed()) return checkpoint(*a);
+        if (p->parsed()) return prove(*a);
+        if (cs->parsed()) return consistency(*a);
+        if (m->parsed()) return monitor(*a);
+        return exit_code::input_error;
+    };
+}
+
+} // namespace konform::cli

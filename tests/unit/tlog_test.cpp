@@ -1,0 +1,241 @@
+// The transparency log's tree, proofs, checkpoints and tiles, against RFC 9162's known
+// answers and a second, naive implementation written here straight from the RFC's
+// recursive definitions.
+#include "konform/tlog/log_store.hpp"
+#include "konform/util/file.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <random>
+#include <unistd.h>
+
+using namespace konform;
+using tlog::hash;
+
+namespace {
+
+// RFC 9162 §2.1.1 MTH, §2.1.3.1 PATH and §2.1.4.1 PROOF, as written: recursion over copies.
+using leaves = std::vector<std::string>;
+std::size_t k_of(std::size_t n) {
+    std::size_t k = 1;
+    while (k << 1 < n)
+        k <<= 1;
+    return k;
+}
+leaves slice(const leaves& d, std::size_t a, std::size_t b) {
+    return leaves(d.begin() + static_cast<long>(a), d.begin() + static_cast<long>(b));
+}
+hash mth(const leaves& d) {
+    if (d.empty()) return tlog::empty_root();
+    if (d.size() == 1) return tlog::leaf_hash(d[0]);
+    const std::size_t k = k_of(d.size());
+    return tlog::node_hash(mth(slice(d, 0, k)), mth(slice(d, k, d.size())));
+}
+std::vector<hash> path(std::size_t m, const leaves& d) {
+    if (d.size() <= 1) return {};
+    const std::size_t k = k_of(d.size());
+    std::vector<hash> out;
+    if (m < k) {
+        out = path(m, slice(d, 0, k));
+        out.push_back(mth(slice(d, k, d.size())));
+    } else {
+        out = path(m - k, slice(d, k, d.size()));
+        out.push_back(mth(slice(d, 0, k)));
+    }
+    return out;
+}
+std::vector<hash> subproof(std::size_t m, const leaves& d, bool b) {
+    if (m == d.size()) return b ? std::vector<hash>{} : std::vector<hash>{mth(d)};
+    const std::size_t k = k_of(d.size());
+    std::vector<hash> out;
+    if (m <= k) {
+        out = subproof(m, slice(d, 0, k), b);
+        out.push_back(mth(slice(d, k, d.size())));
+    } else {
+        out = subproof(m - k, slice(d, k, d.size()), false);
+        out.push_back(mth(slice(d, 0, k)));
+    }
+    return out;
+}
+
+std::string hex(const hash& h) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : h) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    return out;
+}
+
+std::string unhex(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(s.substr(i, 2), nullptr, 16)));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("tlog: roots of RFC 6962's test tree (the certificate-transparency test vectors)") {
+    const leaves d = {"",
+                      unhex("00"),
+                      unhex("10"),
+                      unhex("2021"),
+                      unhex("3031"),
+                      unhex("40414243"),
+                      unhex("5051525354555657"),
+                      unhex("606162636465666768696a6b6c6d6e6f")};
+    const std::vector<std::string> roots = {
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+    tlog::tree t;
+    CHECK(hex(t.root()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        t.append(tlog::leaf_hash(d[i]));
+        CHECK_MESSAGE(hex(t.root()) == roots[i], "size " << i + 1);
+    }
+}
+
+TEST_CASE("tlog: every root and proof equals the RFC's recursive definitions, sizes 1 to 40") {
+    leaves d;
+    tlog::tree t;
+    for (std::size_t n = 1; n <= 40; ++n) {
+        d.push_back("entry " + std::to_string(n));
+        t.append(tlog::leaf_hash(d.back()));
+        REQUIRE(t.root() == mth(d));
+        for (std::size_t m = 0; m < n; ++m) {
+            const auto proof = t.inclusion_proof(m, n);
+            CHECK(proof == path(m, d));
+            CHECK(tlog::verify_inclusion(m, n, tlog::leaf_hash(d[m]), proof, t.root()));
+        }
+        for (std::size_t m = 1; m <= n; ++m) {
+            const auto proof = t.consistency_proof(m, n);
+            CHECK(proof == subproof(m, d, true));
+            CHECK(tlog::verify_consistency(m, n, t.root(m), t.root(n), proof));
+        }
+    }
+}
+
+TEST_CASE("tlog: over random sizes every proof verifies and any changed bit fails it") {
+    std::mt19937_64 rng(20261205);
+    tlog::tree t;
+    for (int i = 0; i < 3000; ++i)
+        t.append(tlog::leaf_hash("leaf " + std::to_string(i)));
+    auto flip = [&](hash h) {
+        h[rng() % 32] ^= static_cast<unsigned char>(1u << (rng() % 8));
+        return h;
+    };
+    for (int round = 0; round < 300; ++round) {
+        const std::uint64_t size = 1 + rng() % t.size();
+        const std::uint64_t index = rng() % size;
+        const hash leaf = t.stored(0, index);
+        const hash root = t.root(size);
+        auto proof = t.inclusion_proof(index, size);
+        REQUIRE(tlog::verify_inclusion(index, size, leaf, proof, root));
+        CHECK_FALSE(tlog::verify_inclusion(index, size, flip(leaf), proof, root));
+        CHECK_FALSE(tlog::verify_inclusion(index, size, leaf, proof, flip(root)));
+        if (!proof.empty()) {
+            auto bent = proof;
+            const std::size_t at = rng() % bent.size();
+            bent[at] = flip(bent[at]);
+            CHECK_FALSE(tlog::verify_inclusion(index, size, leaf, bent, root));
+            auto shorter = proof;
+            shorter.pop_back();
+            CHECK_FALSE(tlog::verify_inclusion(index, size, leaf, shorter, root));
+        }
+        if (size > 1)
+            CHECK_FALSE(tlog::verify_inclusion((index + 1) % size, size, leaf, proof, root));
+        auto longer = proof;
+        longer.push_back(leaf);
+        CHECK_FALSE(tlog::verify_inclusion(index, size, leaf, longer, root));
+
+        const std::uint64_t old_size = 1 + rng() % size;
+        auto cp = t.consistency_proof(old_size, size);
+        const hash old_root = t.root(old_size);
+        REQUIRE(tlog::verify_consistency(old_size, size, old_root, root, cp));
+        CHECK_FALSE(tlog::verify_consistency(old_size, size, flip(old_root), root, cp));
+        if (old_size < size) {
+            CHECK_FALSE(tlog::verify_consistency(old_size, size, old_root, flip(root), cp));
+            const std::size_t at = rng() % cp.size();
+            auto bent = cp;
+            bent[at] = flip(bent[at]);
+            CHECK_FALSE(tlog::verify_consistency(old_size, size, old_root, root, bent));
+        }
+    }
+}
+
+TEST_CASE("tlog: checkpoints are signed notes only the log's key opens") {
+    const auto k = sign::key::generate();
+    const auto other = sign::key::generate();
+    tlog::tree t;
+    t.append(tlog::leaf_hash("a"));
+    const tlog::checkpoint cp{"kl.example/konform-log", 1, t.root()};
+    const std::string note = tlog::sign_note(cp.body(), cp.origin, k);
+    CHECK(note.rfind(cp.body() + "\n\xe2\x80\x94 kl.example/konform-log ", 0) == 0);
+    const std::string vkey = tlog::verifier_key(cp.origin, k);
+    CHECK(vkey.rfind("kl.example/konform-log+", 0) == 0);
+    const auto body = tlog::open_note(note, vkey);
+    REQUIRE(body);
+    const auto back = tlog::checkpoint::parse(*body);
+    CHECK(back.size == 1);
+    CHECK(back.root == t.root());
+    CHECK_FALSE(tlog::open_note(note, tlog::verifier_key(cp.origin, other)));
+    CHECK_FALSE(tlog::open_note(tlog::sign_note(cp.body(), cp.origin, other), vkey));
+    std::string changed = note;
+    changed[cp.origin.size() + 1] = '2'; // the size line
+    CHECK_FALSE(tlog::open_note(changed, vkey));
+    CHECK_THROWS(tlog::checkpoint::parse("origin\n01\n" + tlog::to_base64(t.root()) + "\n"));
+    CHECK_THROWS(tlog::checkpoint::parse("origin\n1\nnot-base64\n"));
+}
+
+TEST_CASE("tlog: tiles and entry bundles as C2SP tlog-tiles names and fills them") {
+    CHECK(tlog::tile_path("0", 0, 5) == "tile/0/000.p/5");
+    CHECK(tlog::tile_path("0", 5, 256) == "tile/0/005");
+    CHECK(tlog::tile_path("1", 1234067, 256) == "tile/1/x001/x234/067");
+    CHECK(tlog::tile_path("entries", 1000, 3) == "tile/entries/x001/000.p/3");
+
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("konform-tlog-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto k = sign::key::generate();
+    tlog::log_store::init(dir, "test.example/log", k);
+    std::vector<std::string> entries;
+    {
+        tlog::log_store log(dir);
+        for (int batch = 0; batch < 6; ++batch) {
+            std::vector<std::string> some;
+            for (int i = 0; i < 100 + batch; ++i)
+                some.push_back("{\"n\":" + std::to_string(entries.size() + some.size()) + "}");
+            log.append(some);
+            entries.insert(entries.end(), some.begin(), some.end());
+        }
+        log.publish_checkpoint(k);
+        CHECK_THROWS(log.publish_checkpoint(sign::key::generate()));
+    }
+    tlog::log_store log(dir); // rebuilt from the bundles
+    REQUIRE(log.size() == entries.size());
+    tlog::tree expected;
+    for (const auto& e : entries)
+        expected.append(tlog::leaf_hash(e));
+    CHECK(log.hashes().root() == expected.root());
+    CHECK(log.entry(257) == entries[257]);
+    // Level 0: 615 leaf hashes in tiles 0 and 1 (full) and 2 (103 wide); level 1: 2 hashes.
+    CHECK(std::filesystem::file_size(dir / "tile/0/000") == 256 * 32);
+    CHECK(std::filesystem::file_size(dir / "tile/0/002.p/103") == 103 * 32);
+    const std::string level1 = util::read_file(dir / "tile/1/000.p/2");
+    REQUIRE(level1.size() == 64);
+    CHECK(std::equal(level1.begin(), level1.begin() + 32,
+                     reinterpret_cast<const char*>(expected.stored(8, 0).data())));
+    const auto note = util::read_file(dir / "checkpoint");
+    const auto body = tlog::open_note(note, log.verifier());
+    REQUIRE(body);
+    CHECK(tlog::checkpoint::parse(*body).root == expected.root());
+    std::filesystem::remove_all(dir);
+}
