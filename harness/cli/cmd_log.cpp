@@ -160,7 +160,12 @@ exit_code monitor(const log_args& a) {
 
     // Every entry, from the bundles, into a tree of our own.
     tlog::tree mine;
-    std::string problem;
+    std::optional<std::string> trust;
+    try {
+        if (!a.trust.empty()) trust = util::read_file(a.trust);
+    } catch (const std::exception& e) {
+        throw model::load_error(a.trust, "", e.what());
+    }
     std::size_t unsigned_entries = 0;
     try {
         tlog::log_store log(a.dir);
@@ -180,11 +185,7 @@ exit_code monitor(const log_args& a) {
             if (util::canonicalize(doc) != e)
                 return lie("entry " + std::to_string(i) + " is not in canonical form");
             if (doc.is_object() && doc.contains("report")) {
-                const auto v = sign::verify_report(
-                    doc["report"],
-                    a.trust.empty() ? std::nullopt
-                                    : std::optional<std::string>(util::read_file(a.trust)),
-                    std::nullopt);
+                const auto v = sign::verify_report(doc["report"], trust, std::nullopt);
                 if (!v.valid)
                     return lie("entry " + std::to_string(i) +
                                " holds a report whose signature does not verify: " + v.reason);

@@ -334,20 +334,26 @@ json service::impl::certificate_json(const certificate_record& c) {
 web_response service::impl::run_events(const run_record& r) {
     web_response res;
     res.status = 200;
-    auto last = std::make_shared<std::string>();
+    // What was sent last, and whether the end was: each poll sends only what changed.
+    struct stream_state {
+        std::string last;
+        bool ended = false;
+    };
+    auto sent = std::make_shared<stream_state>();
     const std::string id = r.id;
-    res.events = [this, id, last]() -> std::optional<std::string> {
-        if (last->size() == 1 && (*last)[0] == '\0') return std::nullopt; // the end was sent
+    res.events = [this, id, sent]() -> std::optional<std::string> {
+        if (sent->ended) return std::nullopt;
         auto now = st.find_run(id);
         if (!now) return std::nullopt;
         json j = {{"state", now->state}, {"attempt", now->attempt}};
         if (now->verdict) j["verdict"] = *now->verdict;
         if (now->progress) j["progress"] = json::parse(*now->progress, nullptr, false);
         std::string text = j.dump();
-        if (text == *last) return std::string();
-        const bool ended = now->state == "done" || now->state == "interrupted";
-        *last = ended ? std::string(1, '\0') : text;
-        return std::string("event: ") + (ended ? "end" : "progress") + "\ndata: " + text + "\n\n";
+        if (text == sent->last) return std::string();
+        sent->ended = now->state == "done" || now->state == "interrupted";
+        sent->last = text;
+        return std::string("event: ") + (sent->ended ? "end" : "progress") + "\ndata: " + text +
+               "\n\n";
     };
     return res;
 }

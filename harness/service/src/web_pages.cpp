@@ -137,8 +137,13 @@ web_response redirect(const std::string& to) {
     return r;
 }
 
+// At most `most` bytes of `s`, cut at a character boundary (never inside a UTF-8 sequence).
 std::string clip(const std::string& s, std::size_t most) {
-    return s.size() <= most ? s : s.substr(0, most) + "…";
+    if (s.size() <= most) return s;
+    std::size_t end = most;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
+        --end;
+    return s.substr(0, end) + "…";
 }
 
 // The story of each test case that did not pass, from report.json: its steps that did not
