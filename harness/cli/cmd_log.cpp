@@ -3,10 +3,15 @@
 #include "commands.hpp"
 #include "konform/model/problem.hpp"
 #include "konform/sign/report_signature.hpp"
+#include "konform/tlog/certificate_entry.hpp"
 #include "konform/tlog/log_store.hpp"
+#include "konform/tlog/receipt.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
+#include "konform/util/text.hpp"
+#include "log_files.hpp"
 
+#include <fstream>
 #include <iostream>
 
 namespace konform::cli {
@@ -17,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 struct log_args {
-    std::string dir, key, pass_env, origin, log_key, state, trust;
+    std::string dir, key, pass_env, origin, log_key, state, trust, chain, lines;
     std::vector<std::string> entries;
     std::uint64_t index = 0, size = 0, old_size = 0, new_size = 0;
 };
@@ -60,20 +65,63 @@ exit_code init(const log_args& a) {
     return exit_code::ok;
 }
 
+// The entries to append, from files and from a JSON-lines file, each signed when a key is
+// given. Every one must be a certificate entry that may follow what the log holds.
 exit_code append(const log_args& a) {
     auto log = open_log(a.dir);
-    std::vector<std::string> entries;
+    std::optional<sign::key> signer;
+    std::string chain;
+    if (!a.key.empty()) {
+        signer = load_key(a);
+        try {
+            if (!a.chain.empty()) chain = util::read_file(a.chain);
+        } catch (const std::exception& e) {
+            throw model::load_error(a.chain, "", e.what());
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> sources; // where, text
     for (const auto& file : a.entries) {
         try {
-            // In canonical form (RFC 8785): one entry has one spelling.
-            entries.push_back(util::canonicalize(util::parse_strict(util::read_file(file))));
+            sources.emplace_back(file, util::read_file(file));
         } catch (const std::exception& e) {
             throw model::load_error(file, "", e.what());
         }
     }
+    if (!a.lines.empty()) {
+        std::ifstream in(a.lines);
+        if (!in) throw model::load_error(a.lines, "", "cannot be read");
+        std::string line;
+        for (std::size_t n = 1; std::getline(in, line); ++n)
+            if (!line.empty()) sources.emplace_back(a.lines + ":" + std::to_string(n), line);
+    }
+    tlog::status_book book;
+    tlog::tile_reader reader(tlog::folder_files(a.dir), log.size());
+    for (std::uint64_t i = 0; i < log.size(); ++i)
+        book.apply(tlog::read_certificate_entry(reader.entry(i)));
+    std::vector<std::string> entries;
+    entries.reserve(sources.size());
+    for (const auto& [where, text] : sources) {
+        try {
+            json doc = util::parse_strict(text);
+            // In canonical form (RFC 8785): one entry has one spelling.
+            const std::string entry = signer ? tlog::make_certificate_entry(doc, *signer, chain)
+                                             : util::canonicalize(doc);
+            const auto e = tlog::read_certificate_entry(entry);
+            if (std::string why = book.apply(e); !why.empty()) throw std::invalid_argument(why);
+            if (entry.size() > 65535)
+                throw std::invalid_argument("larger than an entry may be (65,535 bytes)");
+            entries.push_back(entry);
+        } catch (const std::exception& e) {
+            throw model::load_error(where, "", e.what());
+        }
+    }
     const auto first = log.append(entries);
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        std::cout << a.entries[i] << ": entry " << first + i << '\n';
+    if (a.lines.empty())
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            std::cout << sources[i].first << ": entry " << first + i << '\n';
+    else
+        std::cout << entries.size() << " entries appended, " << first << " to "
+                  << first + entries.size() - 1 << '\n';
     return exit_code::ok;
 }
 
@@ -120,31 +168,16 @@ exit_code consistency(const log_args& a) {
     return exit_code::ok;
 }
 
-// The monitor: trusts nothing of the log but its key. It checks the checkpoint's signature,
-// rebuilds the tree from every entry, compares it with the checkpoint and with the tiles,
-// holds the new tree to the last one it saw, and checks each new entry.
+// The monitor: trusts nothing of the log but its key and the certifier's root. It reads the
+// log only through its static files (a folder or a URL), checks the checkpoint's signature,
+// rebuilds the tree from every entry, holds it to the checkpoint, to every hash tile and to
+// the last checkpoint it saw, checks the signature of each new entry, and that every
+// certificate's events follow the rule of a certificate's life.
 exit_code monitor(const log_args& a) {
     auto lie = [&](const std::string& why) {
-        std::cout << a.dir << ": NOT TRUSTWORTHY: " << why << '\n';
+        std::cout << util::visible(a.dir + ": NOT TRUSTWORTHY: " + why) << '\n';
         return exit_code::not_ok;
     };
-    std::string note;
-    try {
-        note = util::read_file(fs::path(a.dir) / "checkpoint");
-    } catch (const std::exception& e) {
-        throw model::load_error(a.dir, "checkpoint", e.what());
-    }
-    const auto body = tlog::open_note(note, a.log_key);
-    if (!body) return lie("the checkpoint is not signed by the log's key");
-    tlog::checkpoint cp;
-    try {
-        cp = tlog::checkpoint::parse(*body);
-    } catch (const std::exception& e) {
-        return lie(std::string("the checkpoint is malformed: ") + e.what());
-    }
-    if (cp.origin != a.log_key.substr(0, a.log_key.find('+')))
-        return lie("the checkpoint names another log (" + cp.origin + ")");
-
     std::optional<json> seen;
     if (fs::exists(a.state)) {
         try {
@@ -153,58 +186,67 @@ exit_code monitor(const log_args& a) {
             throw model::load_error(a.state, "", e.what());
         }
     }
-    const std::uint64_t old_size = seen ? seen->at("size").get<std::uint64_t>() : 0;
-    if (cp.size < old_size)
-        return lie("the log shrank from " + std::to_string(old_size) + " to " +
-                   std::to_string(cp.size) + " entries");
-
-    // Every entry, from the bundles, into a tree of our own.
-    tlog::tree mine;
     std::optional<std::string> trust;
     try {
         if (!a.trust.empty()) trust = util::read_file(a.trust);
     } catch (const std::exception& e) {
         throw model::load_error(a.trust, "", e.what());
     }
-    std::size_t unsigned_entries = 0;
+    const auto files = log_files(a.dir);
+    std::optional<std::string> note;
     try {
-        tlog::log_store log(a.dir);
-        if (log.size() < cp.size)
-            return lie("the checkpoint covers " + std::to_string(cp.size) +
-                       " entries; the log serves " + std::to_string(log.size()));
-        for (std::uint64_t i = 0; i < cp.size; ++i) {
-            const std::string e = log.entry(i);
-            mine.append(tlog::leaf_hash(e));
-            if (i < old_size) continue;
-            json doc;
-            try {
-                doc = util::parse_strict(e);
-            } catch (const std::exception&) {
-                return lie("entry " + std::to_string(i) + " is not JSON");
-            }
-            if (util::canonicalize(doc) != e)
-                return lie("entry " + std::to_string(i) + " is not in canonical form");
-            if (doc.is_object() && doc.contains("report")) {
-                const auto v = sign::verify_report(doc["report"], trust, std::nullopt);
-                if (!v.valid)
-                    return lie("entry " + std::to_string(i) +
-                               " holds a report whose signature does not verify: " + v.reason);
-            } else {
-                ++unsigned_entries;
-            }
-        }
-        // The tiles a client proves with must hold the same hashes.
+        note = files("checkpoint");
+    } catch (const std::exception& e) {
+        std::cout << util::visible(a.dir + ": CANNOT CHECK: " + e.what()) << '\n';
+        return exit_code::incomplete;
+    }
+    if (!note) return lie("it serves no checkpoint");
+    tlog::checkpoint cp;
+    try {
+        cp = tlog::open_checkpoint(*note, a.log_key);
+    } catch (const std::invalid_argument& e) {
+        return lie(e.what());
+    }
+    const std::uint64_t old_size = seen ? seen->at("size").get<std::uint64_t>() : 0;
+    if (cp.size < old_size)
+        return lie("the log shrank from " + std::to_string(old_size) + " to " +
+                   std::to_string(cp.size) + " entries");
+
+    tlog::tree mine;
+    tlog::status_book book;
+    tlog::tile_reader reader(files, cp.size);
+    try {
         for (std::uint64_t n = 0; n * tlog::tile_width < cp.size; ++n) {
-            const std::uint64_t width = std::min(tlog::tile_width, cp.size - n * tlog::tile_width);
-            const std::string bytes =
-                util::read_file(fs::path(a.dir) / tlog::tile_path("0", n, width));
-            for (std::uint64_t i = 0; i < width; ++i) {
-                const auto& h = mine.stored(0, n * tlog::tile_width + i);
-                if (bytes.compare(i * 32, 32, reinterpret_cast<const char*>(h.data()), 32) != 0)
-                    return lie("tile " + tlog::tile_path("0", n, width) +
-                               " does not hold the entries' hashes");
+            const auto bundle = reader.bundle(n);
+            for (std::size_t j = 0; j < bundle.size(); ++j) {
+                const std::uint64_t i = n * tlog::tile_width + j;
+                const std::string& text = bundle[j];
+                mine.append(tlog::leaf_hash(text));
+                const std::string at = "entry " + std::to_string(i);
+                tlog::certificate_entry e;
+                try {
+                    e = tlog::read_certificate_entry(text);
+                } catch (const std::invalid_argument& ex) {
+                    return lie(at + " is not a certificate entry: " + ex.what());
+                }
+                if (std::string why = book.apply(e); !why.empty()) return lie(at + ": " + why);
+                if (i < old_size) continue; // checked when it was new
+                const auto v = sign::verify_signature(e.fields, std::nullopt);
+                if (!v.valid)
+                    return lie(at + " is signed, but its signature does not verify: " + v.reason);
+                if (trust) {
+                    const auto anchored = sign::verify_signature(e.fields, trust);
+                    if (!anchored.valid || !anchored.anchored)
+                        return lie(at + " is not signed by the certifier: " + anchored.reason);
+                }
             }
         }
+        // The tiles a client proves with must hold the same hashes, at every tile level.
+        for (unsigned level = 0; (cp.size >> level) > 0; level += 8)
+            for (std::uint64_t i = 0; i < (cp.size >> level); ++i)
+                if (reader.stored(level, i) != mine.stored(level, i))
+                    return lie("the hash tiles of level " + std::to_string(level / 8) +
+                               " do not hold the entries' hashes (at " + std::to_string(i) + ")");
     } catch (const std::exception& e) {
         return lie(std::string("the log cannot be read: ") + e.what());
     }
@@ -219,10 +261,10 @@ exit_code monitor(const log_args& a) {
         a.state,
         json{{"origin", cp.origin}, {"size", cp.size}, {"root", tlog::to_base64(cp.root)}}.dump(2) +
             "\n");
-    std::cout << a.dir << ": consistent: " << cp.size << " entries, " << (cp.size - old_size)
-              << " new since the last check, every one checked";
-    if (unsigned_entries) std::cout << " (" << unsigned_entries << " without a report)";
-    std::cout << '\n';
+    std::cout << util::visible(a.dir) << ": consistent: " << cp.size << " entries, "
+              << (cp.size - old_size) << " new since the last check, every one checked ("
+              << book.size() << " certificates; " << reader.files_fetched() << " files, "
+              << reader.bytes_fetched() << " bytes read)\n";
     return exit_code::ok;
 }
 
@@ -238,9 +280,14 @@ action add_log(CLI::App& app) {
     i->add_option("--key", a->key, "The log's Ed25519 private key (PEM)")->required();
     i->add_option("--key-pass-env", a->pass_env, "Environment variable holding its passphrase");
     i->add_option("--origin", a->origin, "The log's name (e.g. kl.dk/konform-log)")->required();
-    auto* ap = cmd->add_subcommand("append", "Append JSON entries (in canonical form)");
+    auto* ap = cmd->add_subcommand(
+        "append", "Append certificate entries (in canonical form), signed with --sign-key");
     ap->add_option("dir", a->dir, "The log's folder")->required();
-    ap->add_option("entries", a->entries, "ENTRY.json files, in order")->required();
+    ap->add_option("entries", a->entries, "ENTRY.json files, in order");
+    ap->add_option("--lines", a->lines, "A file of entries, one JSON object a line");
+    ap->add_option("--sign-key", a->key, "The certifier's Ed25519 private key (PEM)");
+    ap->add_option("--key-pass-env", a->pass_env, "Environment variable holding its passphrase");
+    ap->add_option("--sign-cert", a->chain, "The certifier's certificate chain (PEM)");
     auto* c = cmd->add_subcommand("checkpoint", "Sign and publish a checkpoint of the log");
     c->add_option("dir", a->dir, "The log's folder")->required();
     c->add_option("--key", a->key, "The log's Ed25519 private key (PEM)")->required();
@@ -256,10 +303,11 @@ action add_log(CLI::App& app) {
     cs->add_option("new_size", a->new_size, "The later tree size")->required();
     auto* m = cmd->add_subcommand(
         "monitor", "Check a log against the last checkpoint seen: exit 1 if it lied");
-    m->add_option("dir", a->dir, "The log's folder")->required();
+    m->add_option("dir", a->dir, "The log's folder, or the URL it is served under")->required();
     m->add_option("--log-key", a->log_key, "The log's verifier key (from log init)")->required();
     m->add_option("--state", a->state, "File keeping the last checkpoint seen")->required();
-    m->add_option("--trust", a->trust, "Root certificate (PEM) the reports must be anchored in");
+    m->add_option("--trust", a->trust,
+                  "Root certificate (PEM) every entry's signer must be anchored in");
     return [a, i, ap, c, p, cs, m] {
         if (i->parsed()) return init(*a);
         if (ap->parsed()) return append(*a);

@@ -39,7 +39,15 @@ TEST_CASE("JSON-Schema-Test-Suite draft 7: konform validate gives every answer t
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
         const auto groups = nlohmann::json::parse(std::ifstream(file));
+        std::size_t group_index = 0;
         for (const auto& group : groups) {
+#ifdef KONFORM_SANITIZED
+            // Under the sanitizers every third group (one process each): the ordinary pass
+            // runs them all, this pass looks for memory errors in the same code paths.
+            if (group_index++ % 3 != 0) continue;
+#else
+            ++group_index;
+#endif
             std::ofstream(tmp.path / "schema.json") << group["schema"].dump();
             std::string command = bin + " validate --schema " + (tmp.path / "schema.json").string();
             const auto& tests = group["tests"];
@@ -73,5 +81,9 @@ TEST_CASE("JSON-Schema-Test-Suite draft 7: konform validate gives every answer t
     MESSAGE("JSON-Schema-Test-Suite draft 7: " << passed << " of " << cases << " passed, "
                                                << network << " need the network");
     CHECK(passed + network == cases);
+#ifdef KONFORM_SANITIZED
+    CHECK(passed >= 100); // a third of the suite, really there and really run
+#else
     CHECK(passed >= 360); // the suite is really there and really run
+#endif
 }

@@ -2,11 +2,10 @@
 // caught — a changed, removed or reordered entry, a checkpoint for another tree, a
 // checkpoint signed by another key, an entry whose report signature does not verify.
 #include "e2e_support.hpp"
+#include "konform/tlog/certificate_entry.hpp"
 #include "konform/tlog/log_store.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
-#include "server/http_server.hpp"
-#include "system.hpp"
 
 #include <doctest/doctest.h>
 #include <fstream>
@@ -20,19 +19,32 @@ namespace {
 const std::string bin = KONFORM_BINARY;
 const fs::path demo = fs::path(KONFORM_SOURCE_DIR) / "reports/demo-key";
 
-// A signed report of a real run of the example profile.
-std::string signed_report(const fs::path& dir) {
-    reference::http_server server(0, reference::find_system("example")->make(""));
-    server.start();
-    ::setenv("GREETINGS_TOKEN", "example-token", 1);
-    const int rc =
-        test::shell(bin + " run --profile " + KONFORM_SOURCE_DIR + "/profiles/example --target " +
-                    KONFORM_SOURCE_DIR + "/profiles/example/target.example.json --base-url " +
-                    server.base_url() + " --out '" + (dir / "run").string() +
-                    "' --quiet --sign-key " + (demo / "private.pem").string() + " --sign-cert " +
-                    (demo / "signer.pem").string() + " >/dev/null");
-    REQUIRE(rc == 0);
-    return test::read_text(dir / "run/report.json");
+const sign::key& certifier() {
+    static const sign::key k = sign::key::load_private(demo / "private.pem");
+    return k;
+}
+
+// An entry as the certifier signs it.
+std::string entry(const json& fields, const sign::key& k = certifier()) {
+    const bool ours = &k == &certifier();
+    return tlog::make_certificate_entry(fields, k,
+                                        ours ? test::read_text(demo / "signer.pem") : "");
+}
+
+json issued(const std::string& id) {
+    return {{"event", "issued"},
+            {"certificate", id},
+            {"at", "2026-12-05T10:00:00Z"},
+            {"report_sha256", std::string(64, 'a')},
+            {"product", "Sag"},
+            {"vendor", "V"}};
+}
+
+json changed_status(const std::string& id, const std::string& event) {
+    return {{"event", event},
+            {"certificate", id},
+            {"at", "2026-12-05T11:00:00Z"},
+            {"reason", "review"}};
 }
 
 struct monitor_result {
@@ -76,21 +88,34 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
     vkey = vkey.substr(0, vkey.find('\n'));
     CHECK(vkey == tlog::verifier_key(origin, k));
 
-    // Entries: two status changes and an issued certificate holding its signed report.
-    const json report = util::parse_strict(signed_report(tmp.path));
-    const std::vector<json> docs = {
-        {{"certificate", "c1"}, {"event", "issued"}, {"report", report}},
-        {{"certificate", "c0"}, {"event", "revoked"}, {"reason", "superseded"}},
-        {{"certificate", "c2"}, {"event", "suspended"}, {"reason", "under review"}}};
+    // Entries: two certificates issued, one suspended, appended and signed by the CLI.
+    const std::vector<json> docs = {issued("c1"), changed_status("c1", "suspended"), issued("c2")};
     std::vector<std::string> texts;
+    const std::string sign_flags = " --sign-key " + (demo / "private.pem").string() +
+                                   " --sign-cert " + (demo / "signer.pem").string();
     for (std::size_t i = 0; i < docs.size(); ++i) {
         const fs::path f = tmp.path / ("e" + std::to_string(i) + ".json");
         util::write_file_atomically(f, docs[i].dump(2));
-        texts.push_back(util::canonicalize(docs[i]));
         std::string out;
-        REQUIRE(test::shell(bin + " log append '" + log.string() + "' '" + f.string() + "'",
+        REQUIRE(test::shell(bin + " log append '" + log.string() + "' '" + f.string() + "'" +
+                                sign_flags,
                             &out) == 0);
         CHECK(out.find(": entry " + std::to_string(i)) != std::string::npos);
+        texts.push_back(tlog::log_store(log).entry(i));
+    }
+    // What the log refuses to append: an unsigned entry, and an event that cannot follow.
+    {
+        const fs::path f = tmp.path / "bad.json";
+        util::write_file_atomically(f, changed_status("c1", "suspended").dump());
+        std::string out;
+        CHECK(test::shell(bin + " log append '" + log.string() + "' '" + f.string() + "' 2>&1",
+                          &out) == 2);
+        CHECK(out.find("not signed") != std::string::npos);
+        CHECK(test::shell(bin + " log append '" + log.string() + "' '" + f.string() + "'" +
+                              sign_flags + " 2>&1",
+                          &out) == 2);
+        CHECK(out.find("cannot be suspended when it is suspended") != std::string::npos);
+        CHECK(tlog::log_store(log).size() == 3);
     }
     REQUIRE(test::shell(bin + " log checkpoint '" + log.string() + "' --key '" +
                         (key_dir / "private.pem").string() + "' >/dev/null") == 0);
@@ -114,11 +139,11 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
 
     // The log grows honestly: the monitor follows.
     const fs::path more = tmp.path / "more.json";
-    util::write_file_atomically(more, R"({"certificate": "c2", "event": "reinstated"})");
-    REQUIRE(test::shell(bin + " log append '" + log.string() + "' '" + more.string() +
-                        "' >/dev/null && " + bin + " log checkpoint '" + log.string() +
+    util::write_file_atomically(more, changed_status("c1", "reinstated").dump());
+    REQUIRE(test::shell(bin + " log append '" + log.string() + "' '" + more.string() + "'" +
+                        sign_flags + " >/dev/null && " + bin + " log checkpoint '" + log.string() +
                         "' --key '" + (key_dir / "private.pem").string() + "' >/dev/null") == 0);
-    texts.push_back(util::canonicalize(util::parse_strict(util::read_file(more))));
+    texts.push_back(tlog::log_store(log).entry(3));
     const auto second = monitor(log, vkey, state);
     CHECK_MESSAGE(second.status == 0, second.out);
     CHECK(second.out.find("4 entries, 1 new") != std::string::npos);
@@ -134,13 +159,15 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
     const fs::path lying = tmp.path / "lying";
 
     auto changed = texts;
-    changed[1] = util::canonicalize(json{{"certificate", "c0"}, {"event", "reinstated"}});
+    json other_reason = changed_status("c1", "suspended");
+    other_reason["reason"] = "another reason";
+    changed[1] = entry(other_reason);
     rebuild(lying, changed, k, origin);
     caught("a changed entry", lying, "rewrote history");
 
     auto removed = texts;
-    removed.erase(removed.begin() + 1);
-    removed.push_back(util::canonicalize(json{{"certificate", "c3"}, {"event", "issued"}}));
+    removed.erase(removed.begin() + 2);
+    removed.push_back(entry(issued("c3")));
     rebuild(lying, removed, k, origin);
     caught("a removed entry", lying, "rewrote history");
 
@@ -182,14 +209,33 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
         tile.seekp(40);
         tile.put('\x55');
     }
-    caught("a changed tile", lying, "does not hold the entries' hashes");
+    caught("a changed tile", lying, "do not hold the entries' hashes");
 
-    // An entry whose report's signature does not verify.
+    // An entry changed after it was signed.
     auto forged = texts;
-    json bad = docs[0];
-    bad["report"]["verdict"] = "not-conformant";
+    json bad = util::parse_strict(texts[2]);
+    bad["product"] = "Another product";
     bad["certificate"] = "c9";
     forged.push_back(util::canonicalize(bad));
     rebuild(lying, forged, k, origin);
-    caught("a forged report", lying, "signature does not verify");
+    caught("an entry changed after signing", lying, "signature does not verify");
+
+    // An entry signed by someone who is not the certifier.
+    auto stranger_signed = texts;
+    stranger_signed.push_back(entry(issued("c9"), stranger));
+    rebuild(lying, stranger_signed, k, origin);
+    caught("an entry signed by another key", lying, "not signed by the certifier");
+
+    // An event that cannot follow: a revoked certificate made active again.
+    auto impossible = texts;
+    impossible.push_back(entry(changed_status("c2", "revoked")));
+    impossible.push_back(entry(changed_status("c2", "reinstated")));
+    rebuild(lying, impossible, k, origin);
+    caught("a revoked certificate reinstated", lying, "cannot be reinstated when it is revoked");
+
+    // An entry that is not a certificate entry at all.
+    auto foreign = texts;
+    foreign.push_back(R"({"hello":"world"})");
+    rebuild(lying, foreign, k, origin);
+    caught("a foreign entry", lying, "not a certificate entry");
 }

@@ -69,14 +69,25 @@ TEST_CASE("shipped profiles: the reference systems are conformant, twice in a ro
 }
 
 // Every fault of one reference system fails exactly the requirements it lists.
-static void check_faults(const std::string& profile) {
+static void check_faults(const std::string& profile, bool sample_under_sanitizers = false) {
+#ifdef KONFORM_SANITIZED
+    const bool sanitized_sample = sample_under_sanitizers;
+#else
+    const bool sanitized_sample = false;
+    (void)sample_under_sanitizers;
+#endif
     const auto* found = reference::find_system(profile);
     REQUIRE(found);
     for (const auto& sys : {*found}) {
         CAPTURE(sys.profile);
         const auto& prof = test::shipped_profile(sys.profile);
-        int caught = 0;
-        for (const auto& f : sys.faults) {
+        int caught = 0, tried = 0;
+        for (std::size_t i = 0; i < sys.faults.size(); ++i) {
+            const auto& f = sys.faults[i];
+            // Under the sanitizers (memory errors, not coverage: the ordinary pass runs every
+            // fault), every second fault of the large profiles keeps the pass in CI's budget.
+            if (sanitized_sample && i % 2 == 1) continue;
+            ++tried;
             CAPTURE(f.name);
             auto r = run_against(sys.profile, f.name).front();
             std::set<std::string> expected(f.requirements.begin(), f.requirements.end());
@@ -90,8 +101,10 @@ static void check_faults(const std::string& profile) {
                   (must ? run::run_verdict::not_conformant : run::run_verdict::conformant));
             caught += failed(r) == expected ? 1 : 0;
         }
-        MESSAGE(sys.profile << " mutation score: " << caught << "/" << sys.faults.size());
-        CHECK(caught == static_cast<int>(sys.faults.size()));
+        MESSAGE(sys.profile << " mutation score: " << caught << "/" << tried);
+        CHECK(caught == tried);
+        CHECK(tried ==
+              static_cast<int>(sanitized_sample ? (sys.faults.size() + 1) / 2 : sys.faults.size()));
     }
 }
 
@@ -106,7 +119,7 @@ TEST_CASE("shipped profiles: every fault is caught, and only its requirements fa
     check_faults("sf1520-cpr-personlookup");
 }
 TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: dawa") {
-    check_faults("dawa-adresser");
+    check_faults("dawa-adresser", true);
 }
 
 TEST_CASE("shipped profiles: every reference system has its fault test above") {

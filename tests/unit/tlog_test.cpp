@@ -1,7 +1,10 @@
 // The transparency log's tree, proofs, checkpoints and tiles, against RFC 9162's known
 // answers and a second, naive implementation written here straight from the RFC's
 // recursive definitions.
+#include "konform/tlog/certificate_entry.hpp"
 #include "konform/tlog/log_store.hpp"
+#include "konform/tlog/receipt.hpp"
+#include "konform/tlog/tile_reader.hpp"
 #include "konform/util/file.hpp"
 
 #include <doctest/doctest.h>
@@ -238,4 +241,147 @@ TEST_CASE("tlog: tiles and entry bundles as C2SP tlog-tiles names and fills them
     REQUIRE(body);
     CHECK(tlog::checkpoint::parse(*body).root == expected.root());
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tlog: proofs read from the tiles alone equal the tree's, at every size published") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("konform-tiles-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto k = sign::key::generate();
+    tlog::log_store::init(dir, "test.example/log", k);
+    tlog::log_store log(dir);
+    std::vector<std::uint64_t> published;
+    std::mt19937_64 rng(7);
+    // Past 65,536 entries, so that proofs need tiles of levels 0, 1 and 2.
+    while (log.size() < 70000) {
+        std::vector<std::string> some(1 + rng() % 9000);
+        for (std::size_t i = 0; i < some.size(); ++i)
+            some[i] = std::to_string(log.size() + i);
+        log.append(some);
+        published.push_back(log.size());
+    }
+    for (const auto size : published) {
+        tlog::tile_reader tiles(tlog::folder_files(dir.string()), size);
+        CHECK(tlog::range_hash(0, size, tiles.source()) == log.hashes().root(size));
+        for (int t = 0; t < 5; ++t) {
+            const std::uint64_t index = rng() % size;
+            CHECK(tlog::inclusion_proof(index, size, tiles.source()) ==
+                  log.hashes().inclusion_proof(index, size));
+            CHECK(tiles.entry(index) == std::to_string(index));
+        }
+        for (const auto old : published)
+            if (old <= size)
+                CHECK(tlog::consistency_proof(old, size, tiles.source()) ==
+                      log.hashes().consistency_proof(old, size));
+    }
+    // One proof in the whole tree: a handful of tiles, not the log.
+    tlog::tile_reader one(tlog::folder_files(dir.string()), log.size());
+    tlog::inclusion_proof(12345, log.size(), one.source());
+    MESSAGE("an inclusion proof in " << log.size() << " entries read " << one.files_fetched()
+                                     << " tiles, " << one.bytes_fetched() << " bytes");
+    CHECK(one.files_fetched() <= 6);
+    CHECK(one.bytes_fetched() <= 6 * 256 * 32);
+    // A tile cut short is named, never read past.
+    std::filesystem::resize_file(dir / "tile/0/000", 100);
+    tlog::tile_reader cut(tlog::folder_files(dir.string()), log.size());
+    CHECK_THROWS_WITH(cut.stored(0, 3), doctest::Contains("tile/0/000 holds 100 bytes"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tlog: a receipt proves its entry offline, and any change to it is refused") {
+    const auto k = sign::key::generate();
+    const std::string origin = "test.example/log";
+    tlog::tree t;
+    std::vector<std::string> entries;
+    for (int i = 0; i < 37; ++i) {
+        entries.push_back("entry " + std::to_string(i));
+        t.append(tlog::leaf_hash(entries.back()));
+    }
+    tlog::receipt r;
+    r.index = 21;
+    r.entry = entries[21];
+    r.proof = t.inclusion_proof(21, 37);
+    r.checkpoint = tlog::sign_note(tlog::checkpoint{origin, 37, t.root()}.body(), origin, k);
+    const std::string vkey = tlog::verifier_key(origin, k);
+    tlog::checkpoint proven;
+    CHECK(tlog::receipt_problem(r, vkey, &proven) == "");
+    CHECK(proven.size == 37);
+    // Through JSON and back.
+    const auto again = tlog::receipt::from_json(r.to_json());
+    CHECK(tlog::receipt_problem(again, vkey, nullptr) == "");
+    CHECK_THROWS_WITH(tlog::receipt::from_json({{"entry", "x"}}),
+                      doctest::Contains("\"checkpoint\" is missing"));
+
+    auto other = r;
+    other.entry = entries[22];
+    CHECK(tlog::receipt_problem(other, vkey, nullptr).find("does not lead") != std::string::npos);
+    other = r;
+    other.index = 20;
+    CHECK(!tlog::receipt_problem(other, vkey, nullptr).empty());
+    other = r;
+    other.index = 40;
+    CHECK(tlog::receipt_problem(other, vkey, nullptr).find("not in a tree of 37") !=
+          std::string::npos);
+    for (std::size_t h = 0; h < r.proof.size(); ++h)
+        for (int bit = 0; bit < 256; bit += 37) {
+            other = r;
+            other.proof[h][bit / 8] ^= static_cast<unsigned char>(1u << (bit % 8));
+            CHECK(!tlog::receipt_problem(other, vkey, nullptr).empty());
+        }
+    other = r;
+    other.checkpoint[other.checkpoint.size() / 3] ^= 1;
+    CHECK(!tlog::receipt_problem(other, vkey, nullptr).empty());
+    CHECK(tlog::receipt_problem(r, tlog::verifier_key(origin, sign::key::generate()), nullptr)
+              .find("not signed by the log's key") != std::string::npos);
+}
+
+TEST_CASE("tlog: a certificate's life follows one rule") {
+    using tlog::cert_event;
+    using tlog::cert_status;
+    const std::vector<std::optional<cert_status>> from = {
+        std::nullopt,         cert_status::active,     cert_status::suspended,
+        cert_status::revoked, cert_status::superseded, cert_status::expired};
+    // The allowed moves, and only those.
+    std::map<std::pair<int, int>, cert_status> allowed = {
+        {{0, 0}, cert_status::active},     {{1, 1}, cert_status::suspended},
+        {{2, 2}, cert_status::active},     {{1, 3}, cert_status::revoked},
+        {{2, 3}, cert_status::revoked},    {{1, 4}, cert_status::superseded},
+        {{2, 4}, cert_status::superseded}, {{1, 5}, cert_status::expired},
+        {{2, 5}, cert_status::expired}};
+    const cert_event events[] = {cert_event::issued,     cert_event::suspended,
+                                 cert_event::reinstated, cert_event::revoked,
+                                 cert_event::superseded, cert_event::expired};
+    for (int s = 0; s < 6; ++s)
+        for (int e = 0; e < 6; ++e) {
+            CAPTURE(s);
+            CAPTURE(e);
+            const auto next = tlog::next_status(from[s], events[e]);
+            const auto it = allowed.find({s, e});
+            CHECK(next.has_value() == (it != allowed.end()));
+            if (next && it != allowed.end()) CHECK(*next == it->second);
+            CHECK(tlog::cert_event_of(tlog::to_string(events[e])) == events[e]);
+        }
+    CHECK(tlog::certifies(cert_status::active));
+    CHECK(!tlog::certifies(cert_status::suspended));
+
+    const auto k = sign::key::generate();
+    tlog::status_book book;
+    const auto read = [&](nlohmann::json fields) {
+        return tlog::read_certificate_entry(tlog::make_certificate_entry(fields, k, ""));
+    };
+    const nlohmann::json issued = {{"event", "issued"},
+                                   {"certificate", "c1"},
+                                   {"at", "2026-12-05T10:00:00Z"},
+                                   {"report_sha256", std::string(64, 'b')}};
+    CHECK(book.apply(read(issued)) == "");
+    CHECK(book.apply(read(issued)) == "certificate c1 cannot be issued when it is active");
+    CHECK(book.apply(read({{"event", "revoked"}, {"certificate", "c1"}, {"at", "x"}})) == "");
+    CHECK(book.status("c1") == cert_status::revoked);
+    CHECK_THROWS_WITH(read({{"event", "issued"}, {"certificate", "c2"}, {"at", "x"}}),
+                      doctest::Contains("report_sha256"));
+    CHECK_THROWS_WITH(
+        tlog::read_certificate_entry(R"({"at":"x","certificate":"c","event":"lost"})"),
+        doctest::Contains("unknown event"));
+    CHECK_THROWS_WITH(tlog::read_certificate_entry(R"({"event": "revoked"})"),
+                      doctest::Contains("canonical"));
 }

@@ -1,6 +1,7 @@
 #include "konform/sign/report_signature.hpp"
 
 #include "konform/util/jcs.hpp"
+#include "konform/util/sha256.hpp"
 
 #include <cctype>
 #include <chrono>
@@ -183,11 +184,18 @@ std::string signature_value(const key& k, std::string_view message) {
     return base64_encode(k.sign(message));
 }
 
+std::string report_digest(const json& report) {
+    json without = report;
+    if (without.is_object()) without.erase(receipt_member);
+    return util::sha256_hex(canonicalize(without));
+}
+
 void sign_report(json& report, const key& k, const std::string& chain_pem) {
     report.erase("signature");
     json block = signature_metadata(k, chain_pem);
     // The signed bytes cover the report and the signature block's own metadata.
     json unsigned_report = report;
+    unsigned_report.erase(receipt_member);
     unsigned_report["signature_metadata"] = block;
     block["value"] = signature_value(k, canonicalize(unsigned_report));
     report["signature"] = std::move(block);
@@ -279,6 +287,7 @@ std::string signature_problem(const json& report, const std::optional<std::strin
     std::string sig = base64_decode(block.at("value").get<std::string>());
     json unsigned_report = report;
     unsigned_report.erase("signature");
+    unsigned_report.erase(receipt_member);
     block.erase("value");
     unsigned_report["signature_metadata"] = block;
     if (!pub.verify(canonicalize(unsigned_report), sig))
@@ -293,19 +302,28 @@ std::string signature_problem(const json& report, const std::optional<std::strin
 
 } // namespace
 
-verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
-                           const std::optional<std::string>& evidence_sha256,
-                           const std::string& crl_pem) {
+verification verify_signature(const json& doc, const std::optional<std::string>& trust_pem,
+                              const std::string& crl_pem) {
     verification v;
-    if (!report.is_object() || !report.contains("signature") || !report["signature"].is_object()) {
+    if (!doc.is_object() || !doc.contains("signature") || !doc["signature"].is_object()) {
         v.reason = "the report is not signed";
         return v;
     }
     try {
-        v.reason = signature_problem(report, trust_pem, crl_pem, v);
+        v.reason = signature_problem(doc, trust_pem, crl_pem, v);
     } catch (const std::exception& e) {
         v.reason = std::string("malformed signature block: ") + e.what();
     }
+    v.anchored = v.anchored && v.reason.empty();
+    v.valid = v.reason.empty();
+    return v;
+}
+
+verification verify_report(const json& report, const std::optional<std::string>& trust_pem,
+                           const std::optional<std::string>& evidence_sha256,
+                           const std::string& crl_pem) {
+    verification v = verify_signature(report, trust_pem, crl_pem);
+    if (!v.reason.empty() && v.reason == "the report is not signed") return v;
     if (v.reason.empty()) v.reason = verdict_problem(report);
     if (v.reason.empty() && evidence_sha256) v.reason = evidence_problem(report, *evidence_sha256);
     v.anchored = v.anchored && v.reason.empty();

@@ -1,5 +1,6 @@
 #include "konform/tlog/log_store.hpp"
 
+#include "konform/tlog/tile_reader.hpp"
 #include "konform/util/file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,19 +37,6 @@ std::string hashes_text(const tree& t, unsigned level, std::uint64_t first, std:
 void write(const fs::path& file, const std::string& bytes) {
     fs::create_directories(file.parent_path());
     util::write_file_atomically(file, bytes);
-}
-
-std::vector<std::string> bundle_entries(const std::string& bytes, const std::string& where) {
-    std::vector<std::string> out;
-    for (std::size_t at = 0; at < bytes.size();) {
-        if (at + 2 > bytes.size()) throw std::runtime_error(where + ": a cut length");
-        const std::size_t n = (static_cast<unsigned char>(bytes[at]) << 8) |
-                              static_cast<unsigned char>(bytes[at + 1]);
-        if (at + 2 + n > bytes.size()) throw std::runtime_error(where + ": a cut entry");
-        out.push_back(bytes.substr(at + 2, n));
-        at += 2 + n;
-    }
-    return out;
 }
 
 } // namespace

@@ -62,7 +62,7 @@ const hash& tree::stored(unsigned level, std::uint64_t index) const {
     return levels_.at(level).at(index);
 }
 
-hash tree::range(std::uint64_t begin, std::uint64_t end) const {
+hash range_hash(std::uint64_t begin, std::uint64_t end, const stored_hashes& stored) {
     const std::uint64_t n = end - begin;
     if (n == 0) return empty_root();
     // A complete aligned subtree is stored.
@@ -73,59 +73,76 @@ hash tree::range(std::uint64_t begin, std::uint64_t end) const {
         return stored(level, begin >> level);
     }
     const std::uint64_t k = split(n);
-    return node_hash(range(begin, begin + k), range(begin + k, end));
+    return node_hash(range_hash(begin, begin + k, stored), range_hash(begin + k, end, stored));
 }
 
-hash tree::root(std::uint64_t size) const {
-    if (size > this->size()) throw std::out_of_range("the tree is smaller than the size asked");
-    return range(0, size);
-}
-
-std::vector<hash> tree::inclusion_proof(std::uint64_t index, std::uint64_t size) const {
-    if (size > this->size() || index >= size)
-        throw std::out_of_range("no such leaf in a tree of that size");
-    std::vector<hash> path;
+std::vector<hash> inclusion_proof(std::uint64_t index, std::uint64_t size,
+                                  const stored_hashes& stored) {
+    if (index >= size) throw std::out_of_range("no such leaf in a tree of that size");
     std::uint64_t begin = 0, end = size, m = index;
-    // PATH(m, D[n]), outermost sibling last.
+    // PATH(m, D[n]), built innermost sibling last, returned outermost last.
     std::vector<hash> reversed;
     while (end - begin > 1) {
         const std::uint64_t k = split(end - begin);
         if (m < k) {
-            reversed.push_back(range(begin + k, end));
+            reversed.push_back(range_hash(begin + k, end, stored));
             end = begin + k;
         } else {
-            reversed.push_back(range(begin, begin + k));
+            reversed.push_back(range_hash(begin, begin + k, stored));
             begin += k;
             m -= k;
         }
     }
-    path.assign(reversed.rbegin(), reversed.rend());
-    return path;
+    return {reversed.rbegin(), reversed.rend()};
 }
 
-void tree::subproof(std::uint64_t m, std::uint64_t begin, std::uint64_t end, bool complete,
-                    std::vector<hash>& out) const {
+namespace {
+
+void subproof(std::uint64_t m, std::uint64_t begin, std::uint64_t end, bool complete,
+              const stored_hashes& stored, std::vector<hash>& out) {
     const std::uint64_t n = end - begin;
     if (m == n) {
-        if (!complete) out.push_back(range(begin, end));
+        if (!complete) out.push_back(range_hash(begin, end, stored));
         return;
     }
     const std::uint64_t k = split(n);
     if (m <= k) {
-        subproof(m, begin, begin + k, complete, out);
-        out.push_back(range(begin + k, end));
+        subproof(m, begin, begin + k, complete, stored, out);
+        out.push_back(range_hash(begin + k, end, stored));
     } else {
-        subproof(m - k, begin + k, end, false, out);
-        out.push_back(range(begin, begin + k));
+        subproof(m - k, begin + k, end, false, stored, out);
+        out.push_back(range_hash(begin, begin + k, stored));
     }
 }
 
-std::vector<hash> tree::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const {
-    if (new_size > size() || old_size > new_size || old_size == 0)
+} // namespace
+
+std::vector<hash> consistency_proof(std::uint64_t old_size, std::uint64_t new_size,
+                                    const stored_hashes& stored) {
+    if (old_size > new_size || old_size == 0)
         throw std::out_of_range("no consistency proof between those sizes");
     std::vector<hash> out;
-    subproof(old_size, 0, new_size, true, out);
+    subproof(old_size, 0, new_size, true, stored, out);
     return out;
+}
+
+stored_hashes tree::source() const {
+    return [this](unsigned level, std::uint64_t index) { return stored(level, index); };
+}
+
+hash tree::root(std::uint64_t size) const {
+    if (size > this->size()) throw std::out_of_range("the tree is smaller than the size asked");
+    return range_hash(0, size, source());
+}
+
+std::vector<hash> tree::inclusion_proof(std::uint64_t index, std::uint64_t size) const {
+    if (size > this->size()) throw std::out_of_range("no such leaf in a tree of that size");
+    return tlog::inclusion_proof(index, size, source());
+}
+
+std::vector<hash> tree::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const {
+    if (new_size > size()) throw std::out_of_range("no consistency proof between those sizes");
+    return tlog::consistency_proof(old_size, new_size, source());
 }
 
 bool verify_inclusion(std::uint64_t index, std::uint64_t size, const hash& leaf,

@@ -8,6 +8,15 @@
 
 namespace konform::sign {
 
+// The member a certificate's transparency-log receipt is kept in. It proves itself (an
+// inclusion proof up to a checkpoint the log signed), so the signature does not cover it:
+// the receipt is added after signing, once the log holds the certificate.
+inline constexpr const char* receipt_member = "transparency";
+
+// The SHA-256 (lower-case hex) of a signed report as it was signed: its RFC 8785 canonical
+// bytes without the receipt. What a log entry and the registry know a certificate by.
+std::string report_digest(const nlohmann::json& report);
+
 // Embeds a "signature" block in a report: Ed25519 over the RFC 8785 canonical bytes of
 // the report without that block, with the key id, the public key and, optionally, the
 // signer's X.509 certificate chain (PEM, signer first). Replaces an existing block.
@@ -36,6 +45,12 @@ struct verification {
     std::string signer; // subject of the signer certificate, if any
     std::string reason; // why it is not valid
 };
+
+// Verifies only the signature block of a signed JSON document (a report, a log entry):
+// signature, signer chain against `trust_pem` and `crl_pem`, as verify_report does.
+verification verify_signature(const nlohmann::json& doc,
+                              const std::optional<std::string>& trust_pem,
+                              const std::string& crl_pem = {});
 
 // Verifies a report (as parsed with parse_strict). `trust_pem` is a trust anchor (root
 // certificate, PEM); without it the signature is checked but the signer is not anchored.

@@ -17,6 +17,20 @@ hash leaf_hash(std::string_view entry);
 hash node_hash(const hash& left, const hash& right);
 hash empty_root(); // SHA-256 of nothing: the root of the empty tree
 
+// Where proofs read a tree's hashes from: the hash of the complete subtree at `level` and
+// `index` (leaves index*2^level ...). A tree in memory, or the tiles of a log (tile_reader).
+using stored_hashes = std::function<hash(unsigned level, std::uint64_t index)>;
+
+// RFC 9162 over any source of stored hashes: MTH of the leaves [begin, end), the inclusion
+// proof of leaf `index` in the tree of `size` leaves (§2.1.3.1), the consistency proof from
+// `old_size` to `new_size` (§2.1.4.1). They ask `stored` only for complete subtrees inside
+// the tree of `size` (or `new_size`) leaves.
+hash range_hash(std::uint64_t begin, std::uint64_t end, const stored_hashes& stored);
+std::vector<hash> inclusion_proof(std::uint64_t index, std::uint64_t size,
+                                  const stored_hashes& stored);
+std::vector<hash> consistency_proof(std::uint64_t old_size, std::uint64_t new_size,
+                                    const stored_hashes& stored);
+
 // The hashes of a tree: every complete subtree's root, by level (0: the leaves). Grows by
 // appending leaves; memory is two hashes a leaf.
 class tree {
@@ -34,10 +48,9 @@ public:
     // of `new_size`.
     std::vector<hash> consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const;
 
+    stored_hashes source() const;
+
 private:
-    hash range(std::uint64_t begin, std::uint64_t end) const; // MTH of leaves [begin, end)
-    void subproof(std::uint64_t m, std::uint64_t begin, std::uint64_t end, bool complete,
-                  std::vector<hash>& out) const;
     std::vector<std::vector<hash>> levels_;
 };
 
