@@ -25,7 +25,11 @@ extern "C" void on_serve_stop(int) {
 
 struct serve_args {
     std::string db = "sqlite:konform.db", data = "konform-data", listen = "127.0.0.1:8400",
-                profiles = "profiles", sign_key, sign_pass_env, sign_cert, trust, tls_cert, tls_key;
+                profiles = "profiles", sign_key, sign_pass_env, sign_cert, trust, tls_cert, tls_key,
+                log_key, log_origin = "konform.local/certificates", public_url;
+    long shortest_schedule = 3600;
+    std::vector<long> webhook_retries = {10, 60, 600, 3600};
+    bool webhooks_to_private = false;
     int workers = 2, threads = 4, validity_days = 365;
     double rate = 20;
     long lease_ms = 30000;
@@ -63,14 +67,39 @@ exit_code execute(const serve_args& a) {
             if (!a.sign_cert.empty()) opt.certifier_chain = util::read_file(a.sign_cert);
         }
         if (!a.trust.empty()) opt.trust_pem = util::read_file(a.trust);
+        // The log's own key: given, or made once in the data folder (mode 0600).
+        if (opt.certifier_key) {
+            fs::path log_key = a.log_key;
+            if (log_key.empty()) {
+                log_key = fs::path(a.data) / "log-key" / "private.pem";
+                if (!fs::exists(log_key)) sign::write_key_pair(log_key.parent_path());
+            }
+            opt.log_key = sign::key::load_private(log_key);
+        }
     } catch (const model::load_error&) {
         throw;
     } catch (const std::exception& e) {
         throw model::load_error(a.sign_key.empty() ? a.trust : a.sign_key, "", e.what());
     }
+    opt.log_origin = a.log_origin;
+    opt.public_url = a.public_url.empty() ? "http://" + a.listen : a.public_url;
+    while (!opt.public_url.empty() && opt.public_url.back() == '/')
+        opt.public_url.pop_back();
+    opt.shortest_schedule = std::chrono::seconds(a.shortest_schedule);
+    opt.webhook_retries.clear();
+    for (long s : a.webhook_retries)
+        opt.webhook_retries.push_back(std::chrono::seconds(s));
+    opt.webhooks_to_private_addresses = a.webhooks_to_private;
     const service::sealed_box box =
         service::sealed_box::from_key_file(fs::path(a.data) / "server.key");
-    service::service svc(*st, box, opt);
+    std::unique_ptr<service::service> made;
+    try {
+        made = std::make_unique<service::service>(*st, box, opt);
+    } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const service::database_error*>(&e)) throw;
+        throw model::load_error((fs::path(a.data) / "log").string(), "", e.what());
+    }
+    service::service& svc = *made;
     if (!a.profiles.empty()) {
         for (const auto& p : svc.publish_profiles(a.profiles))
             std::cout << "konform serve: published " << p.id << " " << p.version << '\n';
@@ -156,6 +185,22 @@ action add_serve(CLI::App& app) {
                     "A worker's lease on its run, ms: a run whose worker stops answering is "
                     "interrupted after it")
         ->capture_default_str();
+    cmd->add_option("--log-key", a->log_key,
+                    "The transparency log's Ed25519 key (PEM; default: made once as "
+                    "DATA/log-key/private.pem)");
+    cmd->add_option("--log-origin", a->log_origin, "The log's name in its checkpoints")
+        ->capture_default_str();
+    cmd->add_option("--public-url", a->public_url,
+                    "The service's address as users reach it, for links in feeds (default: "
+                    "http://LISTEN)");
+    cmd->add_option("--shortest-schedule", a->shortest_schedule,
+                    "The shortest re-verification interval a schedule may ask, seconds")
+        ->capture_default_str();
+    cmd->add_option("--webhook-retries", a->webhook_retries,
+                    "Seconds to wait before each retry of a failed webhook delivery")
+        ->capture_default_str();
+    cmd->add_flag("--webhooks-to-private-addresses", a->webhooks_to_private,
+                  "Let webhook URLs name loopback and private addresses (tests, closed networks)");
     cmd->add_option("--validity-days", a->validity_days, "A certificate's default life, days")
         ->capture_default_str();
     return [a] { return execute(*a); };

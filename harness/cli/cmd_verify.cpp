@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "log_verdict.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
@@ -23,7 +24,7 @@ std::filesystem::path evidence_beside(const std::filesystem::path& report,
 namespace {
 
 struct verify_args {
-    std::string report, trust, evidence, crl;
+    std::string report, trust, evidence, crl, log_key, log;
     bool no_evidence = false;
 };
 
@@ -98,8 +99,22 @@ exit_code execute(const verify_args& a) {
         << ", signer chain anchored in " << a.trust << '\n'
         << "verdict: " << verdict << ", profile " << field("profile", "id") << " "
         << field("profile", "version") << ", target " << field("target", "url") << '\n';
+    if (a.log_key.empty()) {
+        std::cout << util::visible(out.str());
+        return exit_code::ok;
+    }
+    // The transparency log: the receipt offline, and with --log what the log says now.
+    log_verdict lv;
+    try {
+        lv = check_in_log(doc, a.log_key, trust, a.log);
+    } catch (const std::exception& e) {
+        out << "status: UNKNOWN: the log cannot be read: " << e.what() << '\n';
+        std::cout << util::visible(out.str());
+        return exit_code::incomplete;
+    }
+    out << lv.lines;
     std::cout << util::visible(out.str());
-    return exit_code::ok;
+    return lv.in_log && lv.certifies ? exit_code::ok : exit_code::not_ok;
 }
 
 } // namespace
@@ -115,6 +130,11 @@ action add_verify(CLI::App& app) {
     cmd->add_option("--evidence", a->evidence,
                     "Evidence file (default: the one the report names, beside it)");
     cmd->add_flag("--no-evidence", a->no_evidence, "Do not check the evidence digest");
+    cmd->add_option("--log-key", a->log_key,
+                    "The transparency log's verifier key: check the report's receipt offline");
+    cmd->add_option("--log", a->log,
+                    "The log (folder or URL): also check the certificate's status there now")
+        ->needs("--log-key");
     return [a] { return execute(*a); };
 }
 

@@ -57,6 +57,14 @@ running_service::running_service(int workers, const std::string& db_url, double 
     opt.certifier_key = sign::key::load_private(demo / "private.pem");
     opt.certifier_chain = util::read_file(demo / "signer.pem");
     opt.trust_pem = util::read_file(demo / "root.pem");
+    // The log with a key of its own; a certificate's life at test speed.
+    log_key = std::make_shared<sign::key>(sign::key::generate());
+    opt.log_key = *log_key;
+    opt.log_origin = "test.konform/certificates";
+    opt.housekeeping = std::chrono::milliseconds(200);
+    opt.shortest_schedule = std::chrono::seconds(1);
+    opt.webhook_retries = {std::chrono::seconds(1), std::chrono::seconds(1)};
+    opt.webhooks_to_private_addresses = true;
     svc = std::make_unique<service::service>(*st, *box, opt);
     svc->publish_profiles(std::filesystem::path(KONFORM_SOURCE_DIR) / "profiles");
     listener = std::make_unique<service::web_listener>(

@@ -51,6 +51,7 @@ public:
     std::unique_ptr<service::sealed_box> box;
     std::unique_ptr<service::service> svc;
     std::unique_ptr<service::web_listener> listener;
+    std::shared_ptr<sign::key> log_key; // the transparency log's
 
 private:
     std::atomic<bool> stop_{false};

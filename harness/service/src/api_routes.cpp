@@ -11,7 +11,9 @@ using nlohmann::json;
 
 namespace detail {
 std::string_view asset(std::string_view name); // built in from harness/service/assets/
-}
+web_response feed_answer(const std::vector<feed_event>& events, const std::string& title,
+                         const std::string& base, const std::string& self, bool atom);
+} // namespace detail
 
 namespace {
 
@@ -108,7 +110,25 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         }
         auto c = st.find_certificate(seg[3]);
         if (!c) throw refusal(404, "no such certificate");
-        if (n == 4) return json_answer(200, certificate_json(*c));
+        if (n == 4) return json_answer(200, life_json(*c));
+        if (n == 5 && (seg[4] == "status" || seg[4] == "schedule" || seg[4] == "reverify")) {
+            if (!who.org) throw refusal(401, "an API token is needed here");
+            if (who.session && req.method != "GET")
+                throw refusal(403, "a change through the API takes a bearer token");
+            if (seg[4] == "status") {
+                need_method(req, "POST");
+                return json_answer(200, life_json(status_request(who, c->id, body_of(req))));
+            }
+            if (seg[4] == "schedule") {
+                if (req.method == "GET") return json_answer(200, life_json(*c));
+                return json_answer(200, schedule_request(who, c->id, req));
+            }
+            need_method(req, "POST");
+            const run_record r = reverify_now(who, c->id);
+            web_response res = json_answer(202, {{"id", r.id}, {"state", r.state}});
+            res.headers.emplace_back("Location", "/api/v1/runs/" + r.id);
+            return res;
+        }
         if (n == 5 && seg[4] == "report.json")
             return file_answer("report.json", *st.certificate_report(c->id));
         if (n == 5 && (seg[4] == "report.html" || seg[4] == "evidence.har")) {
@@ -130,6 +150,38 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         if (!v.reason.empty()) j["reason"] = v.reason;
         j["registry"] = v.registered ? certificate_json(*v.registered) : json(nullptr);
         return json_answer(200, j);
+    }
+
+    // The feeds: /feeds/all, /feeds/systems/ID, /feeds/profiles/ID, each .atom or .json.
+    if (what == "feeds" && (n == 4 || n == 5)) {
+        std::string last = seg[n - 1];
+        const bool atom = last.size() > 5 && last.ends_with(".atom");
+        const bool json_feed = last.size() > 5 && last.ends_with(".json");
+        if (!atom && !json_feed) throw refusal(404, "a feed ends in .atom or .json");
+        last.erase(last.rfind('.'));
+        std::string system, profile, title = "konform: every certified system";
+        if (n == 4 && last != "all") throw refusal(404, "no such feed");
+        if (n == 5 && seg[3] == "systems") {
+            system = last;
+            title = "konform: system " + last;
+        } else if (n == 5 && seg[3] == "profiles") {
+            profile = last;
+            title = "konform: standard " + last;
+        } else if (n == 5) {
+            throw refusal(404, "no such feed");
+        }
+        return detail::feed_answer(st.feed(system, profile, 100), title, opt.public_url,
+                                   req.path, atom);
+    }
+
+    if (what == "log" && n == 3) {
+        if (!log) throw refusal(404, "this service keeps no transparency log");
+        std::lock_guard lock(log_mutex);
+        return json_answer(200, {{"origin", log->origin()},
+                                 {"verifier_key", log->verifier()},
+                                 {"size", log->size()},
+                                 {"checkpoint", "/log/checkpoint"},
+                                 {"tiles", "/log/tile/"}});
     }
 
     if (!who.org) throw refusal(401, "an API token is needed here (Authorization: Bearer ...)");
@@ -203,6 +255,48 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         auto bytes = st.artefact(r.id, name);
         if (!bytes) throw refusal(404, "no such file");
         return file_answer(name, std::move(*bytes));
+    }
+
+    if (what == "subscriptions") {
+        if (n == 3 && req.method == "POST") {
+            if (who.session) throw refusal(403, "a change through the API takes a bearer token");
+            return json_answer(201, subscribe(who, body_of(req)));
+        }
+        if (n == 3) {
+            json list = json::array();
+            for (const auto& s : st.subscriptions(who.is(role::kl) ? "" : who.org->id))
+                list.push_back(
+                    {{"id", s.id}, {"system", s.system}, {"profile", s.profile}, {"url", s.url}});
+            return json_answer(200, list);
+        }
+        const auto s = st.find_subscription(seg[3]);
+        if (!s || (!who.is(role::kl) && s->organisation != who.org->id))
+            throw refusal(404, "no such subscription");
+        if (n == 4 && req.method == "DELETE") {
+            if (who.session) throw refusal(403, "a change through the API takes a bearer token");
+            st.remove_subscription(s->id);
+            st.audit(who.name(), "subscription.remove", s->id);
+            return json_answer(200, {{"removed", s->id}});
+        }
+        if (n == 5 && seg[4] == "deliveries") {
+            json list = json::array();
+            for (const auto& a : st.delivery_attempts(s->id, 200)) {
+                json j = {{"event", a.event},
+                          {"attempt", a.attempt},
+                          {"at", a.at},
+                          {"detail", a.detail}};
+                if (a.status) j["status"] = *a.status;
+                list.push_back(j);
+            }
+            json state = json::array();
+            for (const auto& d : st.deliveries(s->id, 200))
+                state.push_back({{"event", d.event},
+                                 {"state", d.state},
+                                 {"attempts", d.attempts},
+                                 {"next_at", d.next_at}});
+            return json_answer(200, {{"deliveries", state}, {"attempts", list}});
+        }
+        throw refusal(404, "no such API");
     }
 
     if (what == "audit" && n == 3) {

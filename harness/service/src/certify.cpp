@@ -26,6 +26,8 @@ certificate_record service::impl::certify(const detail::caller& who, const std::
     if (r.verdict != "conformant")
         throw refusal(409, "only a conformant run is certified; this one is " +
                                r.verdict.value_or("without a verdict"));
+    if (r.kind == "reverification")
+        throw refusal(409, "a re-verification is read-only and partial: it is not certified");
     if (st.certificate_of_run(r.id)) throw refusal(409, "the run is certified already");
     const auto report = st.artefact(r.id, "report.json");
     const auto evidence = st.artefact(r.id, "evidence.har");
@@ -70,7 +72,19 @@ certificate_record service::impl::certify(const detail::caller& who, const std::
     c = st.add_certificate(c, signed_text);
     st.audit(who.name(), "certificate.issue", c.id,
              "run " + r.id + ", " + c.profile + " " + c.profile_version);
-    return c;
+    // Into the log (with its receipt), then the certificates it replaces: the same system
+    // against the same standard.
+    change_status(c, tlog::cert_event::issued, "", who.name());
+    for (const auto& old : st.certificates({}))
+        if (old.id != c.id && old.system == c.system && old.profile == c.profile &&
+            (old.status == "active" || old.status == "suspended")) {
+            change_status(old, tlog::cert_event::superseded,
+                          "certificate " + c.id + " (" + c.profile + " " + c.profile_version +
+                              ") replaces it",
+                          who.name(), c.id);
+            st.clear_schedule(old.id);
+        }
+    return *st.find_certificate(c.id);
 }
 
 detail::verify_answer service::impl::verify(const std::string& report_text) {
@@ -94,7 +108,7 @@ detail::verify_answer service::impl::verify(const std::string& report_text) {
     v.key_id = result.key_id;
     v.signer = result.signer;
     v.reason = result.reason;
-    v.registered = st.certificate_by_report(util::sha256_hex(util::canonicalize(doc)));
+    v.registered = st.certificate_by_report(sign::report_digest(doc));
     return v;
 }
 

@@ -60,6 +60,41 @@ CREATE INDEX runs_by_system ON runs (system, submitted);
 ALTER TABLE certificates ADD COLUMN report_sha256 TEXT;
 CREATE INDEX certificates_by_report ON certificates (report_sha256);
 )sql",
+        // 3: a certificate's life. Its events (each an entry of the transparency log once
+        // appended), re-verification schedules and their runs, the public feed, and
+        // webhook subscriptions with their deliveries.
+        R"sql(
+ALTER TABLE certificates ADD COLUMN log_index BIGINT;
+ALTER TABLE certificates ADD COLUMN regressed BIGINT;
+ALTER TABLE certificates ADD COLUMN regression TEXT;
+CREATE TABLE certificate_events (
+  id TEXT PRIMARY KEY, certificate TEXT NOT NULL REFERENCES certificates(id),
+  at BIGINT NOT NULL, event TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL,
+  entry TEXT NOT NULL, log_index BIGINT);
+CREATE INDEX certificate_events_by_certificate ON certificate_events (certificate, at);
+CREATE TABLE schedules (
+  certificate TEXT PRIMARY KEY REFERENCES certificates(id), every_ms BIGINT NOT NULL,
+  next_at BIGINT NOT NULL, secrets {blob}, last_run TEXT);
+CREATE TABLE reverifications (
+  run TEXT PRIMARY KEY REFERENCES runs(id), certificate TEXT NOT NULL REFERENCES certificates(id),
+  outcome TEXT, summary TEXT, judged BIGINT);
+CREATE TABLE feed (
+  id TEXT PRIMARY KEY, at BIGINT NOT NULL, system TEXT NOT NULL, profile TEXT NOT NULL,
+  certificate TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX feed_by_time ON feed (at);
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY, organisation TEXT NOT NULL REFERENCES organisations(id),
+  system TEXT NOT NULL, profile TEXT NOT NULL, url TEXT NOT NULL, secret {blob} NOT NULL,
+  created BIGINT NOT NULL);
+CREATE TABLE deliveries (
+  subscription TEXT NOT NULL REFERENCES subscriptions(id), event TEXT NOT NULL REFERENCES feed(id),
+  state TEXT NOT NULL, attempts BIGINT NOT NULL, next_at BIGINT NOT NULL, updated BIGINT NOT NULL,
+  PRIMARY KEY (subscription, event));
+CREATE INDEX deliveries_due ON deliveries (state, next_at);
+CREATE TABLE delivery_attempts (
+  subscription TEXT NOT NULL, event TEXT NOT NULL, attempt BIGINT NOT NULL, at BIGINT NOT NULL,
+  status BIGINT, detail TEXT NOT NULL);
+)sql",
     };
     return all;
 }

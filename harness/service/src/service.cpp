@@ -7,6 +7,7 @@
 #include "konform/util/file.hpp"
 
 #include <filesystem>
+#include <regex>
 
 namespace konform::service {
 
@@ -114,9 +115,31 @@ std::string problems_text(const model::diagnostics& diag) {
 } // namespace
 
 service::service(store& st, const sealed_box& box, service_options opt)
-    : impl_(std::make_unique<impl>(st, box, std::move(opt))) {}
+    : impl_(std::make_unique<impl>(st, box, std::move(opt))) {
+    impl_->open_log();
+    if (impl_->opt.housekeeping.count() > 0)
+        impl_->housekeeper = std::thread([this] {
+            auto& i = *impl_;
+            while (!i.stopping) {
+                try {
+                    tick();
+                } catch (const std::exception& e) {
+                    // A database that is away now may be back at the next round.
+                    i.st.audit("konform", "housekeeping.error", "", e.what());
+                } catch (...) {
+                }
+                for (auto waited = std::chrono::milliseconds(0);
+                     waited < i.opt.housekeeping && !i.stopping;
+                     waited += std::chrono::milliseconds(50))
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        });
+}
 
-service::~service() = default;
+service::~service() {
+    impl_->stopping = true;
+    if (impl_->housekeeper.joinable()) impl_->housekeeper.join();
+}
 
 std::vector<profile_record> service::publish_profiles(const fs::path& dir) {
     std::vector<profile_record> out;
@@ -246,6 +269,23 @@ run_record service::impl::submit_run(const detail::caller& who, const std::strin
     if (kind == "certification" && !who.is(role::kl))
         throw refusal(403, "only KL starts a certification run");
 
+    const run_secrets secrets = secrets_for(s, body);
+    const json target = json::parse(s.target);
+    // The target must fit the profile (claims, parameters) before the run is queued.
+    {
+        model::diagnostics diag;
+        const model::target t = checked_target(opt.data_dir, target, diag);
+        if (diag.empty()) run::check_target(*prof, t, diag);
+        if (!diag.empty()) throw refusal(422, problems_text(diag));
+    }
+    run_record r =
+        st.submit_run(s, who.org->id, *p, options.dump(), kind, box.seal(secrets.to_json()));
+    st.audit(who.name(), "run.submit", r.id,
+             kind + " of system " + s.id + " against " + p->id + " " + p->version);
+    return r;
+}
+
+run_secrets service::impl::secrets_for(const system_record& s, const json& body) {
     // Every secret the target names, and nothing else; every file it names.
     run_secrets secrets;
     const json target = json::parse(s.target);
@@ -279,18 +319,7 @@ run_record service::impl::submit_run(const detail::caller& who, const std::strin
                 !secrets.files.count(target["tls"][key].get<std::string>()))
                 throw refusal(422, "files/" + target["tls"][key].get<std::string>() +
                                        ": the target's tls/" + key + " names it");
-    // The target must fit the profile (claims, parameters) before the run is queued.
-    {
-        model::diagnostics diag;
-        const model::target t = checked_target(opt.data_dir, target, diag);
-        if (diag.empty()) run::check_target(*prof, t, diag);
-        if (!diag.empty()) throw refusal(422, problems_text(diag));
-    }
-    run_record r =
-        st.submit_run(s, who.org->id, *p, options.dump(), kind, box.seal(secrets.to_json()));
-    st.audit(who.name(), "run.submit", r.id,
-             kind + " of system " + s.id + " against " + p->id + " " + p->version);
-    return r;
+    return secrets;
 }
 
 json service::impl::run_json(const run_record& r) {
@@ -358,11 +387,36 @@ web_response service::impl::run_events(const run_record& r) {
     return res;
 }
 
+web_response service::impl::log_file(const web_request& req) {
+    // Only the names C2SP tlog-tiles gives: nothing else of the folder is served.
+    static const std::regex name(
+        R"(/log/(checkpoint|tile/(entries|[0-9]{1,2})/(x[0-9]{3}/)*[0-9]{3}(\.p/[0-9]{1,3})?))");
+    if (!log || !std::regex_match(req.path, name)) throw refusal(404, "no such log file");
+    if (req.method != "GET" && req.method != "HEAD") throw refusal(405, "use GET here");
+    const fs::path file = log_dir() / req.path.substr(5);
+    std::string bytes;
+    try {
+        bytes = util::read_file(file);
+    } catch (const std::exception&) {
+        throw refusal(404, "no such log file");
+    }
+    const bool checkpoint = req.path == "/log/checkpoint";
+    web_response r = web_response::text(200, std::move(bytes),
+                                        checkpoint ? "text/plain; charset=utf-8"
+                                                   : "application/octet-stream");
+    // A full tile never changes; a partial one is replaced by a wider one under another name.
+    r.headers.emplace_back("Cache-Control", checkpoint ? "no-cache"
+                                                       : "public, max-age=31536000, immutable");
+    r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return r;
+}
+
 web_response service::handle(const web_request& req) {
     try {
         if (!req.valid_target) throw refusal(400, "the request target is not a valid path");
         if (!impl_->limiter.allow(req.peer))
             throw refusal(429, "too many requests from this address: slow down");
+        if (req.path.rfind("/log/", 0) == 0) return impl_->log_file(req);
         const detail::caller who = impl_->caller_of(req);
         if (req.path.rfind("/api/", 0) == 0) return impl_->api(req, who);
         return impl_->page(req, who);

@@ -2,7 +2,11 @@
 
 #include "konform/model/profile.hpp"
 #include "konform/service/service.hpp"
+#include "konform/service/worker.hpp"
+#include "konform/tlog/certificate_status.hpp"
+#include "konform/tlog/log_store.hpp"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -60,6 +64,14 @@ struct service::impl {
     std::mutex profiles_mutex;
     std::map<std::string, std::shared_ptr<const model::profile>> loaded; // by digest
 
+    // The transparency log (when the service certifies), appended under log_mutex; status
+    // changes one at a time under life_mutex, so that the rule is asked of the status changed.
+    std::optional<tlog::log_store> log;
+    std::mutex log_mutex, life_mutex;
+    // Housekeeping: its thread, and the flag that stops it.
+    std::thread housekeeper;
+    std::atomic<bool> stopping{false};
+
     impl(store& s, const sealed_box& b, service_options o)
         : st(s), box(b), opt(std::move(o)), limiter(opt.requests_per_second) {}
 
@@ -83,6 +95,42 @@ struct service::impl {
     nlohmann::json run_json(const run_record& r);
     nlohmann::json certificate_json(const certificate_record& c);
 
+    // The secrets and files a run of the system needs, from a request body: every secret
+    // its target names, and nothing else. Throws refusal (422).
+    run_secrets secrets_for(const system_record& s, const nlohmann::json& body);
+
+    // A certificate's life (certificate_life.cpp).
+    // Opens (or makes) the log and appends what was recorded but not appended before a stop.
+    void open_log();
+    std::filesystem::path log_dir() const { return opt.data_dir / "log"; }
+    // Records the event (signed, as the log's entry), appends it, and tells subscribers.
+    // Throws refusal (409) when the event cannot follow the certificate's status.
+    void change_status(const certificate_record& c, tlog::cert_event e, const std::string& reason,
+                       const std::string& actor, const std::string& by = "");
+    // Appends every recorded event the log does not hold yet, signs a checkpoint, and gives
+    // each newly logged certificate its receipt.
+    void flush_log();
+    // A feed entry for the certificate's system and standard, queued for every subscriber.
+    void announce(const certificate_record& c, const std::string& kind, const std::string& title,
+                  const std::string& detail);
+    // KL's status changes, schedules and re-verifications through the API.
+    certificate_record status_request(const detail::caller& who, const std::string& id,
+                                      const nlohmann::json& body);
+    nlohmann::json schedule_request(const detail::caller& who, const std::string& id,
+                                    const web_request& req);
+    run_record reverify_now(const detail::caller& who, const std::string& id);
+    run_record start_reverification(const certificate_record& c, const std::string& sealed);
+    nlohmann::json life_json(const certificate_record& c);
+    // Webhook subscriptions (webhooks.cpp).
+    nlohmann::json subscribe(const detail::caller& who, const nlohmann::json& body);
+    void deliver_due();
+    // Housekeeping rounds.
+    void expire_due();
+    void start_due_reverifications();
+    void judge_reverifications();
+
+    // The log's static files under /log/ (checkpoint and tiles), for monitors and verifiers.
+    web_response log_file(const web_request& req);
     web_response api(const web_request& req, const detail::caller& who);
     web_response page(const web_request& req, const detail::caller& who);
     // Server-sent events of a run's progress until it ends.

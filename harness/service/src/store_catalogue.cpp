@@ -17,7 +17,7 @@ system_record system_of(const row& r) {
 
 const char* certificate_columns =
     "id, run, system, organisation, vendor, product, product_version, profile, profile_version, "
-    "fingerprint, status, issued, valid_until";
+    "fingerprint, status, issued, valid_until, log_index, regressed, regression";
 
 certificate_record certificate_of(const row& r) {
     certificate_record c;
@@ -34,6 +34,9 @@ certificate_record certificate_of(const row& r) {
     c.status = r.text(10);
     c.issued = r.integer(11);
     c.valid_until = r.integer(12);
+    if (r.maybe(13)) c.log_index = r.integer(13);
+    if (r.maybe(14)) c.regressed = r.integer(14);
+    c.regression = r.maybe(15).value_or("");
     return c;
 }
 
@@ -132,9 +135,10 @@ certificate_record store::add_certificate(const certificate_record& c, const std
     std::lock_guard lock(mutex_);
     certificate_record out = c;
     out.id = random_hex(8);
-    db_->query(std::string("INSERT INTO certificates (") + certificate_columns +
-                   ", report, report_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                   "$11, $12, $13, $14, $15)",
+    db_->query("INSERT INTO certificates (id, run, system, organisation, vendor, product, "
+               "product_version, profile, profile_version, fingerprint, status, issued, "
+               "valid_until, report, report_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+               "$10, $11, $12, $13, $14, $15)",
                {out.id, out.run, out.system, out.organisation, out.vendor, out.product,
                 out.product_version, out.profile, out.profile_version, out.fingerprint, out.status,
                 out.issued, out.valid_until, blob{report}, util::sha256_hex(report)});

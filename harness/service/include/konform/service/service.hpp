@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace konform::service {
 
@@ -28,6 +30,27 @@ struct service_options {
     // Web pages are served over TLS or behind a proxy that terminates it: cookies are
     // Secure either way.
     bool secure_cookies = true;
+
+    // The transparency log (in data_dir/log), kept when there is a certifier key: every
+    // certificate and each change of its status is appended, and its checkpoints are signed
+    // with this key (Ed25519) under this origin.
+    std::optional<sign::key> log_key;
+    std::string log_origin = "konform.local/certificates";
+    // How often the service's housekeeping runs (expiry, scheduled re-verifications and
+    // their judgement, webhook deliveries); zero: never (a caller runs tick() itself).
+    std::chrono::milliseconds housekeeping{1000};
+    // The shortest re-verification interval a schedule may ask for.
+    std::chrono::seconds shortest_schedule{3600};
+    // Webhook deliveries: the waits before each retry (then the delivery has failed), and
+    // whether a subscriber's URL may name a loopback or private address (off: refused).
+    std::vector<std::chrono::seconds> webhook_retries{std::chrono::seconds(10),
+                                                      std::chrono::seconds(60),
+                                                      std::chrono::seconds(600),
+                                                      std::chrono::seconds(3600)};
+    bool webhooks_to_private_addresses = false;
+    // The service's address as its users reach it (for links in feeds), without a slash at
+    // the end; empty: links are relative to the feed.
+    std::string public_url;
 };
 
 // The certification service: the HTTP API, the web pages and the public registry over one
@@ -42,6 +65,11 @@ public:
     std::vector<profile_record> publish_profiles(const std::filesystem::path& dir);
 
     web_response handle(const web_request& req);
+
+    // One round of housekeeping: certificates past their validity expire, due
+    // re-verifications start, finished ones are judged, due webhooks are delivered. The
+    // service runs it every `housekeeping` on a thread of its own.
+    void tick();
 
     struct impl;
 

@@ -50,6 +50,54 @@ struct certificate_record {
     std::string id, run, system, organisation, vendor, product, product_version, profile,
         profile_version, fingerprint, status;
     std::int64_t issued = 0, valid_until = 0;
+    std::optional<std::int64_t> log_index; // its issued entry in the transparency log
+    // When a scheduled re-verification of the live system last found it regressed since
+    // certification, and what it found (none: it did not, or a later one passed).
+    std::optional<std::int64_t> regressed;
+    std::string regression;
+};
+
+// One event of a certificate's life (tlog::cert_event by name), and the log entry it is.
+struct certificate_event_record {
+    std::string id, certificate, event, reason, actor, entry;
+    std::int64_t at = 0;
+    std::optional<std::int64_t> log_index; // none until the log holds it
+};
+
+// A certificate's re-verification schedule: a read-only production run every `every_ms`.
+struct schedule_record {
+    std::string certificate;
+    std::int64_t every_ms = 0, next_at = 0;
+    std::optional<std::string> last_run;
+};
+
+struct reverification_record {
+    std::string run, certificate;
+    std::optional<std::string> outcome, summary; // none until judged
+    std::optional<std::int64_t> judged;
+};
+
+// An entry of the public feed: what happened to a certified system.
+struct feed_event {
+    std::string id, system, profile, certificate, kind, title, detail;
+    std::int64_t at = 0;
+};
+
+// A webhook: an organisation asks to be told of one system's or one standard's events.
+struct subscription_record {
+    std::string id, organisation, system, profile, url; // system or profile may be empty
+    std::int64_t created = 0;
+};
+
+struct delivery_record {
+    std::string subscription, event, state; // pending, delivered, failed
+    std::int64_t attempts = 0, next_at = 0, updated = 0;
+};
+
+struct delivery_attempt {
+    std::string subscription, event, detail;
+    std::int64_t attempt = 0, at = 0;
+    std::optional<std::int64_t> status;
 };
 
 // A signed-in browser: the organisation, and the token every form must carry.
@@ -143,6 +191,59 @@ public:
     std::optional<certificate_record> certificate_of_run(const std::string& run);
     // The certificate whose report's bytes have this SHA-256 (lower-case hex).
     std::optional<certificate_record> certificate_by_report(const std::string& sha256);
+
+    // A certificate's life. Its status changes with each event, in one transaction.
+    void add_certificate_event(const certificate_event_record& e, const std::string& new_status);
+    std::vector<certificate_event_record> certificate_events(const std::string& certificate);
+    // Events the log does not hold yet, oldest first.
+    std::vector<certificate_event_record> unlogged_events();
+    void set_event_logged(const certificate_event_record& e, std::int64_t index);
+    // The highest log index an event is marked with (none: no event is in the log).
+    std::optional<std::int64_t> last_logged_index();
+    // The signed report with its receipt (the digest it is known by does not change).
+    void set_certificate_report(const std::string& certificate, const std::string& report);
+    void set_regressed(const std::string& certificate, std::optional<std::int64_t> at,
+                       const std::string& regression);
+
+    // Re-verification schedules.
+    void set_schedule(const std::string& certificate, std::int64_t every_ms,
+                      std::int64_t next_at, const std::string& sealed_secrets);
+    void clear_schedule(const std::string& certificate);
+    std::optional<schedule_record> schedule_of(const std::string& certificate);
+    std::vector<schedule_record> due_schedules(std::int64_t now);
+    std::optional<std::string> schedule_secrets(const std::string& certificate);
+    // The scheduled run was submitted: it is a re-verification of the certificate.
+    void schedule_started(const std::string& certificate, const std::string& run,
+                          std::int64_t next_at);
+    // Re-verification runs that have ended and are not judged yet.
+    std::vector<reverification_record> unjudged_reverifications();
+    void judge_reverification(const std::string& run, const std::string& outcome,
+                              const std::string& summary);
+    std::vector<reverification_record> reverifications(const std::string& certificate,
+                                                       std::size_t last);
+    std::optional<reverification_record> reverification_of(const std::string& run);
+
+    // The feed, newest first: one system's, one standard's, or all (both empty).
+    void add_feed_event(const feed_event& e);
+    std::vector<feed_event> feed(const std::string& system, const std::string& profile,
+                                 std::size_t last);
+
+    // Webhooks. The secret is kept sealed (it must be read to sign each delivery).
+    subscription_record add_subscription(const subscription_record& s,
+                                         const std::string& sealed_secret);
+    std::vector<subscription_record> subscriptions(const std::string& organisation);
+    std::optional<subscription_record> find_subscription(const std::string& id);
+    std::optional<std::string> subscription_secret(const std::string& id);
+    void remove_subscription(const std::string& id);
+    // Queues the event for every subscription to its system or standard.
+    int queue_deliveries(const feed_event& e);
+    std::vector<delivery_record> due_deliveries(std::int64_t now, std::size_t limit);
+    void record_attempt(const delivery_attempt& a, const std::string& state,
+                        std::int64_t next_at);
+    std::vector<delivery_record> deliveries(const std::string& subscription, std::size_t last);
+    std::vector<delivery_attempt> delivery_attempts(const std::string& subscription,
+                                                    std::size_t last);
+    std::optional<feed_event> find_feed_event(const std::string& id);
 
     // The audit trail: who did what to what, when.
     void audit(const std::string& actor, const std::string& action, const std::string& subject,
