@@ -1,10 +1,10 @@
 #include "commands.hpp"
-#include "log_verdict.hpp"
 #include "konform/sign/report_signature.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/sha256.hpp"
 #include "konform/util/text.hpp"
+#include "log_verdict.hpp"
 
 #include <filesystem>
 #include <iostream>

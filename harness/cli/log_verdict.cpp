@@ -30,8 +30,8 @@ std::string signer_problem(const tlog::certificate_entry& e,
 log_verdict check_in_log(const nlohmann::json& report, const std::string& vkey,
                          const std::optional<std::string>& trust, const std::string& log) {
     if (!report.contains(sign::receipt_member))
-        return not_in_log("the report carries no receipt (\"" +
-                          std::string(sign::receipt_member) + "\")");
+        return not_in_log("the report carries no receipt (\"" + std::string(sign::receipt_member) +
+                          "\")");
     tlog::receipt r;
     try {
         r = tlog::receipt::from_json(report[sign::receipt_member]);
@@ -39,8 +39,7 @@ log_verdict check_in_log(const nlohmann::json& report, const std::string& vkey,
         return not_in_log(e.what());
     }
     tlog::checkpoint cp;
-    if (std::string why = tlog::receipt_problem(r, vkey, &cp); !why.empty())
-        return not_in_log(why);
+    if (std::string why = tlog::receipt_problem(r, vkey, &cp); !why.empty()) return not_in_log(why);
     tlog::certificate_entry issued;
     try {
         issued = tlog::read_certificate_entry(r.entry);
@@ -57,8 +56,7 @@ log_verdict check_in_log(const nlohmann::json& report, const std::string& vkey,
     log_verdict out;
     out.in_log = true;
     out.lines = "log: certificate " + issued.certificate + " is entry " + std::to_string(r.index) +
-                " of " + cp.origin + " (tree of " + std::to_string(cp.size) +
-                ", proven offline)\n";
+                " of " + cp.origin + " (tree of " + std::to_string(cp.size) + ", proven offline)\n";
     // Its own validity, from the entry.
     const std::string until = issued.fields.value("valid_until", "");
     const std::string today = util::iso8601(std::chrono::system_clock::now());
@@ -116,7 +114,8 @@ log_verdict check_in_log(const nlohmann::json& report, const std::string& vkey,
             return out;
         }
         last = tlog::to_string(e.event) + " at " + e.at +
-               (e.reason.empty() ? "" : ": " + e.reason) + (e.by.empty() ? "" : " (by " + e.by + ")");
+               (e.reason.empty() ? "" : ": " + e.reason) +
+               (e.by.empty() ? "" : " (by " + e.by + ")");
     }
     const auto status = *book.status(issued.certificate);
     out.certifies = tlog::certifies(status);

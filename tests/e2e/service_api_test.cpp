@@ -22,33 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-struct example_system_server {
-    reference::http_server server;
-    explicit example_system_server(const std::string& fault = "", int latency_ms = 0)
-        : server(0, reference::find_system("example")->make(fault)) {
-        if (latency_ms) server.set_latency(std::chrono::milliseconds(latency_ms));
-        server.start();
-    }
-};
-
-const json example_run = {{"profile", "dk.konform.example.greetings"},
-                          {"secrets", {{"GREETINGS_TOKEN", "example-token"}}}};
-
-std::string register_system(test::running_service& s, const std::string& token,
-                            const std::string& base_url, const std::string& product = "Greetings") {
-    auto a =
-        s.call("POST", "/api/v1/systems", token, test::example_system(base_url, product).dump());
-    REQUIRE(a.status == 201);
-    return a.json()["id"];
-}
-
-std::string submit(test::running_service& s, const std::string& token, const std::string& system,
-                   const json& body = example_run) {
-    auto a = s.call("POST", "/api/v1/systems/" + system + "/runs", token, body.dump());
-    REQUIRE_MESSAGE(a.status == 202, a.body);
-    CHECK(a.header("Location") == "/api/v1/runs/" + a.json()["id"].get<std::string>());
-    return a.json()["id"];
-}
+using test::example_run;
+using test::example_system_server;
+using test::register_system;
+using test::submit;
 
 // Waits until a process (not a child of this one) has ended.
 void gone(int pid) {

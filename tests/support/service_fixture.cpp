@@ -1,5 +1,8 @@
 #include "service_fixture.hpp"
 
+#include "system.hpp"
+#include <doctest/doctest.h>
+
 #include "konform/service/schema.hpp"
 #include "konform/sign/keys.hpp"
 #include "konform/util/file.hpp"
@@ -133,6 +136,32 @@ nlohmann::json example_system(const std::string& base_url, const std::string& pr
     t.erase("$schema");
     t["base_url"] = base_url;
     return {{"product", product}, {"version", "1.0.0"}, {"target", t}};
+}
+
+example_system_server::example_system_server(const std::string& fault, int latency_ms,
+                                             std::uint16_t port)
+    : server(port, reference::find_system("example")->make(fault)) {
+    if (latency_ms) server.set_latency(std::chrono::milliseconds(latency_ms));
+    server.start();
+}
+
+const nlohmann::json example_run = {{"profile", "dk.konform.example.greetings"},
+                                    {"secrets", {{"GREETINGS_TOKEN", "example-token"}}}};
+
+std::string register_system(running_service& s, const std::string& token,
+                            const std::string& base_url, const std::string& product) {
+    auto a =
+        s.call("POST", "/api/v1/systems", token, test::example_system(base_url, product).dump());
+    REQUIRE(a.status == 201);
+    return a.json()["id"];
+}
+
+std::string submit(running_service& s, const std::string& token, const std::string& system,
+                   const nlohmann::json& body) {
+    auto a = s.call("POST", "/api/v1/systems/" + system + "/runs", token, body.dump());
+    REQUIRE_MESSAGE(a.status == 202, a.body);
+    CHECK(a.header("Location") == "/api/v1/runs/" + a.json()["id"].get<std::string>());
+    return a.json()["id"];
 }
 
 } // namespace konform::test

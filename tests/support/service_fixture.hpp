@@ -4,6 +4,7 @@
 #include "konform/http/client.hpp"
 #include "konform/service/service.hpp"
 #include "konform/service/worker.hpp"
+#include "server/http_server.hpp"
 
 #include <atomic>
 #include <memory>
@@ -62,5 +63,22 @@ private:
 // A system registration body for the example profile's target aimed at `base_url`.
 nlohmann::json example_system(const std::string& base_url,
                               const std::string& product = "Greetings");
+
+// The example profile's reference system on a loopback port (0: a free one), with a fault.
+struct example_system_server {
+    reference::http_server server;
+    explicit example_system_server(const std::string& fault = "", int latency_ms = 0,
+                                   std::uint16_t port = 0);
+};
+
+// A run of the example profile, with its token.
+extern const nlohmann::json example_run;
+
+// Registers the example system at `base_url` (REQUIREs 201); its id.
+std::string register_system(running_service& s, const std::string& token,
+                            const std::string& base_url, const std::string& product = "Greetings");
+// Submits a run of the system (REQUIREs 202 and its Location); its id.
+std::string submit(running_service& s, const std::string& token, const std::string& system,
+                   const nlohmann::json& body = example_run);
 
 } // namespace konform::test

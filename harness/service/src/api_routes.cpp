@@ -170,8 +170,8 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         } else if (n == 5) {
             throw refusal(404, "no such feed");
         }
-        return detail::feed_answer(st.feed(system, profile, 100), title, opt.public_url,
-                                   req.path, atom);
+        return detail::feed_answer(st.feed(system, profile, 100), title, opt.public_url, req.path,
+                                   atom);
     }
 
     if (what == "log" && n == 3) {
@@ -281,10 +281,8 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         if (n == 5 && seg[4] == "deliveries") {
             json list = json::array();
             for (const auto& a : st.delivery_attempts(s->id, 200)) {
-                json j = {{"event", a.event},
-                          {"attempt", a.attempt},
-                          {"at", a.at},
-                          {"detail", a.detail}};
+                json j = {
+                    {"event", a.event}, {"attempt", a.attempt}, {"at", a.at}, {"detail", a.detail}};
                 if (a.status) j["status"] = *a.status;
                 list.push_back(j);
             }

@@ -91,8 +91,7 @@ void service::impl::change_status(const certificate_record& c, tlog::cert_event 
         rec.event = tlog::to_string(e);
         rec.reason = reason;
         rec.actor = actor;
-        rec.entry =
-            tlog::make_certificate_entry(fields, *opt.certifier_key, opt.certifier_chain);
+        rec.entry = tlog::make_certificate_entry(fields, *opt.certifier_key, opt.certifier_chain);
         st.add_certificate_event(rec, tlog::to_string(*next));
         st.audit(actor, "certificate." + tlog::to_string(e), c.id, reason);
     }
@@ -301,8 +300,8 @@ void service::impl::judge_reverifications() {
             summary = "the re-verification could not run to its end (" +
                       r->verdict.value_or(r->state) + ")";
         } else {
-            comparison = report::compare_reports(util::parse_strict(*certified),
-                                                 util::parse_strict(*fresh));
+            comparison =
+                report::compare_reports(util::parse_strict(*certified), util::parse_strict(*fresh));
             const auto& regressed = comparison["regressed"];
             const auto& drift = comparison["drift"];
             if (!regressed.empty()) {
@@ -314,8 +313,8 @@ void service::impl::judge_reverifications() {
                 outcome = "drifted";
                 summary = "the live system is not the one certified:";
                 for (const auto& d : drift)
-                    summary += " " + d.value("what", "?") + " was " +
-                               d.value("certified", "?") + ", is " + d.value("new", "?") + ";";
+                    summary += " " + d.value("what", "?") + " was " + d.value("certified", "?") +
+                               ", is " + d.value("new", "?") + ";";
             } else {
                 outcome = "passed";
                 summary = "every certified requirement still passes, nothing drifted";
@@ -326,8 +325,8 @@ void service::impl::judge_reverifications() {
         const std::string what = c->product + " " + c->product_version + " (" + c->vendor + ")";
         if (outcome == "regressed" || outcome == "drifted") {
             st.set_regressed(c->id, now_ms(), summary.substr(0, 2000));
-            announce(*c, "reverification." + outcome,
-                     what + " " + outcome + " since certification", summary);
+            announce(*c, "reverification." + outcome, what + " " + outcome + " since certification",
+                     summary);
         } else if (outcome == "passed") {
             if (c->regressed) st.set_regressed(c->id, std::nullopt, "");
             announce(*c, "reverification.passed", what + " still conforms", summary);

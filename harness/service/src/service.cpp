@@ -344,20 +344,24 @@ json service::impl::run_json(const run_record& r) {
 }
 
 json service::impl::certificate_json(const certificate_record& c) {
-    return {{"id", c.id},
-            {"vendor", c.vendor},
-            {"product", c.product},
-            {"product_version", c.product_version},
-            {"profile", c.profile},
-            {"profile_version", c.profile_version},
-            {"fingerprint", c.fingerprint},
-            {"status", c.status},
-            {"issued", c.issued},
-            {"valid_until", c.valid_until},
-            {"report_json", "/api/v1/certificates/" + c.id + "/report.json"},
-            {"report_html", "/api/v1/certificates/" + c.id + "/report.html"},
-            {"evidence", "/api/v1/certificates/" + c.id + "/evidence.har"},
-            {"page", "/registry/" + c.id}};
+    json j = {{"id", c.id},
+              {"vendor", c.vendor},
+              {"product", c.product},
+              {"product_version", c.product_version},
+              {"profile", c.profile},
+              {"profile_version", c.profile_version},
+              {"fingerprint", c.fingerprint},
+              {"status", c.status},
+              {"issued", c.issued},
+              {"valid_until", c.valid_until},
+              {"report_json", "/api/v1/certificates/" + c.id + "/report.json"},
+              {"report_html", "/api/v1/certificates/" + c.id + "/report.html"},
+              {"evidence", "/api/v1/certificates/" + c.id + "/evidence.har"},
+              {"page", "/registry/" + c.id}};
+    if (c.log_index) j["log_index"] = *c.log_index;
+    j["regressed_since_certification"] =
+        c.regressed ? json{{"at", *c.regressed}, {"what", c.regression}} : json(nullptr);
+    return j;
 }
 
 web_response service::impl::run_events(const run_record& r) {
@@ -401,12 +405,12 @@ web_response service::impl::log_file(const web_request& req) {
         throw refusal(404, "no such log file");
     }
     const bool checkpoint = req.path == "/log/checkpoint";
-    web_response r = web_response::text(200, std::move(bytes),
-                                        checkpoint ? "text/plain; charset=utf-8"
-                                                   : "application/octet-stream");
+    web_response r =
+        web_response::text(200, std::move(bytes),
+                           checkpoint ? "text/plain; charset=utf-8" : "application/octet-stream");
     // A full tile never changes; a partial one is replaced by a wider one under another name.
-    r.headers.emplace_back("Cache-Control", checkpoint ? "no-cache"
-                                                       : "public, max-age=31536000, immutable");
+    r.headers.emplace_back("Cache-Control",
+                           checkpoint ? "no-cache" : "public, max-age=31536000, immutable");
     r.headers.emplace_back("Access-Control-Allow-Origin", "*");
     return r;
 }

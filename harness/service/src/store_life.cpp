@@ -35,8 +35,8 @@ reverification_record reverification_of_row(const row& r) {
 const char* feed_columns = "id, at, system, profile, certificate, kind, title, detail";
 
 feed_event feed_of(const row& r) {
-    return {r.text(0), r.text(2), r.text(3), r.text(4), r.text(5),
-            r.text(6), r.text(7), r.integer(1)};
+    return {r.text(0), r.text(2), r.text(3), r.text(4),
+            r.text(5), r.text(6), r.text(7), r.integer(1)};
 }
 
 subscription_record subscription_of(const row& r) {
@@ -322,8 +322,7 @@ void store::record_attempt(const delivery_attempt& a, const std::string& state,
     tx.commit();
 }
 
-std::vector<delivery_record> store::deliveries(const std::string& subscription,
-                                               std::size_t last) {
+std::vector<delivery_record> store::deliveries(const std::string& subscription, std::size_t last) {
     std::lock_guard lock(mutex_);
     std::vector<delivery_record> out;
     for (const auto& r : db_->query("SELECT subscription, event, state, attempts, next_at, "

@@ -43,10 +43,9 @@ struct service_options {
     std::chrono::seconds shortest_schedule{3600};
     // Webhook deliveries: the waits before each retry (then the delivery has failed), and
     // whether a subscriber's URL may name a loopback or private address (off: refused).
-    std::vector<std::chrono::seconds> webhook_retries{std::chrono::seconds(10),
-                                                      std::chrono::seconds(60),
-                                                      std::chrono::seconds(600),
-                                                      std::chrono::seconds(3600)};
+    std::vector<std::chrono::seconds> webhook_retries{
+        std::chrono::seconds(10), std::chrono::seconds(60), std::chrono::seconds(600),
+        std::chrono::seconds(3600)};
     bool webhooks_to_private_addresses = false;
     // The service's address as its users reach it (for links in feeds), without a slash at
     // the end; empty: links are relative to the feed.

@@ -206,8 +206,8 @@ public:
                        const std::string& regression);
 
     // Re-verification schedules.
-    void set_schedule(const std::string& certificate, std::int64_t every_ms,
-                      std::int64_t next_at, const std::string& sealed_secrets);
+    void set_schedule(const std::string& certificate, std::int64_t every_ms, std::int64_t next_at,
+                      const std::string& sealed_secrets);
     void clear_schedule(const std::string& certificate);
     std::optional<schedule_record> schedule_of(const std::string& certificate);
     std::vector<schedule_record> due_schedules(std::int64_t now);
@@ -238,8 +238,7 @@ public:
     // Queues the event for every subscription to its system or standard.
     int queue_deliveries(const feed_event& e);
     std::vector<delivery_record> due_deliveries(std::int64_t now, std::size_t limit);
-    void record_attempt(const delivery_attempt& a, const std::string& state,
-                        std::int64_t next_at);
+    void record_attempt(const delivery_attempt& a, const std::string& state, std::int64_t next_at);
     std::vector<delivery_record> deliveries(const std::string& subscription, std::size_t last);
     std::vector<delivery_attempt> delivery_attempts(const std::string& subscription,
                                                     std::size_t last);
