@@ -1,6 +1,8 @@
 // konform serve as people use it, in a real browser (Debian's chromium, headless, driven by
 // puppeteer-core): a vendor signs in, registers systems, runs them and reads a failure's
-// story; KL certifies; anyone finds the certificate in the registry and verifies its report.
+// story; KL certifies; anyone finds the certificate in the registry and verifies its report;
+// KL schedules a re-verification of the live system, which finds a fault injected after
+// certification, and revokes the certificate, which konform verify then reports from the log.
 // Usage: node service_walkthrough.mjs KONFORM REFERENCE PUPPETEER_DIR SOURCE_DIR
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
@@ -54,6 +56,7 @@ const target = (url) => {
 let browser;
 try {
   const good = await start(reference, ["--profile", "example", "--port", "0"]);
+  const goodChild = children[children.length - 1];
   const broken = await start(reference, ["--profile", "example", "--port", "0", "--fault", "auth-not-checked"]);
   const vendor = token("Greetings Vendor A/S", "vendor");
   const kl = token("KL", "kl");
@@ -61,7 +64,7 @@ try {
   const base = await start(konform, ["serve", "--db", "sqlite:k.db", "--data", work,
     "--listen", "127.0.0.1:0", "--profiles", join(sourceDir, "profiles"), "--workers", "2",
     "--sign-key", join(demo, "private.pem"), "--sign-cert", join(demo, "signer.pem"),
-    "--trust", join(demo, "root.pem"), "--rate", "0"]);
+    "--trust", join(demo, "root.pem"), "--rate", "0", "--shortest-schedule", "1"]);
 
   browser = await puppeteer.launch({
     executablePath: "/usr/bin/chromium",
@@ -189,6 +192,72 @@ try {
   const da = await dansk.evaluate(() => document.body.innerText);
   check(da.includes("Offentligt register") && da.includes("Log ind") &&
     (await dansk.$eval("html", (h) => h.lang)) === "da", "Danish for a Danish browser");
+
+  // A certificate's life: KL schedules a read-only re-verification of the live system.
+  const klPage = await browser.newPage();
+  await klPage.setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await klPage.goto(`${base}/login`);
+  await klPage.type("#token", kl);
+  await Promise.all([klPage.waitForNavigation(), klPage.click("button[type=submit]")]);
+  await klPage.goto(`${base}${certLink}`);
+  check(await klPage.evaluate(() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    .every((el) => el.id && document.querySelector(`label[for="${el.id}"]`))),
+    "certificate page: every field of KL's forms has a label");
+  await klPage.$eval("#every_seconds", (el) => { el.value = "2"; });
+  await klPage.type("#secrets", "GREETINGS_TOKEN=example-token");
+  await Promise.all([klPage.waitForNavigation(), klPage.click(`form[action$='/schedule'] button`)]);
+  const klText = () => klPage.evaluate(() => document.body.innerText);
+  check((await klText()).includes("Re-verified read-only every 2 s"), "KL scheduled a re-verification");
+  check(!(await klPage.content()).includes("example-token"), "the schedule's secret is on no page");
+  async function until(what, seconds = 60) {
+    for (let i = 0; i < seconds * 2; i++) {
+      await klPage.goto(`${base}${certLink}`);
+      if (await what()) return true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return false;
+  }
+  check(await until(async () => (await klText()).includes("every certified requirement still passes")),
+    "a scheduled re-verification passed against the certified system");
+
+  // A fault is injected into the live system after certification: found, shown, announced.
+  goodChild.kill("SIGKILL");
+  await new Promise((r) => goodChild.once("exit", r));
+  const port = new URL(good).port;
+  await start(reference, ["--profile", "example", "--port", port, "--fault", "unknown-id-200"]);
+  check(await until(async () => (await klPage.$("#regressed")) !== null),
+    "the certificate page marks it regressed since certification");
+  check((await klPage.$eval("#regressed", (e) => e.innerText)).includes("EX-READ-404"),
+    "the regression names the requirement that no longer passes");
+  await visitor.goto(`${base}/registry`);
+  check((await visitor.$eval("tbody", (t) => t.innerText)).includes("Regressed since certification"),
+    "the public registry shows the regression");
+  const feed = await (await fetch(`${base}${await klPage.$eval("a[href$='.json'][href*='/feeds/systems/']",
+    (a) => a.getAttribute("href"))}`)).json();
+  check((feed.items || []).some((i) => i._konform.kind === "reverification.regressed"),
+    "the system's feed announces the regression");
+
+  // KL revokes it, with a reason; the log holds it and konform verify says so.
+  await klPage.select("#event", "revoked");
+  await klPage.type("#reason", "fails EX-READ-404 in production");
+  await Promise.all([klPage.waitForNavigation(), klPage.click(`form[action$='/status'] button`)]);
+  check((await klPage.$eval("#status", (e) => e.textContent)) === "revoked", "KL revoked the certificate");
+  check((await klPage.$eval("#history", (e) => e.innerText)).includes("fails EX-READ-404 in production"),
+    "the history shows the revocation and its reason");
+  const pre = await klPage.$eval("pre", (e) => e.textContent);
+  const logKey = pre.match(/--log-key '([^']+)'/)[1];
+  const revokedReport = join(work, "revoked.json");
+  writeFileSync(revokedReport, await (await fetch(reportHref)).text());
+  let verifyOut = "", verifyCode = 0;
+  try {
+    verifyOut = execFileSync(konform, ["verify", revokedReport, "--no-evidence", "--trust",
+      join(demo, "root.pem"), "--log-key", logKey, "--log", `${base}/log`]).toString();
+  } catch (e) {
+    verifyCode = e.status;
+    verifyOut = e.stdout.toString();
+  }
+  check(verifyCode === 1 && verifyOut.includes("status: REVOKED"),
+    "konform verify against the service's log: revoked, exit 1");
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
   failures++;

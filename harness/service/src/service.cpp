@@ -345,6 +345,7 @@ json service::impl::run_json(const run_record& r) {
 
 json service::impl::certificate_json(const certificate_record& c) {
     json j = {{"id", c.id},
+              {"system", c.system},
               {"vendor", c.vendor},
               {"product", c.product},
               {"product_version", c.product_version},

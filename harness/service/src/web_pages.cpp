@@ -130,6 +130,23 @@ std::map<std::string, std::string> multipart_of(const web_request& req) {
     return out;
 }
 
+// The secrets of a form's "secrets" field: one NAME=value a line.
+json secrets_of_form(const std::map<std::string, std::string>& form) {
+    json secrets = json::object();
+    if (!form.count("secrets")) return secrets;
+    const std::string& text = form.at("secrets");
+    for (std::size_t a = 0; a < text.size();) {
+        std::size_t e = text.find('\n', a);
+        if (e == std::string::npos) e = text.size();
+        std::string line = text.substr(a, e - a);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const auto eq = line.find('=');
+        if (eq != std::string::npos && eq > 0) secrets[line.substr(0, eq)] = line.substr(eq + 1);
+        a = e + 1;
+    }
+    return secrets;
+}
+
 web_response redirect(const std::string& to) {
     web_response r;
     r.status = 303;
@@ -285,6 +302,7 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
                      st.certificates({req.query_value("vendor"), req.query_value("product"),
                                       req.query_value("profile")})) {
                     json j = certificate_json(c);
+                    j["regressed"] = c.regressed.has_value();
                     j["issued_text"] = time_text(c.issued);
                     j["valid_until_text"] = time_text(c.valid_until);
                     list.push_back(j);
@@ -297,11 +315,81 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
                                {"profile", req.query_value("profile")}}}});
             }
             auto c = st.find_certificate(seg[1]);
-            if (!c || seg.size() != 2) throw refusal(404, "no such certificate");
-            json j = certificate_json(*c);
+            if (!c || seg.size() > 3) throw refusal(404, "no such certificate");
+            json ctx;
+            // KL's status changes, schedules and subscriptions: forms of signed-in users.
+            if (seg.size() == 3) {
+                if (!post) throw refusal(405, "use the form");
+                need_login();
+                const auto form = form_of(req);
+                check_csrf(form);
+                try {
+                    if (seg[2] == "status") {
+                        json body = {{"event", form.count("event") ? form.at("event") : ""}};
+                        if (form.count("reason") && !form.at("reason").empty())
+                            body["reason"] = form.at("reason");
+                        status_request(who, c->id, body);
+                    } else if (seg[2] == "schedule") {
+                        web_request as_api = req;
+                        if (form.count("stop")) {
+                            as_api.method = "DELETE";
+                        } else {
+                            as_api.method = "PUT";
+                            long every = 0;
+                            try {
+                                every = std::stol(
+                                    form.count("every_seconds") ? form.at("every_seconds") : "");
+                            } catch (const std::exception&) {
+                                throw refusal(422, "every_seconds: a whole number");
+                            }
+                            as_api.body =
+                                json{{"every_seconds", every}, {"secrets", secrets_of_form(form)}}
+                                    .dump();
+                        }
+                        schedule_request(who, c->id, as_api);
+                    } else if (seg[2] == "reverify") {
+                        reverify_now(who, c->id);
+                    } else if (seg[2] == "subscribe") {
+                        const json sub =
+                            subscribe(who, {{"system", c->system},
+                                            {"url", form.count("url") ? form.at("url") : ""}});
+                        ctx["subscribed"] = sub;
+                    } else {
+                        throw refusal(404, "no such form");
+                    }
+                    if (!ctx.contains("subscribed")) return redirect("/registry/" + c->id);
+                } catch (const refusal& x) {
+                    if (x.status != 409 && x.status != 422 && x.status != 403) throw;
+                    ctx["problem"] = x.what();
+                }
+                c = st.find_certificate(c->id);
+            }
+            json j = life_json(*c);
             j["issued_text"] = time_text(c->issued);
             j["valid_until_text"] = time_text(c->valid_until);
-            return show(200, "certificate", texts["certificate"], {{"c", j}});
+            for (auto& h : j["history"])
+                h["at_text"] = time_text(h["at"].get<std::int64_t>());
+            for (auto& v : j["reverifications"])
+                if (v.contains("judged")) v["judged_text"] = time_text(v["judged"]);
+            if (j["regressed_since_certification"].is_object())
+                j["regressed_since_certification"]["at_text"] =
+                    time_text(j["regressed_since_certification"]["at"].get<std::int64_t>());
+            if (j.contains("schedule"))
+                j["schedule"]["next_text"] = time_text(j["schedule"]["next_at"]);
+            ctx["c"] = j;
+            ctx["active"] = c->status == "active";
+            ctx["is_kl"] = who.is(role::kl);
+            ctx["can_schedule"] = c->status == "active" &&
+                                  (who.is(role::kl) || (who.org && who.org->id == c->organisation));
+            ctx["can_subscribe"] = who.org.has_value();
+            ctx["log"] = log.has_value();
+            if (log) {
+                std::lock_guard lock(log_mutex);
+                ctx["log_key"] = log->verifier();
+            }
+            ctx["base"] = opt.public_url;
+            return show(ctx.contains("problem") ? 409 : 200, "certificate", texts["certificate"],
+                        ctx);
         }
         if (top == "verify" && seg.size() == 1) {
             if (!post) return show(200, "verify", texts["verify_title"], json::object());
@@ -395,21 +483,7 @@ web_response service::impl::page(const web_request& req, const detail::caller& w
                         only.push_back(id);
                 body["only"] = only;
                 if (form.count("kind")) body["kind"] = form.at("kind");
-                json secrets = json::object();
-                if (form.count("secrets")) {
-                    const std::string text = form.at("secrets");
-                    for (std::size_t a = 0; a < text.size();) {
-                        std::size_t e = text.find('\n', a);
-                        if (e == std::string::npos) e = text.size();
-                        std::string line = text.substr(a, e - a);
-                        if (!line.empty() && line.back() == '\r') line.pop_back();
-                        const auto eq = line.find('=');
-                        if (eq != std::string::npos && eq > 0)
-                            secrets[line.substr(0, eq)] = line.substr(eq + 1);
-                        a = e + 1;
-                    }
-                }
-                body["secrets"] = secrets;
+                body["secrets"] = secrets_of_form(form);
                 try {
                     const run_record r = submit_run(who, s.id, body);
                     return redirect("/runs/" + r.id);
