@@ -81,6 +81,11 @@ log_verdict check_in_log(const nlohmann::json& report, const std::string& vkey,
         out.lines += "status: UNKNOWN: the log's checkpoint: " + std::string(e.what()) + "\n";
         return out;
     }
+    // A log (or a server posing as one) may claim any size: the status scan is bounded.
+    constexpr std::uint64_t most = 100'000'000;
+    if (now.size > most)
+        throw std::runtime_error("the log's checkpoint claims " + std::to_string(now.size) +
+                                 " entries, more than konform verify reads");
     tlog::tile_reader tiles(files, now.size);
     if (now.size < cp.size ||
         !tlog::verify_consistency(cp.size, now.size, cp.root, now.root,

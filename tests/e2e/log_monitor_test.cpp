@@ -116,6 +116,14 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
                           &out) == 2);
         CHECK(out.find("cannot be suspended when it is suspended") != std::string::npos);
         CHECK(tlog::log_store(log).size() == 3);
+        // A lines file with a bad line: named by its line, nothing of its batch appended.
+        const fs::path lines = tmp.path / "lines.jsonl";
+        util::write_file_atomically(lines, issued("c7").dump() + "\n{\"event\": \"issued\"}\n");
+        CHECK(test::shell(bin + " log append '" + log.string() + "' --lines '" + lines.string() +
+                              "'" + sign_flags + " 2>&1",
+                          &out) == 2);
+        CHECK(out.find("lines.jsonl:2") != std::string::npos);
+        CHECK(tlog::log_store(log).size() == 3);
     }
     REQUIRE(test::shell(bin + " log checkpoint '" + log.string() + "' --key '" +
                         (key_dir / "private.pem").string() + "' >/dev/null") == 0);

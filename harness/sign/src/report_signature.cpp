@@ -6,6 +6,8 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <map>
+#include <mutex>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -39,7 +41,7 @@ std::string now_utc() {
 
 using x509_ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 
-std::vector<x509_ptr> read_certs(const std::string& pem) {
+std::vector<x509_ptr> parse_certs(const std::string& pem) {
     std::vector<x509_ptr> out;
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(
         BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
@@ -47,6 +49,37 @@ std::vector<x509_ptr> read_certs(const std::string& pem) {
         out.emplace_back(c, X509_free);
     ERR_clear_error();
     return out;
+}
+
+// Parsed once: a log's entries and a monitor's checks carry the same chain and root again
+// and again, and OpenSSL 3's decoders take most of a verification's time. A few dozen
+// texts are kept; each caller gets its own references.
+std::vector<x509_ptr> read_certs(const std::string& pem) {
+    static std::mutex m;
+    static std::map<std::string, std::vector<x509_ptr>> parsed;
+    std::lock_guard lock(m);
+    auto it = parsed.find(pem);
+    if (it == parsed.end()) {
+        if (parsed.size() >= 64) parsed.clear();
+        it = parsed.emplace(pem, parse_certs(pem)).first;
+    }
+    std::vector<x509_ptr> out;
+    for (const auto& c : it->second) {
+        X509_up_ref(c.get());
+        out.emplace_back(c.get(), X509_free);
+    }
+    return out;
+}
+
+// The public key in a PEM text, parsed once (as above).
+key public_key_of(const std::string& pem) {
+    static std::mutex m;
+    static std::map<std::string, key> parsed;
+    std::lock_guard lock(m);
+    auto it = parsed.find(pem);
+    if (it != parsed.end()) return it->second;
+    if (parsed.size() >= 64) parsed.clear();
+    return parsed.emplace(pem, key::from_public_pem(pem)).first->second;
 }
 
 std::string subject(X509* c) {
@@ -190,6 +223,20 @@ std::string report_digest(const json& report) {
     return util::sha256_hex(canonicalize(without));
 }
 
+document_signer::document_signer(const key& k, const std::string& chain_pem)
+    : key_(k), metadata_(signature_metadata(k, chain_pem)) {}
+
+void document_signer::sign(json& doc) const {
+    doc.erase("signature");
+    json block = metadata_;
+    block["signed_at"] = now_utc();
+    json unsigned_doc = doc;
+    unsigned_doc.erase(receipt_member);
+    unsigned_doc["signature_metadata"] = block;
+    block["value"] = signature_value(key_, canonicalize(unsigned_doc));
+    doc["signature"] = std::move(block);
+}
+
 void sign_report(json& report, const key& k, const std::string& chain_pem) {
     report.erase("signature");
     json block = signature_metadata(k, chain_pem);
@@ -280,7 +327,7 @@ std::string signature_problem(const json& report, const std::optional<std::strin
                               const std::string& crl_pem, verification& v) {
     json block = report["signature"];
     if (block.value("algorithm", "") != "Ed25519") return "unsupported signature algorithm";
-    key pub = key::from_public_pem(block.at("public_key").get<std::string>());
+    key pub = public_key_of(block.at("public_key").get<std::string>());
     v.key_id = pub.key_id();
     if (block.value("key_id", "") != v.key_id)
         return "signature mismatch: the key id does not belong to the embedded public key";

@@ -11,7 +11,11 @@ using nlohmann::json;
 
 std::string make_certificate_entry(json fields, const sign::key& certifier,
                                    const std::string& chain_pem) {
-    sign::sign_report(fields, certifier, chain_pem);
+    return make_certificate_entry(std::move(fields), sign::document_signer(certifier, chain_pem));
+}
+
+std::string make_certificate_entry(json fields, const sign::document_signer& certifier) {
+    certifier.sign(fields);
     std::string text = util::canonicalize(fields);
     read_certificate_entry(text); // what is appended is what every reader accepts
     return text;

@@ -43,6 +43,26 @@ const std::string& tile_reader::file(const std::string& path) {
     return cache_.emplace(path, std::move(*bytes)).first->second;
 }
 
+std::pair<std::string, const std::string&> tile_reader::tile(const std::string& level,
+                                                             std::uint64_t n, std::uint64_t width) {
+    const std::string path = tile_path(level, n, width);
+    if (width < tile_width) {
+        // C2SP tlog-tiles: once the full tile exists, a partial one may be gone; the full
+        // tile's first `width` hashes (or entries) are the same.
+        if (auto it = cache_.find(path); it != cache_.end()) return {path, it->second};
+        auto bytes = fetch_(path);
+        if (!bytes) {
+            const std::string full = tile_path(level, n, tile_width);
+            return {full, file(full)};
+        }
+        ++files_;
+        bytes_ += bytes->size();
+        if (cache_.size() >= 32) cache_.clear();
+        return {path, cache_.emplace(path, std::move(*bytes)).first->second};
+    }
+    return {path, file(path)};
+}
+
 hash tile_reader::stored(unsigned level, std::uint64_t index) {
     // Tile level L holds tree level 8L; a hash at 8L + r is the root of 2^r of them, all in
     // one tile (2^r divides 256).
@@ -53,9 +73,9 @@ hash tile_reader::stored(unsigned level, std::uint64_t index) {
         throw std::out_of_range("no complete subtree there in a tree of that size");
     const std::uint64_t n = first / tile_width;
     const std::uint64_t width = std::min(tile_width, count - n * tile_width);
-    const std::string path = tile_path(std::to_string(tile_level), n, width);
-    const std::string& bytes = file(path);
-    if (bytes.size() != width * 32)
+    const auto [path, bytes] = tile(std::to_string(tile_level), n, width);
+    if (bytes.size() < width * 32 ||
+        (width < tile_width && bytes.size() != width * 32 && bytes.size() != tile_width * 32))
         throw std::runtime_error(path + " holds " + std::to_string(bytes.size()) + " bytes, not " +
                                  std::to_string(width * 32));
     std::vector<hash> hashes(span);
@@ -76,8 +96,8 @@ stored_hashes tile_reader::source() {
 std::vector<std::string> tile_reader::bundle(std::uint64_t n) {
     if (n * tile_width >= size_) throw std::out_of_range("no such entry bundle");
     const std::uint64_t width = std::min(tile_width, size_ - n * tile_width);
-    const std::string path = tile_path("entries", n, width);
-    auto entries = bundle_entries(file(path), path);
+    const auto [path, bytes] = tile("entries", n, width);
+    auto entries = bundle_entries(bytes, path);
     if (entries.size() < width)
         throw std::runtime_error(path + ": fewer entries than the tree holds");
     entries.resize(width);

@@ -22,6 +22,18 @@ std::string report_digest(const nlohmann::json& report);
 // signer's X.509 certificate chain (PEM, signer first). Replaces an existing block.
 void sign_report(nlohmann::json& report, const key& k, const std::string& chain_pem = {});
 
+// sign_report for many documents with one key: the key's metadata and the chain are read
+// and checked once. Throws std::invalid_argument as signature_metadata does.
+class document_signer {
+public:
+    document_signer(const key& k, const std::string& chain_pem = {});
+    void sign(nlohmann::json& doc) const;
+
+private:
+    key key_;
+    nlohmann::json metadata_;
+};
+
 // The two halves of sign_report, for a report written as a stream: the signature block
 // without its value (checked against the key and chain), and the base64 value over the
 // canonical bytes of the report without "signature" and with "signature_metadata": block.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "konform/sign/keys.hpp"
+#include "konform/sign/report_signature.hpp"
 #include "konform/tlog/certificate_status.hpp"
 
 #include <map>
@@ -26,6 +27,7 @@ struct certificate_entry {
 // The canonical, signed entry for `fields` (which must hold "event" and "certificate").
 std::string make_certificate_entry(nlohmann::json fields, const sign::key& certifier,
                                    const std::string& chain_pem);
+std::string make_certificate_entry(nlohmann::json fields, const sign::document_signer& certifier);
 
 // Reads an entry: canonical JSON with a known event, a certificate id and, when issued,
 // the report's digest. Throws std::invalid_argument saying what is wrong. The signature is

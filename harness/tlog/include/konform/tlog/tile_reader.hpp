@@ -39,6 +39,10 @@ public:
 
 private:
     const std::string& file(const std::string& path);
+    // Tile `n` of `level` as wide as the tree makes it: the partial tile, or the full one
+    // when the log has replaced it. Its path and bytes.
+    std::pair<std::string, const std::string&> tile(const std::string& level, std::uint64_t n,
+                                                    std::uint64_t width);
 
     fetch_file fetch_;
     std::uint64_t size_;
