@@ -399,3 +399,49 @@ TEST_CASE("tlog: a certificate's life follows one rule") {
     CHECK_THROWS_WITH(tlog::read_certificate_entry(R"({"event": "revoked"})"),
                       doctest::Contains("canonical"));
 }
+
+TEST_CASE("tlog: any changed bit of a hash tile makes a proof read from it fail") {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("konform-flip-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto k = sign::key::generate();
+    tlog::log_store::init(dir, "test.example/log", k);
+    tlog::log_store log(dir);
+    std::vector<std::string> entries;
+    for (int i = 0; i < 70000; ++i)
+        entries.push_back("e" + std::to_string(i));
+    log.append(entries);
+    const std::uint64_t size = log.size();
+    const tlog::hash root = log.hashes().root();
+    std::mt19937_64 rng(11);
+    int tried = 0;
+    for (int t = 0; t < 60; ++t) {
+        // A hash at tile level 0 or 1, and the leaf whose proof holds it (its sibling's).
+        const bool upper = t % 3 == 0;
+        const unsigned level = upper ? 8 : 0;
+        const std::uint64_t count = size >> level;
+        const std::uint64_t i = rng() % count;
+        const std::uint64_t sibling = i ^ 1;
+        if (sibling >= count) continue;
+        const std::uint64_t n = i / tlog::tile_width;
+        const std::uint64_t width = std::min(tlog::tile_width, count - n * tlog::tile_width);
+        const auto file = dir / tlog::tile_path(upper ? "1" : "0", n, width);
+        std::string bytes = util::read_file(file);
+        const std::size_t bit = rng() % 256;
+        bytes[(i % tlog::tile_width) * 32 + bit / 8] ^= static_cast<char>(1u << (bit % 8));
+        util::write_file_atomically(file, bytes);
+        const std::uint64_t leaf = sibling << level; // a leaf under the sibling's subtree
+        tlog::tile_reader tiles(tlog::folder_files(dir.string()), size);
+        const auto proof = tlog::inclusion_proof(leaf, size, tiles.source());
+        CHECK_FALSE(
+            tlog::verify_inclusion(leaf, size, tlog::leaf_hash(entries[leaf]), proof, root));
+        bytes[(i % tlog::tile_width) * 32 + bit / 8] ^= static_cast<char>(1u << (bit % 8));
+        util::write_file_atomically(file, bytes);
+        tlog::tile_reader healed(tlog::folder_files(dir.string()), size);
+        CHECK(tlog::verify_inclusion(leaf, size, tlog::leaf_hash(entries[leaf]),
+                                     tlog::inclusion_proof(leaf, size, healed.source()), root));
+        ++tried;
+    }
+    CHECK(tried > 40);
+    std::filesystem::remove_all(dir);
+}
