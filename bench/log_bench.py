@@ -53,6 +53,20 @@ def entries(first, count, path):
                 "valid_until": "2027-12-05T10:00:00Z"}) + "\n")
 
 
+def checkpoint(log, key):
+    subprocess.run([konform, "log", "checkpoint", log, "--key", f"{key}/private.pem"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def serve(log):
+    """The log's folder over HTTP (Python's http.server): the process and its URL."""
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "0",
+                               "--directory", log], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    port = int(server.stdout.readline().split("port ")[1].split()[0])
+    return server, f"http://127.0.0.1:{port}"
+
+
 try:
     key = os.path.join(work, "log-key")
     subprocess.run([konform, "keygen", "--out", key], check=True, stdout=subprocess.DEVNULL)
@@ -64,8 +78,7 @@ try:
     entries(0, n, lines)
     sign = ["--sign-key", f"{demo}/private.pem", "--sign-cert", f"{demo}/signer.pem"]
     t, mb, _ = timed(["log", "append", log, "--lines", lines] + sign)
-    subprocess.run([konform, "log", "checkpoint", log, "--key", f"{key}/private.pem"], check=True,
-                   stdout=subprocess.DEVNULL)
+    checkpoint(log, key)
     size = disk(log)
     print(f"append {n} signed entries in one call: {t:.1f} s ({n / t:,.0f} entries/s), "
           f"peak {mb:.0f} MB, log {size / 1e6:.0f} MB on disk ({size / n:.0f} bytes an entry)")
@@ -73,17 +86,12 @@ try:
     # One more batch of 1,000: the cost of an append on a large log (it reads the log once).
     entries(n, 1000, lines)
     t, mb, _ = timed(["log", "append", log, "--lines", lines] + sign)
-    subprocess.run([konform, "log", "checkpoint", log, "--key", f"{key}/private.pem"], check=True,
-                   stdout=subprocess.DEVNULL)
+    checkpoint(log, key)
     print(f"append 1,000 more to {n:,}: {t:.1f} s, peak {mb:.0f} MB")
 
     # Proofs from the tiles alone, over HTTP: what a client fetches.
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "0",
-                               "--directory", log], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    server, url = serve(log)
     try:
-        port = int(server.stdout.readline().split("port ")[1].split()[0])
-        url = f"http://127.0.0.1:{port}"
         rng = random.Random(1)
         files, nbytes, secs = [], [], []
         for _ in range(20):
@@ -113,14 +121,9 @@ try:
                    stderr=subprocess.DEVNULL)
     entries(0, m, lines)
     timed(["log", "append", log, "--lines", lines] + sign)
-    subprocess.run([konform, "log", "checkpoint", log, "--key", f"{key}/private.pem"], check=True,
-                   stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "0",
-                               "--directory", log], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+    checkpoint(log, key)
+    server, url = serve(log)
     try:
-        port = int(server.stdout.readline().split("port ")[1].split()[0])
-        url = f"http://127.0.0.1:{port}"
         state = os.path.join(work, "monitor.json")
         t, mb, out = timed(["log", "monitor", url, "--log-key", vkey, "--state", state,
                             "--trust", f"{demo}/root.pem"])
@@ -129,8 +132,7 @@ try:
         # One more batch, and the monitor again.
         entries(m, 1000, lines)
         timed(["log", "append", log, "--lines", lines] + sign)
-        subprocess.run([konform, "log", "checkpoint", log, "--key", f"{key}/private.pem"],
-                       check=True, stdout=subprocess.DEVNULL)
+        checkpoint(log, key)
         t, mb, out = timed(["log", "monitor", url, "--log-key", vkey, "--state", state,
                             "--trust", f"{demo}/root.pem"])
         print(f"monitor again after 1,000 more: {t:.1f} s, peak {mb:.0f} MB (it re-reads the "
