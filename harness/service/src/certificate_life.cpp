@@ -338,7 +338,11 @@ void service::impl::judge_reverifications() {
 
 void service::tick() {
     auto& i = *impl_;
-    if (i.opt.certifier_key) i.expire_due();
+    // One process keeps a certificate's life: the one that certifies (and keeps the log).
+    // Others on the same database serve pages and the API; two would start a schedule's run
+    // or send a webhook twice.
+    if (!i.opt.certifier_key) return;
+    i.expire_due();
     i.start_due_reverifications();
     i.judge_reverifications();
     i.deliver_due();

@@ -67,7 +67,8 @@ public:
 
     // One round of housekeeping: certificates past their validity expire, due
     // re-verifications start, finished ones are judged, due webhooks are delivered. The
-    // service runs it every `housekeeping` on a thread of its own.
+    // service runs it every `housekeeping` on a thread of its own; only a service with a
+    // certifier key does anything here (one process keeps a certificate's life).
     void tick();
 
     struct impl;
