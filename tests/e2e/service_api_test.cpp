@@ -258,8 +258,7 @@ TEST_CASE("service API: a run's secrets are sealed, used, and erased; never stor
         const std::string bytes = s.call("GET", f["href"], v).body;
         CHECK_MESSAGE(bytes.find(secret) == std::string::npos, f["name"]);
     }
-    s.stop_workers();
-    s.st.reset(); // closes the database file
+    s.close_store(); // closes the database file
     CHECK(test::read_text(s.dir.path / "konform.db").find(secret) == std::string::npos);
     std::error_code ec;
     for (const auto& e : std::filesystem::recursive_directory_iterator(s.dir.path, ec))
@@ -511,8 +510,8 @@ TEST_CASE("service over HTTPS: a mutual-TLS system run with the client certifica
     const json done = s.wait_for_run(id, v, 120);
     CHECK(done["state"] == "done");
     CHECK_MESSAGE(done["verdict"] == "conformant", done.dump());
-    s.stop_workers();
-    s.st.reset();
+    https.stop();
+    s.close_store();
     std::error_code ec;
     for (const auto& e : std::filesystem::recursive_directory_iterator(s.dir.path, ec))
         if (e.is_regular_file())
@@ -520,7 +519,6 @@ TEST_CASE("service over HTTPS: a mutual-TLS system run with the client certifica
                               std::string::npos,
                           e.path());
     CHECK_FALSE(std::filesystem::exists(s.dir.path / "runs" / (id + "-1")));
-    https.stop();
 }
 
 TEST_CASE("service: a hostile system cannot hold the service: its run ends, the API answers") {

@@ -81,6 +81,13 @@ running_service::~running_service() {
     listener->stop();
 }
 
+void running_service::close_store() {
+    stop_workers();
+    listener->stop();
+    svc.reset();
+    st.reset();
+}
+
 void running_service::start_workers(int n) {
     stop_ = false;
     for (int i = 0; i < n; ++i) {

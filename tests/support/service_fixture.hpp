@@ -46,6 +46,9 @@ public:
     nlohmann::json wait_for_run(const std::string& id, const std::string& token, int seconds = 60);
     void start_workers(int n);
     void stop_workers();
+    // Stops the workers, the listener and the service (its housekeeping uses the store),
+    // then closes the store, so that the database file can be read as it is.
+    void close_store();
 
     temp_dir dir;
     std::unique_ptr<service::store> st;

@@ -129,7 +129,8 @@ void service::impl::deliver_due() {
                                 {"system", e->system},
                                 {"profile", e->profile},
                                 {"certificate", e->certificate},
-                                {"certificate_url", "/api/v1/certificates/" + e->certificate}};
+                                {"certificate_url",
+                                 opt.public_url + "/api/v1/certificates/" + e->certificate}};
         const std::string body = body_json.dump();
         const std::string stamp = std::to_string(now / 1000);
         delivery_attempt a;

@@ -53,7 +53,9 @@ struct service_options {
 };
 
 // The certification service: the HTTP API, the web pages and the public registry over one
-// store. Every answer comes from handle(), which the listener calls on its threads.
+// store. Every answer comes from handle(), which the listener calls on its threads. The
+// store and the sealed box must outlive the service (its housekeeping thread uses them
+// until the destructor has joined it).
 class service {
 public:
     service(store& st, const sealed_box& box, service_options opt);
