@@ -121,16 +121,16 @@ void service::impl::deliver_due() {
         const auto e = st.find_feed_event(d.event);
         const auto sealed = st.subscription_secret(d.subscription);
         if (!sub || !e || !sealed) continue;
-        const json body_json = {{"id", e->id},
-                                {"at", e->at},
-                                {"kind", e->kind},
-                                {"title", e->title},
-                                {"detail", e->detail},
-                                {"system", e->system},
-                                {"profile", e->profile},
-                                {"certificate", e->certificate},
-                                {"certificate_url",
-                                 opt.public_url + "/api/v1/certificates/" + e->certificate}};
+        const json body_json = {
+            {"id", e->id},
+            {"at", e->at},
+            {"kind", e->kind},
+            {"title", e->title},
+            {"detail", e->detail},
+            {"system", e->system},
+            {"profile", e->profile},
+            {"certificate", e->certificate},
+            {"certificate_url", opt.public_url + "/api/v1/certificates/" + e->certificate}};
         const std::string body = body_json.dump();
         const std::string stamp = std::to_string(now / 1000);
         delivery_attempt a;
