@@ -320,6 +320,9 @@ void service::impl::judge_reverifications() {
                 summary = "every certified requirement still passes, nothing drifted";
             }
         }
+        // Drift quotes what the live system sent (its Server header, its certificate's
+        // subject): no control character reaches the feeds, the pages or a webhook.
+        summary = util::visible(summary);
         st.judge_reverification(v.run, outcome, summary.substr(0, 2000));
         if (!comparison.is_null()) st.add_artefact(r->id, "comparison.json", comparison.dump(2));
         const std::string what = c->product + " " + c->product_version + " (" + c->vendor + ")";
