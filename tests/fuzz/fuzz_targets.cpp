@@ -4,6 +4,10 @@
 #include "konform/check/assertion.hpp"
 #include "konform/check/predicate.hpp"
 #include "konform/check/xml_document.hpp"
+#include "konform/graphql/conformance.hpp"
+#include "konform/graphql/introspection.hpp"
+#include "konform/graphql/parser.hpp"
+#include "konform/graphql/validate.hpp"
 #include "konform/model/json_file.hpp"
 #include "konform/model/json_style.hpp"
 #include "konform/model/testcase.hpp"
@@ -312,6 +316,36 @@ int header(const std::uint8_t* data, std::size_t size) {
         boost::asio::detached);
     ioc.run();
     invariant(done);
+    return 0;
+}
+
+// A schema and a query (split at the first NUL): each parses or is refused with a position;
+// the query is validated against the schema; a schema read back from its own introspection
+// answer conforms to itself.
+int graphql(const std::uint8_t* data, std::size_t size) {
+    auto [sdl, query] = two_parts(text(data, size));
+    std::optional<graphql::schema> s;
+    try {
+        s = graphql::parse_schema(sdl);
+    } catch (const graphql::syntax_error& e) {
+        invariant(e.where().line >= 1 && e.where().column >= 1);
+    }
+    if (s) {
+        const json answer = graphql::to_introspection(*s);
+        try {
+            const graphql::schema back = graphql::from_introspection(answer);
+            invariant(graphql::compare_schemas(*s, back).empty());
+        } catch (const std::runtime_error&) {
+            // a schema whose query type is not defined has no introspection answer to read
+        }
+    }
+    try {
+        const graphql::executable_document doc =
+            graphql::parse_executable(query.empty() ? sdl : query);
+        if (s) graphql::validate(doc, *s);
+    } catch (const graphql::syntax_error& e) {
+        invariant(e.where().line >= 1 && e.where().column >= 1);
+    }
     return 0;
 }
 

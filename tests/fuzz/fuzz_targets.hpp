@@ -17,5 +17,6 @@ int json_parse(const std::uint8_t* data, std::size_t size); // the linear, limit
 int header(const std::uint8_t* data, std::size_t size);     // the bounded response-header read
 int style(const std::uint8_t* data, std::size_t size);      // konform fmt and pointer lines
 int schema(const std::uint8_t* data, std::size_t size);     // JSON Schema compile and validate
+int graphql(const std::uint8_t* data, std::size_t size);    // SDL, queries, introspection
 
 } // namespace konform::fuzz

@@ -16,7 +16,7 @@ TEST_CASE("fuzz regressions: every kept input and seed runs cleanly through its 
         {"predicates", konform::fuzz::predicates}, {"response", konform::fuzz::response},
         {"canonical", konform::fuzz::canonical},   {"json_parse", konform::fuzz::json_parse},
         {"header", konform::fuzz::header},         {"style", konform::fuzz::style},
-        {"schema", konform::fuzz::schema}};
+        {"schema", konform::fuzz::schema},         {"graphql", konform::fuzz::graphql}};
     int replayed = 0;
     for (const char* kind : {"regressions", "corpus"}) {
         for (const auto& [name, fn] : targets) {
