@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     std::string cert, key, client_ca;
     app.add_option("--profile", profile,
                    "Profile to serve (example, oio-rest-organisation, sf1520-cpr-personlookup, "
-                   "dawa-adresser)")
+                   "dawa-adresser, datafordeler-dar)")
         ->required();
     app.add_option("--port", port, "Port on 127.0.0.1 (0 picks a free one)")
         ->check(CLI::Range(0, 65535));

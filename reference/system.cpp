@@ -1,5 +1,6 @@
 #include "system.hpp"
 
+#include "dar/graphql_system.hpp"
 #include "dawa/address_system.hpp"
 #include "example/greetings.hpp"
 #include "oio/organisation_system.hpp"
@@ -10,7 +11,7 @@ namespace konform::reference {
 const std::vector<system_info>& systems() {
     static const std::vector<system_info> all{
         example::greetings_system(), oio::organisation_system(), sf1520::person_lookup_system(),
-        dawa::address_system()};
+        dawa::address_system(), dar::graphql_system()};
     return all;
 }
 

@@ -184,8 +184,8 @@ TEST_CASE("cli: input errors exit 2 and name the file and place") {
 TEST_CASE("cli: lint warns about a read-only test case over the certification data set that "
           "does not say it needs it; the shipped profiles say so") {
     std::string out;
-    for (const char* p :
-         {"example", "dawa-adresser", "sf1520-cpr-personlookup", "oio-rest-organisation"}) {
+    for (const char* p : {"example", "dawa-adresser", "sf1520-cpr-personlookup",
+                          "oio-rest-organisation", "datafordeler-dar"}) {
         CAPTURE(p);
         CHECK(test::shell(bin + " lint " + src + "/profiles/" + p + " 2>&1", &out) == 0);
         CHECK(out.find("warning:") == std::string::npos);

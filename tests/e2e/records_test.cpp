@@ -139,7 +139,7 @@ TEST_CASE(
     const auto& all = testcase(r, "T-ALL");
     CHECK(all.v == verdict::fail);
     REQUIRE(!all.failures.empty());
-    CHECK(all.failures[0].explanation.find("no empty page after 3 pages") != std::string::npos);
+    CHECK(all.failures[0].explanation.find("no last page after 3 pages") != std::string::npos);
 
     std::ofstream(profile.tmp.path / "testcases/csv.json")
         << R"({"id": "T-CSV", "title": "t", "class": "core", "verifies": ["R-CSV"],

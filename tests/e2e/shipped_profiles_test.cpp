@@ -122,8 +122,12 @@ TEST_CASE("shipped profiles: every fault is caught, and only its requirements fa
     check_faults("dawa-adresser", true);
 }
 
+TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: dar") {
+    check_faults("datafordeler-dar");
+}
+
 TEST_CASE("shipped profiles: every reference system has its fault test above") {
-    CHECK(reference::systems().size() == 4); // add a test case above for a new one
+    CHECK(reference::systems().size() == 5); // add a test case above for a new one
 }
 
 TEST_CASE("shipped profiles: every MUST requirement is verified by a test case") {
@@ -290,4 +294,35 @@ TEST_CASE("dawa-adresser: 15 faults or more over every class, and a data set tha
     for (std::size_t i = 0; i < postal.size(); ++i)
         stormodtagere += postal.row(i)["stormodtager"] == true;
     CHECK(stormodtagere > 0);
+}
+
+TEST_CASE("datafordeler-dar: 20 requirements and 15 faults over every class, each citing its "
+          "source, and a data set with a past, a future and a corrected state") {
+    const auto& prof = test::shipped_profile("datafordeler-dar");
+    CHECK(prof.requirements.size() >= 20);
+    for (const auto& r : prof.requirements)
+        CHECK_MESSAGE(!r.ref.empty(), r.id);
+    const auto* sys = reference::find_system("datafordeler-dar");
+    REQUIRE(sys);
+    CHECK(sys->faults.size() >= 15);
+    check_fault_in_every_class(prof, *sys);
+    // Every row has DAR's shape; three objects have a state other than the current one.
+    int past = 0, future = 0, corrected = 0;
+    for (const char* name : {"adresser", "husnumre", "navngivneveje", "postnumre"}) {
+        const auto& rows = prof.datasets.at(name).rows;
+        CHECK(rows.size() > 0);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const auto r = rows.row(i);
+            CHECK(r["status"].is_string());
+            const std::string status = r["status"].get<std::string>();
+            CHECK_MESSAGE((status == "2" || status == "3" || status == "4" || status == "5"),
+                          status);
+            if (r["aktuel"] == false && r["virkningTil"].is_string()) ++past;
+            if (r["aktuel"] == false && r["virkningFra"].get<std::string>() > "2027") ++future;
+            if (r["aktuel"] == false && r["registreringTil"].is_string()) ++corrected;
+        }
+    }
+    CHECK(past == 1);
+    CHECK(future == 1);
+    CHECK(corrected == 1);
 }

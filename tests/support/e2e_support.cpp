@@ -28,6 +28,7 @@ const model::profile& shipped_profile(const std::string& name) {
 model::target shipped_target(const std::string& name, const std::string& base_url) {
     ::setenv("GREETINGS_TOKEN", "example-token", 1);
     ::setenv("ORG_TOKEN", "oio-demo-token", 1);
+    ::setenv("DAR_API_KEY", "konform-example-key", 1);
     model::target t =
         model::load_target(KONFORM_SOURCE_DIR "/profiles/" + name + "/target.example.json");
     t.base_url = base_url;

@@ -2,6 +2,7 @@
 
 #include "konform/check/body_formats.hpp"
 #include "konform/check/xml_reading.hpp"
+#include "konform/graphql/conformance.hpp"
 #include "konform/schema/xml_well_formed.hpp"
 #include "konform/util/jcs.hpp"
 #include "konform/util/text.hpp"
@@ -82,6 +83,17 @@ const xml_document* response_view::xml(std::string& error) {
 
 const json* response_view::as(model::subject format, std::string& error) {
     if (format == model::subject::json) return json(error);
+    if (format == model::subject::data || format == model::subject::errors) {
+        const nlohmann::json* doc = json(error);
+        if (!doc) return nullptr;
+        static const nlohmann::json null_value;
+        const char* member = format == model::subject::data ? "data" : "errors";
+        if (!doc->is_object()) {
+            error = "the answer is not a GraphQL response (a JSON object)";
+            return nullptr;
+        }
+        return doc->contains(member) ? &(*doc)[member] : &null_value;
+    }
     auto [it, fresh] = formats_.try_emplace(format);
     auto& [value, why] = it->second;
     if (fresh) {
@@ -137,6 +149,35 @@ std::string missing_pointer_hint(const json& doc, const std::string& pointer) {
     return {};
 }
 
+// The system's schema, read from its introspection answer, against the standard's SDL:
+// every type, field, argument and enum value of `a.types` it lacks or types differently.
+outcome graphql_schema_outcome(const model::assertion& a, const graphql::schema& standard,
+                               response_view& view, const schema_set& schemas) {
+    const std::string expected = "the system's schema has " +
+                                 (a.types.empty() ? std::string("every type")
+                                                  : std::to_string(a.types.size()) + " type(s)") +
+                                 " of " + a.selector + " as the standard defines them";
+    std::string error;
+    const json* doc = view.json(error);
+    if (!doc) return {false, expected, "(no JSON body)", error};
+    if (std::string why = graphql_errors_problem(view); !why.empty())
+        return {false, expected, "(errors)", why};
+    graphql::schema system;
+    try {
+        system = graphql::from_introspection(*doc, schemas.introspection);
+    } catch (const std::exception& e) {
+        return {false, expected, "(no schema)", util::visible(e.what())};
+    }
+    const auto findings = graphql::compare_schemas(standard, system, a.types);
+    if (findings.empty()) return {true, expected, "conforms", {}};
+    std::string list;
+    for (std::size_t i = 0; i < findings.size() && i < 10; ++i)
+        list += (i ? "; " : "") + findings[i].where + ": " + findings[i].what;
+    if (findings.size() > 10) list += "; and " + std::to_string(findings.size() - 10) + " more";
+    return {false, expected, std::to_string(findings.size()) + " difference(s)",
+            util::visible(list)};
+}
+
 outcome schema_outcome(const model::assertion& a, response_view& view, const schema_set& schemas) {
     std::string error;
     if (auto it = schemas.json.find(a.selector); it != schemas.json.end()) {
@@ -172,6 +213,8 @@ outcome schema_outcome(const model::assertion& a, response_view& view, const sch
         return {false, "valid against XSD " + a.selector,
                 std::to_string(errors.size()) + " violation(s)", list};
     }
+    if (auto it = schemas.graphql.find(a.selector); it != schemas.graphql.end())
+        return graphql_schema_outcome(a, *it->second, view, schemas);
     return {false, "schema " + a.selector, "(unknown schema)",
             "the profile declares no schema of that name"};
 }
@@ -299,8 +342,30 @@ schema_set schema_set::of(const model::profile& p) {
     for (const auto& [name, ref] : p.schemas) {
         if (ref.json) s.json.emplace(name, ref.json.get());
         if (ref.xsd) s.xml.emplace(name, ref.xsd.get());
+        if (ref.sdl) s.graphql.emplace(name, ref.sdl.get());
     }
     return s;
+}
+
+std::string graphql_errors_problem(response_view& view) {
+    std::string error;
+    const json* doc = view.json(error);
+    if (!doc || !doc->is_object() || !doc->contains("errors")) return {};
+    const json& errors = (*doc)["errors"];
+    if (errors.is_array() && errors.empty()) return {};
+    std::string text = "the answer holds errors";
+    if (errors.is_array()) {
+        text += " (" + std::to_string(errors.size()) + "):";
+        for (std::size_t i = 0; i < errors.size() && i < 3; ++i) {
+            const json& e = errors[i];
+            const std::string m = e.is_object() && e.contains("message") && e["message"].is_string()
+                                      ? e["message"].get<std::string>()
+                                      : e.dump();
+            text += (i ? "; " : " ") + util::visible(m.substr(0, 300));
+        }
+        if (errors.size() > 3) text += "; ...";
+    }
+    return text + " (a step that expects them says so with an errors expectation)";
 }
 
 outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas) {
@@ -322,7 +387,12 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     case model::subject::json:
     case model::subject::csv:
     case model::subject::ndjson:
-    case model::subject::jsonp: {
+    case model::subject::jsonp:
+    case model::subject::data:
+    case model::subject::errors: {
+        if (a.what == model::subject::data && !a.errors_expected)
+            if (std::string why = graphql_errors_problem(view); !why.empty())
+                return {false, "data" + a.selector + " " + a.predicates.dump(), "(errors)", why};
         const json* doc = view.as(a.what, error);
         if (!doc) {
             const std::string format = util::ascii_upper(model::to_string(a.what));
@@ -331,7 +401,12 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
         }
         const std::optional<json> value = pointer_value(*doc, a.selector);
         outcome o = evaluate_predicates(a.predicates, value);
-        o.expected = (a.selector.empty() ? "body" : a.selector) + " " + o.expected;
+        const std::string member = a.what == model::subject::data     ? "data"
+                                   : a.what == model::subject::errors ? "errors"
+                                                                      : "";
+        o.expected =
+            (a.selector.empty() ? (member.empty() ? "body" : member) : member + a.selector) + " " +
+            o.expected;
         if (!o.passed && !value)
             if (std::string hint = missing_pointer_hint(*doc, a.selector); !hint.empty())
                 o.explanation += (o.explanation.empty() ? "" : "; ") + hint;

@@ -1,5 +1,7 @@
 #include "konform/model/profile.hpp"
 
+#include "konform/graphql/parser.hpp"
+#include "konform/graphql/validate.hpp"
 #include "konform/model/dataset_reader.hpp"
 #include "konform/model/json_file.hpp"
 #include "konform/model/template_expression.hpp"
@@ -105,6 +107,18 @@ struct checker {
                 diag.add(file, a.pointer + "/schema",
                          "unknown schema \"" + a.selector +
                              "\": not declared in the profile's schemas");
+            else if (a.what == subject::schema && !a.types.empty() &&
+                     prof.schemas.at(a.selector).file.extension() != ".graphql")
+                diag.add(file, a.pointer + "/types",
+                         "types names GraphQL types: \"" + a.selector +
+                             "\" is not a GraphQL schema");
+            else if (a.what == subject::schema && !a.types.empty())
+                if (const auto& sdl = prof.schemas.at(a.selector).sdl)
+                    for (const auto& t : a.types)
+                        if (!sdl->type(t))
+                            diag.add(file, a.pointer + "/types",
+                                     "the GraphQL schema \"" + a.selector + "\" defines no type " +
+                                         t);
             if (a.what == subject::xpath) prefixes(file, a.pointer + "/xpath", a.selector);
             if (a.predicates.contains("rows") && a.predicates["rows"].contains("dataset"))
                 rows_columns(file, a.pointer + "/rows", a.predicates["rows"]);
@@ -384,7 +398,15 @@ struct loader {
                 }
                 files.push_back(s.file);
                 try {
-                    if (s.is_xsd) {
+                    if (s.file.extension() == ".graphql") {
+                        try {
+                            s.sdl = std::make_shared<const graphql::schema>(
+                                graphql::parse_schema(util::read_file(s.file)));
+                        } catch (const graphql::syntax_error& e) {
+                            diag.add(s.file.string() + ":" + std::to_string(e.where().line), "",
+                                     e.what());
+                        }
+                    } else if (s.is_xsd) {
                         s.xsd = std::make_shared<const schema::xml_schema>(
                             schema::xml_schema::load(s.file.string()));
                         // What it imports is part of the profile: digested with it.
@@ -522,6 +544,7 @@ struct loader {
         std::set<std::string> tc_ids;
         each_listed("testcases", "testcase", "test case", [&](const fs::path& f, const json& tdoc) {
             testcase tc = parse_testcase(tdoc, f, diag, fragment_lib);
+            graphql_requests(tc);
             if (auto it = class_setup.find(tc.cls); it != class_setup.end())
                 tc.setup.insert(tc.setup.begin(), it->second.begin(), it->second.end());
             if (auto it = class_cleanup.find(tc.cls); it != class_cleanup.end())
@@ -539,6 +562,87 @@ struct loader {
                              " (mark the request \"safe\": true if it changes nothing)");
             prof.testcases.push_back(std::move(tc));
         });
+    }
+
+    // The GraphQL schema a request's query is written for: the one it names, else the
+    // profile's only one; null (and a problem) when there is none.
+    const graphql::schema* graphql_schema_of(const request_spec::graphql_message& g,
+                                             const std::string& file, const std::string& at) {
+        std::vector<const schema_ref*> all;
+        for (const auto& [name, ref] : prof.schemas)
+            if (ref.file.extension() == ".graphql") all.push_back(&ref);
+        if (!g.schema.empty()) {
+            auto it = prof.schemas.find(g.schema);
+            if (it == prof.schemas.end() || it->second.file.extension() != ".graphql") {
+                diag.add(file, at + "/schema",
+                         "unknown GraphQL schema \"" + g.schema +
+                             "\": not a .graphql schema of the profile");
+                return nullptr;
+            }
+            return it->second.sdl.get();
+        }
+        if (all.size() == 1) return all.front()->sdl.get();
+        if (all.size() > 1)
+            diag.add(file, at, "the profile has several GraphQL schemas: name one in \"schema\"");
+        return nullptr;
+    }
+
+    // Every GraphQL request of a test case: its query read (from its file inside the
+    // profile folder, digested with it), parsed, checked against the schema it is written
+    // for, and marked safe when its operation is a query (it changes nothing).
+    void graphql_requests(testcase& tc) {
+        const std::string file = tc.file.string();
+        auto walk = [&](std::vector<step>& steps, auto& self) -> void {
+            for (step& s : steps) {
+                if (auto* loop = std::get_if<loop_step>(&s.kind)) self(loop->steps, self);
+                if (auto* use = std::get_if<fragment_use>(&s.kind)) self(use->steps, self);
+                exchange_step* x = s.exchange();
+                if (!x || !x->request.graphql) continue;
+                auto& g = *x->request.graphql;
+                const std::string at = s.pointer + "/request/graphql";
+                std::string where_query = file;
+                if (!g.file.empty()) {
+                    const fs::path qf = (prof.dir / g.file).lexically_normal();
+                    if (std::string why = unconfined(qf); !why.empty()) {
+                        diag.add(file, at + "/file", "query file " + qf.string() + " " + why);
+                        continue;
+                    }
+                    if (std::find(files.begin(), files.end(), qf) == files.end())
+                        files.push_back(qf);
+                    g.query = util::read_file(qf);
+                    where_query = qf.string();
+                }
+                graphql::executable_document doc;
+                try {
+                    doc = graphql::parse_executable(g.query);
+                } catch (const graphql::syntax_error& e) {
+                    diag.add(
+                        g.file.empty() ? file : where_query + ":" + std::to_string(e.where().line),
+                        g.file.empty() ? at + "/query" : "", std::string("GraphQL: ") + e.what());
+                    continue;
+                }
+                const graphql::operation* op = doc.find(g.operation);
+                if (!op) {
+                    diag.add(file, at,
+                             g.operation.empty()
+                                 ? "the query holds several operations: name one in \"operation\""
+                                 : "the query has no operation " + g.operation);
+                    continue;
+                }
+                x->request.safe = op->type == "query";
+                if (g.introspection || !g.checked) continue;
+                if (const graphql::schema* sdl = graphql_schema_of(g, file, at))
+                    for (const auto& p : graphql::validate(doc, *sdl))
+                        diag.add(g.file.empty() ? file
+                                                : where_query + ":" + std::to_string(p.at.line),
+                                 g.file.empty() ? at + "/query" : "",
+                                 "GraphQL " + std::to_string(p.at.line) + ":" +
+                                     std::to_string(p.at.column) + ": " + p.what);
+            }
+        };
+        walk(tc.setup, walk);
+        walk(tc.steps, walk);
+        walk(tc.cleanup, walk);
     }
 
     // Client certificates a profile ships (a step's {"cert", "key"}): files inside the

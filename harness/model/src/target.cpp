@@ -141,6 +141,7 @@ struct target_reader {
         } else if (type == "api_key") {
             t.auth.type = auth_config::kind::api_key;
             t.auth.header = a.value("header", "X-API-Key");
+            t.auth.query = a.value("query", "");
             if (need("key")) t.auth.secret = parse_secret(a["key"], base);
         } else if (type == "oauth2_client_credentials") {
             t.auth.type = auth_config::kind::oauth2_client_credentials;

@@ -1,5 +1,7 @@
 #include "konform/model/testcase.hpp"
 
+#include "konform/graphql/introspection.hpp"
+
 #include "konform/model/predicates.hpp"
 #include "konform/model/template_expression.hpp"
 
@@ -35,6 +37,10 @@ std::string_view to_string(subject s) {
         return "ndjson";
     case subject::jsonp:
         return "jsonp";
+    case subject::data:
+        return "data";
+    case subject::errors:
+        return "errors";
     case subject::refused:
         return "refused";
     case subject::soap_body:
@@ -50,7 +56,7 @@ namespace {
 constexpr subject all_subjects[] = {
     subject::status,   subject::header, subject::json,    subject::xpath,     subject::body,
     subject::duration, subject::schema, subject::refused, subject::soap_body, subject::soap_fault,
-    subject::csv,      subject::ndjson, subject::jsonp};
+    subject::csv,      subject::ndjson, subject::jsonp,   subject::data,      subject::errors};
 
 bool is_predicate(const std::string& key) {
     return find_predicate(key) != nullptr;
@@ -186,7 +192,9 @@ struct parser {
         for (const auto& [key, s] : {std::pair{"json", subject::json},
                                      {"csv", subject::csv},
                                      {"ndjson", subject::ndjson},
-                                     {"jsonp", subject::jsonp}})
+                                     {"jsonp", subject::jsonp},
+                                     {"data", subject::data},
+                                     {"errors", subject::errors}})
             if (a.contains(key)) {
                 take(s);
                 out.selector = a[key].get<std::string>();
@@ -210,10 +218,11 @@ struct parser {
     // The predicates fit the subject: each subject takes the kind it can judge.
     void check_fit(const assertion& out, json& preds, const std::string& where) {
         const bool rows_subject = out.what == subject::json || out.what == subject::csv ||
-                                  out.what == subject::ndjson || out.what == subject::jsonp;
+                                  out.what == subject::ndjson || out.what == subject::jsonp ||
+                                  out.what == subject::data || out.what == subject::errors;
         if (preds.contains("rows") && !rows_subject)
             error(where + "/rows", "rows compares an array of records: use it with json, csv, "
-                                   "ndjson or jsonp");
+                                   "ndjson, jsonp or data");
         bool modifiers_only = !preds.empty();
         for (const auto& [key, value] : preds.items())
             modifiers_only = modifiers_only && is_modifier(key);
@@ -261,11 +270,17 @@ struct parser {
         if (int subjects = parse_subject(a, where, out, preds); subjects != 1)
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
-                               "json, csv, ndjson, jsonp, xpath, body, duration_ms, schema, "
-                               "refused, soap_body, soap_fault"
+                               "json, csv, ndjson, jsonp, data, errors, xpath, body, "
+                               "duration_ms, schema, refused, soap_body, soap_fault"
                              : "assertion has more than one subject: split it in two");
         check_fit(out, preds, where);
         check_predicates(preds, where);
+        if (a.contains("types")) {
+            if (out.what != subject::schema)
+                error(where + "/types", "types names the GraphQL types a schema assertion covers");
+            else
+                out.types = a["types"].get<std::vector<std::string>>();
+        }
         out.predicates = std::move(preds);
         if (a.contains("proves")) {
             const json& p = a["proves"];
@@ -338,6 +353,24 @@ struct parser {
         return v.is_string() ? v.get<std::string>() : v.dump();
     }
 
+    // {"query" | "file" | "introspection": true, "variables", "operation", "schema"}. An
+    // inline query is parsed here (a query file when the profile loads): a query operation
+    // changes nothing, so the POST that carries it is safe.
+    request_spec::graphql_message parse_graphql(const json& g, const std::string& where) {
+        request_spec::graphql_message m;
+        m.query = g.value("query", "");
+        m.file = g.value("file", "");
+        m.introspection = g.value("introspection", false);
+        if (m.introspection) m.query = graphql::introspection_query();
+        if (g.contains("variables")) m.variables = g["variables"];
+        m.operation = g.value("operation", "");
+        m.schema = g.value("schema", "");
+        m.checked = g.value("checked", true);
+        if (int n = !m.file.empty() + g.contains("query") + m.introspection; n != 1)
+            error(where, "a GraphQL request takes one of query, file or introspection");
+        return m;
+    }
+
     request_spec parse_request(const json& r, const std::string& where) {
         request_spec out;
         out.method = r["method"].get<std::string>();
@@ -379,7 +412,14 @@ struct parser {
             if (r.contains("soap_action"))
                 error(where + "/soap_action", "a soap request names its action in soap.action");
         }
-        if (bodies > 1) error(where, "a request takes at most one of json, xml, body, form, soap");
+        if (r.contains("graphql")) {
+            ++bodies;
+            out.graphql = parse_graphql(r["graphql"], where + "/graphql");
+            if (out.method != "POST")
+                error(where + "/method", "a GraphQL request is a POST (GraphQL over HTTP)");
+        }
+        if (bodies > 1)
+            error(where, "a request takes at most one of json, xml, body, form, soap, graphql");
         out.soap_action = r.value("soap_action", "");
         out.follow_redirects = r.value("follow_redirects", false);
         out.follow_cross_origin = r.value("follow_cross_origin", false);
@@ -508,8 +548,26 @@ struct parser {
         if (s.contains("request")) x.request = parse_request(s["request"], where + "/request");
         if (s.contains("pages")) {
             const json& p = s["pages"];
-            x.pages =
-                paging{p["param"].get<std::string>(), p.value("from", 1LL), p.value("max", 1000LL)};
+            paging pg;
+            pg.param = p.value("param", "");
+            pg.cursor = p.value("cursor", "");
+            pg.page_info = p.value("page_info", "");
+            pg.variable = p.value("variable", "");
+            pg.from = p.value("from", pg.cursor.empty() && pg.variable.empty() ? 1LL : 0LL);
+            pg.max = p.value("max", 1000LL);
+            pg.step = p.value("step", 1LL);
+            const int kinds = !pg.param.empty() + !pg.cursor.empty() + !pg.variable.empty();
+            if (kinds != 1)
+                error(where + "/pages", "pages takes one of param (a query parameter), cursor "
+                                        "or variable (GraphQL)");
+            if (!pg.cursor.empty() && pg.page_info.empty())
+                error(where + "/pages", "cursor paging names the page_info it reads "
+                                        "(\"/Entity/pageInfo\", a pointer into data)");
+            if ((!pg.cursor.empty() || !pg.variable.empty()) &&
+                !(s.contains("request") && s["request"].contains("graphql")))
+                error(where + "/pages", "cursor and variable paging are for GraphQL requests");
+            if (!pg.page_info.empty()) check_pointer(pg.page_info, where + "/pages/page_info");
+            x.pages = pg;
         }
         if (s.contains("expect")) {
             const json& e = s["expect"];
@@ -519,6 +577,12 @@ struct parser {
         if (s.contains("capture"))
             for (const auto& [name, c] : s["capture"].items())
                 x.captures.push_back(parse_capture(name, c, where + "/capture/" + name));
+        // An answer with errors fails a step that expects data, unless it expects the errors.
+        bool expects_errors = false;
+        for (const auto& a : x.expect)
+            expects_errors = expects_errors || a.what == subject::errors;
+        for (auto& a : x.expect)
+            a.errors_expected = expects_errors;
         return out;
     }
 };

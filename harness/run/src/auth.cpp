@@ -1,5 +1,7 @@
 #include "konform/run/auth.hpp"
 
+#include <cctype>
+
 #include "konform/util/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -62,7 +64,25 @@ authenticator::apply(http::request& req, std::optional<http::exchange>& token_ex
         req.headers.emplace_back("Authorization", "Basic " + base64(a.username + ":" + value_));
         co_return outcome();
     case kind::api_key:
-        req.headers.emplace_back(a.header, value_);
+        if (a.query.empty()) {
+            req.headers.emplace_back(a.header, value_);
+        } else { // as a query parameter (Datafordeleren's apiKey); redacted from every output
+            std::string encoded;
+            for (unsigned char c : value_) {
+                if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+                    encoded += static_cast<char>(c);
+                } else {
+                    static constexpr char hex[] = "0123456789ABCDEF";
+                    encoded += '%';
+                    encoded += hex[c >> 4];
+                    encoded += hex[c & 0xF];
+                }
+            }
+            const auto fragment = req.url.find('#');
+            std::string url = req.url.substr(0, fragment);
+            url += (url.find('?') == std::string::npos ? "?" : "&") + a.query + "=" + encoded;
+            req.url = url;
+        }
         co_return outcome();
     case kind::oauth2_client_credentials:
         break;

@@ -3,7 +3,10 @@
 // assertions judge all pages' rows together, holding only the compared fields of each.
 #include "interpreter_state.hpp"
 #include "konform/check/rows.hpp"
+#include "konform/util/text.hpp"
 #include "rows_spec.hpp"
+
+#include <set>
 
 namespace konform::run::detail {
 
@@ -87,6 +90,48 @@ struct judged {
     unjudged why = unjudged::none;
 };
 
+// GraphQL cursor paging: the page's pageInfo says whether another page follows and from
+// which cursor. A page without pageInfo, a cursor the system gave before (paging would never
+// end) or one missing while hasNextPage is true ends the step, failing the rows expectation
+// (or the first one) with what the system sent.
+std::optional<page_stop> next_cursor(const model::exchange_step& ex, const model::paging& paging,
+                                     check::response_view& view, std::optional<json>& cursor,
+                                     std::set<std::string>& seen, bool& ended,
+                                     const std::string& page) {
+    std::size_t blame = 0;
+    for (std::size_t i = 0; i < ex.expect.size(); ++i)
+        if (has_rows(ex.expect[i].predicates)) {
+            blame = i;
+            break;
+        }
+    auto stop = [&](const std::string& why) {
+        return page_stop{
+            blame,
+            verdict::fail,
+            {false, "pageInfo at data" + paging.page_info, "(paging ended)", why + page}};
+    };
+    std::string error;
+    const json* data = view.as(model::subject::data, error);
+    const json::json_pointer ptr(paging.page_info);
+    if (!data || !data->contains(ptr) || !data->at(ptr).is_object())
+        return stop("the page has no pageInfo object at data" + paging.page_info);
+    const json& info = data->at(ptr);
+    if (!info.contains("hasNextPage") || !info["hasNextPage"].is_boolean())
+        return stop("pageInfo has no boolean hasNextPage");
+    if (!info["hasNextPage"].get<bool>()) {
+        ended = true;
+        return std::nullopt;
+    }
+    if (!info.contains("endCursor") || !info["endCursor"].is_string())
+        return stop("hasNextPage is true, but pageInfo has no endCursor to go on from");
+    const std::string next = info["endCursor"].get<std::string>();
+    if (!seen.insert(next).second)
+        return stop("the endCursor " + util::visible(next.substr(0, 80)) +
+                    " came back: the pages would never end");
+    cursor = next;
+    return std::nullopt;
+}
+
 // Ended on a page by one expectation: it takes its outcome, the others are not reached.
 std::vector<judged> stopped_on_page(std::size_t count, const page_stop& stop) {
     std::vector<judged> out;
@@ -111,8 +156,9 @@ std::vector<judged> after_last_page(rows_comparisons& rows, bool ended, long lon
         check::outcome o = comparison->finish();
         if (!ended) {
             o.passed = false;
-            o.explanation = "no empty page after " + std::to_string(max) +
-                            " pages: the query did not end within the step's pages.max";
+            o.explanation = "no last page after " + std::to_string(max) +
+                            " pages (no empty page, or hasNextPage still true): the query did "
+                            "not end within the step's pages.max";
         }
         out.push_back({o.passed ? verdict::pass : verdict::fail, o});
     }
@@ -146,7 +192,20 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
         }
         end_step(std::move(sr), st, x);
     };
-    auto page_of = [&](long long n) { return " (" + paging.param + "=" + std::to_string(n) + ")"; };
+    // A GraphQL step pages by cursor (the last page's endCursor) or by an offset variable.
+    const bool by_cursor = !paging.cursor.empty();
+    std::optional<json> cursor; // none before the first page
+    std::set<std::string> cursors_seen;
+    auto page_of = [&](long long n) {
+        if (by_cursor)
+            return " (page " + std::to_string(n + 1) +
+                   (cursor
+                        ? ", " + paging.cursor + "=" + util::visible(cursor->dump().substr(0, 80))
+                        : std::string()) +
+                   ")";
+        const std::string& name = paging.variable.empty() ? paging.param : paging.variable;
+        return " (" + name + "=" + std::to_string(paging.from + n * paging.step) + ")";
+    };
     rows_comparisons rows;
     try {
         rows = comparisons_of(ex, st.vars, prof_);
@@ -157,9 +216,16 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
     }
     std::optional<http::exchange> last;
     bool ended = false;
-    for (long long n = paging.from; n < paging.from + paging.max && !ended; ++n) {
+    for (long long n = 0; n < paging.max && !ended; ++n) {
         model::request_spec spec = ex.request;
-        spec.query.emplace_back(paging.param, std::to_string(n));
+        if (by_cursor) {
+            if (cursor) spec.graphql->paging_variables.emplace_back(paging.cursor, *cursor);
+        } else if (!paging.variable.empty()) {
+            spec.graphql->paging_variables.emplace_back(paging.variable,
+                                                        paging.from + n * paging.step);
+        } else {
+            spec.query.emplace_back(paging.param, std::to_string(paging.from + n));
+        }
         auto prepared = prepare(spec, st);
         if (!prepared) {
             not_sent why = prepared.error();
@@ -187,6 +253,13 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
         if (auto stop = judge_page(ex, st.vars, view, schemas_, rows, ended, page_of(n))) {
             conclude(stopped_on_page(ex.expect.size(), *stop), &x);
             co_return;
+        }
+        if (by_cursor && !ended) {
+            if (auto stop =
+                    next_cursor(ex, paging, view, cursor, cursors_seen, ended, page_of(n))) {
+                conclude(stopped_on_page(ex.expect.size(), *stop), &x);
+                co_return;
+            }
         }
         last = std::move(x);
     }

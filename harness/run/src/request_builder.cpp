@@ -129,6 +129,22 @@ http::request build_request(const model::request_spec& spec, const variables& va
         req.body = render(*spec.text_body, vars);
     } else if (spec.soap) {
         soap_request(*spec.soap, vars, req, content_type);
+    } else if (spec.graphql) {
+        // GraphQL over HTTP: the query as written, its variables rendered, the paging
+        // variables as the system sent them (never rendered: a cursor is the system's text).
+        const auto& g = *spec.graphql;
+        nlohmann::json variables = render_json(g.variables, vars);
+        if (!variables.is_object())
+            throw template_error("the GraphQL variables render to " +
+                                 variables.dump().substr(0, 200) + ", not an object");
+        for (const auto& [k, v] : g.paging_variables)
+            variables[k] = v;
+        nlohmann::json body{{"query", g.query}, {"variables", variables}};
+        if (!g.operation.empty()) body["operationName"] = g.operation;
+        req.body = body.dump();
+        content_type("application/json");
+        req.headers.emplace_back("Accept",
+                                 "application/graphql-response+json, application/json;q=0.9");
     } else if (spec.form_body) {
         for (const auto& [k, v] : *spec.form_body)
             req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +

@@ -2,6 +2,7 @@
 
 #include "konform/check/predicate.hpp"
 #include "konform/check/xml_document.hpp"
+#include "konform/graphql/introspection.hpp"
 #include "konform/http/exchange.hpp"
 #include "konform/model/profile.hpp"
 #include "konform/schema/json_schema.hpp"
@@ -21,6 +22,8 @@ namespace konform::check {
 struct schema_set {
     std::map<std::string, const schema::json_schema*> json;
     std::map<std::string, const schema::xml_schema*> xml;
+    std::map<std::string, const graphql::schema*> graphql; // SDL the system's schema must fit
+    graphql::introspection_limits introspection;           // what an introspection answer may hold
     xml_document::namespace_map namespaces;
     // What one XSD validation may cost: at most this many errors, this long (from its
     // start), and no longer than the run goes on.
@@ -52,8 +55,9 @@ public:
     // set, when it is not.
     const std::string* xml_text(std::string& error);
     const xml_document* xml(std::string& error);
-    // The body read as `format` (csv, ndjson or jsonp; json as json()) and turned into JSON,
-    // or nothing with `error` set.
+    // The body read as `format` (csv, ndjson or jsonp; json as json(); data and errors as
+    // the GraphQL answer's members, absent ones as null) and turned into JSON, or nothing
+    // with `error` set.
     const nlohmann::json* as(model::subject format, std::string& error);
 
 private:
@@ -66,6 +70,11 @@ private:
     std::string json_error_, xml_error_;
     std::map<model::subject, std::pair<std::optional<nlohmann::json>, std::string>> formats_;
 };
+
+// Why a GraphQL answer may not be judged as data: it holds `errors` (the first messages,
+// shown visibly); empty when it holds none. An answer with errors fails a step that expects
+// data, unless the step expects the errors too (model::assertion::errors_expected).
+std::string graphql_errors_problem(response_view& view);
 
 // Judges one assertion against a completed exchange. Pure: no I/O.
 outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "konform/graphql/document.hpp"
 #include "konform/model/dataset_reader.hpp"
 #include "konform/model/testcase.hpp"
 #include "konform/schema/json_schema.hpp"
@@ -60,6 +61,7 @@ struct schema_ref {
     bool is_xsd = false;
     std::shared_ptr<const schema::json_schema> json; // set for a JSON Schema
     std::shared_ptr<const schema::xml_schema> xsd;   // set for an XSD
+    std::shared_ptr<const graphql::schema> sdl;      // set for a GraphQL schema (.graphql)
 };
 
 struct dataset {

@@ -39,6 +39,7 @@ struct auth_config {
     std::string username;             // basic
     secret_ref secret;                // token, password, API key or client secret
     std::string header = "X-API-Key"; // api_key
+    std::string query;                // api_key sent as this query parameter instead (apiKey)
     std::string token_url;            // oauth2
     std::string client_id;            // oauth2
     std::string scope;                // oauth2

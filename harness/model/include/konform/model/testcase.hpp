@@ -27,7 +27,9 @@ enum class subject {
     soap_fault,
     csv,    // the body as CSV with a header row: an array of objects of strings
     ndjson, // the body as newline-delimited JSON: an array of its lines' values
-    jsonp   // the body as JSONP: the JSON inside callback(...)
+    jsonp,  // the body as JSONP: the JSON inside callback(...)
+    data,   // a GraphQL answer's `data`
+    errors  // a GraphQL answer's `errors`
 };
 std::string_view to_string(subject s);
 
@@ -43,6 +45,11 @@ struct assertion {
     std::vector<subject> after;
     std::string description;
     std::string pointer; // where it stands in its file
+    // A schema assertion against a GraphQL schema: the standard's types this requirement
+    // covers (all when empty), compared with the system's introspection answer.
+    std::vector<std::string> types;
+    // A `data` assertion of a step that also expects `errors`: the answer may hold errors.
+    bool errors_expected = false;
 };
 
 // Stores a value from a response in a variable for later steps.
@@ -76,6 +83,20 @@ struct request_spec {
         std::string body;   // template, XML-escaped values
     };
     std::optional<soap_message> soap;
+    // A GraphQL request: POSTed as {"query", "variables", "operationName"} (GraphQL over
+    // HTTP). The query is sent as written (never templated); its variables are templates.
+    struct graphql_message {
+        std::string query;
+        std::string file; // the .graphql file it was read from (relative to the profile)
+        nlohmann::json variables = nlohmann::json::object();
+        std::string operation;      // operationName; empty: the document's only operation
+        std::string schema;         // the profile's GraphQL schema the query is checked against
+        bool introspection = false; // konform's introspection query
+        bool checked = true;        // false: not checked against the schema (a query meant to fail)
+        // Set by the paged step, never templated: a cursor or an offset from the system.
+        std::vector<std::pair<std::string, nlohmann::json>> paging_variables;
+    };
+    std::optional<graphql_message> graphql;
     bool follow_redirects = false;
     bool follow_cross_origin = false; // also redirects to another origin (never with credentials)
     bool authenticate = true;         // false sends the request without the target's credentials
@@ -103,10 +124,17 @@ struct step;
 // {"param": "side", "from": 1, "max": 1000}: the request is sent once per page, the parameter
 // counting up from `from`, until a page holds no rows; a `rows` assertion judges every
 // page's rows together.
+// A GraphQL step pages by cursor instead: {"cursor": "after", "page_info":
+// "/DAR_Adresse/pageInfo"} sends the variable `after` as the last page's endCursor until
+// hasNextPage is false; or by an offset variable: {"variable": "skip", "from": 0, "step": 100}.
 struct paging {
     std::string param;
     long long from = 1;
     long long max = 1000;
+    std::string cursor;    // the GraphQL variable that takes endCursor
+    std::string page_info; // JSON Pointer into `data` to the pageInfo object
+    std::string variable;  // a GraphQL variable counting up (offset paging)
+    long long step = 1;
 };
 
 // A step is exactly one of three kinds.
