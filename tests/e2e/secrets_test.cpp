@@ -48,7 +48,16 @@ struct front_door {
                          R"(", "token_type": "Bearer", "expires_in": 3600})");
         }
         const std::string auth = req.header("authorization");
-        if (auth == "Basic " + base64("konform:" + password) ||
+        bool key_in_query = false; // Datafordeleren's way: ?apiKey=...
+        for (auto it = req.query.begin(); it != req.query.end();)
+            if (it->first == "apiKey") {
+                key_in_query = it->second == api_key;
+                it = req.query.erase(it);
+            } else {
+                ++it;
+            }
+        if (key_in_query) req.target = req.target.substr(0, req.target.find("apiKey=") - 1);
+        if (auth == "Basic " + base64("konform:" + password) || key_in_query ||
             req.header("x-api-key") == api_key || auth == "Bearer " + token)
             req.headers["authorization"] = "Bearer example-token";
         else if (auth.rfind("Bearer example-token", 0) == 0)
@@ -143,6 +152,8 @@ TEST_CASE("secrets: basic, API key and OAuth2 credentials never reach an output"
          R"({"type": "basic", "username": "konform", "password": {"env": "KONFORM_PASSWORD"}})"},
         {"api_key",
          R"({"type": "api_key", "header": "X-Api-Key", "key": {"env": "KONFORM_API_KEY"}})"},
+        {"api_key_query",
+         R"({"type": "api_key", "query": "apiKey", "key": {"env": "KONFORM_API_KEY"}})"},
         {"oauth2",
          R"({"type": "oauth2_client_credentials", "token_url": ")" + server.base_url() +
              R"(/oauth/token", "client_id": "konform", "client_secret": {"env": "KONFORM_CLIENT_SECRET"}})"},

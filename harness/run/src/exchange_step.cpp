@@ -96,7 +96,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
     note_reach(x, x.ok() || expected_refusal, st);
     sr.exchange = record(x, st);
     sr.method = x.req.method;
-    sr.url = x.req.url;
+    sr.url = redact(x.req.url);
     if (x.resp) sr.status = x.resp->status;
     sr.duration_ms = x.time.total;
     if (expected_refusal) {

@@ -242,7 +242,7 @@ boost::asio::awaitable<void> interpreter::paged_step(const model::step& s,
         note_reach(x, x.ok(), st);
         sr.exchange = record(x, st);
         sr.method = x.req.method;
-        sr.url = x.req.url;
+        sr.url = redact(x.req.url);
         if (x.resp) sr.status = x.resp->status;
         sr.duration_ms += x.time.total;
         if (!x.ok()) {
