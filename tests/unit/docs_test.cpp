@@ -59,3 +59,13 @@ TEST_CASE("docs: every checked example in the profile writers' guide loads") {
     }
     CHECK(checked >= 7);
 }
+
+TEST_CASE("docs: the guide's GraphQL example quotes the datafordeler-dar profile's query file") {
+    const std::string guide = util::read_file(KONFORM_SOURCE_DIR "/docs/writing-profiles.md");
+    const std::string file = util::read_file(
+        KONFORM_SOURCE_DIR "/profiles/datafordeler-dar/queries/husnumre-by-vejmidte.graphql");
+    const auto open = guide.find("```graphql\n");
+    REQUIRE(open != std::string::npos);
+    const auto close = guide.find("```", open + 11);
+    CHECK(guide.substr(open + 11, close - open - 11) == file);
+}
