@@ -149,3 +149,69 @@ TEST_CASE("graphql: hostile answers fail with a plain explanation, bounded, neve
     }
     CHECK(requests < 200); // 50 pages at most, plus the rest
 }
+
+TEST_CASE("graphql: offset paging counts a variable up until an empty page, and the records "
+          "of every page are judged together") {
+    test::temp_dir tmp;
+    const auto dir = tmp.path / "p";
+    std::filesystem::create_directories(dir / "testcases");
+    std::ofstream(dir / "schema.graphql")
+        << "type Query { items(offset: Int, limit: Int): [Item!]! } type Item { id: String! }";
+    json expected = json::array();
+    for (int i = 0; i < 23; ++i)
+        expected.push_back({{"id", "r" + std::to_string(i)}});
+    std::ofstream(dir / "profile.json") << json{
+        {"id", "offset.graphql"},
+        {"version", "1.0.0"},
+        {"title", "Offset paging"},
+        {"classes", json::array({{{"id", "core"}, {"title", "all"}, {"mandatory", true}}})},
+        {"schemas", {{"s", "schema.graphql"}}},
+        {"requirements", json::array({{{"id", "R"},
+                                       {"class", "core"},
+                                       {"level", "MUST"},
+                                       {"text", "all"},
+                                       {"ref", "test"}}})},
+        {"testcases",
+         json::array({"testcases/*.json"})}}.dump();
+    std::ofstream(dir / "testcases/t.json")
+        << json{{"id", "TC-R"},
+                {"title", "every item"},
+                {"class", "core"},
+                {"verifies", {"R"}},
+                {"steps",
+                 json::array(
+                     {{{"request",
+                        {{"method", "POST"},
+                         {"path", "/graphql"},
+                         {"graphql",
+                          {{"query", "query($offset: Int) { items(offset: $offset, limit: "
+                                     "10) { id } }"}}}}},
+                       {"pages", {{"variable", "offset"}, {"from", 0}, {"step", 10}}},
+                       {"expect",
+                        json::array({{{"data", "/items"},
+                                      {"rows", {{"expected", expected}, {"key", "id"}}}}})}}})}}
+               .dump();
+    std::vector<int> offsets;
+    int skip_one = 0; // 1: the system leaves record r15 out
+    reference::http_server server(0, [&](const reference::server_request& r) {
+        const json body = json::parse(r.body);
+        const int offset = body["variables"].value("offset", -1);
+        offsets.push_back(offset);
+        json items = json::array();
+        for (int i = offset; i >= 0 && i < offset + 10 && i < 23; ++i)
+            if (!(skip_one && i == 15)) items.push_back({{"id", "r" + std::to_string(i)}});
+        return reference::server_response::json(200, json{{"data", {{"items", items}}}}.dump());
+    });
+    server.start();
+    const auto target = tmp.path / "target.json";
+    std::ofstream(target) << json{{"base_url", server.base_url()}}.dump();
+    std::string out;
+    const std::string run = bin + " run --profile '" + dir.string() + "' --target '" +
+                            target.string() + "' --force --out '" + (tmp.path / "o").string() +
+                            "' 2>&1";
+    CHECK_MESSAGE(test::shell(run, &out) == 0, out);
+    CHECK(offsets == std::vector<int>{0, 10, 20, 30}); // the fourth page is empty
+    skip_one = 1;
+    CHECK(test::shell(run, &out) == 1);
+    CHECK(out.find("id=r15") != std::string::npos);
+}
