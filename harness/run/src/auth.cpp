@@ -1,7 +1,5 @@
 #include "konform/run/auth.hpp"
 
-#include <cctype>
-
 #include "konform/util/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -67,21 +65,8 @@ authenticator::apply(http::request& req, std::optional<http::exchange>& token_ex
         if (a.query.empty()) {
             req.headers.emplace_back(a.header, value_);
         } else { // as a query parameter (Datafordeleren's apiKey); redacted from every output
-            std::string encoded;
-            for (unsigned char c : value_) {
-                if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-                    encoded += static_cast<char>(c);
-                } else {
-                    static constexpr char hex[] = "0123456789ABCDEF";
-                    encoded += '%';
-                    encoded += hex[c >> 4];
-                    encoded += hex[c & 0xF];
-                }
-            }
-            const auto fragment = req.url.find('#');
-            std::string url = req.url.substr(0, fragment);
-            url += (url.find('?') == std::string::npos ? "?" : "&") + a.query + "=" + encoded;
-            req.url = url;
+            req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + a.query + "=" +
+                       form_encode(value_);
         }
         co_return outcome();
     case kind::oauth2_client_credentials:
