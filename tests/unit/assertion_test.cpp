@@ -142,3 +142,24 @@ TEST_CASE("capture: a regex anchors the whole value, not a line of it") {
     c.regex = "^/things/(\\d+)$";
     CHECK_FALSE(check::extract(c, view));
 }
+
+TEST_CASE("assertion: a GraphQL answer's data and errors, and the rule that errors fail data") {
+    const auto ok = answered(200, R"({"data": {"a": {"nodes": [1, 2]}}})");
+    CHECK(judge(ok, on(model::subject::data, "/a/nodes", {{"count", 2}})).passed);
+    // An answer without a member: every pointer into it names nothing.
+    CHECK(judge(ok, on(model::subject::errors, "", {{"absent", true}})).passed);
+    CHECK_FALSE(judge(ok, on(model::subject::errors, "", {{"exists", true}})).passed);
+    const auto failed = answered(200, R"({"errors": [{"message": "no \u001b[31m"}, {}, {}, {}]})");
+    CHECK(judge(failed, on(model::subject::data, "", {{"absent", true}})).passed == false);
+    auto tolerated = on(model::subject::data, "", {{"absent", true}});
+    tolerated.errors_expected = true;
+    CHECK(judge(failed, tolerated).passed);
+    // Expecting data of an answer with errors fails, saying how many and the first ones.
+    const auto o = judge(answered(200, R"({"data": {"a": 1}, "errors": [{"message": "x"}]})"),
+                         on(model::subject::data, "/a", {{"equals", 1}}));
+    CHECK_FALSE(o.passed);
+    CHECK(o.explanation.find("the answer holds errors (1): x") == 0);
+    CHECK(check::graphql_errors_problem(
+              *std::make_unique<check::response_view>(failed, check::schema_set{}))
+              .find("\\x1b[31m; ") != std::string::npos);
+}

@@ -81,18 +81,22 @@ const xml_document* response_view::xml(std::string& error) {
     return xml_text(error) ? &*xml_ : nullptr;
 }
 
+const nlohmann::json& response_view::absent() {
+    static const nlohmann::json none;
+    return none;
+}
+
 const json* response_view::as(model::subject format, std::string& error) {
     if (format == model::subject::json) return json(error);
     if (format == model::subject::data || format == model::subject::errors) {
         const nlohmann::json* doc = json(error);
         if (!doc) return nullptr;
-        static const nlohmann::json null_value;
         const char* member = format == model::subject::data ? "data" : "errors";
         if (!doc->is_object()) {
             error = "the answer is not a GraphQL response (a JSON object)";
             return nullptr;
         }
-        return doc->contains(member) ? &(*doc)[member] : &null_value;
+        return doc->contains(member) ? &(*doc)[member] : &absent();
     }
     auto [it, fresh] = formats_.try_emplace(format);
     auto& [value, why] = it->second;
@@ -399,7 +403,8 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
             return {false, a.selector + " " + a.predicates.dump(), "(no " + format + " body)",
                     error};
         }
-        const std::optional<json> value = pointer_value(*doc, a.selector);
+        const std::optional<json> value =
+            doc == &response_view::absent() ? std::nullopt : pointer_value(*doc, a.selector);
         outcome o = evaluate_predicates(a.predicates, value);
         const std::string member = a.what == model::subject::data     ? "data"
                                    : a.what == model::subject::errors ? "errors"

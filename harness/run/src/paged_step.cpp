@@ -19,7 +19,7 @@ std::optional<json> page_records(const model::assertion& a, check::response_view
                                  const variables& vars, std::string& error) {
     const json* doc = view.as(a.what, error);
     try {
-        if (doc) {
+        if (doc && doc != &check::response_view::absent()) {
             json::json_pointer ptr(render(a.selector, vars));
             if (doc->contains(ptr)) return doc->at(ptr);
         }
@@ -113,7 +113,8 @@ std::optional<page_stop> next_cursor(const model::exchange_step& ex, const model
     std::string error;
     const json* data = view.as(model::subject::data, error);
     const json::json_pointer ptr(paging.page_info);
-    if (!data || !data->contains(ptr) || !data->at(ptr).is_object())
+    if (!data || data == &check::response_view::absent() || !data->contains(ptr) ||
+        !data->at(ptr).is_object())
         return stop("the page has no pageInfo object at data" + paging.page_info);
     const json& info = data->at(ptr);
     if (!info.contains("hasNextPage") || !info["hasNextPage"].is_boolean())

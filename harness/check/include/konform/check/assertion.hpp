@@ -56,9 +56,12 @@ public:
     const std::string* xml_text(std::string& error);
     const xml_document* xml(std::string& error);
     // The body read as `format` (csv, ndjson or jsonp; json as json(); data and errors as
-    // the GraphQL answer's members, absent ones as null) and turned into JSON, or nothing
-    // with `error` set.
+    // the GraphQL answer's members, &absent() when the answer has none) and turned into
+    // JSON, or nothing with `error` set.
     const nlohmann::json* as(model::subject format, std::string& error);
+    // What as() gives for a GraphQL member the answer does not hold: every pointer into it
+    // names nothing, so `absent` holds and `exists` fails.
+    static const nlohmann::json& absent();
 
 private:
     const http::exchange& x_;
