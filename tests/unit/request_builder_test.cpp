@@ -58,3 +58,32 @@ TEST_CASE("request: a captured value with [ ] or a stray % in the path still mak
     req = build_request(spec, {{"id", "x"}}, "http://[::1]:8080");
     CHECK(req.url == "http://[::1]:8080/things/x");
 }
+
+TEST_CASE("request: a GraphQL request sends its query as written, its variables rendered and "
+          "a cursor as the system gave it") {
+    model::request_spec spec;
+    spec.method = "POST";
+    spec.path = "/graphql";
+    model::request_spec::graphql_message g;
+    g.query = "query Q($id: String) { a(id: $id) { b }}";
+    g.variables = {{"id", "{{id}}"}, {"n", "{{n | int}}"}};
+    g.operation = "Q";
+    g.paging_variables.emplace_back("after", "{{id}}"); // a cursor is never a template
+    spec.graphql = g;
+    run::variables vars{{"id", "x1"}, {"n", "3"}};
+    auto req = build_request(spec, vars, "http://h");
+    const auto body = nlohmann::json::parse(req.body);
+    CHECK(body["query"] == g.query);
+    CHECK(body["operationName"] == "Q");
+    CHECK(body["variables"] == nlohmann::json{{"id", "x1"}, {"n", 3}, {"after", "{{id}}"}});
+    CHECK(*http::find_header(req.headers, "Content-Type") == "application/json");
+    CHECK(*http::find_header(req.headers, "Accept") ==
+          "application/graphql-response+json, application/json;q=0.9");
+    // The step's own Accept stands alone.
+    spec.headers.emplace_back("accept", "application/json");
+    req = build_request(spec, vars, "http://h");
+    int accepts = 0;
+    for (const auto& [k, v] : req.headers)
+        accepts += k == "Accept" || k == "accept";
+    CHECK(accepts == 1);
+}

@@ -108,7 +108,7 @@ struct checker {
                          "unknown schema \"" + a.selector +
                              "\": not declared in the profile's schemas");
             else if (a.what == subject::schema && !a.types.empty() &&
-                     prof.schemas.at(a.selector).file.extension() != ".graphql")
+                     !prof.schemas.at(a.selector).is_graphql)
                 diag.add(file, a.pointer + "/types",
                          "types names GraphQL types: \"" + a.selector +
                              "\" is not a GraphQL schema");
@@ -389,6 +389,7 @@ struct loader {
                 s.name = name;
                 s.file = (prof.dir / rel.get<std::string>()).lexically_normal();
                 s.is_xsd = s.file.extension() == ".xsd";
+                s.is_graphql = s.file.extension() == ".graphql";
                 const std::string where = "/schemas/" + name;
                 if (std::string why = unconfined(s.file); !why.empty()) {
                     diag.add(pfile, where, "schema file " + s.file.string() + " " + why);
@@ -398,7 +399,7 @@ struct loader {
                 }
                 files.push_back(s.file);
                 try {
-                    if (s.file.extension() == ".graphql") {
+                    if (s.is_graphql) {
                         try {
                             s.sdl = std::make_shared<const graphql::schema>(
                                 graphql::parse_schema(util::read_file(s.file)));
@@ -570,10 +571,10 @@ struct loader {
                                              const std::string& file, const std::string& at) {
         std::vector<const schema_ref*> all;
         for (const auto& [name, ref] : prof.schemas)
-            if (ref.file.extension() == ".graphql") all.push_back(&ref);
+            if (ref.is_graphql) all.push_back(&ref);
         if (!g.schema.empty()) {
             auto it = prof.schemas.find(g.schema);
-            if (it == prof.schemas.end() || it->second.file.extension() != ".graphql") {
+            if (it == prof.schemas.end() || !it->second.is_graphql) {
                 diag.add(file, at + "/schema",
                          "unknown GraphQL schema \"" + g.schema +
                              "\": not a .graphql schema of the profile");

@@ -111,10 +111,11 @@ http::request build_request(const model::request_spec& spec, const variables& va
     req.client_cert_file = spec.profile_cert.string();
     req.client_key_file = spec.profile_key.string();
     req.url = url_of(spec, vars, base_url);
-    bool has_content_type = false;
+    bool has_content_type = false, has_accept = false;
     for (const auto& [k, v] : spec.headers) {
         req.headers.emplace_back(k, render(v, vars));
         has_content_type = has_content_type || boost::beast::iequals(k, "Content-Type");
+        has_accept = has_accept || boost::beast::iequals(k, "Accept");
     }
     auto content_type = [&](const std::string& t) {
         if (!has_content_type) req.headers.emplace_back("Content-Type", t);
@@ -143,8 +144,9 @@ http::request build_request(const model::request_spec& spec, const variables& va
         if (!g.operation.empty()) body["operationName"] = g.operation;
         req.body = body.dump();
         content_type("application/json");
-        req.headers.emplace_back("Accept",
-                                 "application/graphql-response+json, application/json;q=0.9");
+        if (!has_accept)
+            req.headers.emplace_back("Accept",
+                                     "application/graphql-response+json, application/json;q=0.9");
     } else if (spec.form_body) {
         for (const auto& [k, v] : *spec.form_body)
             req.body += (req.body.empty() ? "" : "&") + query_encode(k) + "=" +
