@@ -58,9 +58,7 @@ private:
         if (!t || t->kind != type_kind::input_object) return;
         if (v.is == value::kind::list) {
             for (const auto& [k, item] : v.items)
-                input_object(item, type.non_null()                   ? *type.of
-                                   : type.is == type_ref::kind::list ? *type.of
-                                                                     : type);
+                input_object(item, type); // only the named type inside counts
             return;
         }
         if (v.is != value::kind::object) return;
