@@ -155,13 +155,12 @@ public:
         iv.name = name("an argument or input field name");
         expect(":");
         iv.type = type();
-        if (skip("=")) {
-            const position at = where();
+        if (skip("=")) { // kept only to know the argument has one (it is then optional)
             const value d = parse_value(true);
-            (void)at;
-            iv.default_value = d.is == value::kind::string ? "\"" + d.text + "\"" : d.text;
-            if (d.is == value::kind::list) iv.default_value = "[...]";
-            if (d.is == value::kind::object) iv.default_value = "{...}";
+            iv.default_value = d.is == value::kind::string   ? "\"" + d.text + "\""
+                               : d.is == value::kind::list   ? "[...]"
+                               : d.is == value::kind::object ? "{...}"
+                                                             : d.text;
         }
         directives(true);
         return iv;
