@@ -59,7 +59,7 @@ struct schema_ref {
     std::string name;
     std::filesystem::path file;
     bool is_xsd = false;
-    bool is_graphql = false; // SDL (.graphql): `sdl` is set when it parsed
+    bool is_graphql = false;                         // SDL (.graphql): `sdl` is set when it parsed
     std::shared_ptr<const schema::json_schema> json; // set for a JSON Schema
     std::shared_ptr<const schema::xml_schema> xsd;   // set for an XSD
     std::shared_ptr<const graphql::schema> sdl;      // set for a GraphQL schema (.graphql)
