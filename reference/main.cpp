@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
                    "Hold every answer back this many ms (a slow system; connections are "
                    "still served at once)")
         ->check(CLI::Range(0, 60000));
+    std::string latency_text;
+    app.add_option("--latency-profile", latency_text,
+                   "How answers are held back: base=MS,jitter=MS,stall=MS/EVERY_MS,"
+                   "slow=AT_ONCE:MS,errors=AT_ONCE (any subset; see docs/writing-profiles.md)");
     app.add_option("--cert", cert, "Serve HTTPS with this certificate chain (PEM)")
         ->check(CLI::ExistingFile);
     app.add_option("--key", key, "The key of --cert (PEM)")->check(CLI::ExistingFile);
@@ -106,7 +110,12 @@ int main(int argc, char** argv) {
         // A mutual-TLS system's fault may be that it serves clients without a certificate.
         if (!client_ca.empty() && (!sys->mutual_tls || requires_client_certificate(*sys, fault)))
             server.require_client_certificate(client_ca);
-        server.set_latency(std::chrono::milliseconds(latency_ms));
+        // A fault under load sets the latency profile; --latency-profile adds to --latency.
+        std::string text = fault_latency(*sys, fault);
+        if (!latency_text.empty()) text += (text.empty() ? "" : ",") + latency_text;
+        latency_profile lp = latency_profile::parse(text);
+        if (latency_ms > 0) lp.base += std::chrono::milliseconds(latency_ms);
+        server.set_latency_profile(lp);
         running = &server;
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);

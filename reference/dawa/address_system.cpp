@@ -431,7 +431,11 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info address_system() {
-    return {"dawa-adresser", faults_of(fault_table()), &make, false, &use_data_folder};
+    auto faults = faults_of(fault_table());
+    for (auto& f :
+         service_level_faults("DAWA-SL-LATENCY", "DAWA-SL-PEAK-LATENCY", "DAWA-SL-PEAK-ERRORS"))
+        faults.push_back(std::move(f));
+    return {"dawa-adresser", std::move(faults), &make, false, &use_data_folder};
 }
 
 } // namespace konform::reference::dawa

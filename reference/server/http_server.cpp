@@ -10,6 +10,8 @@
 #include <boost/url/parse.hpp>
 #include <memory>
 #include <optional>
+#include <random>
+#include <stdexcept>
 #include <type_traits>
 
 namespace konform::reference {
@@ -78,13 +80,39 @@ struct concurrency {
     std::atomic<int> max{0};
 };
 
+// How long one answer is held back, and whether it is replaced by a 503, under `profile`
+// with `busy` requests being answered (this one included).
+struct hold {
+    std::chrono::steady_clock::duration delay{};
+    bool unavailable = false;
+};
+hold hold_for(const latency_profile& p, int busy, std::chrono::steady_clock::time_point started,
+              std::minstd_rand& rng) {
+    hold h;
+    h.delay = p.base;
+    if (p.jitter.count() > 0)
+        h.delay += std::chrono::microseconds(
+            std::uniform_int_distribution<long>(0, p.jitter.count() * 1000)(rng));
+    if (p.stall.count() > 0 && p.stall_every.count() > 0) {
+        const auto since = std::chrono::steady_clock::now() - started;
+        const auto in_cycle = since % p.stall_every;
+        // The stall takes the first `stall` of every cycle after the first.
+        if (since >= p.stall_every && in_cycle < p.stall) h.delay += p.stall - in_cycle;
+    }
+    if (p.slow_past > 0 && busy > p.slow_past) h.delay += p.slow;
+    h.unavailable = p.errors_past > 0 && busy > p.errors_past;
+    return h;
+}
+
 // One connection, in Beast's classic completion-handler style: read a request, answer it,
 // repeat while the client keeps the connection alive.
 template <class Stream> class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-    session(Stream stream, const handler& h, std::chrono::milliseconds latency, concurrency& load)
+    session(Stream stream, const handler& h, const latency_profile& latency, concurrency& load,
+            std::chrono::steady_clock::time_point started)
         : stream_(std::move(stream)), h_(h), latency_(latency), delay_(stream_.get_executor()),
-          load_(load) {}
+          load_(load), started_(started),
+          rng_(static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(this))) {}
 
     void start() {
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -113,9 +141,16 @@ private:
 
     void answer() {
         load_.max = std::max(load_.max.load(), ++load_.now);
-        response_ = respond(h_, parser_->get());
-        if (latency_.count() == 0) return write();
-        delay_.expires_after(latency_);
+        const hold h = hold_for(latency_, load_.now, started_, rng_);
+        if (h.unavailable) {
+            server_response busy = server_response::json(
+                503, std::string("{\"message\":\"too many requests at once\"}"));
+            response_ = respond([&](const server_request&) { return busy; }, parser_->get());
+        } else {
+            response_ = respond(h_, parser_->get());
+        }
+        if (h.delay.count() == 0) return write();
+        delay_.expires_after(h.delay);
         delay_.async_wait([self = this->shared_from_this()](beast::error_code) { self->write(); });
     }
 
@@ -135,9 +170,11 @@ private:
 
     Stream stream_;
     const handler& h_;
-    std::chrono::milliseconds latency_;
+    const latency_profile& latency_;
     asio::steady_timer delay_;
     concurrency& load_;
+    std::chrono::steady_clock::time_point started_;
+    std::minstd_rand rng_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     bhttp::response<bhttp::string_body> response_;
@@ -150,8 +187,9 @@ struct http_server::impl {
     tcp::acceptor acceptor{ioc};
     handler h;
     std::optional<asio::ssl::context> ssl;
-    std::chrono::milliseconds latency{0};
+    latency_profile latency;
     concurrency load;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     void accept() {
         acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -160,11 +198,11 @@ struct http_server::impl {
                 if (ssl)
                     std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(
                         beast::ssl_stream<beast::tcp_stream>(std::move(socket), *ssl), h, latency,
-                        load)
+                        load, started)
                         ->start();
                 else
                     std::make_shared<session<beast::tcp_stream>>(
-                        beast::tcp_stream(std::move(socket)), h, latency, load)
+                        beast::tcp_stream(std::move(socket)), h, latency, load, started)
                         ->start();
             }
             accept();
@@ -203,7 +241,65 @@ void http_server::require_client_certificate(const std::string& ca_file) {
 }
 
 void http_server::set_latency(std::chrono::milliseconds latency) {
-    impl_->latency = latency;
+    impl_->latency = latency_profile{};
+    impl_->latency.base = latency;
+}
+
+void http_server::set_latency_profile(const latency_profile& profile) {
+    impl_->latency = profile;
+    impl_->started = std::chrono::steady_clock::now();
+}
+
+latency_profile latency_profile::parse(const std::string& text) {
+    latency_profile p;
+    auto ms = [](const std::string& v, const std::string& what) {
+        std::size_t used = 0;
+        long n = -1;
+        try {
+            n = std::stol(v, &used);
+        } catch (const std::exception&) {
+        }
+        if (n < 0 || used != v.size() || n > 3'600'000)
+            throw std::invalid_argument(what + ": \"" + v + "\" is not a number of milliseconds");
+        return n;
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, comma - at);
+        at = comma + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos)
+            throw std::invalid_argument("\"" + item + "\" is not name=value");
+        const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
+        auto pair = [&](char sep, long& a, long& b) {
+            const std::size_t s = value.find(sep);
+            if (s == std::string::npos)
+                throw std::invalid_argument(name + " takes two numbers: A" + sep + "B");
+            a = ms(value.substr(0, s), name);
+            b = ms(value.substr(s + 1), name);
+        };
+        long a = 0, b = 0;
+        if (name == "base")
+            p.base = std::chrono::milliseconds(ms(value, name));
+        else if (name == "jitter")
+            p.jitter = std::chrono::milliseconds(ms(value, name));
+        else if (name == "stall") {
+            pair('/', a, b);
+            if (b <= a) throw std::invalid_argument("stall=A/B holds A ms in every B ms: A < B");
+            p.stall = std::chrono::milliseconds(a);
+            p.stall_every = std::chrono::milliseconds(b);
+        } else if (name == "slow") {
+            pair(':', a, b);
+            p.slow_past = static_cast<int>(a);
+            p.slow = std::chrono::milliseconds(b);
+        } else if (name == "errors")
+            p.errors_past = static_cast<int>(ms(value, name));
+        else
+            throw std::invalid_argument("unknown latency setting \"" + name +
+                                        "\" (base, jitter, stall, slow, errors)");
+    }
+    return p;
 }
 
 int http_server::max_concurrent_requests() const {

@@ -37,6 +37,26 @@ struct server_response {
 
 using handler = std::function<server_response(const server_request&)>;
 
+// How long a reference system takes to answer, and how it behaves under load: what the
+// service levels of a load test case are measured against.
+struct latency_profile {
+    std::chrono::milliseconds base{0};   // every answer is held back this long
+    std::chrono::milliseconds jitter{0}; // plus up to this much more, evenly spread
+    // A stall: from the server's start, every `stall_every` it holds every answer until
+    // `stall` has passed (a garbage collection, a lock, a full disk).
+    std::chrono::milliseconds stall{0};
+    std::chrono::milliseconds stall_every{0};
+    // Past `slow_past` requests at once, each answer takes `slow` longer.
+    int slow_past = 0;
+    std::chrono::milliseconds slow{0};
+    // Past `errors_past` requests at once, answers are 503.
+    int errors_past = 0;
+
+    // "base=5,jitter=20,stall=1000/5000,slow=8:200,errors=16" (milliseconds; any subset).
+    // Throws std::invalid_argument saying what it cannot read.
+    static latency_profile parse(const std::string& text);
+};
+
 // A small HTTP/1.1 server on 127.0.0.1 for the reference systems and the tests: keep-alive,
 // bounded request sizes, a handler per request. It runs on its own thread.
 class http_server {
@@ -62,6 +82,8 @@ public:
     // Holds every answer back this long before sending it (connections are still served
     // at once), to stand in for a system that takes time. Set before start() or run().
     void set_latency(std::chrono::milliseconds latency);
+    // The same with stalls, jitter, and slowness or errors under load.
+    void set_latency_profile(const latency_profile& profile);
 
     // The most requests that were being answered at one time (read, not yet written).
     int max_concurrent_requests() const;

@@ -443,6 +443,9 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
     case model::subject::soap_body:
     case model::subject::soap_fault:
         return soap_outcome(a, view);
+    case model::subject::service_level:
+        // A load's figure, judged on the whole load (check::service_level), never one answer.
+        return {false, a.selector, "(one answer)", "a service level is judged on a load"};
     case model::subject::refused: {
         // The refusal at the TLS level is judged by the interpreter (there is no response).
         const bool refused = r.status == 401 || r.status == 403;

@@ -142,6 +142,11 @@ struct checker {
                    !loop->where.empty()) {
             where_rows(file, s.pointer, *loop);
         }
+        if (const load_step* ld = s.load();
+            ld && !ld->rows.empty() && !prof.datasets.count(ld->rows))
+            diag.add(file, s.pointer + "/load/rows",
+                     "unknown data set \"" + ld->rows +
+                         "\": not declared in the profile's datasets");
         for (const auto& inner : s.inner())
             step(tc, inner);
     }

@@ -185,6 +185,7 @@ struct target_reader {
         if (j.contains("max_connections")) l.max_connections = j["max_connections"].get<int>();
         if (j.contains("max_requests_per_second"))
             l.max_requests_per_second = j["max_requests_per_second"].get<double>();
+        l.allow_load = j.value("allow_load", false);
     }
 };
 

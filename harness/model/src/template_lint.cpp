@@ -184,6 +184,17 @@ struct linter {
         }
         run_inner(use.steps, bound);
     }
+
+    void run(const step&, const load_step& load) {
+        const auto outer = rows_of;
+        if (!load.rows.empty())
+            rows_of[load.as] = load.rows;
+        else
+            rows_of.erase(load.as);
+        run_inner(load.steps, load.rows.empty() ? std::vector<std::string>{}
+                                                : std::vector<std::string>{load.as});
+        rows_of = outer;
+    }
 };
 
 } // namespace

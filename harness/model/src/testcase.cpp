@@ -1,6 +1,7 @@
 #include "konform/model/testcase.hpp"
 
 #include "konform/graphql/introspection.hpp"
+#include "konform/load/recorder.hpp"
 
 #include "konform/model/predicates.hpp"
 #include "konform/model/template_expression.hpp"
@@ -41,6 +42,8 @@ std::string_view to_string(subject s) {
         return "data";
     case subject::errors:
         return "errors";
+    case subject::service_level:
+        return "service_level";
     case subject::refused:
         return "refused";
     case subject::soap_body:
@@ -54,9 +57,10 @@ std::string_view to_string(subject s) {
 namespace {
 
 constexpr subject all_subjects[] = {
-    subject::status,   subject::header, subject::json,    subject::xpath,     subject::body,
-    subject::duration, subject::schema, subject::refused, subject::soap_body, subject::soap_fault,
-    subject::csv,      subject::ndjson, subject::jsonp,   subject::data,      subject::errors};
+    subject::status,    subject::header,     subject::json,   subject::xpath,
+    subject::body,      subject::duration,   subject::schema, subject::refused,
+    subject::soap_body, subject::soap_fault, subject::csv,    subject::ndjson,
+    subject::jsonp,     subject::data,       subject::errors, subject::service_level};
 
 bool is_predicate(const std::string& key) {
     return find_predicate(key) != nullptr;
@@ -212,6 +216,18 @@ struct parser {
                 preds.update(a[key]);
             }
         if (a.contains("refused")) take(subject::refused);
+        if (a.contains("service_level")) {
+            take(subject::service_level);
+            out.selector = a["service_level"].get<std::string>();
+            const auto& names = load::metric_names();
+            if (std::find(names.begin(), names.end(), out.selector) == names.end()) {
+                std::string all;
+                for (auto n : names)
+                    all += (all.empty() ? "" : ", ") + std::string(n);
+                error(where + "/service_level",
+                      "unknown service level \"" + out.selector + "\": expected one of " + all);
+            }
+        }
         return subjects;
     }
 
@@ -271,7 +287,8 @@ struct parser {
             error(where, subjects == 0
                              ? "assertion has no subject: expected one of status, header, "
                                "json, csv, ndjson, jsonp, data, errors, xpath, body, "
-                               "duration_ms, schema, refused, soap_body, soap_fault"
+                               "duration_ms, schema, refused, soap_body, soap_fault, "
+                               "service_level"
                              : "assertion has more than one subject: split it in two");
         check_fit(out, preds, where);
         check_predicates(preds, where);
@@ -342,6 +359,9 @@ struct parser {
 
     // Setup and cleanup steps prove nothing.
     void no_proof(const step& s) {
+        if (s.load())
+            diag.add(file.string(), s.pointer,
+                     "a load runs among the test case's steps, not in its setup or cleanup");
         for (const auto& a : s.expectations())
             if (!a.proves.empty())
                 diag.add(file.string(), a.pointer, "setup and cleanup steps prove no requirement");
@@ -510,6 +530,47 @@ struct parser {
         }
     }
 
+    // {"load": {...}, "steps": [...], "expect": [...]}: requests under a stated load, and
+    // the service levels it must keep (the format schema has checked the shapes).
+    void parse_load(const json& s, const std::string& where, step& out) {
+        load_step& ld = out.kind.emplace<load_step>();
+        const json& l = s["load"];
+        const bool open = l.contains("open");
+        const json& m = open ? l["open"] : l["closed"];
+        ld.plan.model = open ? load_plan::kind::open : load_plan::kind::closed;
+        ld.plan.rate = m.value("rate", 0.0);
+        ld.plan.connections = m.value("connections", 0);
+        ld.plan.users = m.value("users", 0);
+        ld.plan.think_ms = m.value("think_ms", 0.0);
+        ld.plan.duration_s = m.value("duration_s", 0.0);
+        ld.plan.ramp_up_s = m.value("ramp_up_s", 0.0);
+        ld.plan.sample = l.value("sample", 1.0);
+        ld.rows = l.value("rows", "");
+        ld.as = l.value("as", "row");
+        if (l.contains("where")) ld.where = l["where"];
+        const json& inner = s["steps"];
+        for (std::size_t i = 0; i < inner.size(); ++i) {
+            const std::string at = where + "/steps/" + std::to_string(i);
+            ld.steps.push_back(parse_step(inner[i], at));
+            const exchange_step* x = ld.steps.back().exchange();
+            if (!x || !inner[i].contains("request"))
+                error(at, "a load's steps are requests (no for_each, use or load inside)");
+            else if (x->pages || !x->captures.empty())
+                error(at, "a load's request neither pages nor captures: each answer stands "
+                          "alone (capture in the test case's setup)");
+        }
+        if (s.contains("expect")) {
+            const json& e = s["expect"];
+            for (std::size_t i = 0; i < e.size(); ++i) {
+                ld.expect.push_back(parse_assertion(e[i], where + "/expect/" + std::to_string(i)));
+                if (ld.expect.back().what != subject::service_level)
+                    error(where + "/expect/" + std::to_string(i),
+                          "a load step's expect holds service levels (\"service_level\": "
+                          "\"p95_ms\", ...); an answer's expectations go in its request step");
+            }
+        }
+    }
+
     step parse_step(const json& s, const std::string& where) {
         ++*expanded;
         step out;
@@ -544,6 +605,10 @@ struct parser {
                 loop.steps.push_back(parse_step(inner[i], where + "/steps/" + std::to_string(i)));
             return out;
         }
+        if (s.contains("load")) {
+            parse_load(s, where, out);
+            return out;
+        }
         exchange_step& x = out.kind.emplace<exchange_step>();
         if (s.contains("request")) x.request = parse_request(s["request"], where + "/request");
         if (s.contains("pages")) {
@@ -571,8 +636,13 @@ struct parser {
         }
         if (s.contains("expect")) {
             const json& e = s["expect"];
-            for (std::size_t i = 0; i < e.size(); ++i)
+            for (std::size_t i = 0; i < e.size(); ++i) {
                 x.expect.push_back(parse_assertion(e[i], where + "/expect/" + std::to_string(i)));
+                if (x.expect.back().what == subject::service_level)
+                    error(where + "/expect/" + std::to_string(i),
+                          "a service level is a load's figure: it belongs in a load step's "
+                          "expect");
+            }
         }
         if (s.contains("capture"))
             for (const auto& [name, c] : s["capture"].items())
@@ -605,11 +675,13 @@ const std::vector<step>& step::inner() const {
     static const std::vector<step> none;
     if (const auto* l = loop()) return l->steps;
     if (const auto* u = use()) return u->steps;
+    if (const auto* l = load()) return l->steps;
     return none;
 }
 
 const std::vector<assertion>& step::expectations() const {
     static const std::vector<assertion> none;
+    if (const auto* l = load()) return l->expect;
     return exchange() ? exchange()->expect : none;
 }
 
@@ -737,8 +809,11 @@ testcase parse_testcase(const json& doc, const std::filesystem::path& file, diag
         for (const auto& [k, v] : doc["variables"].items())
             tc.variables.emplace_back(k, v);
     const json& steps = doc["steps"];
-    for (std::size_t i = 0; i < steps.size(); ++i)
+    for (std::size_t i = 0; i < steps.size(); ++i) {
         tc.steps.push_back(p.parse_step(steps[i], "/steps/" + std::to_string(i)));
+        // A load runs alone: beside other test cases it would measure them as well.
+        if (tc.steps.back().load()) tc.load = tc.serial = true;
+    }
     for (const char* phase : {"setup", "cleanup"}) {
         if (!doc.contains(phase)) continue;
         const json& list = doc[phase];

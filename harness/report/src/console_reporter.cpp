@@ -61,6 +61,25 @@ std::string answer_excerpt(const std::string& response, const std::string& inden
 
 } // namespace
 
+void console_reporter::load_second(const std::string& testcase, const json& tick) {
+    if (mode_ == console_mode::quiet) return;
+    visible_writer w{term_, {}};
+    if (mode_ == console_mode::json) {
+        json j = {{"event", "load"}, {"id", testcase}};
+        j.update(tick);
+        w.text << j.dump(-1, ' ', true, json::error_handler_t::replace) << '\n';
+        return;
+    }
+    char line[256];
+    std::snprintf(
+        line, sizeof line, "%4d/%gs %-8s %5llu req/s %4llu errors  p99 %.1f ms  max %.1f ms",
+        tick.value("elapsed_s", 0), tick.value("of_s", 0.0), tick.value("phase", "").c_str(),
+        static_cast<unsigned long long>(tick.value("requests", 0ULL)),
+        static_cast<unsigned long long>(tick.value("errors", 0ULL)), tick.value("p99_ms", 0.0),
+        tick.value("max_ms", 0.0));
+    w.text << "        load " << testcase << " " << line << '\n';
+}
+
 void console_reporter::testcase_done(std::size_t index, std::size_t total,
                                      const run::testcase_result& tc) {
     if (mode_ == console_mode::quiet) return;

@@ -15,6 +15,11 @@ std::string badge(const std::string& verdict) {
 const char* const page_style = R"CSS(
 :root { --pass:#1a7f37; --fail:#cf222e; --error:#9a6700; --inconclusive:#8250df; --na:#6e7781; }
 * { box-sizing: border-box; }
+.charts svg { background: #fff; margin: 4px 8px 4px 0; }
+.charts polyline { stroke-width: 1.5; }
+.charts polyline.max { stroke: var(--fail); }
+.charts polyline.mean { stroke: #0969da; }
+.charts polyline.curve { stroke: #1f2328; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; }

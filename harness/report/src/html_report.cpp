@@ -1,5 +1,6 @@
 #include "konform/report/html_report.hpp"
 
+#include "html_load.hpp"
 #include "html_page.hpp"
 #include "json_member.hpp"
 #include "konform/report/json_report.hpp"
@@ -321,7 +322,7 @@ std::string to_html(const json& r, const json& failure_list) {
     h += "<style>" + std::string(detail::page_style) + "</style></head><body><main>";
 
     h += certificate_section(r) + summary_section(r) + classes_table(r) + requirements_table(r) +
-         testcases_table(r) + failures_section(failure_list);
+         testcases_table(r) + detail::load_section(r) + failures_section(failure_list);
     h += "</div></main><script>" + std::string(script) + "</script></body></html>\n";
     return util::xml_safe(h);
 }

@@ -117,6 +117,8 @@ std::string canonical_step(const run::step_result& s) {
             .key("exchange")
             .integer(static_cast<long long>(s.exchange));
     if (s.iteration >= 0) j.key("iteration").integer(s.iteration);
+    // A load's figures: its histogram, levels, seconds and samples (load::recorder).
+    if (s.load.is_object()) j.key("load").canonical(s.load);
     if (!s.message.empty()) j.key("message").str(s.message);
     if (!s.name.empty()) j.key("name").str(s.name);
     j.key("pointer").str(s.pointer);
@@ -188,6 +190,7 @@ json testcases_json(const run::run_result& r) {
         if (!tc.kept.empty()) j["kept"] = tc.kept; // --keep-data or interrupted: not sent
         if (tc.interrupted) j["interrupted"] = true;
         if (tc.advisory) j["advisory"] = true;
+        if (!tc.loads.empty()) j["loads"] = tc.loads;
         tcs.push_back(std::move(j));
     }
     return tcs;

@@ -19,6 +19,10 @@ void outputs::step(std::size_t index, const run::step_result& s) {
     steps_.add(index, s);
 }
 
+void outputs::load_second(const std::string& testcase, const nlohmann::json& tick) {
+    console_.load_second(testcase, tick);
+}
+
 void outputs::testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
                        const run::run_result& /*so_far*/) {
     console_.testcase_done(index, total, tc);

@@ -27,6 +27,7 @@ void interpreter::describe_cleanup(const model::step& s, state& st,
                 describe_cleanup(inner, st, kept);
             return;
         }
+        if (!s.loop()) return; // a load never stands in a cleanup (the loader refuses it)
         const model::loop_step& loop = *s.loop();
         if (auto name = loop_variable(loop.source); name && !st.vars.count(*name))
             return; // never captured: nothing was made

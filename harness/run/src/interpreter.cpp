@@ -194,6 +194,13 @@ void interpreter::finish_step(step_result sr, state& st, const http::exchange* r
     testcase_result& tc = *st.result;
     const std::size_t before = tc.failures.size();
     account_step(tc, sr);
+    if (sr.load.is_object()) {
+        json shown = sr.load;
+        shown.erase("histogram");
+        shown.erase("samples");
+        shown["step"] = sr.name;
+        tc.loads.push_back(std::move(shown));
+    }
     if (raw && tc.failures.size() > before) {
         const http::exchange shown = redacted(*raw);
         const http::exchange* x = &shown;
@@ -257,6 +264,9 @@ boost::asio::awaitable<void> interpreter::run_step(const model::step& s, state& 
         }
         boost::asio::awaitable<void> operator()(const model::fragment_use& use) {
             return self.fragment_step(s, use, st);
+        }
+        boost::asio::awaitable<void> operator()(const model::load_step& load) {
+            return self.load_step(s, load, st);
         }
     };
     co_await std::visit(dispatch{*this, s, st}, s.kind);

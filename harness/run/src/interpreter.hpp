@@ -8,6 +8,7 @@
 #include "konform/run/auth.hpp"
 #include "konform/run/result.hpp"
 #include "konform/run/secrets.hpp"
+#include "konform/run/sink.hpp"
 #include "konform/run/template.hpp"
 #include "testcase_stream.hpp"
 
@@ -29,6 +30,8 @@ public:
 
     // Cleanup steps are listed in the result's `kept`, not sent (--keep-data).
     void keep_data(bool keep) { keep_data_ = keep; }
+    // Where a load's line per second goes while it runs (the console), if anywhere.
+    void live(sink* out) { live_ = out; }
 
     // Sets `unreachable` when the test case could not reach the system at all.
     boost::asio::awaitable<testcase_result> run(const model::testcase& tc, testcase_stream& out,
@@ -48,6 +51,8 @@ private:
                                            state& st);
     boost::asio::awaitable<void> fragment_step(const model::step& s, const model::fragment_use& use,
                                                state& st);
+    boost::asio::awaitable<void> load_step(const model::step& s, const model::load_step& load,
+                                           state& st);
     // The rows of a for_each built at run time (inline, a template, a range), at most
     // 100,000, or nothing (and why); a data set's rows are read one at a time instead.
     std::optional<nlohmann::json> loop_rows(const model::loop_step& loop, state& st,
@@ -106,6 +111,7 @@ private:
     std::vector<std::string> placeholders_;
     http::curl_tls curl_tls_; // the target's TLS options as curl takes them
     bool keep_data_ = false;
+    sink* live_ = nullptr;
     // The requests a cleanup step would send, rendered but not sent, into `kept`.
     void describe_cleanup(const model::step& s, state& st, std::vector<std::string>& kept);
 };

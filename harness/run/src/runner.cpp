@@ -36,6 +36,10 @@ std::optional<testcase_result> planned_out(const model::profile& p, const model:
         return not_run(p, tc, verdict::skipped,
                        "writes to the system: a production verification runs only read-only "
                        "test cases");
+    if (t.production && tc.load && !t.limits.allow_load)
+        return not_run(p, tc, verdict::skipped,
+                       "a load test case: a production target runs none unless its limits set "
+                       "allow_load");
     // Left out by konform's choice, like a write: skipped, so that a comparison with the
     // certified run does not count its requirements as regressed.
     if (t.production && tc.needs_certification_data)
@@ -370,6 +374,7 @@ run_result run_profile(std::shared_ptr<const model::profile> given,
     authenticator auth(t, *client, sec); // throws model::load_error for a missing secret
     detail::interpreter interp(p, t, *client, auth, sec, schemas);
     interp.keep_data(opt.keep_data);
+    interp.live(out);
     scheduler sched(p, t, opt, interp, *client, r, out);
     r.jobs = opt.jobs;
     sched.run();

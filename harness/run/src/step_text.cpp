@@ -25,6 +25,10 @@ std::string step_name(const model::step& s, const variables& vars) {
                               : from == model::loop_source::kind::range ? std::string("(range)")
                                                                         : loop->source.name);
     }
+    if (const auto* load = s.load())
+        return load->plan.model == model::load_plan::kind::open
+                   ? "load at " + json(load->plan.rate).dump() + "/s"
+                   : "load of " + std::to_string(load->plan.users) + " users";
     return "use " + s.use()->fragment;
 }
 

@@ -21,6 +21,10 @@ void testcase_stream::emit(step_result& s) {
     s.exchange = global(s.exchange);
     for (auto& a : s.assertions)
         a.exchange = global(a.exchange);
+    // A load's sample exchanges ({"first": {"exchange": i, ...}, ...}).
+    if (s.load.is_object() && s.load.contains("samples"))
+        for (auto& [name, sample] : s.load["samples"].items())
+            sample["exchange"] = global(sample["exchange"].get<std::size_t>());
     on_step_(s);
 }
 

@@ -64,6 +64,9 @@ struct limits_config {
     std::optional<std::uint64_t> max_bodies_in_flight_bytes;
     std::optional<int> max_connections;            // caps --jobs: at most this many at once
     std::optional<double> max_requests_per_second; // 0 or unset: no cap
+    // A production target runs a profile's load test cases only when this is set (and the
+    // profile marks them read-only); every load stays within the two caps above.
+    bool allow_load = false;
 };
 
 struct parameter_value {

@@ -25,11 +25,12 @@ enum class subject {
     refused,
     soap_body,
     soap_fault,
-    csv,    // the body as CSV with a header row: an array of objects of strings
-    ndjson, // the body as newline-delimited JSON: an array of its lines' values
-    jsonp,  // the body as JSONP: the JSON inside callback(...)
-    data,   // a GraphQL answer's `data`
-    errors  // a GraphQL answer's `errors`
+    csv,          // the body as CSV with a header row: an array of objects of strings
+    ndjson,       // the body as newline-delimited JSON: an array of its lines' values
+    jsonp,        // the body as JSONP: the JSON inside callback(...)
+    data,         // a GraphQL answer's `data`
+    errors,       // a GraphQL answer's `errors`
+    service_level // a load's figure (p95_ms, error_rate, ...): only in a load step's expect
 };
 std::string_view to_string(subject s);
 
@@ -167,19 +168,46 @@ struct fragment_use {
     std::vector<step> steps;
 };
 
+// {"open": {"rate", "duration_s", "ramp_up_s", "connections"}} or {"closed": {"users",
+// "think_ms", "duration_s", "ramp_up_s"}}: how a load step drives its requests.
+struct load_plan {
+    enum class kind { open, closed };
+    kind model = kind::open;
+    double rate = 0;       // open: arrivals per second, each started on schedule
+    int connections = 0;   // open: at most this many requests at once (0: as the rate needs)
+    int users = 0;         // closed: virtual users, each sending after the last answer
+    double think_ms = 0;   // closed: a user's pause between an answer and its next request
+    double duration_s = 0; // the measured window
+    double ramp_up_s = 0;  // before it, unmeasured, rising linearly to the rate or users
+    double sample = 1;     // the fraction of answers judged on the steps' expectations
+};
+
+// A load: `steps` (requests with their expectations; no captures, no pages) sent under
+// `plan`, arrival after arrival taking the next step and (with `rows`) the next row of a
+// data set; `expect` holds its service levels.
+struct load_step {
+    load_plan plan;
+    std::string rows; // a data set cycled through, each row bound to `as`
+    std::string as = "row";
+    nlohmann::json where = nlohmann::json::object(); // only the rows holding these values
+    std::vector<step> steps;
+    std::vector<assertion> expect; // service_level expectations
+};
+
 struct step {
     std::string name;       // template, rendered in every output
     std::string pointer;    // in the expanded test case ("/steps/2/steps/0" inside a fragment)
     std::string written_at; // inside a fragment: its file and the step's pointer there
-    std::variant<exchange_step, loop_step, fragment_use> kind;
+    std::variant<exchange_step, loop_step, fragment_use, load_step> kind;
 
     const exchange_step* exchange() const { return std::get_if<exchange_step>(&kind); }
     exchange_step* exchange() { return std::get_if<exchange_step>(&kind); }
     const loop_step* loop() const { return std::get_if<loop_step>(&kind); }
     const fragment_use* use() const { return std::get_if<fragment_use>(&kind); }
-    // The steps inside a loop or a used fragment; none for an exchange.
+    const load_step* load() const { return std::get_if<load_step>(&kind); }
+    // The steps inside a loop, a used fragment or a load; none for an exchange.
     const std::vector<step>& inner() const;
-    // An exchange's expectations; none for the other kinds.
+    // An exchange's expectations, or a load's service levels; none for the other kinds.
     const std::vector<assertion>& expectations() const;
 };
 
@@ -211,6 +239,7 @@ struct testcase {
     // in the system, so a production verification (which holds real data) cannot run it.
     bool needs_certification_data = false;
     bool serial = false; // never runs beside another test case (e.g. it counts all objects)
+    bool load = false;   // it holds a load step (and so runs serially)
     std::optional<effect> stated_effect; // "effect" as the test case states it
     effect eff = effect::writes; // stated, else inferred from its steps (the profile sets it)
     // Set once when the test case starts, in order ({"unit": "{{$uuid}}"}); templates keep

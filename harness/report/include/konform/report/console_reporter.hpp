@@ -17,6 +17,8 @@ public:
     console_reporter(std::ostream& out, console_mode mode) : term_(out), mode_(mode) {}
 
     void testcase_done(std::size_t index, std::size_t total, const run::testcase_result& tc);
+    // A second of a load under way: one line (normal) or one JSON object (json).
+    void load_second(const std::string& testcase, const nlohmann::json& tick);
     void summary(const run::run_result& r, const std::string& out_dir);
 
 private:

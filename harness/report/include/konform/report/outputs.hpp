@@ -23,6 +23,7 @@ public:
 
     void exchange(const http::exchange& x, const std::string& testcase) override;
     void step(std::size_t index, const run::step_result& s) override;
+    void load_second(const std::string& testcase, const nlohmann::json& tick) override;
     void testcase(std::size_t index, std::size_t total, const run::testcase_result& tc,
                   const run::run_result& so_far) override;
 

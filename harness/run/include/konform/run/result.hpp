@@ -64,6 +64,8 @@ struct step_result {
     bool cleanup = false;
     bool setup = false;
     unjudged why = unjudged::none; // set when the step was not judged on an answer
+    // A load step's figures (load::recorder::to_json, with the plan): null for other steps.
+    nlohmann::json load;
 };
 
 // What the console, JUnit and HTML show of a failed exchange: request and response
@@ -104,6 +106,9 @@ struct testcase_result {
     // max_story. Emptied once a test case passes.
     std::vector<step_result> story;
     std::size_t story_omitted = 0;
+    // Each load step's figures for the report's pages (levels, percentile curve, seconds;
+    // the histogram stays in the step): a few KB a load.
+    std::vector<nlohmann::json> loads;
 
     // The excerpt of an exchange a failure names, if kept.
     const exchange_excerpt* excerpt_of(std::size_t exchange) const {
