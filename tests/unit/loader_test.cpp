@@ -180,7 +180,8 @@ TEST_CASE("loader: unknown step and assertion kinds") {
     ps = s.load();
     CHECK(has(ps, "/steps/0/sleep", "unknown key \"sleep\" here"));
     CHECK(has(ps, "/steps/0",
-              "expected one of the keys \"request\", \"for_each\", \"steps\", \"use\""));
+              "expected one of the keys \"request\", \"load\", \"steps\", \"for_each\", "
+              "\"use\""));
     s.write("tc/a.json", tc_doc(R"([{"request": {"method": "GETT", "path": "/x"}}])"));
     CHECK(has(s.load(), "/steps/0/request/method",
               "\"GETT\" is not one of \"GET\", \"HEAD\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\", "

@@ -229,9 +229,12 @@ void check_format(const nlohmann::json& doc, std::string_view format,
     for (const auto& v : kept) {
         std::smatch m;
         if (std::regex_search(v.message, m, missing_key))
-            missing[v.pointer].push_back(m[1].str());
-        else if (std::regex_search(v.message, m, unknown_key) && closest(m[1].str(), vocab.keys))
-            unknown_at.insert(v.pointer); // a misspelling: its hint says enough
+            if (auto& keys = missing[v.pointer];
+                std::find(keys.begin(), keys.end(), m[1].str()) == keys.end())
+                keys.push_back(m[1].str());
+            else if (std::regex_search(v.message, m, unknown_key) &&
+                     closest(m[1].str(), vocab.keys))
+                unknown_at.insert(v.pointer); // a misspelling: its hint says enough
     }
     const std::string fname = file.string();
     for (const auto& v : kept) {

@@ -74,8 +74,9 @@ struct load_run {
     std::optional<kept_exchange> first, slowest, failing;
     std::string build_error; // the first request that could not be built
     bool interrupted = false;
-    int running = 0;
-    std::optional<asio::steady_timer> all_done;
+    int running = 0; // workers and the ticker; the step ends when none is left
+    int workers = 0;
+    std::optional<asio::steady_timer> all_done, tick;
     std::size_t last_tick = 0;
     std::uint64_t tick_requests = 0, tick_errors = 0;
 };
@@ -212,8 +213,14 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         if ((error || check_failed) && !run.failing) run.failing = kept_exchange{x, latency};
     };
 
-    auto finish_worker = [&] {
+    // The last worker wakes the ticker; the last coroutine of all ends the step, so none
+    // outlives the state it shares.
+    auto finish = [&] {
         if (--run.running == 0) run.all_done->cancel();
+    };
+    auto finish_worker = [&] {
+        if (--run.workers == 0) run.tick->cancel();
+        finish();
     };
 
     // Open model: each connection takes the next arrival, waits for its time, sends it.
@@ -274,11 +281,11 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
 
     // The console's line per second while the load runs.
     auto ticker = [&]() -> asio::awaitable<void> {
-        asio::steady_timer timer(ioc);
-        for (std::size_t n = 1; run.running > 0; ++n) {
+        asio::steady_timer& timer = *run.tick;
+        for (std::size_t n = 1; run.workers > 0; ++n) {
             timer.expires_at(run.start + std::chrono::seconds(n));
             co_await timer.async_wait(use_ec);
-            if (!live_ || run.running == 0) continue;
+            if (!live_ || run.workers == 0) continue;
             const double elapsed = seconds_between(run.start, clock_type::now());
             live_->load_second(
                 st.tc->id, {{"elapsed_s", static_cast<int>(elapsed)},
@@ -290,9 +297,12 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
                             {"max_ms", static_cast<double>(run.rec.latency().max()) / 1000}});
             run.tick_requests = run.tick_errors = 0;
         }
+        finish();
     };
 
-    run.running = connections;
+    run.tick.emplace(ioc);
+    run.workers = connections;
+    run.running = connections + 1;
     for (int c = 0; c < connections; ++c)
         asio::co_spawn(ioc, open ? open_worker() : closed_worker(c), asio::detached);
     asio::co_spawn(ioc, ticker(), asio::detached);
