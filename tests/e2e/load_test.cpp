@@ -103,6 +103,7 @@ TEST_CASE(
         CHECK_MESSAGE(a.v == verdict::pass, a.expected << " " << a.actual << " " << a.explanation);
     CHECK(o.v == verdict::pass);
     // The ramp-up's requests are sent but not measured.
+    INFO(o.load.dump());
     CHECK(o.load["levels"]["requests"].get<int>() >= 55);
     CHECK(o.load["levels"]["requests"].get<int>() <= 61);
 }

@@ -11,7 +11,7 @@ namespace konform::check {
 
 // The largest lag konform allows itself: a request started later than this after its
 // intended start, while a connection was free, counts as konform falling behind.
-inline constexpr double allowed_start_lag_ms = 10;
+inline constexpr double allowed_start_lag_ms = 25;
 
 // Why a load's figures cannot prove a service level, or "" when they can: the load was
 // not applied as the test case states it. `capped` says how the target's limits cut it
