@@ -260,7 +260,11 @@ handler make(const std::string& fault_name) {
 } // namespace
 
 system_info person_lookup_system() {
-    return {"sf1520-cpr-personlookup", faults_of(fault_table()), &make, true};
+    auto faults = faults_of(fault_table());
+    for (auto& f :
+         service_level_faults("CPR-SL-LATENCY", "CPR-SL-PEAK-LATENCY", "CPR-SL-PEAK-ERRORS"))
+        faults.push_back(std::move(f));
+    return {"sf1520-cpr-personlookup", std::move(faults), &make, true};
 }
 
 } // namespace konform::reference::sf1520
