@@ -126,3 +126,37 @@ TEST_CASE("interruption: a second interrupt ends at once and leaves no temporary
         CHECK_MESSAGE(f.path().string().find(".tmp-") == std::string::npos,
                       "left behind: " << f.path());
 }
+
+TEST_CASE("interruption: a load stops at once and its partial figures are written") {
+    reference::http_server server(
+        0, [&](const server_request&) { return server_response::json(200, R"({"ok": true})"); });
+    server.set_latency(std::chrono::milliseconds(5));
+    server.start();
+    two_posts p;
+    std::ofstream(p.tmp.path / "testcases/t.json") << R"({"id": "T-POSTS", "title": "t",
+  "class": "core", "verifies": ["R"],
+  "steps": [{"name": "a long load", "load": {"open": {"rate": 50, "duration_s": 60}},
+             "steps": [{"request": {"method": "GET", "path": "/things"}, "expect": [{"status": 200}]}],
+             "expect": [{"service_level": "p99_ms", "le": 1000}]}]})";
+    int rc = -1;
+    std::string console;
+    std::thread runner;
+    const pid_t pid = start_run(p, server.base_url(), p.tmp.path / "out", rc, console, runner);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    const auto signalled = std::chrono::steady_clock::now();
+    ::kill(pid, SIGINT);
+    runner.join();
+    const auto took = std::chrono::steady_clock::now() - signalled;
+    CHECK(took < std::chrono::seconds(5)); // not the 60 s the load states
+    CHECK(rc == 3);
+    auto report = nlohmann::json::parse(test::read_text(p.tmp.path / "out/report.json"));
+    CHECK(report["verdict"] == "incomplete");
+    const auto& tc = report["testcases"][0];
+    CHECK(tc["verdict"] == "error");
+    const auto& step = tc["steps"][0];
+    REQUIRE(step.contains("load"));
+    CHECK(step["load"]["requests"].get<int>() >= 40); // the partial figures are kept
+    CHECK(step["load"]["histogram"]["total"] == step["load"]["requests"]);
+    CHECK(step["message"].get<std::string>().find("interrupted") != std::string::npos);
+    CHECK(console.find("load T-POSTS") != std::string::npos); // the line a second
+}
