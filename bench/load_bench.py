@@ -57,7 +57,7 @@ for c in (1, 4, 16):
     print(f"{c:11d} {w_rps:10.0f} {k_rps:14.0f} {k_rps / w_rps:5.2f}x {k['levels']['p99_ms']:10.2f}ms {rss:7.1f}MB")
 
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-server = subprocess.Popen([reference, "--profile", "example", "--port", str(port), "--latency-profile",
+server = subprocess.Popen([reference, "--profile", "example", "--fault", "auth-not-checked", "--port", str(port), "--latency-profile",
                            "stall=1000/5000"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 server.stdout.readline()
 try:
