@@ -53,16 +53,27 @@ outcome run_load(const load_profile& lp, const std::string& latency,
     auto p = model::load_profile(lp.tmp.path);
     model::target t = test::example_target(server.base_url());
     if (adjust) adjust(t);
-    test::recording_sink sink;
     outcome o;
-    o.r = run::run_profile(p, t, {}, &sink);
-    for (const auto& [index, s] : sink.steps)
-        if (s.load.is_object()) {
-            o.load = s.load;
-            o.v = s.v;
-            for (const auto& a : s.assertions)
-                if (a.subject == "service_level") o.levels.push_back(a);
-        }
+    // A machine too busy to keep the rate (a sanitized build beside other tests) makes the
+    // levels inconclusive, as it should: such a run is made again, at most twice.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        test::recording_sink sink;
+        o = outcome{};
+        o.r = run::run_profile(p, t, {}, &sink);
+        bool busy = false;
+        for (const auto& [index, s] : sink.steps)
+            if (s.load.is_object()) {
+                o.load = s.load;
+                o.v = s.v;
+                for (const auto& a : s.assertions)
+                    if (a.subject == "service_level") {
+                        o.levels.push_back(a);
+                        busy = busy || a.explanation.find("could not keep") != std::string::npos;
+                    }
+            }
+        if (!busy) break;
+        MESSAGE("this machine could not keep the load's rate: run again");
+    }
     return o;
 }
 
