@@ -189,3 +189,12 @@ TEST_CASE("load: a service level outside a load, or an unknown one, is a clear l
     CHECK(all.find("plain.json") != std::string::npos);
     CHECK(all.find("belongs in a load step") != std::string::npos);
 }
+
+TEST_CASE("load: a closed model the target's rate cap holds back is inconclusive") {
+    load_profile lp(R"({"closed": {"users": 4, "duration_s": 1}})",
+                    R"([{"service_level": "p95_ms", "le": 1000, "proves": "R-LAT"}])");
+    auto o = run_load(lp, "", [](model::target& t) { t.limits.max_requests_per_second = 10; });
+    REQUIRE(o.levels.size() == 1);
+    CHECK(o.levels[0].v == verdict::inconclusive);
+    CHECK(o.levels[0].explanation.find("held the users back") != std::string::npos);
+}

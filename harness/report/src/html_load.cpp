@@ -21,6 +21,12 @@ std::string num(double v) {
     return buf;
 }
 
+// A member that should be a number, or 0: report.html may be rendered again from a
+// report.json read from disk.
+double number_of(const json& o, const char* key) {
+    return o.contains(key) && o[key].is_number() ? o[key].get<double>() : 0.0;
+}
+
 double number_at(const json& row, std::size_t i) {
     return row.is_array() && row.size() > i && row[i].is_number() ? row[i].get<double>() : 0.0;
 }
@@ -98,9 +104,15 @@ std::string load_section(const json& report) {
         for (const auto& load : tc["loads"]) {
             if (!load.is_object()) continue;
             if (h.empty()) h = "<h2>Service levels</h2>";
-            h += "<section class=\"load\"><h3>" + esc(tc.value("id", "")) + ": " +
-                 esc(load.value("step", "")) + "</h3><table class=\"levels\"><tr>";
-            const json levels = load.value("levels", json::object());
+            auto text = [](const json& o, const char* key) {
+                return o.contains(key) && o[key].is_string() ? o[key].get<std::string>()
+                                                             : std::string();
+            };
+            h += "<section class=\"load\"><h3>" + esc(text(tc, "id")) + ": " +
+                 esc(text(load, "step")) + "</h3><table class=\"levels\"><tr>";
+            const json levels = load.contains("levels") && load["levels"].is_object()
+                                    ? load["levels"]
+                                    : json::object();
             for (const auto& [name, v] : levels.items())
                 h += "<th>" + esc(name) + "</th>";
             h += "</tr><tr>";
@@ -110,10 +122,10 @@ std::string load_section(const json& report) {
             std::snprintf(line, sizeof line,
                           "%s model; %.0f s measured; %g requests a second stated; %llu not "
                           "sent; %llu late starts",
-                          load.value("model", "").c_str() /* "open" or "closed" */,
-                          load.value("window_s", 0.0), load.value("stated_rate", 0.0),
-                          static_cast<unsigned long long>(load.value("not_sent", 0ULL)),
-                          static_cast<unsigned long long>(load.value("late_starts", 0ULL)));
+                          load.contains("model") && load["model"] == "closed" ? "closed" : "open",
+                          number_of(load, "window_s"), number_of(load, "stated_rate"),
+                          static_cast<unsigned long long>(number_of(load, "not_sent")),
+                          static_cast<unsigned long long>(number_of(load, "late_starts")));
             h += "</tr></table><p>" + esc(line) + "</p><div class=\"charts\">" + over_time(load) +
                  percentile_curve(load) + "</div></section>";
         }

@@ -60,8 +60,6 @@ struct kept_exchange {
 
 // Everything the load's coroutines share; they all run on the client's one thread.
 struct load_run {
-    explicit load_run(const model::load_step& l) : ld(l) {}
-    const model::load_step& ld;
     load::recorder rec;
     double ramp = 0, window = 0, rate = 0;
     clock_type::time_point start;
@@ -77,7 +75,6 @@ struct load_run {
     int running = 0; // workers and the ticker; the step ends when none is left
     int workers = 0;
     std::optional<asio::steady_timer> all_done, tick;
-    std::size_t last_tick = 0;
     std::uint64_t tick_requests = 0, tick_errors = 0;
 };
 
@@ -86,7 +83,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
     step_result sr = begin_step(s, st);
     const model::load_plan& plan = ld.plan;
     auto& ioc = client_.context();
-    load_run run(ld);
+    load_run run;
     run.ramp = plan.ramp_up_s;
     run.window = plan.duration_s;
     run.sample_every =
@@ -99,8 +96,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
     std::string capped;
     const auto& lim = target_.limits;
     const bool open = plan.model == model::load_plan::kind::open;
-    double rate_cap = lim.max_requests_per_second.value_or(0);
-    if (target_.production && rate_cap <= 0) rate_cap = model::production_requests_per_second;
+    const double rate_cap = model::requests_per_second_cap(target_);
     int connections =
         open ? (plan.connections > 0 ? plan.connections
                                      : std::clamp(static_cast<int>(std::ceil(plan.rate)), 4, 1000))
@@ -145,6 +141,11 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
     run.hard_end = run.window_end + from_seconds(2.0 + run.window / 10);
     run.all_done.emplace(ioc, clock_type::time_point::max());
 
+    // Binds arrival `i`'s row (the rows in turn, each taken by every step once), if any.
+    auto bind_row = [&](variable_scope& scope, std::uint64_t i) {
+        if (!run.rows.empty()) scope.set(ld.as, run.rows[(i / ld.steps.size()) % run.rows.size()]);
+    };
+
     // Sends arrival `i` (its step and row by turn) meant to start at `intended`; records it
     // when it was meant for the measured window.
     auto send_one = [&](std::uint64_t i, clock_type::time_point intended,
@@ -158,8 +159,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         {
             // Rendered with its row, synchronously: other arrivals share the variables.
             variable_scope scope(st.vars);
-            if (!run.rows.empty())
-                scope.set(ld.as, run.rows[(i / ld.steps.size()) % run.rows.size()]);
+            bind_row(scope, i);
             auto prepared = prepare(ex.request, st);
             if (prepared)
                 req = std::move(*prepared);
@@ -188,8 +188,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         bool check_failed = false;
         if (x.ok() && run.answers++ % run.sample_every == 0 && !inner.expectations().empty()) {
             variable_scope scope(st.vars);
-            if (!run.rows.empty())
-                scope.set(ld.as, run.rows[(i / ld.steps.size()) % run.rows.size()]);
+            bind_row(scope, i);
             check::response_view view(x, schemas_);
             step_result scratch = begin_step(inner, st);
             judge(inner, st, view, scratch);
@@ -253,7 +252,6 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
                 continue;
             }
             co_await send_one(i, intended, measured);
-            // Only clean-up ends the loop early: each worker otherwise runs to the end.
         }
         finish_worker();
     };
@@ -265,7 +263,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         const double offset = connections > 1 ? run.ramp * user / connections : 0;
         timer.expires_at(run.start + from_seconds(offset));
         co_await timer.async_wait(use_ec);
-        for (std::uint64_t n = 0;; ++n) {
+        for (;;) {
             if (run.interrupted) break;
             const auto intended = clock_type::now();
             if (intended >= run.window_end) break;
@@ -369,6 +367,11 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
             sr.assertions.push_back(std::move(ar));
         }
 
+    // A closed model has no stated rate; the target's cap held its users back when they
+    // sent at it (the cap's waits are in their latencies).
+    if (!open && rate_cap > 0 && run.rec.achieved_rate() >= 0.9 * rate_cap)
+        capped += (capped.empty() ? "" : "; ") + std::string("max_requests_per_second ") +
+                  std::to_string(rate_cap) + " held the users back";
     // The service levels: judged on the figures, unless the load was not applied as stated.
     std::string not_applied = check::load_not_applied(run.rec, capped);
     if (run.interrupted)

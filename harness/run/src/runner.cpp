@@ -358,10 +358,7 @@ run_result run_profile(std::shared_ptr<const model::profile> given,
         sec.add(copt.tls.client_key_password, t.tls.client_key_password.placeholder());
     }
     if (!t.user_agent.empty()) copt.user_agent = t.user_agent;
-    if (t.limits.max_requests_per_second)
-        copt.lim.max_requests_per_second = *t.limits.max_requests_per_second;
-    else if (t.production)
-        copt.lim.max_requests_per_second = model::production_requests_per_second;
+    copt.lim.max_requests_per_second = model::requests_per_second_cap(t);
     std::unique_ptr<http::client> client;
     try {
         client = std::make_unique<http::client>(ioc, copt);

@@ -100,6 +100,14 @@ struct target {
 // The request-rate cap of a production verification when the target sets none.
 inline constexpr double production_requests_per_second = 5;
 
+// The requests a second a run may send to `t`: its limit, else the production cap for a
+// production target, else 0 (no cap).
+inline double requests_per_second_cap(const target& t) {
+    if (t.limits.max_requests_per_second && *t.limits.max_requests_per_second > 0)
+        return *t.limits.max_requests_per_second;
+    return t.production ? production_requests_per_second : 0;
+}
+
 // Replaces the target's base URL (from --base-url), holding it to the same rule as the
 // file's: an absolute http:// or https:// URL with a host. Throws load_error naming
 // `source` otherwise.
