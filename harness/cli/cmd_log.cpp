@@ -5,6 +5,7 @@
 #include "konform/sign/report_signature.hpp"
 #include "konform/tlog/certificate_entry.hpp"
 #include "konform/tlog/log_store.hpp"
+#include "konform/tlog/monitor.hpp"
 #include "konform/tlog/receipt.hpp"
 #include "konform/util/file.hpp"
 #include "konform/util/jcs.hpp"
@@ -25,7 +26,8 @@ struct log_args {
     std::string dir, key, pass_env, origin, log_key, state, trust, chain, lines;
     std::vector<std::string> entries;
     std::uint64_t index = 0, size = 0, old_size = 0, new_size = 0;
-    std::uint64_t max_entries = 10'000'000; // the monitor's tree: 64 bytes an entry
+    std::uint64_t max_entries = 10'000'000; // the most entries one check of a monitor reads
+    bool full = false;
 };
 
 sign::key load_key(const log_args& a) {
@@ -223,26 +225,25 @@ exit_code consistency(const log_args& a) {
 }
 
 // The monitor: trusts nothing of the log but its key and the certifier's root. It reads the
-// log only through its static files (a folder or a URL), checks the checkpoint's signature,
-// rebuilds the tree from every entry, holds it to the checkpoint, to every hash tile and to
-// the last checkpoint it saw, checks the signature of each new entry, and that every
-// certificate's events follow the rule of a certificate's life.
+// log only through its static files (a folder or a URL) and leaves the checking to
+// tlog::monitor_log; it keeps what it saw in --state, so the next check reads only what is new.
 exit_code monitor(const log_args& a) {
     auto lie = [&](const std::string& why) {
         std::cout << util::visible(a.dir + ": NOT TRUSTWORTHY: " + why) << '\n';
         return exit_code::not_ok;
     };
-    std::optional<json> seen;
+    tlog::monitor_state state;
     if (fs::exists(a.state)) {
         try {
-            seen = util::parse_strict(util::read_file(a.state));
+            state = tlog::monitor_state::from_json(util::parse_strict(util::read_file(a.state)));
         } catch (const std::exception& e) {
             throw model::load_error(a.state, "", e.what());
         }
     }
-    std::optional<std::string> trust;
+    tlog::monitor_options options;
+    options.full = a.full;
     try {
-        if (!a.trust.empty()) trust = util::read_file(a.trust);
+        if (!a.trust.empty()) options.trust = util::read_file(a.trust);
     } catch (const std::exception& e) {
         throw model::load_error(a.trust, "", e.what());
     }
@@ -261,69 +262,29 @@ exit_code monitor(const log_args& a) {
     } catch (const std::invalid_argument& e) {
         return lie(e.what());
     }
-    if (cp.size > a.max_entries) {
-        std::cout << util::visible(a.dir) << ": CANNOT CHECK: the checkpoint claims " << cp.size
+    const bool from_start = a.full || !state.edge;
+    const std::uint64_t to_read =
+        from_start || cp.size < state.size ? cp.size : cp.size - state.size;
+    if (to_read > a.max_entries) {
+        std::cout << util::visible(a.dir)
+                  << ": CANNOT CHECK: the checkpoint asks the monitor to read " << to_read
                   << " entries, more than --max-entries " << a.max_entries << '\n';
         return exit_code::incomplete;
     }
-    const std::uint64_t old_size = seen ? seen->at("size").get<std::uint64_t>() : 0;
-    if (cp.size < old_size)
-        return lie("the log shrank from " + std::to_string(old_size) + " to " +
-                   std::to_string(cp.size) + " entries");
-
-    tlog::tree mine;
-    tlog::status_book book;
+    const std::uint64_t before = state.size;
     tlog::tile_reader reader(files, cp.size);
+    tlog::monitor_outcome seen;
     try {
-        for (std::uint64_t n = 0; n * tlog::tile_width < cp.size; ++n) {
-            const auto bundle = reader.bundle(n);
-            for (std::size_t j = 0; j < bundle.size(); ++j) {
-                const std::uint64_t i = n * tlog::tile_width + j;
-                const std::string& text = bundle[j];
-                mine.append(tlog::leaf_hash(text));
-                const std::string at = "entry " + std::to_string(i);
-                tlog::certificate_entry e;
-                try {
-                    e = tlog::read_certificate_entry(text);
-                } catch (const std::invalid_argument& ex) {
-                    return lie(at + " is not a certificate entry: " + ex.what());
-                }
-                if (std::string why = book.apply(e); !why.empty()) return lie(at + ": " + why);
-                if (i < old_size) continue; // checked when it was new
-                // One verification with the root; a second, without it, only to word a
-                // failure (a broken signature, or an intact one by someone else).
-                const auto v = sign::verify_signature(e.fields, trust);
-                if (v.valid && (!trust || v.anchored)) continue;
-                const auto bare = trust ? sign::verify_signature(e.fields, std::nullopt) : v;
-                if (!bare.valid)
-                    return lie(at +
-                               " is signed, but its signature does not verify: " + bare.reason);
-                return lie(at + " is not signed by the certifier: " + v.reason);
-            }
-        }
-        // The tiles a client proves with must hold the same hashes, at every tile level.
-        for (unsigned level = 0; (cp.size >> level) > 0; level += 8)
-            for (std::uint64_t i = 0; i < (cp.size >> level); ++i)
-                if (reader.stored(level, i) != mine.stored(level, i))
-                    return lie("the hash tiles of level " + std::to_string(level / 8) +
-                               " do not hold the entries' hashes (at " + std::to_string(i) + ")");
+        seen = tlog::monitor_log(reader, cp, state, options);
     } catch (const std::exception& e) {
         return lie(std::string("the log cannot be read: ") + e.what());
     }
-    if (mine.root(cp.size) != cp.root)
-        return lie("the checkpoint's root is not the root of the entries the log serves");
-    if (seen && old_size > 0 &&
-        mine.root(old_size) != tlog::hash_from_base64(seen->at("root").get<std::string>()))
-        return lie("the log rewrote history: its first " + std::to_string(old_size) +
-                   " entries are not those of the checkpoint seen before (a changed, removed "
-                   "or reordered entry, or a fork)");
-    util::write_file_atomically(
-        a.state,
-        json{{"origin", cp.origin}, {"size", cp.size}, {"root", tlog::to_base64(cp.root)}}.dump(2) +
-            "\n");
+    if (!seen.lie.empty()) return lie(seen.lie);
+    util::write_file_atomically(a.state, state.to_json().dump(2) + "\n");
     std::cout << util::visible(a.dir) << ": consistent: " << cp.size << " entries, "
-              << (cp.size - old_size) << " new since the last check, every one checked ("
-              << book.size() << " certificates; " << reader.files_fetched() << " files, "
+              << (cp.size - before) << " new since the last check, every one checked ("
+              << (seen.from_start ? "the whole log read, " : "only the new read, ")
+              << state.book.size() << " certificates; " << reader.files_fetched() << " files, "
               << reader.bytes_fetched() << " bytes read)\n";
     return exit_code::ok;
 }
@@ -368,9 +329,10 @@ action add_log(CLI::App& app) {
     m->add_option("dir", a->dir, "The log's folder, or the URL it is served under")->required();
     m->add_option("--log-key", a->log_key, "The log's verifier key (from log init)")->required();
     m->add_option("--state", a->state, "File keeping the last checkpoint seen")->required();
-    m->add_option("--max-entries", a->max_entries,
-                  "The most entries the monitor reads (its memory: 64 bytes an entry)")
+    m->add_option("--max-entries", a->max_entries, "The most entries one check reads")
         ->capture_default_str();
+    m->add_flag("--full", a->full,
+                "Read the whole log again, not only what is new since the last check");
     m->add_option("--trust", a->trust,
                   "Root certificate (PEM) every entry's signer must be anchored in");
     return [a, i, ap, c, p, cs, m] {

@@ -52,12 +52,13 @@ struct monitor_result {
     std::string out;
 };
 
-monitor_result monitor(const fs::path& log, const std::string& vkey, const fs::path& state) {
+monitor_result monitor(const fs::path& log, const std::string& vkey, const fs::path& state,
+                       bool full = false) {
     monitor_result r;
-    r.status =
-        test::shell(bin + " log monitor '" + log.string() + "' --log-key '" + vkey + "' --state '" +
-                        state.string() + "' --trust " + (demo / "root.pem").string() + " 2>&1",
-                    &r.out);
+    r.status = test::shell(bin + " log monitor '" + log.string() + "' --log-key '" + vkey +
+                               "' --state '" + state.string() + "' --trust " +
+                               (demo / "root.pem").string() + (full ? " --full" : "") + " 2>&1",
+                           &r.out);
     return r;
 }
 
@@ -155,14 +156,24 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
     const auto second = monitor(log, vkey, state);
     CHECK_MESSAGE(second.status == 0, second.out);
     CHECK(second.out.find("4 entries, 1 new") != std::string::npos);
+    CHECK(second.out.find("only the new read") != std::string::npos);
     const std::string seen = util::read_file(state);
+    // Read again from the start, the same log gives the same state.
+    const auto again = monitor(log, vkey, state, true);
+    CHECK_MESSAGE(again.status == 0, again.out);
+    CHECK(again.out.find("the whole log read") != std::string::npos);
+    CHECK(util::read_file(state) == seen);
 
+    // Each lie is caught by a monitor that reads only what is new, and by one that reads all.
     auto caught = [&](const std::string& lie, const fs::path& lying_log, const std::string& says) {
-        util::write_file_atomically(state, seen); // the monitor last saw the honest log
-        const auto r = monitor(lying_log, vkey, state);
-        CHECK_MESSAGE(r.status == 1, lie << ": " << r.out);
-        CHECK_MESSAGE(r.out.find(says) != std::string::npos, lie << ": " << r.out);
-        CHECK_MESSAGE(util::read_file(state) == seen, lie << ": the state moved on");
+        for (const bool full : {false, true}) {
+            util::write_file_atomically(state, seen); // the monitor last saw the honest log
+            const auto r = monitor(lying_log, vkey, state, full);
+            CHECK_MESSAGE(r.status == 1, lie << (full ? " (--full)" : "") << ": " << r.out);
+            CHECK_MESSAGE(r.out.find(says) != std::string::npos,
+                          lie << (full ? " (--full)" : "") << ": " << r.out);
+            CHECK_MESSAGE(util::read_file(state) == seen, lie << ": the state moved on");
+        }
     };
     const fs::path lying = tmp.path / "lying";
 
@@ -246,4 +257,78 @@ TEST_CASE("konform log: an honest log passes its monitor; every kind of lie is c
     foreign.push_back(R"({"hello":"world"})");
     rebuild(lying, foreign, k, origin);
     caught("a foreign entry", lying, "not a certificate entry");
+}
+
+TEST_CASE("konform log monitor: a log over several tiles, checked in steps, reads only what is "
+          "new and keeps the same state as a monitor that reads it all") {
+    test::temp_dir tmp;
+    const sign::key k = sign::key::generate();
+    const std::string origin = "kl.example/konform-log";
+    const fs::path log = tmp.path / "log";
+    tlog::log_store::init(log, origin, k);
+    const std::string vkey = tlog::verifier_key(origin, k);
+    const sign::document_signer signer(certifier(), test::read_text(demo / "signer.pem"));
+    std::vector<std::string> texts;
+    auto grow = [&](std::size_t to) {
+        std::vector<std::string> batch;
+        while (texts.size() < to) {
+            batch.push_back(
+                tlog::make_certificate_entry(issued("c" + std::to_string(texts.size())), signer));
+            texts.push_back(batch.back());
+        }
+        tlog::log_store store(log);
+        store.append(batch);
+        store.publish_checkpoint(k);
+    };
+    const fs::path stepwise = tmp.path / "stepwise.json", whole = tmp.path / "whole.json";
+    // Sizes across tile boundaries: within the first tile, exactly full, past it, and far on.
+    for (const std::size_t size : {100, 256, 300, 511, 512, 700}) {
+        grow(size);
+        const auto step = monitor(log, vkey, stepwise);
+        REQUIRE_MESSAGE(step.status == 0, size << ": " << step.out);
+        CHECK((step.out.find("only the new read") != std::string::npos) == (size != 100));
+        const auto all = monitor(log, vkey, whole, true);
+        REQUIRE_MESSAGE(all.status == 0, size << ": " << all.out);
+        CHECK_MESSAGE(util::read_file(stepwise) == util::read_file(whole), size);
+    }
+    // One more step (700 to 701) reads what is new, not the log: the third bundle, its level-0
+    // tile and the level-1 tile; a monitor reading it all fetches seven files.
+    auto files_read = [](const std::string& out) {
+        const auto end = out.find(" files,");
+        REQUIRE(end != std::string::npos);
+        return std::stoi(out.substr(out.rfind(' ', end - 1) + 1));
+    };
+    grow(701);
+    const auto last = monitor(log, vkey, stepwise);
+    REQUIRE_MESSAGE(last.status == 0, last.out);
+    CHECK_MESSAGE(files_read(last.out) == 3, last.out);
+    const auto last_all = monitor(log, vkey, whole, true);
+    CHECK_MESSAGE(files_read(last_all.out) == 7, last_all.out);
+    const json state = util::parse_strict(util::read_file(stepwise));
+    CHECK(state["size"] == 701);
+    CHECK(state["certificates"].size() == 701);
+    CHECK(state["tiles"]["0"].size() == 701 % 256);
+
+    // An old entry the log changes in the bundle it may still rewrite (the partial one) is
+    // caught, though no new entry follows it.
+    {
+        std::vector<std::string> lying_texts = texts;
+        lying_texts[650] = tlog::make_certificate_entry(issued("c650-forged"), signer);
+        const fs::path lying = tmp.path / "lying";
+        rebuild(lying, lying_texts, k, origin);
+        const std::string seen = util::read_file(stepwise);
+        const auto r = monitor(lying, vkey, stepwise);
+        CHECK_MESSAGE(r.status == 1, r.out);
+        CHECK_MESSAGE(r.out.find("rewrote history") != std::string::npos, r.out);
+        CHECK(util::read_file(stepwise) == seen);
+    }
+    // A state file that was tampered with is named, not trusted.
+    {
+        json bad = state;
+        bad["edge"][0] = tlog::to_base64(tlog::leaf_hash("x"));
+        util::write_file_atomically(stepwise, bad.dump());
+        const auto r = monitor(log, vkey, stepwise);
+        CHECK(r.status == 2);
+        CHECK_MESSAGE(r.out.find("does not make \"root\"") != std::string::npos, r.out);
+    }
 }

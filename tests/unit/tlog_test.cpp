@@ -3,10 +3,13 @@
 // recursive definitions.
 #include "konform/tlog/certificate_entry.hpp"
 #include "konform/tlog/log_store.hpp"
+#include "konform/tlog/monitor.hpp"
 #include "konform/tlog/receipt.hpp"
 #include "konform/tlog/tile_reader.hpp"
+#include "konform/tlog/tree_edge.hpp"
 #include "konform/util/file.hpp"
 
+#include <bit>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <random>
@@ -444,4 +447,72 @@ TEST_CASE("tlog: any changed bit of a hash tile makes a proof read from it fail"
     }
     CHECK(tried > 40);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("tlog: a tree's right edge gives the RFC's root and every complete subtree it closes") {
+    leaves d;
+    tlog::tree full;
+    tlog::tree_edge edge;
+    CHECK(edge.root() == tlog::empty_root());
+    for (std::size_t n = 1; n <= 600; ++n) {
+        d.push_back("entry " + std::to_string(n));
+        const hash leaf = tlog::leaf_hash(d.back());
+        full.append(leaf);
+        std::size_t closed = 0;
+        edge.append(leaf, [&](unsigned level, std::uint64_t index, const hash& h) {
+            ++closed;
+            CHECK(h == full.stored(level, index));
+        });
+        // A leaf closes itself and one subtree for each trailing one bit of the old size.
+        CHECK(closed == 1 + static_cast<std::size_t>(std::countr_one(n - 1)));
+        CHECK(edge.nodes().size() == static_cast<std::size_t>(std::popcount(n)));
+        if (n <= 40) CHECK(edge.root() == mth(d));
+        CHECK(edge.root() == full.root());
+    }
+    // Kept and read back, an edge goes on as it would have.
+    tlog::tree_edge copy(edge.size(), edge.nodes());
+    copy.append(tlog::leaf_hash("next"));
+    full.append(tlog::leaf_hash("next"));
+    CHECK(copy.root() == full.root());
+    CHECK_THROWS_AS(tlog::tree_edge(600, {}), std::invalid_argument);
+    CHECK_THROWS_AS(tlog::tree_edge(3, {tlog::empty_root()}), std::invalid_argument);
+}
+
+TEST_CASE("tlog: a monitor's state is read back whole, and a state that does not add up is "
+          "refused") {
+    tlog::monitor_state s;
+    s.origin = "kl.example/log";
+    tlog::tree_edge edge;
+    for (int i = 0; i < 300; ++i)
+        edge.append(tlog::leaf_hash(std::to_string(i)),
+                    [&](unsigned level, std::uint64_t index, const hash& h) {
+                        if (level % 8 != 0) return;
+                        if (index % 256 == 0) s.open_tiles[level].clear();
+                        s.open_tiles[level].push_back(h);
+                    });
+    s.size = 300;
+    s.root = edge.root();
+    s.edge = edge;
+    s.book.restore("c1", tlog::cert_status::revoked);
+    const auto j = s.to_json();
+    CHECK(j["tiles"]["0"].size() == 300 - 256); // the full first tile is not kept
+    CHECK(j["tiles"]["8"].size() == 1);
+    const auto back = tlog::monitor_state::from_json(j);
+    CHECK(back.to_json() == j);
+    CHECK(back.book.status("c1") == tlog::cert_status::revoked);
+    // A state from before edges were kept: size and root only; the next check reads all.
+    CHECK_FALSE(tlog::monitor_state::from_json({{"origin", "o"}, {"size", 3}, {"root", j["root"]}})
+                    .edge.has_value());
+    auto refused = [&](const char* why, auto change) {
+        auto bad = j;
+        change(bad);
+        CHECK_THROWS_WITH_AS(tlog::monitor_state::from_json(bad), doctest::Contains(why),
+                             std::invalid_argument);
+    };
+    refused("does not make", [](auto& b) { b["root"] = tlog::to_base64(tlog::empty_root()); });
+    refused("subtree roots", [](auto& b) { b["size"] = 301; });
+    refused("holds 43 hashes", [](auto& b) { b["tiles"]["0"].erase(0); });
+    refused("lacks level 8", [](auto& b) { b["tiles"].erase("8"); });
+    refused("no known status", [](auto& b) { b["certificates"]["c1"] = "forgiven"; });
+    refused("no \"size\"", [](auto& b) { b["size"] = -1; });
 }

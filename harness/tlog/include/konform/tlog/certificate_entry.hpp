@@ -41,6 +41,9 @@ public:
     std::string apply(const certificate_entry& e);
     std::optional<cert_status> status(const std::string& certificate) const;
     std::size_t size() const { return status_.size(); }
+    const std::map<std::string, cert_status>& all() const { return status_; }
+    // What a monitor saw before: no rule is applied.
+    void restore(std::string certificate, cert_status s) { status_[std::move(certificate)] = s; }
 
 private:
     std::map<std::string, cert_status> status_;
