@@ -351,3 +351,55 @@ TEST_CASE("certificate life: re-verified on a schedule, a fault injected after c
                  vendor)
               .status == 404);
 }
+
+TEST_CASE("certificate life: a certificate expires when its validity ends; the log, the "
+          "verifier and the monitor say so") {
+    test::example_system_server sys;
+    test::running_service s(2, "sqlite:konform.db", 0, std::chrono::seconds(3));
+    const std::string vendor = s.token("Greetings Vendor A/S", service::role::vendor);
+    const std::string kl = s.token("KL", service::role::kl);
+    const std::string system = test::register_system(s, vendor, sys.server.base_url());
+    const json c = certify(s, kl, system);
+    const std::string id = c["id"];
+    test::temp_dir tmp;
+    const fs::path report = tmp.path / "report.json";
+    util::write_file_atomically(
+        report, s.call("GET", "/api/v1/certificates/" + id + "/report.json", "").body);
+    const std::string vkey = s.call("GET", "/api/v1/log", "").json()["verifier_key"];
+    const std::string log_url = s.url("/log");
+    auto v = verify(report, vkey, log_url);
+    const bool still_valid = v.out.find("status: active") != std::string::npos;
+    // A loaded machine may take the 3 s before the first check: then it is expired already.
+    CHECK_MESSAGE((v.status == 0 || !still_valid), v.out);
+
+    // The housekeeping (every 200 ms here) appends the expiry once the validity has passed.
+    const json life = wait_for([&]() -> std::optional<json> {
+        auto j = s.call("GET", "/api/v1/certificates/" + id, "").json();
+        last_seen = j.dump();
+        if (j["status"] == "expired") return j;
+        return std::nullopt;
+    });
+    REQUIRE(life["history"].size() == 2);
+    CHECK(life["history"][1]["event"] == "expired");
+    CHECK(life["history"][1]["log_index"] == 1);
+    CHECK(s.call("GET", "/api/v1/log", "").json()["size"] == 2);
+
+    // Offline, the entry's own validity says it; against the log, the expiry entry.
+    v = verify(report, vkey, "");
+    CHECK(v.status == 1);
+    CHECK_MESSAGE(v.out.find("status: EXPIRED: valid until ") != std::string::npos, v.out);
+    v = verify(report, vkey, log_url);
+    CHECK(v.status == 1);
+    CHECK_MESSAGE(v.out.find("EXPIRED") != std::string::npos, v.out);
+    // KL cannot bring it back: an expired certificate is a new certification.
+    CHECK(s.call("POST", "/api/v1/certificates/" + id + "/status", kl, R"({"event": "reinstated"})")
+              .status == 409);
+    // A monitor finds the expiry where the rule allows it.
+    std::string out;
+    CHECK_MESSAGE(test::shell(bin + " log monitor '" + log_url + "' --log-key '" + vkey +
+                                  "' --state '" + (tmp.path / "seen.json").string() + "' --trust " +
+                                  (demo / "root.pem").string() + " 2>&1",
+                              &out) == 0,
+                  out);
+    CHECK_MESSAGE(out.find("consistent: 2 entries") != std::string::npos, out);
+}

@@ -44,7 +44,8 @@ web_answer web_call(const std::string& method, const std::string& url, const std
     return a;
 }
 
-running_service::running_service(int workers, const std::string& db_url, double rate) {
+running_service::running_service(int workers, const std::string& db_url, double rate,
+                                 std::chrono::milliseconds validity) {
     st = std::make_unique<service::store>([&] {
         auto db = service::open_database(db_url, dir.path);
         service::apply_migrations(*db);
@@ -55,6 +56,7 @@ running_service::running_service(int workers, const std::string& db_url, double 
     service::service_options opt;
     opt.data_dir = dir.path;
     opt.requests_per_second = rate;
+    opt.validity = validity;
     const std::filesystem::path demo =
         std::filesystem::path(KONFORM_SOURCE_DIR) / "reports/demo-key";
     opt.certifier_key = sign::key::load_private(demo / "private.pem");

@@ -7,6 +7,7 @@
 #include "server/http_server.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,7 +35,8 @@ web_answer web_call(const std::string& method, const std::string& url, const std
 class running_service {
 public:
     explicit running_service(int workers = 2, const std::string& db_url = "sqlite:konform.db",
-                             double rate = 0);
+                             double rate = 0,
+                             std::chrono::milliseconds validity = std::chrono::hours(24 * 365));
     ~running_service();
 
     std::string url(const std::string& path = "") const;

@@ -237,7 +237,7 @@ web_response service::impl::api(const web_request& req, const detail::caller& wh
         if (n == 5 && seg[4] == "events") return run_events(r);
         if (n == 5 && seg[4] == "certify") {
             need_method(req, "POST");
-            std::chrono::hours validity = opt.validity;
+            std::chrono::milliseconds validity = opt.validity;
             if (!req.body.empty()) {
                 const json b = body_of(req);
                 if (b.contains("valid_days")) {

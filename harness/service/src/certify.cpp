@@ -17,7 +17,7 @@ using detail::refusal;
 using nlohmann::json;
 
 certificate_record service::impl::certify(const detail::caller& who, const std::string& run_id,
-                                          std::chrono::hours validity) {
+                                          std::chrono::milliseconds validity) {
     if (!who.is(role::kl)) throw refusal(403, "only KL certifies");
     if (!opt.certifier_key)
         throw refusal(503, "this service has no certifier key: start it with --sign-key");
@@ -65,8 +65,7 @@ certificate_record service::impl::certify(const detail::caller& who, const std::
     c.fingerprint = util::sha256_hex(util::canonicalize(doc.value("target", json::object())));
     c.status = "active";
     c.issued = now_ms();
-    c.valid_until =
-        c.issued + std::chrono::duration_cast<std::chrono::milliseconds>(validity).count();
+    c.valid_until = c.issued + validity.count();
     st.add_artefact(r.id, "certificate/report.json", signed_text);
     st.add_artefact(r.id, "certificate/report.html", signed_html);
     c = st.add_certificate(c, signed_text);

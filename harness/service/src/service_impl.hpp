@@ -86,7 +86,7 @@ struct service::impl {
                           const nlohmann::json& body);
     // KL signs a finished conformant run's report: a certificate in the registry.
     certificate_record certify(const detail::caller& who, const std::string& run,
-                               std::chrono::hours validity);
+                               std::chrono::milliseconds validity);
     detail::verify_answer verify(const std::string& report_text);
     // The system or run, when the caller may see it; throws refusal (404) otherwise.
     system_record visible_system(const detail::caller& who, const std::string& id);

@@ -24,7 +24,8 @@ struct service_options {
     std::string certifier_chain;
     // KL's root certificate (PEM): the verify page says whether a report is anchored in it.
     std::string trust_pem;
-    std::chrono::hours validity{24 * 365}; // a certificate's default life
+    std::chrono::milliseconds validity =
+        std::chrono::hours(24 * 365); // a certificate's default life
     // Requests a client may send per second (a burst of ten times as many is allowed).
     double requests_per_second = 20;
     // Web pages are served over TLS or behind a proxy that terminates it: cookies are
