@@ -45,3 +45,24 @@ TEST_CASE("redirect: the next request, resolved against the URL, with the right 
     http::exchange failed;
     CHECK_FALSE(http::redirect_request(post, failed));
 }
+
+TEST_CASE("redirect: same_origin is the origin's, whether or not one URL begins with the other") {
+    const std::string base = "http://Example.org:80";
+    // Under the base URL.
+    CHECK(http::same_origin("http://Example.org:80/a?b", base));
+    CHECK(http::same_origin("http://Example.org:80", base));
+    CHECK(http::same_origin("http://example.org/x", base)); // default port, host's case
+    CHECK(http::same_origin("http://x.test/api/v1/a", "http://x.test/api"));
+    CHECK(http::same_origin("http://x.test/apiary",
+                            "http://x.test/api")); // the path is not the origin
+    // Beginning with the base URL's text, another authority.
+    CHECK_FALSE(http::same_origin("http://Example.org:8080/a", base));
+    CHECK_FALSE(http::same_origin("http://Example.org:800/a", base));
+    CHECK_FALSE(http::same_origin("http://x.test.evil/a", "http://x.test"));
+    CHECK_FALSE(http::same_origin("http://x.test@evil.test/a", "http://x.test"));
+    CHECK_FALSE(http::same_origin("https://x.test/a", "http://x.test"));
+    // Asked the other way round, and with a base URL that is not one.
+    CHECK(http::same_origin(base, "http://example.org:80/a"));
+    CHECK_FALSE(http::same_origin("not a url/a", "not a url"));
+    CHECK_FALSE(http::same_origin("/a", ""));
+}

@@ -41,10 +41,38 @@ std::optional<std::string> origin_of(const std::string& url) {
     return scheme + "://" + host + ":" + port;
 }
 
+// `url` begins with `base`, and the authority `base` names ends within that beginning: by
+// their text alone, the two have the same scheme and authority.
+bool extends(std::string_view url, std::string_view base) {
+    if (!url.starts_with(base)) return false;
+    const std::size_t scheme_end = base.find("://");
+    if (scheme_end == std::string_view::npos) return false;
+    if (base.find_first_of("/?#", scheme_end + 3) != std::string_view::npos) return true;
+    return url.size() == base.size() ||
+           std::string_view("/?#").find(url[base.size()]) != std::string_view::npos;
+}
+
+// A run asks about the same base URL for every request: its origin is kept.
+std::optional<std::string> cached_origin_of(const std::string& url) {
+    thread_local std::string last_url;
+    thread_local std::optional<std::string> last_origin;
+    thread_local bool filled = false;
+    if (!filled || url != last_url) {
+        last_origin = origin_of(url);
+        last_url = url;
+        filled = true;
+    }
+    return last_origin;
+}
+
 } // namespace
 
 bool same_origin(const std::string& a, const std::string& b) {
-    auto x = origin_of(a), y = origin_of(b);
+    // A request under the target's base URL (most of a run's): the same origin when the
+    // base URL has one.
+    if (extends(a, b)) return cached_origin_of(b).has_value();
+    if (extends(b, a)) return cached_origin_of(a).has_value();
+    auto x = origin_of(a), y = cached_origin_of(b);
     return x && y && *x == *y;
 }
 

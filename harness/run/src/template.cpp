@@ -278,6 +278,21 @@ json render_value(std::string_view text, const variables& vars) {
     return render(text, vars);
 }
 
+bool has_placeholder(std::string_view text) {
+    return text.find("{{") != std::string_view::npos;
+}
+
+bool holds_placeholder(const json& value) {
+    if (value.is_string()) return has_placeholder(value.get_ref<const std::string&>());
+    if (value.is_array())
+        return std::any_of(value.begin(), value.end(),
+                           [](const json& e) { return holds_placeholder(e); });
+    if (value.is_object())
+        for (const auto& [k, v] : value.items())
+            if (has_placeholder(k) || holds_placeholder(v)) return true;
+    return false;
+}
+
 json render_json(const json& value, const variables& vars) {
     if (value.is_string()) {
         return render_value(value.get_ref<const std::string&>(), vars);

@@ -35,6 +35,11 @@ nlohmann::json render_value(std::string_view text, const variables& vars);
 // variable's JSON value (so "{{count}}" can become the number 3).
 nlohmann::json render_json(const nlohmann::json& value, const variables& vars);
 
+// Whether any string or member name in the value holds "{{": a value without one renders as
+// itself, and need not be rendered (nor copied) at all.
+bool holds_placeholder(const nlohmann::json& value);
+bool has_placeholder(std::string_view text);
+
 namespace detail {
 std::string new_uuid();
 std::string now_iso8601();
