@@ -3,6 +3,7 @@
 #include "konform/util/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -312,14 +313,38 @@ json parse_json(std::string_view text, std::size_t max_values, json_comments com
     return root;
 }
 
+namespace {
+
+// What a byte of a JSON string needs: 0 nothing (copied as it is), 1 an escape (a control
+// character, '"' or '\\'), 2 a check that the UTF-8 sequence it is part of is valid.
+constexpr std::array<unsigned char, 256> byte_needs = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 0x20; ++c)
+        t[c] = 1;
+    t['"'] = t['\\'] = 1;
+    for (int c = 0x80; c < 0x100; ++c)
+        t[c] = 2;
+    return t;
+}();
+
+} // namespace
+
 void append_string(std::string& out, std::string_view s) {
-    bool ascii = true;
+    // One pass decides; most strings (member names, URLs, header values) need nothing and
+    // are copied whole.
+    unsigned char needs = 0;
     for (unsigned char c : s)
-        ascii = ascii && c < 0x80;
-    if (ascii)
-        write_string(s, out);
-    else
+        needs |= byte_needs[c];
+    if (needs == 0) {
+        out.reserve(out.size() + s.size() + 2);
+        out += '"';
+        out.append(s);
+        out += '"';
+    } else if (needs & 2) {
         write_string(valid_utf8(s), out);
+    } else {
+        write_string(s, out);
+    }
 }
 
 std::string canonicalize(const json& value) {
