@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <functional>
 #include <memory>
+#include <optional>
 
 namespace konform::run {
 
@@ -64,21 +64,15 @@ public:
 
     void run() {
         auto& ioc = client_.context();
+        // A timer that is always the first to expire: an exchange's timeouts (seconds
+        // away) then never become the first, and arming them costs the event loop no system
+        // call (two an exchange otherwise). It beats ten times a second until the last test
+        // case is committed.
+        beat_.emplace(ioc);
+        next_beat();
         if (!slots_.empty()) go_live(0);
         plan_order();
         start_more();
-        // A timer that is always the first to expire: an exchange's timeouts (seconds
-        // away) then never become the first, and arming them costs the event loop no system
-        // call (two an exchange otherwise). It beats ten times a second while the run lasts.
-        boost::asio::steady_timer beat(ioc);
-        bool beating = true;
-        std::function<void()> next_beat = [&] {
-            beat.expires_after(std::chrono::milliseconds(100));
-            beat.async_wait([&](boost::system::error_code ec) {
-                if (!ec && beating) next_beat();
-            });
-        };
-        next_beat();
         while (committed_ < slots_.size()) {
             ioc.restart();
             ioc.run_for(std::chrono::milliseconds(100));
@@ -89,8 +83,7 @@ public:
             }
             start_more();
         }
-        beating = false;
-        beat.cancel();
+        stop_beat();
         ioc.restart();
         ioc.poll();
     }
@@ -219,6 +212,19 @@ private:
         slots_[i].result = std::move(res);
         while (committed_ < slots_.size() && slots_[committed_].result)
             commit(committed_++);
+        if (committed_ == slots_.size()) stop_beat(); // the event loop may run out of work
+    }
+
+    void next_beat() {
+        beat_->expires_after(std::chrono::milliseconds(100));
+        beat_->async_wait([this](boost::system::error_code ec) {
+            if (!ec && beating_) next_beat();
+        });
+    }
+
+    void stop_beat() {
+        beating_ = false;
+        if (beat_) beat_->cancel();
     }
 
     // Test case i is complete and every earlier one is committed: it takes its place.
@@ -277,6 +283,8 @@ private:
     std::vector<slot> slots_;
     std::vector<std::size_t> order_; // longest first, for running in parallel
     std::size_t committed_ = 0;
+    std::optional<boost::asio::steady_timer> beat_;
+    bool beating_ = true;
     int running_ = 0;
     bool serial_running_ = false;
     bool cancelled_ = false;
