@@ -42,9 +42,9 @@ TEST_CASE("JSON-Schema-Test-Suite draft 7: konform validate gives every answer t
         std::size_t group_index = 0;
         for (const auto& group : groups) {
 #ifdef KONFORM_SANITIZED
-            // Under the sanitizers every third group (one process each): the ordinary pass
+            // Under the sanitizers every fifth group (one process each): the ordinary pass
             // runs them all, this pass looks for memory errors in the same code paths.
-            if (group_index++ % 3 != 0) continue;
+            if (group_index++ % 5 != 0) continue;
 #else
             ++group_index;
 #endif
@@ -82,7 +82,7 @@ TEST_CASE("JSON-Schema-Test-Suite draft 7: konform validate gives every answer t
                                                << network << " need the network");
     CHECK(passed + network == cases);
 #ifdef KONFORM_SANITIZED
-    CHECK(passed >= 100); // a third of the suite, really there and really run
+    CHECK(passed >= 60); // a fifth of the suite, really there and really run
 #else
     CHECK(passed >= 360); // the suite is really there and really run
 #endif

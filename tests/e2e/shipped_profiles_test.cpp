@@ -74,9 +74,14 @@ std::vector<run::run_result> run_against(const std::string& profile, const std::
 } // namespace
 
 TEST_CASE("shipped profiles: the reference systems are conformant, twice in a row") {
+#ifdef KONFORM_SANITIZED
+    const int times = 1; // memory errors show in one run; the ordinary pass runs two
+#else
+    const int times = 2;
+#endif
     for (const auto& sys : reference::systems()) {
         CAPTURE(sys.profile);
-        auto runs = run_against(sys.profile, "", 2);
+        auto runs = run_against(sys.profile, "", times);
         for (const auto& r : runs) {
             CHECK(r.overall == run::run_verdict::conformant);
             for (const auto& rr : r.requirements)
@@ -141,17 +146,17 @@ TEST_CASE("shipped profiles: every fault is caught, and only its requirements fa
     check_faults("example");
 }
 TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: oio") {
-    check_faults("oio-rest-organisation");
+    check_faults("oio-rest-organisation", 2);
 }
 TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: sf1520") {
-    check_faults("sf1520-cpr-personlookup");
+    check_faults("sf1520-cpr-personlookup", 2);
 }
 TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: dawa") {
-    check_faults("dawa-adresser", 2);
+    check_faults("dawa-adresser", 3);
 }
 
 TEST_CASE("shipped profiles: every fault is caught, and only its requirements fail: dar") {
-    check_faults("datafordeler-dar", 4); // 27 s a fault under ASan
+    check_faults("datafordeler-dar", 6); // 27 s a fault under ASan
 }
 
 TEST_CASE("shipped profiles: every reference system has its fault test above") {
