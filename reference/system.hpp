@@ -17,7 +17,7 @@ struct fault {
     bool serves_anonymous_clients = false;
     // A fault in how the system behaves under load, not in what it answers: the server's
     // latency profile (latency_profile::parse), the handler unchanged.
-    std::string latency;
+    std::string latency{};
 };
 
 // The faults that break a profile's service levels: a stall of 1 s every 5 s (breaks
