@@ -262,16 +262,13 @@ exit_code monitor(const log_args& a) {
     } catch (const std::invalid_argument& e) {
         return lie(e.what());
     }
-    const bool from_start = a.full || !state.edge;
-    const std::uint64_t to_read =
-        from_start || cp.size < state.size ? cp.size : cp.size - state.size;
+    const std::uint64_t to_read = tlog::entries_to_read(state, cp, options);
     if (to_read > a.max_entries) {
         std::cout << util::visible(a.dir)
                   << ": CANNOT CHECK: the checkpoint asks the monitor to read " << to_read
                   << " entries, more than --max-entries " << a.max_entries << '\n';
         return exit_code::incomplete;
     }
-    const std::uint64_t before = state.size;
     tlog::tile_reader reader(files, cp.size);
     tlog::monitor_outcome seen;
     try {
@@ -281,8 +278,8 @@ exit_code monitor(const log_args& a) {
     }
     if (!seen.lie.empty()) return lie(seen.lie);
     util::write_file_atomically(a.state, state.to_json().dump(2) + "\n");
-    std::cout << util::visible(a.dir) << ": consistent: " << cp.size << " entries, "
-              << (cp.size - before) << " new since the last check, every one checked ("
+    std::cout << util::visible(a.dir) << ": consistent: " << cp.size << " entries, " << seen.fresh
+              << " new since the last check, every one checked ("
               << (seen.from_start ? "the whole log read, " : "only the new read, ")
               << state.book.size() << " certificates; " << reader.files_fetched() << " files, "
               << reader.bytes_fetched() << " bytes read)\n";

@@ -97,6 +97,16 @@ monitor_state monitor_state::from_json(const json& j) {
     return s;
 }
 
+bool reads_from_start(const monitor_state& state, const monitor_options& options) {
+    return options.full || !state.edge;
+}
+
+std::uint64_t entries_to_read(const monitor_state& state, const checkpoint& cp,
+                              const monitor_options& options) {
+    if (reads_from_start(state, options) || cp.size < state.size) return cp.size;
+    return cp.size - state.size;
+}
+
 monitor_outcome monitor_log(tile_reader& reader, const checkpoint& cp, monitor_state& state,
                             const monitor_options& options) {
     monitor_outcome out;
@@ -115,7 +125,7 @@ monitor_outcome monitor_log(tile_reader& reader, const checkpoint& cp, monitor_s
         " entries are not those of the checkpoint seen before (a changed, removed or "
         "reordered entry, or a fork)";
 
-    out.from_start = options.full || !state.edge;
+    out.from_start = reads_from_start(state, options);
     tree_edge edge = out.from_start ? tree_edge{} : *state.edge;
     status_book book = out.from_start ? status_book{} : state.book;
     auto open = out.from_start ? std::map<unsigned, std::vector<hash>>{} : state.open_tiles;
@@ -147,7 +157,6 @@ monitor_outcome monitor_log(tile_reader& reader, const checkpoint& cp, monitor_s
                 continue;
             }
             edge.append(leaf_hash(text), completed);
-            ++out.read;
             if (!tile_lie.empty()) return lie(tile_lie);
             if (out.from_start && edge.size() == state.size && edge.root() != state.root)
                 return lie(rewritten);

@@ -37,10 +37,15 @@ struct monitor_options {
 
 struct monitor_outcome {
     std::string lie;         // why the log is not trustworthy, or ""
-    std::uint64_t read = 0;  // entries read
     std::uint64_t fresh = 0; // entries new since the state's checkpoint
     bool from_start = false; // whether the whole log was read
 };
+
+// Whether a check reads the whole log (asked to, or the state keeps no edge), and how many
+// entries it reads to reach `cp`.
+bool reads_from_start(const monitor_state& state, const monitor_options& options);
+std::uint64_t entries_to_read(const monitor_state& state, const checkpoint& cp,
+                              const monitor_options& options);
 
 // Checks the log behind `reader` (of `cp`'s size) against what `state` saw: the checkpoint's
 // root is the root of the entries, the log extends the tree seen before, the tiles hold the
