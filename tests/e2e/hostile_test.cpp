@@ -66,7 +66,15 @@ const nlohmann::json& by_id(const nlohmann::json& report, const std::string& id)
 } // namespace
 
 TEST_CASE("hostile: every misbehaviour ends in error or fail, in time, with a report") {
+    std::size_t index = 0;
     for (const auto& [m, name] : hostile::all_modes()) {
+#ifdef KONFORM_SANITIZED
+        // Under the sanitizers every second misbehaviour: the ordinary pass takes them all,
+        // and the test below takes every one that must end in its own verdict.
+        if (index++ % 2 != 0) continue;
+#else
+        ++index;
+#endif
         CAPTURE(name);
         hostile server(m);
         outcome o = run_against(server.url(m == hostile::mode::tls_stall), "--jobs 16");
