@@ -3,7 +3,9 @@
 #include "client_certificate.hpp"
 #include "read_header.hpp"
 #include "tls_facts.hpp"
+#include "wire_request.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -107,22 +109,6 @@ struct connection {
         lowest().socket().close(ignored);
     }
 };
-
-// RFC 9110 §9.2.2: a request that may be sent again without a further effect. Only these
-// are ever retried; a POST or PATCH whose answer did not come is never sent twice.
-bool idempotent(bhttp::verb v) {
-    switch (v) {
-    case bhttp::verb::get:
-    case bhttp::verb::head:
-    case bhttp::verb::options:
-    case bhttp::verb::trace:
-    case bhttp::verb::put:
-    case bhttp::verb::delete_:
-        return true;
-    default:
-        return false;
-    }
-}
 
 // An idle kept-alive connection the server has closed (or written to unasked) since its
 // last answer: readable without a request. Such a connection is never used again. One
@@ -457,17 +443,18 @@ struct client::impl {
     }
 
     template <class Stream>
-    asio::awaitable<beast::error_code> roundtrip(Stream& stream, connection& c,
-                                                 bhttp::request<bhttp::string_body>& req,
-                                                 const origin& o, clock_type::time_point deadline,
-                                                 exchange& x, bool& nothing_received) {
+    asio::awaitable<beast::error_code>
+    roundtrip(Stream& stream, connection& c, const detail::wire_request& req, const origin& o,
+              clock_type::time_point deadline, exchange& x, bool& nothing_received) {
         nothing_received = true;
         watch w(*this, c.lowest().socket());
         beast::error_code stop;
         if (interrupted_before(phase::send, o, deadline, x, stop)) co_return stop;
         auto t0 = clock_type::now();
         c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
-        auto [wec, wn] = co_await bhttp::async_write(stream, req, use_ec);
+        const std::array<asio::const_buffer, 2> wire{asio::buffer(req.head),
+                                                     asio::buffer(x.req.body)};
+        auto [wec, wn] = co_await asio::async_write(stream, wire, use_ec);
         x.time.send = ms_since(t0);
         if (wec) {
             x.failed_in = phase::send;
@@ -483,7 +470,7 @@ struct client::impl {
         for (int interim = 0;; ++interim) {
             parser.emplace();
             parser->body_limit(opt.lim.max_body_bytes);
-            if (req.method() == bhttp::verb::head) parser->skip(true);
+            if (req.is_head) parser->skip(true);
             read_expiry = bounded(deadline, opt.lim.read_timeout);
             c.lowest().expires_at(read_expiry);
             if (interrupted_before(phase::wait, o, deadline, x, stop)) co_return stop;
@@ -513,6 +500,17 @@ struct client::impl {
             }
         }
         auto t2 = clock_type::now();
+        // A body already read with the header is parsed as it is: no read, no completion
+        // to wait for. What it may hold is bounded by the buffer (the header limit).
+        if (!parser->is_done() && c.buffer.size() > 0) {
+            beast::error_code pec;
+            c.buffer.consume(parser->put(c.buffer.data(), pec));
+            if (pec && pec != bhttp::error::need_more) {
+                x.failed_in = phase::receive;
+                x.explanation = explain(pec, phase::receive, o, deadline, x.req.client_certificate);
+                co_return pec;
+            }
+        }
         if (!parser->is_done()) {
             if (interrupted_before(phase::receive, o, deadline, x, stop)) co_return stop;
             const beast::error_code bec =
@@ -544,31 +542,11 @@ struct client::impl {
         co_return beast::error_code{};
     }
 
-    // The message as it goes on the wire: method, target, Host, User-Agent, the request's
-    // headers, and a body with its length.
-    bhttp::request<bhttp::string_body> message_of(const request& r, const origin& o) const {
-        bhttp::request<bhttp::string_body> req;
-        bhttp::verb verb = bhttp::string_to_verb(r.method);
-        if (verb == bhttp::verb::unknown)
-            req.method_string(r.method);
-        else
-            req.method(verb);
-        req.target(o.target);
-        req.version(11);
-        bool default_port = (o.https && o.port == "443") || (!o.https && o.port == "80");
-        std::string host_header =
-            o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-        if (!default_port) host_header += ":" + o.port;
-        req.set(bhttp::field::host, host_header);
-        req.set(bhttp::field::user_agent, opt.user_agent);
-        for (const auto& [k, v] : r.headers)
-            req.insert(k, v);
-        if (!r.body.empty() || verb == bhttp::verb::post || verb == bhttp::verb::put ||
-            verb == bhttp::verb::patch) {
-            req.body() = r.body;
-            req.prepare_payload();
-        }
-        return req;
+    // The Host header for an origin: a port only when it is not the scheme's own.
+    static std::string host_header(const origin& o) {
+        std::string h = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+        if (!((o.https && o.port == "443") || (!o.https && o.port == "80"))) h += ":" + o.port;
+        return h;
     }
 
     // Waits for the next request slot under max_requests_per_second.
@@ -588,8 +566,8 @@ struct client::impl {
 
     // The exchange on a pooled connection or a fresh one; a stale kept-alive connection is
     // dropped, and an idempotent request retried once (RFC 9110 §9.2.2).
-    asio::awaitable<void> attempts(exchange& x, bhttp::request<bhttp::string_body>& req,
-                                   const origin& o, clock_type::time_point deadline) {
+    asio::awaitable<void> attempts(exchange& x, const detail::wire_request& req, const origin& o,
+                                   clock_type::time_point deadline) {
         // Connections without the client certificate are pooled apart from those with it.
         const std::string pool_key =
             o.key() + (!x.req.client_cert_file.empty()
@@ -650,8 +628,7 @@ struct client::impl {
             // interrupt, a timeout, or any byte of an answer, and never a POST or PATCH:
             // the system may have acted on it (RFC 9110 §9.2.2).
             if (!(attempt == 0 && x.reused_connection && nothing && !cancelled &&
-                  ec != beast::error::timeout && idempotent(req.method()) &&
-                  clock_type::now() < deadline))
+                  ec != beast::error::timeout && req.idempotent && clock_type::now() < deadline))
                 break;
             x.explanation.clear();
         }
@@ -679,25 +656,24 @@ struct client::impl {
         // Header lines come from templates, captured values and issued tokens: a line break
         // in one would add header lines of its own (a second Host) that the evidence would
         // not show as sent. Such a request is never sent.
+        constexpr std::string_view breaks("\r\n\0", 3);
         for (const auto& [k, v] : x.req.headers)
-            if ((k + v).find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+            if (k.find_first_of(breaks) != std::string::npos ||
+                v.find_first_of(breaks) != std::string::npos) {
                 x.error =
                     boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
                 x.explanation = "not sent: request header " + k + " holds a line break or NUL byte";
                 co_return x;
             }
-        bhttp::request<bhttp::string_body> req = message_of(x.req, o);
+        // What is sent, with the header fields the client adds, is what the evidence shows.
+        const detail::wire_request req =
+            detail::serialise(x.req, o.target, host_header(o), opt.user_agent);
         if (opt.lim.max_requests_per_second > 0) {
             co_await wait_for_slot();
             x.started = std::chrono::system_clock::now(); // when it leaves, not when it queued
             start = clock_type::now();
             deadline = start + opt.lim.total_timeout;
         }
-        // Record what was actually sent, with the headers the client added.
-        x.req.headers.clear();
-        for (const auto& f : req)
-            x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-
         co_await attempts(x, req, o, deadline);
         x.time.total = ms_since(start);
         x.timed_out = x.error == beast::error::timeout;
