@@ -125,6 +125,13 @@ std::optional<json> pointer_value(const json& doc, const std::string& pointer) {
     return doc.at(p);
 }
 
+// The value a JSON Pointer names in place, or nullptr.
+const json* pointer_at(const json& doc, const std::string& pointer) {
+    if (pointer.empty()) return &doc;
+    json::json_pointer p(pointer);
+    return doc.contains(p) ? &doc.at(p) : nullptr;
+}
+
 // Where a JSON Pointer that names nothing stops: the deepest place it names that exists,
 // and what is there ("at /results/0 the keys are: id, navn"), so a misspelled or moved
 // member is found without opening the evidence.
@@ -403,8 +410,8 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
             return {false, a.selector + " " + a.predicates.dump(), "(no " + format + " body)",
                     error};
         }
-        const std::optional<json> value =
-            doc == &response_view::absent() ? std::nullopt : pointer_value(*doc, a.selector);
+        const json* value =
+            doc == &response_view::absent() ? nullptr : pointer_at(*doc, a.selector);
         outcome o = evaluate_predicates(a.predicates, value);
         const std::string member = a.what == model::subject::data     ? "data"
                                    : a.what == model::subject::errors ? "errors"

@@ -12,11 +12,20 @@ namespace konform::check {
 
 using nlohmann::json;
 
-std::string show(const std::optional<json>& value, std::size_t max) {
+namespace {
+
+// A value as show() gives it, from a pointer (null: missing), without copying it.
+std::string shown(const json* value, std::size_t max = 200) {
     if (!value) return "(missing)";
     std::string s = value->dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > max) s = s.substr(0, max) + "... (" + std::to_string(s.size()) + " characters)";
     return s;
+}
+
+} // namespace
+
+std::string show(const std::optional<json>& value, std::size_t max) {
+    return shown(value ? &*value : nullptr, max);
 }
 
 namespace {
@@ -54,15 +63,16 @@ std::string type_name(const json& v) {
     return v.type_name();
 }
 
-outcome fail(std::string expected, const std::optional<json>& actual,
-             std::string explanation = {}) {
-    return {false, std::move(expected), show(actual), std::move(explanation)};
+outcome fail(std::string expected, const json* actual, std::string explanation = {}) {
+    return {false, std::move(expected), shown(actual), std::move(explanation)};
 }
 
-outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual,
+// A predicate that held: evaluate_all shows the value once, for all of them.
+const outcome held{true, {}, {}, {}};
+
+outcome evaluate_one(const std::string& name, const json& arg, const json* actual,
                      const reading& how);
-outcome evaluate_all(const json& predicates, const std::optional<json>& given,
-                     const reading& outer);
+outcome evaluate_all(const json& predicates, const json* given, const reading& outer);
 
 std::optional<std::size_t> size_of(const json& v) {
     if (v.is_array() || v.is_object()) return v.size();
@@ -73,116 +83,115 @@ std::optional<std::size_t> size_of(const json& v) {
 // One function per kind of predicate; evaluate_one dispatches on the predicate table's enum
 // (model/predicates.hpp), so a predicate the table gains without an evaluator does not build.
 
-outcome pattern(model::predicate p, const json& arg, const std::optional<json>& actual) {
-    const std::string re = arg.is_string() ? arg.get<std::string>() : show(arg);
+outcome pattern(model::predicate p, const json& arg, const json* actual) {
+    const std::string re = arg.is_string() ? arg.get<std::string>() : shown(&arg);
     const bool want = p == model::predicate::matches;
     std::string error;
     const bool m = regex_search(text_of(*actual), re, error);
     if (!error.empty())
         return fail(std::string(want ? "matches" : "not_matches") + " /" + re + "/", actual, error);
-    return m == want ? outcome{true, {}, show(actual), {}}
-                     : fail((want ? "matches /" : "does not match /") + re + "/", actual);
+    return m == want ? held : fail((want ? "matches /" : "does not match /") + re + "/", actual);
 }
 
-outcome bound(model::predicate p, const json& arg, const std::optional<json>& actual,
-              const reading& how) {
+outcome bound(model::predicate p, const json& arg, const json* actual, const reading& how) {
     using model::predicate;
-    const std::string want = (p == predicate::lt   ? "< "
-                              : p == predicate::le ? "<= "
-                              : p == predicate::gt ? "> "
-                                                   : ">= ") +
-                             show(arg) + how.describe();
+    const auto want = [&] {
+        return (p == predicate::lt   ? "< "
+                : p == predicate::le ? "<= "
+                : p == predicate::gt ? "> "
+                                     : ">= ") +
+               shown(&arg) + how.describe();
+    };
     auto c = order_values(*actual, arg, how);
-    if (!c) return fail(want, actual, "the value cannot be compared with " + show(arg));
-    const bool held = p == predicate::lt   ? *c < 0
-                      : p == predicate::le ? *c <= 0
-                      : p == predicate::gt ? *c > 0
-                                           : *c >= 0;
-    return held ? outcome{true, {}, show(actual), {}} : fail(want, actual);
+    if (!c) return fail(want(), actual, "the value cannot be compared with " + shown(&arg));
+    const bool holds = p == predicate::lt   ? *c < 0
+                       : p == predicate::le ? *c <= 0
+                       : p == predicate::gt ? *c > 0
+                                            : *c >= 0;
+    return holds ? held : fail(want(), actual);
 }
 
-outcome contains(const json& arg, const std::optional<json>& actual, const reading& how) {
+outcome contains(const json& arg, const json* actual, const reading& how) {
     const json& v = *actual;
-    bool held = false;
+    bool found = false;
     if (v.is_string())
-        held = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
+        found = v.get_ref<const std::string&>().find(text_of(arg)) != std::string::npos;
     else if (v.is_array())
         for (const auto& e : v)
-            held = held || same_value(e, arg, how);
+            found = found || same_value(e, arg, how);
     else if (v.is_object() && arg.is_string())
-        held = v.contains(arg.get<std::string>());
-    return held ? outcome{true, {}, show(actual), {}} : fail("contains " + show(arg), actual);
+        found = v.contains(arg.get<std::string>());
+    return found ? held : fail("contains " + shown(&arg), actual);
 }
 
-outcome count(const json& arg, const std::optional<json>& actual, const reading& how) {
+outcome count(const json& arg, const json* actual, const reading& how) {
     auto n = size_of(*actual);
     if (!n)
-        return fail("count " + show(arg), actual,
+        return fail("count " + shown(&arg), actual,
                     "the value is a " + type_name(*actual) + ", which has no count");
     json counted = *n;
     if (arg.is_number())
         return same_value(counted, arg)
-                   ? outcome{true, {}, show(actual), {}}
-                   : fail("count " + show(arg), actual, "count is " + counted.dump());
-    outcome inner = evaluate_all(arg, counted, how);
-    if (inner.passed) return {true, {}, show(actual), {}};
+                   ? held
+                   : fail("count " + shown(&arg), actual, "count is " + counted.dump());
+    outcome inner = evaluate_all(arg, &counted, how);
+    if (inner.passed) return held;
     return fail("count " + inner.expected, actual, "count is " + counted.dump());
 }
 
-outcome elements(bool every, const json& arg, const std::optional<json>& actual,
-                 const reading& how) {
+outcome elements(bool every, const json& arg, const json* actual, const reading& how) {
     const std::string name = every ? "each" : "some";
     const json& v = *actual;
     if (!v.is_array() && !v.is_object())
-        return fail(name + " element " + show(arg), actual, "the value is not an array");
-    std::size_t i = 0, held = 0;
+        return fail(name + " element " + shown(&arg), actual, "the value is not an array");
+    std::size_t i = 0, holding = 0;
     for (const auto& e : v) {
-        outcome inner = evaluate_all(arg, e, how);
+        outcome inner = evaluate_all(arg, &e, how);
         if (inner.passed)
-            ++held;
+            ++holding;
         else if (every)
             return fail("each element " + inner.expected, actual,
                         "element " + std::to_string(i) + " is " + inner.actual +
                             (inner.explanation.empty() ? "" : " (" + inner.explanation + ")"));
         ++i;
     }
-    if (!every && held == 0)
-        return fail("some element " + show(arg), actual, "no element satisfies it");
-    return {true, {}, show(actual), {}};
+    if (!every && holding == 0)
+        return fail("some element " + shown(&arg), actual, "no element satisfies it");
+    return held;
 }
 
-outcome evaluate_one(const std::string& name, const json& arg, const std::optional<json>& actual,
+outcome evaluate_one(const std::string& name, const json& arg, const json* actual,
                      const reading& how) {
     using model::predicate;
     const model::predicate_info* info = model::find_predicate(name);
     if (!info) return fail(name, actual, "unknown predicate \"" + name + "\"");
-    const outcome ok{true, {}, show(actual), {}};
+    const outcome& ok = held;
     if (info->id == predicate::exists) return actual ? ok : fail("to exist", actual);
-    if (info->id == predicate::absent)
-        return !actual ? outcome{true, {}, "(missing)", {}} : fail("to be absent", actual);
-    if (!actual) return fail(name + " " + show(arg), actual, "the value is missing");
+    if (info->id == predicate::absent) return !actual ? held : fail("to be absent", actual);
+    if (!actual) return fail(name + " " + shown(&arg), actual, "the value is missing");
     const json& v = *actual;
     switch (info->id) {
     case predicate::exists:
     case predicate::absent:
         break; // judged above, present or not
     case predicate::equals:
-        return same_value(v, arg, how) ? ok : fail("equals " + show(arg) + how.describe(), actual);
+        return same_value(v, arg, how) ? ok
+                                       : fail("equals " + shown(&arg) + how.describe(), actual);
     case predicate::not_equals:
         return !same_value(v, arg, how)
                    ? ok
-                   : fail("not equal to " + show(arg) + how.describe(), actual);
+                   : fail("not equal to " + shown(&arg) + how.describe(), actual);
     case predicate::matches:
     case predicate::not_matches:
         return pattern(info->id, arg, actual);
     case predicate::type: {
-        const std::string t = arg.is_string() ? arg.get<std::string>() : show(arg);
+        const std::string t = arg.is_string() ? arg.get<std::string>() : shown(&arg);
         return has_type(v, t) ? ok : fail("of type " + t, actual, "found type " + type_name(v));
     }
     case predicate::one_of:
         for (const auto& e : arg)
             if (same_value(v, e, how)) return ok;
-        return fail("one of " + show(arg) + how.describe(), actual);
+        return fail("one of " + shown(&arg) + how.describe(), actual);
     case predicate::lt:
     case predicate::le:
     case predicate::gt:
@@ -204,22 +213,21 @@ outcome evaluate_one(const std::string& name, const json& arg, const std::option
     return ok;
 }
 
-outcome evaluate_all(const json& predicates, const std::optional<json>& given,
-                     const reading& outer) {
+outcome evaluate_all(const json& predicates, const json* given, const reading& outer) {
     const reading how = reading::of(predicates, outer);
     // "at": a JSON Pointer into the value, so each/some can look inside array elements.
-    std::optional<json> actual = given;
+    const json* actual = given;
     std::string at;
     if (predicates.contains("at")) {
         at = predicates["at"].get<std::string>();
-        actual.reset();
+        actual = nullptr;
         try {
             json::json_pointer p(at);
-            if (given && given->contains(p)) actual = given->at(p);
+            if (given && given->contains(p)) actual = &given->at(p);
         } catch (const json::exception&) {
         }
     }
-    outcome last{true, {}, show(actual), {}};
+    outcome last{true, {}, {}, {}};
     std::string expected_all;
     for (const auto& [name, arg] : predicates.items()) {
         if (model::is_modifier(name)) continue;
@@ -231,15 +239,20 @@ outcome evaluate_all(const json& predicates, const std::optional<json>& given,
         // A rows comparison says what it compared in words, not as its (long) arguments.
         if (name == "rows" && predicates.size() == 1) return o;
         if (!expected_all.empty()) expected_all += " and ";
-        expected_all += name + (name == "exists" || name == "absent" ? "" : " " + show(arg));
+        expected_all += name + (name == "exists" || name == "absent" ? "" : " " + shown(&arg));
     }
     last.expected = expected_all + how.describe();
+    last.actual = shown(actual);
     return last;
 }
 
 } // namespace
 
 outcome evaluate_predicates(const json& predicates, const std::optional<json>& given) {
+    return evaluate_all(predicates, given ? &*given : nullptr, {});
+}
+
+outcome evaluate_predicates(const json& predicates, const json* given) {
     return evaluate_all(predicates, given, {});
 }
 

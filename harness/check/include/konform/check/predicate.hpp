@@ -20,6 +20,8 @@ struct outcome {
 // lt, le, gt, ge, contains, count, each, some. See docs/writing-profiles.md.
 outcome evaluate_predicates(const nlohmann::json& predicates,
                             const std::optional<nlohmann::json>& actual);
+// The same, on a value in place (nullptr: missing): nothing is copied.
+outcome evaluate_predicates(const nlohmann::json& predicates, const nlohmann::json* actual);
 
 // A value as shown in reports: strings as JSON strings, long values shortened.
 std::string show(const std::optional<nlohmann::json>& value, std::size_t max = 200);
