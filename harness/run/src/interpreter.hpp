@@ -73,7 +73,11 @@ private:
     send(const model::request_spec& spec, http::request r, state& st);
     // Notes whether an exchange reached the system, for the unreachable-system rule.
     void note_reach(const http::exchange& x, bool answered, state& st);
-    void judge(const model::step& s, state& st, check::response_view& view, step_result& sr);
+    // Judges the step's expectations into sr.assertions, one an expectation, in order. With
+    // `passes_in_full` false (a load's sample), an expectation that held is only its
+    // verdict: what it expected and found is written out only for one that did not.
+    void judge(const model::step& s, state& st, check::response_view& view, step_result& sr,
+               bool passes_in_full = true);
     void take_captures(const model::step& s, state& st, check::response_view& view,
                        step_result& sr);
     std::size_t record(const http::exchange& x, state& st);

@@ -42,7 +42,7 @@ json interpreter::redacted_check(const json& judged) const {
 // An expectation with `after` is judged once those it waits for are: not reached unless
 // they all passed.
 void interpreter::judge(const model::step& s, state& st, check::response_view& view,
-                        step_result& sr) {
+                        step_result& sr, bool passes_in_full) {
     std::vector<std::optional<assertion_result>> done(s.expectations().size());
     auto judge_one = [&](const model::assertion& a) {
         check::outcome o;
@@ -68,6 +68,11 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
             harness_error = true;
             o = {false, a.predicates.dump(), "(not evaluated)",
                  std::string("the assertion could not be built: ") + e.what()};
+        }
+        if (o.passed && !harness_error && !passes_in_full) {
+            assertion_result held;
+            held.v = verdict::pass;
+            return held;
         }
         assertion_result ar =
             assertion_of(a, st, sr,
