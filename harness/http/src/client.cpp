@@ -5,6 +5,7 @@
 #include "tls_facts.hpp"
 #include "wire_request.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,7 +23,6 @@
 #include <openssl/x509v3.h>
 #include <optional>
 #include <poll.h>
-#include <set>
 #include <stdexcept>
 
 namespace konform::http {
@@ -140,7 +140,9 @@ struct client::impl {
     std::optional<asio::ssl::context> ssl_without_certificate; // for a step that sends none
     std::map<std::string, asio::ssl::context> ssl_with_other;  // by a step's own certificate
     std::multimap<std::string, std::unique_ptr<connection>> idle;
-    std::set<tcp::socket*> busy; // sockets with an operation under way, for cancellation
+    // Sockets with an operation under way, for cancellation: a handful (one a connection in
+    // use), so a vector, reused without allocating.
+    std::vector<tcp::socket*> busy;
     bool cancelled = false;
     clock_type::time_point next_start{}; // for max_requests_per_second
 
@@ -186,8 +188,13 @@ struct client::impl {
     struct watch {
         impl& self;
         tcp::socket* socket;
-        watch(impl& i, tcp::socket& s) : self(i), socket(&s) { self.busy.insert(socket); }
-        ~watch() { self.busy.erase(socket); }
+        watch(impl& i, tcp::socket& s) : self(i), socket(&s) { self.busy.push_back(socket); }
+        ~watch() {
+            auto it = std::find(self.busy.begin(), self.busy.end(), socket);
+            if (it == self.busy.end()) return;
+            *it = self.busy.back();
+            self.busy.pop_back();
+        }
     };
 
     void cancel_all() {
@@ -534,6 +541,7 @@ struct client::impl {
         r.status = static_cast<int>(msg.result_int());
         r.reason = std::string(msg.reason());
         r.version = std::to_string(msg.version() / 10) + "." + std::to_string(msg.version() % 10);
+        r.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
         for (const auto& f : msg)
             r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         r.body = std::move(msg.body());
@@ -705,7 +713,7 @@ bool refused_by_tls(const exchange& x) {
 }
 
 asio::awaitable<exchange> client::async_perform(request req) {
-    co_return co_await impl_->perform(std::move(req));
+    return impl_->perform(std::move(req)); // the impl's own coroutine: no frame of its own
 }
 
 exchange client::perform(request req) {
