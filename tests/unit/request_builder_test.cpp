@@ -3,6 +3,7 @@
 
 #include <boost/url/parse.hpp>
 #include <doctest/doctest.h>
+#include <functional>
 
 using namespace konform;
 using run::detail::build_request;
@@ -86,4 +87,34 @@ TEST_CASE("request: a GraphQL request sends its query as written, its variables 
     for (const auto& [k, v] : req.headers)
         accepts += k == "Accept" || k == "accept";
     CHECK(accepts == 1);
+}
+
+TEST_CASE("request: one that names a generator does not build alike twice; one of variables "
+          "does") {
+    model::request_spec spec;
+    spec.path = "/items/{{id}}";
+    spec.headers = {{"Authorization", "Bearer {{token}}"}};
+    spec.json_body = nlohmann::json{{"name", "{{name | upper}}"}, {"n", 1}};
+    CHECK(run::detail::builds_alike(spec));
+    for (auto change : std::vector<std::function<void(model::request_spec&)>>{
+             [](auto& s) { s.path = "/items/{{$uuid}}"; },
+             [](auto& s) {
+                 s.query = {{"at", "{{ $now }}"}};
+             },
+             [](auto& s) {
+                 s.headers.push_back({"X-Request-Id", "{{$random}}"});
+             },
+             [](auto& s) {
+                 s.json_body = nlohmann::json{{"ids", {"{{$uuid}}"}}};
+             },
+             [](auto& s) { s.text_body = "sent {{$timestamp}}"; },
+             [](auto& s) {
+                 s.soap = model::request_spec::soap_message{"1.1", "", "", "<d>{{$today}}</d>"};
+             }}) {
+        model::request_spec changed = spec;
+        change(changed);
+        CHECK_FALSE(run::detail::builds_alike(changed));
+    }
+    spec.text_body = "costs $5 {{amount}}"; // a dollar outside a placeholder is text
+    CHECK(run::detail::builds_alike(spec));
 }

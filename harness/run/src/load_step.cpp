@@ -4,6 +4,7 @@
 #include "interpreter_state.hpp"
 #include "konform/check/service_level.hpp"
 #include "konform/load/recorder.hpp"
+#include "request_builder.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -70,6 +71,9 @@ struct load_run {
     std::vector<json> rows;                  // the data set's rows, cycled
     std::vector<std::vector<tally>> tallies; // per step, per expectation
     std::vector<step_result> scratch;        // per step: a sample's verdicts, judged into
+    // Per step: its request as built once, when no row changes it (the load's variables do
+    // not change while it runs); copied for each arrival, which auth may still change.
+    std::vector<std::optional<http::request>> built;
     std::optional<kept_exchange> first, slowest, failing;
     std::string build_error; // the first request that could not be built
     bool interrupted = false;
@@ -138,6 +142,11 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         }
     }
 
+    if (run.rows.empty()) run.built.resize(ld.steps.size());
+    const auto alike = [&](std::size_t k) {
+        return !run.built.empty() && builds_alike(ld.steps[k].exchange()->request);
+    };
+
     run.start = clock_type::now();
     run.window_end = run.start + from_seconds(run.ramp + run.window);
     // Arrivals still waiting for a connection this long after the window are never sent.
@@ -159,14 +168,17 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         const std::size_t second = static_cast<std::size_t>(
             std::max(0.0, seconds_between(run.start, intended) - run.ramp));
         std::optional<http::request> req;
-        {
+        if (!run.built.empty() && run.built[step_index])
+            req = *run.built[step_index];
+        else {
             // Rendered with its row, synchronously: other arrivals share the variables.
             variable_scope scope(st.vars);
             bind_row(scope, i);
             auto prepared = prepare(ex.request, st);
-            if (prepared)
+            if (prepared) {
                 req = std::move(*prepared);
-            else if (run.build_error.empty())
+                if (alike(step_index)) run.built[step_index] = req;
+            } else if (run.build_error.empty())
                 run.build_error = prepared.error().text;
         }
         if (!req) {

@@ -158,4 +158,50 @@ http::request build_request(const model::request_spec& spec, const variables& va
     return req;
 }
 
+namespace {
+
+// A "$" inside a placeholder: a generator, or a name no variable can have.
+bool names_generator(std::string_view text) {
+    for (std::size_t at = text.find("{{"); at != std::string_view::npos;
+         at = text.find("{{", at + 2)) {
+        const std::size_t end = text.find("}}", at + 2);
+        if (text.substr(at + 2, end == std::string_view::npos ? end : end - at - 2).find('$') !=
+            std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+bool json_names_generator(const nlohmann::json& value) {
+    if (value.is_string()) return names_generator(value.get_ref<const std::string&>());
+    if (value.is_array() || value.is_object())
+        for (const auto& [k, v] : value.items())
+            if (names_generator(k) || json_names_generator(v)) return true;
+    return false;
+}
+
+bool pairs_name_generator(const std::vector<std::pair<std::string, std::string>>& pairs) {
+    for (const auto& [k, v] : pairs)
+        if (names_generator(k) || names_generator(v)) return true;
+    return false;
+}
+
+} // namespace
+
+bool builds_alike(const model::request_spec& spec) {
+    bool generated = names_generator(spec.path) || pairs_name_generator(spec.query) ||
+                     pairs_name_generator(spec.headers) || names_generator(spec.soap_action);
+    if (spec.json_body) generated = generated || json_names_generator(*spec.json_body);
+    if (spec.xml_body) generated = generated || names_generator(*spec.xml_body);
+    if (spec.text_body) generated = generated || names_generator(*spec.text_body);
+    if (spec.form_body) generated = generated || pairs_name_generator(*spec.form_body);
+    if (spec.soap)
+        generated = generated || names_generator(spec.soap->action) ||
+                    names_generator(spec.soap->header) || names_generator(spec.soap->body);
+    if (spec.graphql)
+        generated = generated || json_names_generator(spec.graphql->variables) ||
+                    !spec.graphql->paging_variables.empty();
+    return !generated;
+}
+
 } // namespace konform::run::detail

@@ -14,4 +14,8 @@ namespace konform::run::detail {
 http::request build_request(const model::request_spec& spec, const variables& vars,
                             const std::string& base_url);
 
+// Whether the request builds alike every time from the same variables: none of its
+// templates names a generator ({{$uuid}}, {{$now}}...), which gives a new value each time.
+bool builds_alike(const model::request_spec& spec);
+
 } // namespace konform::run::detail
