@@ -1,14 +1,17 @@
 """Load generation, side by side in one run (called by scripts/bench):
-1. konform's closed model against wrk at equal connections, on the same nginx: requests a
-   second and the ratio (konform checks the status and a JSON member of every answer;
-   wrk checks nothing).
+1. konform's closed model against wrk and against the floor of its design (a bare Beast
+   loop, N coroutines on one thread) at equal connections, on the same nginx: requests a
+   second and the ratios. konform runs twice: judging every answer (status and a JSON
+   member, as the floor's "check" does) and with "sample": 0.01 (1% of answers judged;
+   every answer still counts in the latencies and the error rate, by its status), beside
+   the floor without checks. wrk checks nothing.
 2. Coordinated omission: the reference system stalls 1 s in every 5 s; konform's open model
    (a fixed rate, each latency from its intended start) against wrk (a closed model) on
    the same system: the p99 each reports.
-usage: load_bench.py KONFORM REFERENCE NGINX_BASE_URL WORK_DIR"""
+usage: load_bench.py KONFORM REFERENCE NGINX_BASE_URL WORK_DIR LOAD_FLOOR"""
 import json, os, re, shutil, socket, subprocess, sys, time
 
-konform, reference, base, work = sys.argv[1:5]
+konform, reference, base, work, load_floor = sys.argv[1:6]
 seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "5"))
 
 
@@ -47,14 +50,28 @@ def wrk(url, connections, duration):
     return rps, float(p99.group(1)) * scale
 
 
-print(f"\nload generation against nginx, closed model, {seconds:g} s, one core each:")
-print(f"{'connections':>11} {'wrk req/s':>10} {'konform req/s':>14} {'ratio':>6} {'konform p99':>12} {'peak RSS':>9}")
+def floor(connections, check):
+    host, port = base.removeprefix("http://").split(":")
+    cmd = [load_floor, host, port, "/item/1", str(connections), str(seconds)] + (["check"] if check else [])
+    return float(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+print(f"\nload generation against nginx, closed model, {seconds:g} s, one core each (requests a second):")
+print(f"{'conns':>5} {'wrk':>8} | {'floor+check':>11} {'konform 100%':>12} {'/wrk':>6} {'/floor':>6} | "
+      f"{'floor':>8} {'konform 1%':>10} {'/wrk':>6} {'/floor':>6} | {'p99':>7} {'RSS':>7}")
 for c in (1, 4, 16):
-    profile(f"{work}/load-closed-{c}", '{"closed": {"users": %d, "duration_s": %g}, "sample": 1}' % (c, seconds))
+    for sample in (1, 0.01):
+        profile(f"{work}/load-closed-{c}-{sample}",
+                '{"closed": {"users": %d, "duration_s": %g}, "sample": %g}' % (c, seconds, sample))
     w_rps, _ = wrk(base + "/item/1", c, int(seconds))
-    k, rss = run_konform(f"{work}/load-closed-{c}", base)
-    k_rps = k["achieved_rate"]
-    print(f"{c:11d} {w_rps:10.0f} {k_rps:14.0f} {k_rps / w_rps:5.2f}x {k['levels']['p99_ms']:10.2f}ms {rss:7.1f}MB")
+    f_check = floor(c, True)
+    k_all, _ = run_konform(f"{work}/load-closed-{c}-1", base)
+    f_bare = floor(c, False)
+    k_some, rss = run_konform(f"{work}/load-closed-{c}-0.01", base)
+    a, b = k_all["achieved_rate"], k_some["achieved_rate"]
+    print(f"{c:5d} {w_rps:8.0f} | {f_check:11.0f} {a:12.0f} {a / w_rps:5.2f}x {a / f_check:5.2f}x | "
+          f"{f_bare:8.0f} {b:10.0f} {b / w_rps:5.2f}x {b / f_bare:5.2f}x | "
+          f"{k_some['levels']['p99_ms']:5.2f}ms {rss:5.1f}MB")
 
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 server = subprocess.Popen([reference, "--profile", "example", "--fault", "auth-not-checked", "--port", str(port), "--latency-profile",
