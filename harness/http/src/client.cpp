@@ -461,7 +461,24 @@ struct client::impl {
         c.lowest().expires_at(bounded(deadline, opt.lim.read_timeout));
         const std::array<asio::const_buffer, 2> wire{asio::buffer(req.head),
                                                      asio::buffer(x.req.body)};
-        auto [wec, wn] = co_await asio::async_write(stream, wire, use_ec);
+        // Over a plain connection the request goes straight into the socket (it is small,
+        // and the socket's buffer takes it whole): no completion to wait for, and one
+        // trip through the event loop fewer. What the socket does not take is written
+        // as any other.
+        beast::error_code wec;
+        std::size_t written = 0;
+        if (!c.secure) {
+            auto& socket = c.lowest().socket();
+            if (!socket.non_blocking()) socket.non_blocking(true, wec);
+            if (!wec) written = socket.write_some(wire, wec);
+            if (wec == asio::error::would_block || wec == asio::error::try_again) wec = {};
+        }
+        if (!wec && written < asio::buffer_size(wire)) {
+            beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(wire);
+            rest.consume(written);
+            auto [aec, n] = co_await asio::async_write(stream, rest, use_ec);
+            wec = aec;
+        }
         x.time.send = ms_since(t0);
         if (wec) {
             x.failed_in = phase::send;
