@@ -127,3 +127,26 @@ TEST_CASE("predicate: ^ and $ anchor the whole value, never a line inside it") {
         holds({{"matches", uuid}}, json("6f1e2a3b-0000-4000-8000-000000000001\nNOT-A-UUID")));
     CHECK(holds({{"not_matches", "^admin$"}}, json("user\nadmin")));
 }
+
+TEST_CASE("predicates: without words for what held, a verdict is the same and a failure keeps "
+          "its words") {
+    const json doc = json::parse(R"({"items": [{"n": 1}, {"n": 2}, {"n": 30}]})");
+    const json held = json::parse(R"({"at": "/items", "each": {"at": "/n", "lt": 100}})");
+    const json fails = json::parse(R"({"at": "/items", "each": {"at": "/n", "lt": 10}})");
+    for (const json* p : {&held, &fails}) {
+        const outcome full = evaluate_predicates(*p, &doc, true);
+        const outcome quiet = evaluate_predicates(*p, &doc, false);
+        CHECK(full.passed == quiet.passed);
+        if (full.passed) {
+            CHECK_FALSE(full.actual.empty());
+            CHECK(quiet.expected.empty());
+            CHECK(quiet.actual.empty());
+        } else {
+            CHECK(quiet.expected == full.expected);
+            CHECK(quiet.actual == full.actual);
+            CHECK(quiet.explanation == full.explanation);
+            CHECK(full.explanation.find("element 2") != std::string::npos);
+        }
+    }
+    CHECK_FALSE(evaluate_predicates(fails, &doc, true).passed);
+}

@@ -379,13 +379,16 @@ std::string graphql_errors_problem(response_view& view) {
     return text + " (a step that expects them says so with an errors expectation)";
 }
 
-outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas) {
+outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas,
+                 bool describe_held) {
     const http::exchange& x = view.exchange();
     const http::response& r = *x.resp;
     std::string error;
     switch (a.what) {
     case model::subject::status: {
-        outcome o = evaluate_predicates(a.predicates, json(r.status));
+        const json status = r.status;
+        outcome o = evaluate_predicates(a.predicates, &status, describe_held);
+        if (o.passed && !describe_held) return o;
         o.expected = "status " + o.expected;
         return o;
     }
@@ -412,7 +415,8 @@ outcome evaluate(const model::assertion& a, response_view& view, const schema_se
         }
         const json* value =
             doc == &response_view::absent() ? nullptr : pointer_at(*doc, a.selector);
-        outcome o = evaluate_predicates(a.predicates, value);
+        outcome o = evaluate_predicates(a.predicates, value, describe_held);
+        if (o.passed && !describe_held) return o;
         const std::string member = a.what == model::subject::data     ? "data"
                                    : a.what == model::subject::errors ? "errors"
                                                                       : "";

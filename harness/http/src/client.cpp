@@ -145,6 +145,8 @@ struct client::impl {
     std::vector<tcp::socket*> busy;
     bool cancelled = false;
     clock_type::time_point next_start{}; // for max_requests_per_second
+    std::string last_url;                // the last URL parsed, and its origin
+    std::optional<origin> last_origin;
 
     // The bodies being read at once, across every job of the run (all on this client's one
     // thread): each reader's ticket and the bytes its body holds (capacity: a string grows
@@ -671,13 +673,19 @@ struct client::impl {
             x.interrupted = true;
             co_return x;
         }
-        const auto parsed = parse_origin(x.req.url);
-        if (!parsed) {
-            x.error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
-            x.explanation = parsed.error();
-            co_return x;
+        // A load sends one URL again and again: the last one parsed is kept.
+        if (x.req.url != last_url || !last_origin) {
+            auto parsed = parse_origin(x.req.url);
+            if (!parsed) {
+                x.error =
+                    boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+                x.explanation = parsed.error();
+                co_return x;
+            }
+            last_origin = std::move(*parsed);
+            last_url = x.req.url;
         }
-        const origin& o = *parsed;
+        const origin o = *last_origin; // a copy: another exchange may parse a new one
         // Header lines come from templates, captured values and issued tokens: a line break
         // in one would add header lines of its own (a second Host) that the evidence would
         // not show as sent. Such a request is never sent.

@@ -49,18 +49,17 @@ authenticator::authenticator(const model::target& t, http::client& c, secrets& s
     }
 }
 
-boost::asio::awaitable<authenticator::outcome>
-authenticator::apply(http::request& req, std::optional<http::exchange>& token_exchange) {
+bool authenticator::apply_at_once(http::request& req) const {
     const auto& a = target_.auth;
     switch (a.type) {
     case kind::none:
-        co_return outcome();
+        return true;
     case kind::bearer:
         req.headers.emplace_back("Authorization", "Bearer " + value_);
-        co_return outcome();
+        return true;
     case kind::basic:
         req.headers.emplace_back("Authorization", "Basic " + base64(a.username + ":" + value_));
-        co_return outcome();
+        return true;
     case kind::api_key:
         if (a.query.empty()) {
             req.headers.emplace_back(a.header, value_);
@@ -68,10 +67,16 @@ authenticator::apply(http::request& req, std::optional<http::exchange>& token_ex
             req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + a.query + "=" +
                        form_encode(value_);
         }
-        co_return outcome();
+        return true;
     case kind::oauth2_client_credentials:
         break;
     }
+    return false;
+}
+
+boost::asio::awaitable<authenticator::outcome>
+authenticator::apply(http::request& req, std::optional<http::exchange>& token_exchange) {
+    if (apply_at_once(req)) co_return outcome();
     while (fetching_) { // another test case is fetching: wait for its token
         // Woken by cancel() when the fetch ends; the error code says only that.
         (void)co_await fetched_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));

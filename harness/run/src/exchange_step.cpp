@@ -29,7 +29,8 @@ void interpreter::note_reach(const http::exchange& x, bool answered, state& st) 
 // Credentials go only to the target's own origin, also across redirects.
 boost::asio::awaitable<boost::system::result<http::exchange, interpreter::not_sent>>
 interpreter::send(const model::request_spec& spec, http::request r, state& st) {
-    if (spec.authenticate && http::same_origin(r.url, target_.base_url)) {
+    if (spec.authenticate && http::same_origin(r.url, target_.base_url) &&
+        !auth_.apply_at_once(r)) {
         std::optional<http::exchange> token_exchange;
         const authenticator::outcome applied = co_await auth_.apply(r, token_exchange);
         if (token_exchange) record(*token_exchange, st);

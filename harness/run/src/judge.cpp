@@ -63,7 +63,7 @@ void interpreter::judge(const model::step& s, state& st, check::response_view& v
                         resolve_rows(rendered->predicates["rows"], prof_);
             }
             built = true;
-            o = check::evaluate(rendered ? *rendered : a, view, schemas_);
+            o = check::evaluate(rendered ? *rendered : a, view, schemas_, passes_in_full);
         } catch (const std::exception& e) {
             harness_error = true;
             o = {false, a.predicates.dump(), "(not evaluated)",

@@ -80,7 +80,10 @@ private:
 std::string graphql_errors_problem(response_view& view);
 
 // Judges one assertion against a completed exchange. Pure: no I/O.
-outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas);
+// With `describe_held` false, an expectation that held may come back without its words
+// (see evaluate_predicates).
+outcome evaluate(const model::assertion& a, response_view& view, const schema_set& schemas,
+                 bool describe_held = true);
 
 // A capture's value, or why the response does not hold it.
 boost::system::result<nlohmann::json, std::string> extract(const model::capture& c,

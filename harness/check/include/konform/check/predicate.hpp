@@ -20,8 +20,11 @@ struct outcome {
 // lt, le, gt, ge, contains, count, each, some. See docs/writing-profiles.md.
 outcome evaluate_predicates(const nlohmann::json& predicates,
                             const std::optional<nlohmann::json>& actual);
-// The same, on a value in place (nullptr: missing): nothing is copied.
-outcome evaluate_predicates(const nlohmann::json& predicates, const nlohmann::json* actual);
+// The same, on a value in place (nullptr: missing): nothing is copied. With
+// `describe_held` false, an outcome that held says only that (no expected or actual text:
+// a load's sample needs the verdict, and the words only for a failure).
+outcome evaluate_predicates(const nlohmann::json& predicates, const nlohmann::json* actual,
+                            bool describe_held = true);
 
 // A value as shown in reports: strings as JSON strings, long values shortened.
 std::string show(const std::optional<nlohmann::json>& value, std::size_t max = 200);

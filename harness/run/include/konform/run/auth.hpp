@@ -29,6 +29,9 @@ public:
     // cases running at once share one token fetch.
     boost::asio::awaitable<outcome> apply(http::request& req,
                                           std::optional<http::exchange>& token_exchange);
+    // Adds credentials that need no fetch (none, bearer, basic, API key) at once; false for
+    // a kind that may have to fetch them (OAuth2), which apply() adds.
+    bool apply_at_once(http::request& req) const;
 
     // The shortest access token accepted from a token endpoint.
     static constexpr std::size_t min_token_length = 8;
