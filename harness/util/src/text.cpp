@@ -1,5 +1,6 @@
 #include "konform/util/text.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -33,16 +34,28 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string iso8601(std::chrono::system_clock::time_point t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    return buf;
+    // Every exchange and step is stamped: the civil date from the calendar, the digits
+    // written in place (no stdio, no locale).
+    using namespace std::chrono;
+    const auto ms = floor<milliseconds>(t);
+    const auto day = floor<days>(ms);
+    const year_month_day date(day);
+    const hh_mm_ss<milliseconds> time(ms - day);
+    const int year = static_cast<int>(date.year());
+    if (year < 0 || year > 9999) return "0000-01-01T00:00:00.000Z"; // not a time a run has
+    char out[] = "YYYY-MM-DDTHH:MM:SS.mmmZ";
+    const auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+        for (std::size_t i = width; i-- > 0; value /= 10)
+            out[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(year), 4);
+    put(5, static_cast<unsigned>(date.month()), 2);
+    put(8, static_cast<unsigned>(date.day()), 2);
+    put(11, static_cast<unsigned>(time.hours().count()), 2);
+    put(14, static_cast<unsigned>(time.minutes().count()), 2);
+    put(17, static_cast<unsigned>(time.seconds().count()), 2);
+    put(20, static_cast<unsigned>(time.subseconds().count()), 3);
+    return std::string(out, sizeof out - 1);
 }
 
 std::string valid_utf8(std::string_view s) {
