@@ -3,6 +3,7 @@
 #include "konform/util/jcs.hpp"
 
 #include <charconv>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,18 @@ public:
         first_ = true;
         return *this;
     }
+    // A member name written in konform's own code (a literal: ASCII, no quote, backslash
+    // or control character, so nothing to escape): appended in one piece. Most members of
+    // every HAR entry and step record are these.
+    template <std::size_t N> json_text& key(const char (&k)[N]) {
+        sep();
+        out_.reserve(out_.size() + N + 2);
+        out_ += '"';
+        out_.append(k, N - 1);
+        out_.append("\":", 2);
+        first_ = true;
+        return *this;
+    }
     json_text& str(std::string_view s) {
         sep();
         util::append_string(out_, s);
@@ -66,7 +79,9 @@ public:
     }
     json_text& integer(long long i) {
         sep();
-        out_ += std::to_string(i);
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, i);
+        out_.append(buf, r.ptr);
         return *this;
     }
     // A whole JSON value, in its RFC 8785 form.
