@@ -152,6 +152,9 @@ TEST_CASE("hostile: no answer is an error, every answer the system did send is i
         {hostile::mode::long_chunk_line, "fail", "chunk line or trailer section"},
         {hostile::mode::interim_then_ok, "fail", "2 header fields, more than the limit of 1",
          "--max-header-fields 1"},
+        // Trailers count with the header, also when the whole body came with it.
+        {hostile::mode::few_trailers, "fail", "5 header fields, more than the limit of 3",
+         "--max-header-fields 3"},
         {hostile::mode::invalid_status_line, "fail", "not valid HTTP"},
         {hostile::mode::garbage, "fail", "broken answer: "},
         {hostile::mode::not_http_banner, "fail", "broken answer: "},

@@ -283,6 +283,10 @@ void hostile_server::serve(int fd) {
                          "</style.css>; rel=preload\r\n\r\n" +
                              response(200, "application/json", "{\"ok\": true}"));
             break;
+        case mode::few_trailers:
+            send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+                         "chunked\r\n\r\n2\r\n{}\r\n0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
+            break;
         case mode::always_500:
             send_all(fd, response(500, "application/json", "{\"message\": \"broken\"}"));
             break;

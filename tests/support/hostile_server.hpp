@@ -45,6 +45,8 @@ public:
         wide_json,           // 200,000 empty objects in an array (600 KB)
         interim_then_ok,     // 100 Continue and 103 Early Hints, then a good answer (not
                              // a misbehaviour: not in all_modes)
+        few_trailers,        // a chunked answer with 3 trailer fields, in one write (not a
+                             // misbehaviour: not in all_modes)
     };
 
     explicit hostile_server(mode m);

@@ -528,14 +528,18 @@ struct client::impl {
         auto t2 = clock_type::now();
         // A body already read with the header is parsed as it is: no read, no completion
         // to wait for. What it may hold is bounded by the buffer (the header limit).
-        if (!parser->is_done() && c.buffer.size() > 0) {
+        // (A chunked body takes a put a chunk, its trailer section another.)
+        while (!parser->is_done() && c.buffer.size() > 0) {
             beast::error_code pec;
-            c.buffer.consume(parser->put(c.buffer.data(), pec));
-            if (pec && pec != bhttp::error::need_more) {
+            const std::size_t used = parser->put(c.buffer.data(), pec);
+            c.buffer.consume(used);
+            if (pec == bhttp::error::need_more) break;
+            if (pec) {
                 x.failed_in = phase::receive;
                 x.explanation = explain(pec, phase::receive, o, deadline, x.req.client_certificate);
                 co_return pec;
             }
+            if (used == 0) break;
         }
         if (!parser->is_done()) {
             if (interrupted_before(phase::receive, o, deadline, x, stop)) co_return stop;
@@ -547,12 +551,13 @@ struct client::impl {
                 x.explanation = explain(bec, phase::receive, o, deadline, x.req.client_certificate);
                 co_return bec;
             }
-            // Trailer fields join the header: the field limit covers both.
-            if (auto why = too_many_fields(parser->get()); !why.empty()) {
-                x.failed_in = phase::receive;
-                x.explanation = why;
-                co_return beast::error_code(bhttp::error::header_limit);
-            }
+        }
+        // Trailer fields join the header, however the body was read: the field limit
+        // covers both.
+        if (auto why = too_many_fields(parser->get()); !why.empty()) {
+            x.failed_in = phase::receive;
+            x.explanation = why;
+            co_return beast::error_code(bhttp::error::header_limit);
         }
         x.time.receive = ms_since(t2);
         auto& msg = parser->get();
