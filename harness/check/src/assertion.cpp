@@ -119,17 +119,17 @@ const json* response_view::as(model::subject format, std::string& error) {
 
 namespace {
 
-std::optional<json> pointer_value(const json& doc, const std::string& pointer) {
-    json::json_pointer p(pointer);
-    if (!doc.contains(p)) return std::nullopt;
-    return doc.at(p);
-}
-
 // The value a JSON Pointer names in place, or nullptr.
 const json* pointer_at(const json& doc, const std::string& pointer) {
     if (pointer.empty()) return &doc;
     json::json_pointer p(pointer);
     return doc.contains(p) ? &doc.at(p) : nullptr;
+}
+
+// The same value, copied (a capture keeps it).
+std::optional<json> pointer_value(const json& doc, const std::string& pointer) {
+    const json* at = pointer_at(doc, pointer);
+    return at ? std::optional<json>(*at) : std::nullopt;
 }
 
 // Where a JSON Pointer that names nothing stops: the deepest place it names that exists,

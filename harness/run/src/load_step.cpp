@@ -142,10 +142,13 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
         }
     }
 
-    if (run.rows.empty()) run.built.resize(ld.steps.size());
-    const auto alike = [&](std::size_t k) {
-        return !run.built.empty() && builds_alike(ld.steps[k].exchange()->request);
-    };
+    // Which steps' requests are built once: decided once, not at each arrival.
+    std::vector<bool> alike(ld.steps.size(), false);
+    if (run.rows.empty()) {
+        run.built.resize(ld.steps.size());
+        for (std::size_t k = 0; k < ld.steps.size(); ++k)
+            alike[k] = builds_alike(ld.steps[k].exchange()->request);
+    }
 
     run.start = clock_type::now();
     run.window_end = run.start + from_seconds(run.ramp + run.window);
@@ -177,7 +180,7 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
             auto prepared = prepare(ex.request, st);
             if (prepared) {
                 req = std::move(*prepared);
-                if (alike(step_index)) run.built[step_index] = req;
+                if (alike[step_index]) run.built[step_index] = req;
             } else if (run.build_error.empty())
                 run.build_error = prepared.error().text;
         }
