@@ -317,3 +317,48 @@ TEST_CASE("http client: an interrupt never sends a request again, and a POST is 
     std::this_thread::sleep_for(std::chrono::milliseconds(500)); // a retry would arrive by now
     CHECK(posts.load() == 2); // the interrupted POST was not sent a second time
 }
+
+TEST_CASE("http client: while_waiting runs once the request is out, and its time is the wait's") {
+    std::atomic<int> arrived{0};
+    reference::http_server server(0, [&](const server_request&) {
+        ++arrived;
+        return server_response::json(200, "{}");
+    });
+    server.start();
+    boost::asio::io_context ioc;
+    http::client c(ioc, {});
+    int calls = 0;
+    bool request_was_out = false;
+    std::optional<http::exchange> x;
+    auto hook = [&] {
+        ++calls;
+        // The system has the request while the hook runs: it was written before.
+        for (int i = 0; i < 400 && arrived.load() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        request_was_out = arrived.load() == 1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    };
+    boost::asio::co_spawn(ioc, c.async_perform(get(server.base_url() + "/"), hook),
+                          [&](std::exception_ptr, http::exchange e) { x = std::move(e); });
+    ioc.run();
+    REQUIRE(x);
+    CHECK(x->ok());
+    CHECK(calls == 1);
+    CHECK(request_was_out);
+    // The hook's time is in the wait: the wait is never shown shorter than it was.
+    CHECK(x->time.wait >= 150);
+    CHECK(x->time.total >= x->time.wait);
+
+    // No connection, no request out: the hook does not run.
+    boost::asio::io_context ioc2;
+    http::client refused(ioc2, {});
+    std::optional<http::exchange> y;
+    int refused_calls = 0;
+    boost::asio::co_spawn(
+        ioc2, refused.async_perform(get("http://127.0.0.1:1/"), [&] { ++refused_calls; }),
+        [&](std::exception_ptr, http::exchange e) { y = std::move(e); });
+    ioc2.run();
+    REQUIRE(y);
+    CHECK_FALSE(y->ok());
+    CHECK(refused_calls == 0);
+}

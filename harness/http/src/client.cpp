@@ -454,7 +454,8 @@ struct client::impl {
     template <class Stream>
     asio::awaitable<beast::error_code>
     roundtrip(Stream& stream, connection& c, const detail::wire_request& req, const origin& o,
-              clock_type::time_point deadline, exchange& x, bool& nothing_received) {
+              clock_type::time_point deadline, exchange& x, bool& nothing_received,
+              std::function<void()>& while_waiting) {
         nothing_received = true;
         watch w(*this, c.lowest().socket());
         beast::error_code stop;
@@ -493,6 +494,14 @@ struct client::impl {
         std::optional<bhttp::response_parser<bhttp::string_body>> parser;
         clock_type::time_point read_expiry{};
         auto t1 = clock_type::now();
+        // The caller's work while the system answers (a step's evidence): once, after the
+        // request is out. Its time counts in the wait, so a wait is never shown shorter
+        // than it was.
+        if (while_waiting) {
+            auto work = std::move(while_waiting);
+            while_waiting = nullptr;
+            work();
+        }
         for (int interim = 0;; ++interim) {
             parser.emplace();
             parser->body_limit(opt.lim.max_body_bytes);
@@ -599,7 +608,8 @@ struct client::impl {
     // The exchange on a pooled connection or a fresh one; a stale kept-alive connection is
     // dropped, and an idempotent request retried once (RFC 9110 §9.2.2).
     asio::awaitable<void> attempts(exchange& x, const detail::wire_request& req, const origin& o,
-                                   clock_type::time_point deadline) {
+                                   clock_type::time_point deadline,
+                                   std::function<void()>& while_waiting) {
         // Connections without the client certificate are pooled apart from those with it.
         const std::string pool_key =
             o.key() + (!x.req.client_cert_file.empty()
@@ -640,9 +650,10 @@ struct client::impl {
             x.remote_address = c->remote;
             x.tls = c->facts;
             bool nothing = true;
-            beast::error_code ec =
-                c->secure ? co_await roundtrip(*c->secure, *c, req, o, deadline, x, nothing)
-                          : co_await roundtrip(*c->plain, *c, req, o, deadline, x, nothing);
+            beast::error_code ec = c->secure ? co_await roundtrip(*c->secure, *c, req, o, deadline,
+                                                                  x, nothing, while_waiting)
+                                             : co_await roundtrip(*c->plain, *c, req, o, deadline,
+                                                                  x, nothing, while_waiting);
             if (!ec) {
                 if (c->lowest().socket().is_open()) {
                     c->idle_since = clock_type::now();
@@ -666,7 +677,7 @@ struct client::impl {
         }
     }
 
-    asio::awaitable<exchange> perform(request in) {
+    asio::awaitable<exchange> perform(request in, std::function<void()> while_waiting) {
         exchange x;
         x.started = std::chrono::system_clock::now();
         x.req = std::move(in);
@@ -712,7 +723,7 @@ struct client::impl {
             start = clock_type::now();
             deadline = start + opt.lim.total_timeout;
         }
-        co_await attempts(x, req, o, deadline);
+        co_await attempts(x, req, o, deadline, while_waiting);
         x.time.total = ms_since(start);
         x.timed_out = x.error == beast::error::timeout;
         x.interrupted = cancelled && x.error && !x.resp;
@@ -742,8 +753,9 @@ bool refused_by_tls(const exchange& x) {
             e == bhttp::error::end_of_stream);
 }
 
-asio::awaitable<exchange> client::async_perform(request req) {
-    return impl_->perform(std::move(req)); // the impl's own coroutine: no frame of its own
+asio::awaitable<exchange> client::async_perform(request req, std::function<void()> while_waiting) {
+    // The impl's own coroutine: no frame of its own.
+    return impl_->perform(std::move(req), std::move(while_waiting));
 }
 
 exchange client::perform(request req) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace konform::http {
@@ -54,8 +55,12 @@ public:
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
-    // Performs one exchange on this client's io_context.
-    boost::asio::awaitable<exchange> async_perform(request req);
+    // Performs one exchange on this client's io_context. while_waiting, when given, runs
+    // once as soon as the request is written, before the answer is read: the caller's
+    // own work overlaps the system's time to answer. It must not throw, and its time
+    // counts in the exchange's wait (never shown shorter than it was).
+    boost::asio::awaitable<exchange> async_perform(request req,
+                                                   std::function<void()> while_waiting = {});
 
     // Runs async_perform to completion on the io_context (which must not be running).
     exchange perform(request req);
