@@ -36,7 +36,10 @@ interpreter::send(const model::request_spec& spec, http::request r, state& st) {
         if (token_exchange) record(*token_exchange, st);
         if (!applied) co_return not_sent{verdict::error, unjudged::no_answer, applied.error()};
     }
-    co_return co_await client_.async_perform(std::move(r));
+    // The evidence of the steps before is written while the system answers.
+    if (st.out->held() == 0) co_return co_await client_.async_perform(std::move(r));
+    co_return co_await client_.async_perform(std::move(r),
+                                             [out = st.out] { out->flush_quietly(); });
 }
 
 boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
@@ -80,7 +83,7 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
                     &x);
             co_return;
         }
-        record(x, st);
+        record(std::move(x), st);
         req = std::move(*next);
         auto hop = co_await send(ex.request, req, st);
         if (!hop) {
@@ -95,7 +98,9 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
         std::any_of(ex.expect.begin(), ex.expect.end(),
                     [](const auto& a) { return a.what == model::subject::refused; });
     note_reach(x, x.ok() || expected_refusal, st);
-    sr.exchange = record(x, st);
+    // The exchange is recorded when the step is judged (moved into the evidence, not
+    // copied), with the index the next exchange takes: nothing else is recorded between.
+    sr.exchange = st.out->next_exchange();
     sr.method = x.req.method;
     sr.url = redact(x.req.url);
     if (x.resp) sr.status = x.resp->status;
@@ -114,16 +119,19 @@ boost::asio::awaitable<void> interpreter::exchange_step(const model::step& s,
             sr.assertions.push_back(std::move(ar));
         }
         end_step(std::move(sr), st, &x);
+        record(std::move(x), st);
         co_return;
     }
     if (!x.ok()) {
         no_answer(s, std::move(sr), st, x);
+        record(std::move(x), st);
         co_return;
     }
     check::response_view view(x, schemas_);
     judge(s, st, view, sr);
     take_captures(s, st, view, sr);
     end_step(std::move(sr), st, &x);
+    record(std::move(x), st);
 }
 
 } // namespace konform::run::detail

@@ -121,6 +121,12 @@ std::size_t interpreter::record(const http::exchange& x, state& st) {
     return st.out->add_exchange(redacted(x), st.tc->id);
 }
 
+std::size_t interpreter::record(http::exchange&& x, state& st) {
+    ++st.result->exchange_count;
+    if (secrets_.empty()) return st.out->add_exchange(std::move(x), st.tc->id);
+    return st.out->add_exchange(redacted(x), st.tc->id);
+}
+
 step_result interpreter::begin_step(const model::step& s, const state& st) const {
     step_result sr;
     sr.name = step_name(s, st.vars);

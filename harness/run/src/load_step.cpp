@@ -150,6 +150,9 @@ asio::awaitable<void> interpreter::load_step(const model::step& s, const model::
             alike[k] = builds_alike(ld.steps[k].exchange()->request);
     }
 
+    // The evidence of the steps before is written now, not while the load's first requests
+    // are out: their latencies are the system's alone.
+    st.out->flush();
     run.start = clock_type::now();
     run.window_end = run.start + from_seconds(run.ramp + run.window);
     // Arrivals still waiting for a connection this long after the window are never sent.

@@ -139,6 +139,7 @@ private:
                                   [this, i](std::exception_ptr e, testcase_result res) {
                                       --running_;
                                       serial_running_ = false;
+                                      e = write_held(i, e);
                                       if (e) {
                                           // A harness fault must not lose the run: this test
                                           // case is `error`, the report is still written.
@@ -149,6 +150,21 @@ private:
                                       start_more();
                                   });
         }
+    }
+
+    // Writes what test case i's stream still holds (in the order given); a failure to
+    // write makes the test case a harness error, as one while it ran does.
+    std::exception_ptr write_held(std::size_t i, std::exception_ptr e) {
+        if (e) {
+            slots_[i].stream.flush_quietly();
+            return e;
+        }
+        try {
+            slots_[i].stream.flush();
+        } catch (...) {
+            return std::current_exception();
+        }
+        return nullptr;
     }
 
     // With more than one job, the longest test cases (by their steps, for_each rows
