@@ -36,8 +36,10 @@ interpreter::send(const model::request_spec& spec, http::request r, state& st) {
         if (token_exchange) record(*token_exchange, st);
         if (!applied) co_return not_sent{verdict::error, unjudged::no_answer, applied.error()};
     }
-    // The evidence of the steps before is written while the system answers.
-    if (st.out->held() == 0) co_return co_await client_.async_perform(std::move(r));
+    // The evidence of the steps before is written while the system answers (a stream not
+    // yet live writes nothing).
+    if (!st.out->live() || st.out->held() == 0)
+        co_return co_await client_.async_perform(std::move(r));
     co_return co_await client_.async_perform(std::move(r),
                                              [out = st.out] { out->flush_quietly(); });
 }

@@ -90,8 +90,7 @@ interpreter::prepare(const model::request_spec& spec, const state& st) const {
 // The exchange as it may be written: request, response and explanation redacted.
 // A token the system issued is redacted where konform put it: its requests' Authorization
 // header and the token response (secrets::add_placed).
-http::exchange interpreter::redacted(const http::exchange& raw) const {
-    http::exchange x = raw;
+http::exchange interpreter::redacted(http::exchange x) const {
     if (secrets_.empty()) return x;
     secrets_.redact_in_place(x.req.url);
     for (auto& [k, v] : x.req.headers) {
@@ -116,15 +115,14 @@ http::exchange interpreter::redacted(const http::exchange& raw) const {
 // check that a system never echoes a credential can fail), and only what they write out
 // is redacted.
 std::size_t interpreter::record(const http::exchange& x, state& st) {
+    if (!secrets_.empty()) return record(redacted(x), st);
     ++st.result->exchange_count;
-    if (secrets_.empty()) return st.out->add_exchange(x, st.tc->id); // nothing to copy
-    return st.out->add_exchange(redacted(x), st.tc->id);
+    return st.out->add_exchange(x, st.tc->id); // copied only if the stream holds it
 }
 
 std::size_t interpreter::record(http::exchange&& x, state& st) {
     ++st.result->exchange_count;
-    if (secrets_.empty()) return st.out->add_exchange(std::move(x), st.tc->id);
-    return st.out->add_exchange(redacted(x), st.tc->id);
+    return st.out->add_exchange(redacted(std::move(x)), st.tc->id); // redacted in place
 }
 
 step_result interpreter::begin_step(const model::step& s, const state& st) const {

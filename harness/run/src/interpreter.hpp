@@ -81,9 +81,9 @@ private:
     void take_captures(const model::step& s, state& st, check::response_view& view,
                        step_result& sr);
     std::size_t record(const http::exchange& x, state& st);
-    // The same for an exchange no longer needed: moved, not copied, when the stream holds it.
+    // The same for an exchange no longer needed: redacted in place and moved, not copied.
     std::size_t record(http::exchange&& x, state& st);
-    http::exchange redacted(const http::exchange& raw) const;
+    http::exchange redacted(http::exchange x) const;
 
     // The one builder of step and assertion results: a step's identity in its test case,
     // and an assertion's requirements (none outside the main steps), step and row.
